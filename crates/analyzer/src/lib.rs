@@ -1,10 +1,98 @@
 //! The analyzer stage: finds every quote with its speaker and every named entity in an article.
 //!
-//! Pure: text in, structs out, no I/O.
+//! Pure: text in, structs out, no I/O. Quotes are found from quotation marks (straight, curly,
+//! guillemets, „ “) and from reported-speech cues ("X said that ...", "according to X, ...");
+//! speakers given as pronouns or descriptors ("he", "the Russian president") are resolved to the
+//! canonical name of the entity they refer to. Entities come from capitalised runs, title words
+//! and an embedded gazetteer of places and organisations (GeoNames data, see `data/ATTRIBUTION.md`).
 
-use model::{Analysis, Article};
+mod entities;
+mod lexicon;
+mod quotes;
+mod text;
+
+use model::{Analysis, Article, Entity, Mention, Quote};
 
 /// Analyzes one article.
-pub fn analyze(_article: &Article) -> Analysis {
-    Analysis::default()
+pub fn analyze(article: &Article) -> Analysis {
+    let agency = article.dateline.as_ref().and_then(|d| d.agency.as_deref());
+    analyze_text(&article.body, agency)
+}
+
+/// Analyzes a body, with the dateline's agency when there is one.
+pub fn analyze_text(body: &str, dateline_agency: Option<&str>) -> Analysis {
+    let toks = text::tokenize(body);
+    let qspans = text::find_quotes(body);
+    let inq = text::quote_membership(&toks, &qspans);
+    let sents = text::sentences(body, &toks, &inq, &qspans);
+    let mut sent_of = vec![0; toks.len()];
+    for (k, s) in sents.iter().enumerate() {
+        for x in sent_of.iter_mut().take(s.e).skip(s.s) {
+            *x = k;
+        }
+    }
+    let doc = entities::Doc { text: body, toks: &toks, inq: &inq, sent_of };
+    let mut ents = entities::recognize(&doc, dateline_agency);
+    let found = quotes::find(&doc, &qspans, &sents, &mut ents);
+
+    let offsets = CharOffsets::new(body);
+    let quotes = found
+        .into_iter()
+        .map(|f| {
+            let speaker = f.speaker.map(|k| &ents.ents[k]);
+            Quote {
+                text: f.text,
+                speaker: speaker.map(|e| e.name.clone()),
+                speaker_type: speaker.map(|e| e.entity_type()),
+                speaker_text: f.speaker_span.map(|(s, e)| body[s..e].to_string()),
+                kind: f.kind,
+                cue: f.cue,
+                start: offsets.at(f.start),
+                end: offsets.at(f.end),
+                confidence: f.confidence,
+            }
+        })
+        .collect();
+
+    let mut entities: Vec<Entity> = ents
+        .ents
+        .iter()
+        .map(|e| Entity { name: e.name.clone(), entity_type: e.kind, mentions: Vec::new() })
+        .collect();
+    for m in &ents.mentions {
+        let (s, e) = (toks[m.s].start, toks[m.e - 1].end);
+        entities[m.ent].mentions.push(Mention { text: body[s..e].to_string(), start: offsets.at(s), end: offsets.at(e) });
+    }
+    entities.retain(|e| !e.mentions.is_empty());
+    entities.sort_by_key(|e| e.mentions[0].start);
+    Analysis { quotes, entities }
+}
+
+impl entities::Ent {
+    fn entity_type(&self) -> model::EntityType {
+        self.kind
+    }
+}
+
+/// Byte-to-character offset table.
+struct CharOffsets {
+    table: Vec<u32>,
+}
+
+impl CharOffsets {
+    fn new(s: &str) -> Self {
+        let mut table = vec![0u32; s.len() + 1];
+        let mut count = 0u32;
+        for (b, c) in s.char_indices() {
+            for x in table.iter_mut().skip(b).take(c.len_utf8()) {
+                *x = count;
+            }
+            count += 1;
+        }
+        table[s.len()] = count;
+        Self { table }
+    }
+    fn at(&self, byte: usize) -> usize {
+        self.table.get(byte).copied().unwrap_or(0) as usize
+    }
 }

