@@ -1,9 +1,36 @@
 //! The parser stage: turns the bytes of a fetched page into an [`Article`].
 //!
-//! Pure: bytes in, struct out, no I/O, so it is tested with golden files alone.
+//! Pure: bytes in, struct out, no I/O, so it is tested with golden files alone. The page is decoded
+//! (WHATWG charset order), parsed once with html5ever, and that one tree feeds the metadata reader,
+//! the site profile chosen by host, and the generic extractor that takes over when a profile finds
+//! nothing usable.
 
-use chrono::{DateTime, Utc};
-use model::Article;
+mod authors;
+mod charset;
+mod dateline;
+mod dates;
+mod dom;
+mod extract;
+mod meta;
+mod profile;
+
+use std::sync::LazyLock;
+
+use chrono::{DateTime, FixedOffset, Utc};
+use model::{Article, DateSource};
+use regex::Regex;
+use scraper::{Html, Selector};
+
+pub use authors::{clean_byline, clean_name};
+pub use dateline::parse_dateline;
+pub use dates::{date_from_url, parse_date, parse_text_date};
+pub use profile::Profile;
+
+use dom::{Dom, Ix, Tag};
+use extract::Analysis;
+
+/// Pages larger than this are cut before parsing; the article may come out partial.
+pub const MAX_PAGE_BYTES: usize = 12 * 1024 * 1024;
 
 /// Why a page could not be turned into an article.
 #[derive(Debug, thiserror::Error)]
@@ -11,6 +38,17 @@ pub enum ParseError {
     /// The page has no text at all.
     #[error("page is empty")]
     Empty,
+    /// The bytes are not a text document.
+    #[error("page is not text: {0}")]
+    NotText(String),
+    /// A site profile could not be read.
+    #[error("site profile {name}: {reason}")]
+    Profile {
+        /// The profile's name.
+        name: String,
+        /// What is wrong with it.
+        reason: String,
+    },
 }
 
 /// What the parser knows about a page besides its bytes.
@@ -24,16 +62,463 @@ pub struct ParseOptions<'a> {
     pub fetched_at: Option<DateTime<Utc>>,
 }
 
+/// An article with how it was extracted.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    /// The extracted article.
+    pub article: Article,
+    /// The site profile chosen by host, if any.
+    pub profile: Option<String>,
+    /// Whether that profile found no usable body, so the generic extractor took over.
+    pub profile_failed: bool,
+    /// Why fields are missing, when the page gave no article body.
+    pub warnings: Vec<String>,
+}
+
 /// The article parser, holding its site profiles.
-#[derive(Debug, Default)]
-pub struct Parser {}
+#[derive(Debug)]
+pub struct Parser {
+    profiles: Vec<Profile>,
+}
+
+impl Default for Parser {
+    fn default() -> Self {
+        let profiles = profile::BUILTIN
+            .iter()
+            .map(|(name, text)| Profile::from_toml(name, text).expect("built-in profiles are valid"))
+            .collect();
+        Parser { profiles }
+    }
+}
 
 impl Parser {
+    /// The built-in profiles plus `extra` ones (name, TOML text); an extra profile replaces a built-in one of
+    /// the same name and is tried before the built-ins.
+    pub fn with_profiles(extra: &[(String, String)]) -> Result<Parser, ParseError> {
+        let mut p = Parser::default();
+        let mut added = Vec::with_capacity(extra.len());
+        for (name, text) in extra {
+            added.push(Profile::from_toml(name, text)?);
+        }
+        p.profiles.retain(|b| !added.iter().any(|a| a.name == b.name));
+        added.append(&mut p.profiles);
+        p.profiles = added;
+        Ok(p)
+    }
+
+    /// The loaded profiles, in the order they are tried.
+    pub fn profiles(&self) -> &[Profile] {
+        &self.profiles
+    }
+
     /// Parses one page.
-    pub fn parse(&self, bytes: &[u8], _opts: &ParseOptions<'_>) -> Result<Article, ParseError> {
-        if bytes.is_empty() {
+    pub fn parse(&self, bytes: &[u8], opts: &ParseOptions<'_>) -> Result<Article, ParseError> {
+        self.parse_report(bytes, opts).map(|p| p.article)
+    }
+
+    /// Parses one page and reports which profile was used and whether it failed.
+    pub fn parse_report(&self, bytes: &[u8], opts: &ParseOptions<'_>) -> Result<Parsed, ParseError> {
+        if bytes.iter().all(|b| b.is_ascii_whitespace()) {
             return Err(ParseError::Empty);
         }
-        Ok(Article::default())
+        let bytes = &bytes[..bytes.len().min(MAX_PAGE_BYTES)];
+        let decoded = charset::decode(bytes, opts.content_type, opts.url);
+        let controls = decoded
+            .text
+            .chars()
+            .take(4096)
+            .filter(|&c| (c.is_control() && !c.is_whitespace()) || c == '\u{FFFD}')
+            .count();
+        let sample = decoded.text.chars().take(4096).count();
+        if sample > 0 && controls * 10 > sample {
+            return Err(ParseError::NotText(format!("{controls} control characters in the first {sample}")));
+        }
+        let html = Html::parse_document(&decoded.text);
+        let mut parsed = self.extract(&html, opts);
+        parsed.article.charset_source = Some(decoded.source.to_string());
+        parsed.article.charset = Some(decoded.encoding.name().to_string());
+        Ok(parsed)
     }
+
+    fn extract(&self, html: &Html, opts: &ParseOptions<'_>) -> Parsed {
+        let meta = meta::collect(html);
+        let dom = Dom::build(html);
+        let mut warnings = Vec::new();
+        let page_url = opts
+            .url
+            .map(str::to_string)
+            .or_else(|| meta.canonical.clone())
+            .or_else(|| meta.get(&["og:url"]).map(str::to_string));
+        let host = page_url
+            .as_deref()
+            .and_then(|u| url::Url::parse(u).ok())
+            .and_then(|u| u.host_str().map(|h| h.to_ascii_lowercase()));
+        let profile = host.as_deref().and_then(|h| self.profiles.iter().find(|p| p.matches(h)));
+
+        let mut art = Article::default();
+        let mut profile_failed = false;
+        let mut body_paras: Vec<String> = Vec::new();
+
+        // Profile first: its drop list sharpens the pruning for that site.
+        let drops: Vec<Ix> = profile.map(|p| select_all(html, &dom, &p.drop)).unwrap_or_default();
+        let analysis = extract::analyse(&dom, &drops);
+        if let Some(p) = profile {
+            let roots = outermost(&dom, select_first_list(html, &dom, &p.body));
+            let roots: Vec<Ix> = roots.into_iter().filter(|&r| !analysis.removed[r as usize]).collect();
+            let paras = extract::clean_paragraphs(extract::paragraphs(&dom, &analysis, &roots));
+            let chars: usize = paras.iter().map(|s| s.chars().count()).sum();
+            if chars >= p.min_body_chars {
+                body_paras = paras;
+            } else {
+                profile_failed = true;
+            }
+        }
+        if body_paras.is_empty() {
+            let roots = extract::find_body_roots(&dom, &analysis);
+            body_paras = extract::clean_paragraphs(extract::paragraphs(&dom, &analysis, &roots));
+        }
+
+        // Title.
+        let h1 = first_text(&dom, |n| n.tag == Some(Tag::H(1)));
+        let site = meta.get(&["og:site_name", "application-name"]).map(str::to_string);
+        let section_meta = meta.ld.section.clone().or_else(|| meta.get(&["article:section"]).map(str::to_string));
+        let profile_title = profile.and_then(|p| select_text(html, &p.title));
+        let raw_title = profile_title
+            .or_else(|| meta.ld.headline.clone())
+            .or_else(|| meta.get(&["og:title", "twitter:title"]).map(str::to_string))
+            .or_else(|| h1.clone())
+            .or_else(|| meta.title_tag.clone());
+        art.title = raw_title
+            .map(|t| clean_title(&t, site.as_deref(), section_meta.as_deref(), host.as_deref(), h1.as_deref()))
+            .filter(|t| !t.is_empty());
+
+        // Body clean-up: the headline repeated at the top is not body text.
+        if let (Some(t), Some(first)) = (art.title.as_deref(), body_paras.first()) {
+            if norm_eq(t, first) {
+                body_paras.remove(0);
+            }
+        }
+        // The page's own articleBody, when the visible extraction came out thin and it agrees with the page.
+        let body_chars: usize = body_paras.iter().map(|s| s.len()).sum();
+        if body_chars < 300 {
+            if let Some(ld_body) = meta.ld.body.as_deref() {
+                if ld_body.len() > body_chars * 2 && agrees_with_page(&dom, &analysis, ld_body) {
+                    body_paras = ld_body.split('\n').map(collapse).filter(|s| !s.is_empty()).collect();
+                }
+            }
+        }
+        if body_paras.is_empty() {
+            warnings.push("no article body found".to_string());
+        }
+        art.body = body_paras.join("\n\n");
+        if let Some(first) = body_paras.first() {
+            art.dateline = parse_dateline(first).map(|(d, _)| d);
+        }
+
+        // Lede.
+        art.lede = profile
+            .and_then(|p| select_text(html, &p.lede))
+            .or_else(|| meta.get(&["og:description", "description", "twitter:description"]).map(str::to_string))
+            .or_else(|| meta.ld.description.clone())
+            .map(|s| collapse(&s))
+            .filter(|s| !s.is_empty());
+
+        // Authors and byline.
+        let profile_byline = profile.and_then(|p| select_text(html, &p.byline));
+        let generic_byline = || {
+            first_raw_text(&dom, |n| {
+                &*n.itemprop == "author"
+                    || n.cls.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| matches!(w, "byline" | "author" | "authors" | "bylines"))
+            })
+        };
+        let meta_author = meta.get(&["author", "article:author", "dc.creator", "sailthru.author", "parsely-author"]).map(str::to_string);
+        let mut authors = Vec::new();
+        if let Some(b) = &profile_byline {
+            authors = clean_byline(b);
+        }
+        if authors.is_empty() && !meta.ld.authors.is_empty() {
+            for a in &meta.ld.authors {
+                for n in clean_byline(a) {
+                    if !authors.iter().any(|x: &String| x.eq_ignore_ascii_case(&n)) {
+                        authors.push(n);
+                    }
+                }
+            }
+        }
+        let byline = profile_byline.clone().or_else(generic_byline);
+        if authors.is_empty() && !meta.ld.has_author {
+            if let Some(m) = meta_author.as_deref().filter(|m| !m.starts_with("http")) {
+                authors = clean_byline(m);
+            }
+            if authors.is_empty() {
+                if let Some(b) = byline.as_deref() {
+                    authors = clean_byline(b);
+                }
+            }
+        }
+        art.authors = authors;
+        art.byline = byline.or(meta_author).map(|b| collapse(&b)).filter(|b| !b.is_empty());
+
+        // Dates.
+        let fetched = opts.fetched_at;
+        let ok = |d: DateTime<FixedOffset>| fetched.is_none_or(|f| d.with_timezone(&Utc) <= f + chrono::Duration::minutes(15));
+        let mut published: Option<(DateTime<FixedOffset>, DateSource)> = None;
+        let consider = |d: Option<DateTime<FixedOffset>>, src: DateSource, slot: &mut Option<(DateTime<FixedOffset>, DateSource)>| {
+            if slot.is_none() {
+                if let Some(d) = d.filter(|d| ok(*d)) {
+                    *slot = Some((d, src));
+                }
+            }
+        };
+        consider(meta.ld.published.as_deref().and_then(parse_date), DateSource::JsonLd, &mut published);
+        consider(
+            meta.get(&[
+                "article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate", "publish-date",
+                "date", "dc.date", "dc.date.issued", "dcterms.created", "dcterms.date", "sailthru.date", "parsely-pub-date",
+                "article.published", "published-date", "original-publish-date",
+            ])
+            .and_then(parse_date),
+            DateSource::Meta,
+            &mut published,
+        );
+        if let Some(p) = profile {
+            let d = select_first(html, &p.date).and_then(|e| e.attr("datetime").map(str::to_string).or_else(|| Some(e.text().collect())));
+            consider(d.as_deref().and_then(parse_date), DateSource::TimeElement, &mut published);
+        }
+        consider(meta.times.iter().find_map(|t| parse_date(t)), DateSource::TimeElement, &mut published);
+        consider(page_url.as_deref().and_then(date_from_url), DateSource::Url, &mut published);
+        if published.is_none() {
+            let head: String = art.body.chars().take(400).collect();
+            consider(parse_text_date(&head), DateSource::Text, &mut published);
+        }
+        if let Some((d, s)) = published {
+            art.published_at = Some(d);
+            art.date_source = Some(s);
+        }
+        art.modified_at = meta
+            .ld
+            .modified
+            .as_deref()
+            .and_then(parse_date)
+            .or_else(|| meta.get(&["article:modified_time", "og:updated_time", "datemodified", "dcterms.modified", "last-modified"]).and_then(parse_date))
+            .filter(|d| ok(*d));
+
+        // Language.
+        (art.language, art.language_confidence) = language(&art.body, meta.html_lang.as_deref());
+
+        art.section = section_meta.map(|s| collapse(&s)).filter(|s| !s.is_empty());
+        let mut tags: Vec<String> = meta.ld.keywords.clone();
+        if tags.is_empty() {
+            tags = meta.all("article:tag").map(str::to_string).collect();
+        }
+        if tags.is_empty() {
+            if let Some(k) = meta.get(&["news_keywords", "keywords"]) {
+                tags = k.split([',', ';']).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+            }
+        }
+        tags.dedup();
+        art.tags = tags;
+        let base = opts.url.and_then(|u| url::Url::parse(u).ok());
+        let absolute = |u: &str| -> Option<String> {
+            let u = u.trim();
+            if u.is_empty() {
+                return None;
+            }
+            match url::Url::parse(u) {
+                Ok(x) => Some(x.to_string()),
+                Err(_) => base.as_ref().and_then(|b| b.join(u).ok()).map(|x| x.to_string()),
+            }
+        };
+        art.canonical_url = meta
+            .canonical
+            .as_deref()
+            .and_then(absolute)
+            .or_else(|| meta.get(&["og:url"]).and_then(absolute))
+            .or_else(|| meta.ld.url.as_deref().and_then(absolute));
+        art.image_url = meta
+            .get(&["og:image", "og:image:url", "og:image:secure_url"])
+            .and_then(absolute)
+            .or_else(|| meta.ld.image.as_deref().and_then(absolute))
+            .or_else(|| meta.get(&["twitter:image", "twitter:image:src"]).and_then(absolute));
+        art.is_accessible_for_free = meta.ld.free;
+
+        Parsed { article: art, profile: profile.map(|p| p.name.clone()), profile_failed, warnings }
+    }
+}
+
+fn collapse(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn norm_eq(a: &str, b: &str) -> bool {
+    let n = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>();
+    n(a) == n(b)
+}
+
+/// Whether the start of a JSON-LD articleBody is printed in the page's visible text.
+fn agrees_with_page(dom: &Dom, a: &Analysis, ld_body: &str) -> bool {
+    let n = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).take(400).collect::<String>();
+    let probe: String = n(ld_body).chars().take(120).collect();
+    if probe.chars().count() < 40 {
+        return false;
+    }
+    let page = extract::inner_text(dom, a, 0);
+    let page: String = page.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect();
+    page.contains(&probe)
+}
+
+static TITLE_SEP: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s+(?:\||-|—|–|::|«|»|·|•)\s+").expect("static regex"));
+
+/// Strips site names and sections that pages append to (or put before) their headline.
+pub fn clean_title(raw: &str, site: Option<&str>, section: Option<&str>, host: Option<&str>, h1: Option<&str>) -> String {
+    let t = collapse(raw);
+    if let Some(h) = h1 {
+        let h = collapse(h);
+        if !h.is_empty() && (norm_eq(&h, &t) || (t.starts_with(&h) && h.split_whitespace().count() >= 3)) {
+            return h;
+        }
+    }
+    let host_word = host.map(|h| h.trim_start_matches("www.").split('.').next().unwrap_or("").to_string());
+    let is_site = |seg: &str| {
+        let s = seg.trim().to_lowercase();
+        let sn = |x: &str| x.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>();
+        site.is_some_and(|x| sn(x) == sn(&s) || sn(&s).starts_with(&sn(x)) && !sn(x).is_empty())
+            || section.is_some_and(|x| sn(x) == sn(&s))
+            || host_word.as_deref().is_some_and(|h| !h.is_empty() && sn(&s).contains(h))
+    };
+    let mut parts: Vec<&str> = Vec::new();
+    let mut seps: Vec<(usize, usize)> = Vec::new();
+    let mut last = 0;
+    for m in TITLE_SEP.find_iter(&t) {
+        parts.push(&t[last..m.start()]);
+        seps.push((m.start(), m.end()));
+        last = m.end();
+    }
+    parts.push(&t[last..]);
+    if parts.len() == 1 {
+        return t;
+    }
+    let mut lo = 0;
+    let mut hi = parts.len();
+    while hi - lo > 1 && is_site(parts[hi - 1]) {
+        hi -= 1;
+    }
+    while hi - lo > 1 && is_site(parts[lo]) {
+        lo += 1;
+    }
+    if (lo, hi) == (0, parts.len()) {
+        return t;
+    }
+    let start = if lo == 0 { 0 } else { seps[lo - 1].1 };
+    let end = if hi == parts.len() { t.len() } else { seps[hi - 1].0 };
+    t[start..end].trim().to_string()
+}
+
+fn language(body: &str, html_lang: Option<&str>) -> (Option<String>, Option<f32>) {
+    let mut end = body.len().min(2000);
+    while !body.is_char_boundary(end) {
+        end -= 1;
+    }
+    let sample = &body[..end];
+    let from_html = html_lang
+        .and_then(|l| l.split(['-', '_']).next())
+        .map(str::to_ascii_lowercase)
+        .filter(|l| l.len() == 2 && l.chars().all(|c| c.is_ascii_alphabetic()));
+    if sample.chars().filter(|c| c.is_alphabetic()).count() >= 20 {
+        if let Some(info) = whatlang::detect(sample) {
+            if let Some(code) = iso639_1(info.lang()) {
+                if info.is_reliable() || from_html.is_none() || from_html.as_deref() == Some(code) {
+                    return (Some(code.to_string()), Some(info.confidence() as f32));
+                }
+            }
+        }
+    }
+    match from_html {
+        Some(l) => (Some(l), Some(0.5)),
+        None => (None, None),
+    }
+}
+
+fn iso639_1(l: whatlang::Lang) -> Option<&'static str> {
+    use whatlang::Lang::*;
+    Some(match l {
+        Eng => "en", Rus => "ru", Cmn => "zh", Spa => "es", Por => "pt", Ita => "it", Fra => "fr", Deu => "de",
+        Ukr => "uk", Kat => "ka", Ara => "ar", Hin => "hi", Jpn => "ja", Heb => "he", Yid => "yi", Pol => "pl",
+        Amh => "am", Jav => "jv", Kor => "ko", Nob => "nb", Dan => "da", Swe => "sv", Fin => "fi", Tur => "tr",
+        Nld => "nl", Hun => "hu", Ces => "cs", Ell => "el", Bul => "bg", Bel => "be", Mar => "mr", Kan => "kn",
+        Ron => "ro", Slv => "sl", Hrv => "hr", Srp => "sr", Mkd => "mk", Lit => "lt", Lav => "lv", Est => "et",
+        Tam => "ta", Vie => "vi", Urd => "ur", Tha => "th", Guj => "gu", Uzb => "uz", Pan => "pa", Aze => "az",
+        Ind => "id", Tel => "te", Pes => "fa", Mal => "ml", Ori => "or", Mya => "my", Nep => "ne", Sin => "si",
+        Khm => "km", Tuk => "tk", Aka => "ak", Zul => "zu", Sna => "sn", Afr => "af", Lat => "la", Slk => "sk",
+        Cat => "ca", Tgl => "tl", Hye => "hy", Epo => "eo", Ben => "bn",
+        #[allow(unreachable_patterns)]
+        _ => return None,
+    })
+}
+
+fn select_first<'a>(html: &'a Html, sels: &[Selector]) -> Option<scraper::ElementRef<'a>> {
+    sels.iter().find_map(|s| html.select(s).next())
+}
+
+fn select_text(html: &Html, sels: &[Selector]) -> Option<String> {
+    sels.iter().find_map(|s| {
+        html.select(s).map(|e| collapse(&e.text().collect::<String>())).find(|t| !t.is_empty())
+    })
+}
+
+fn select_all(html: &Html, dom: &Dom, sels: &[Selector]) -> Vec<Ix> {
+    sels.iter().flat_map(|s| html.select(s)).filter_map(|e| dom.ix_of(&e)).collect()
+}
+
+/// All matches of the first selector that matches anything.
+fn select_first_list(html: &Html, dom: &Dom, sels: &[Selector]) -> Vec<Ix> {
+    for s in sels {
+        let v: Vec<Ix> = html.select(s).filter_map(|e| dom.ix_of(&e)).collect();
+        if !v.is_empty() {
+            return v;
+        }
+    }
+    Vec::new()
+}
+
+/// Drops nodes nested in another node of the list.
+fn outermost(dom: &Dom, mut v: Vec<Ix>) -> Vec<Ix> {
+    v.sort_unstable();
+    let mut out: Vec<Ix> = Vec::with_capacity(v.len());
+    for x in v {
+        if !out.iter().any(|&o| dom.is_within(x, o)) {
+            out.push(x);
+        }
+    }
+    out
+}
+
+fn first_text(dom: &Dom, pred: impl Fn(&dom::DNode) -> bool) -> Option<String> {
+    first_raw_text(dom, pred)
+}
+
+/// Text of the first element matching `pred`, skipping only script-like junk.
+fn first_raw_text(dom: &Dom, pred: impl Fn(&dom::DNode) -> bool) -> Option<String> {
+    for (i, n) in dom.nodes.iter().enumerate() {
+        if n.tag.is_some() && pred(n) {
+            let mut out = String::new();
+            let mut stack = vec![i as Ix];
+            while let Some(j) = stack.pop() {
+                let node = &dom.nodes[j as usize];
+                match node.tag {
+                    None => {
+                        out.push_str(&node.text);
+                        out.push(' ');
+                    }
+                    Some(Tag::Junk) => {}
+                    Some(_) => stack.extend(node.children.iter().rev()),
+                }
+            }
+            let t = collapse(&out);
+            if !t.is_empty() && t.chars().count() < 300 {
+                return Some(t);
+            }
+        }
+    }
+    None
 }

@@ -1,0 +1,47 @@
+//! Measures single-thread parsing speed over a folder of pages (`.html` or `.html.gz`).
+//!
+//! `cargo run --release -p parser --example bench -- ../shared/bench/aeb/pages [ROUNDS]`
+
+use std::io::Read;
+use std::time::Instant;
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let dir = args.next().unwrap_or_else(|| "../shared/bench/aeb/pages".into());
+    let rounds: usize = args.next().and_then(|r| r.parse().ok()).unwrap_or(3);
+    let mut pages = Vec::new();
+    let mut entries: Vec<_> = std::fs::read_dir(&dir).expect("readable folder").flatten().map(|e| e.path()).collect();
+    entries.sort();
+    for p in entries {
+        let raw = std::fs::read(&p).expect("readable page");
+        if p.extension().is_some_and(|e| e == "gz") {
+            let mut out = Vec::new();
+            flate2::read::GzDecoder::new(&raw[..]).read_to_end(&mut out).expect("gzip page");
+            pages.push(out);
+        } else {
+            pages.push(raw);
+        }
+    }
+    let bytes: usize = pages.iter().map(Vec::len).sum();
+    let parser = parser::Parser::default();
+    let opts = parser::ParseOptions::default();
+    let mut best = f64::MAX;
+    for _ in 0..rounds {
+        let t = Instant::now();
+        let mut chars = 0usize;
+        for p in &pages {
+            if let Ok(a) = parser.parse(p, &opts) {
+                chars += a.body.len();
+            }
+        }
+        best = best.min(t.elapsed().as_secs_f64());
+        std::hint::black_box(chars);
+    }
+    println!(
+        "{} pages, {:.1} MB: {:.0} pages/s, {:.1} MB/s (best of {rounds}, one thread)",
+        pages.len(),
+        bytes as f64 / 1e6,
+        pages.len() as f64 / best,
+        bytes as f64 / 1e6 / best
+    );
+}

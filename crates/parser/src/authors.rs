@@ -1,0 +1,132 @@
+//! Byline cleaning: from "By EMMA LINDQVIST and RAYMOND CHO, Associated Press" to validated names.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+static SPLIT: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)\s+(?:and|&|und|et|y|with)\s+|[,;|/•·\n]+|\s+-\s+").expect("static regex"));
+static LEAD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^\s*(?:(?:written|writing|reported|reporting|story|text|words|photos?|compiled|edited|editing|additional reporting)\s+by|by|von|par|por|from)\b[:\s]*",
+    )
+    .expect("static regex")
+});
+static NOISE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\S+@\S+|https?://\S+|\bemail the author\b|\bfollow\b.*$|\bupdated\b.*$|\bpublished\b.*$|\(.*?\)")
+        .expect("static regex")
+});
+
+/// Organisation words: a byline part containing one is not a person.
+const ORG_WORDS: &[&str] = &[
+    "press", "reuters", "agency", "news", "staff", "desk", "team", "editor", "editors", "editorial", "correspondent",
+    "correspondents", "writer", "reporter", "contributor", "bureau", "service", "media", "newsroom", "times", "post",
+    "journal", "tass", "xinhua", "afp", "ap", "upi", "pti", "yonhap", "kyodo", "interfax", "anadolu", "ajansı", "aa",
+    "online", "digital", "group", "wire", "wires", "daily", "herald", "tribune", "gazette", "magazine", "network",
+    "admin", "administrator", "author", "guest", "share", "comments", "comment", "min", "read", "sponsored", "partner",
+    "content", "photo", "video", "graphics", "chief", "senior", "associate", "opinion", "columnist", "policy",
+    "analysis", "world", "business", "politics", "sports",
+];
+
+/// Trailing affiliations stripped from one name ("MIN-JI PARK Associated Press").
+static TAIL_ORG: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\s+(?:the\s+)?(?:associated press|reuters|afp|agence france-presse|tass|xinhua|yonhap|kyodo news|kyodo|pti|upi|interfax|anadolu agency|anadolu|aa|bloomberg|cnn|bbc)\b.*$")
+        .expect("static regex")
+});
+
+const PARTICLES: &[&str] = &["von", "van", "der", "den", "de", "da", "del", "della", "di", "du", "la", "le", "bin", "ibn", "al", "el", "dos", "das", "ter", "zu"];
+
+fn title_case(word: &str) -> String {
+    // Each hyphen part capitalised: "MIN-JI" -> "Min-ji" keeps the second part lower like most romanisations.
+    let mut out = String::with_capacity(word.len());
+    let mut first = true;
+    for c in word.chars() {
+        if first {
+            out.extend(c.to_uppercase());
+            first = false;
+        } else {
+            out.extend(c.to_lowercase());
+        }
+        if c == '\'' || c == '’' {
+            first = true;
+        }
+    }
+    out
+}
+
+/// Cleans one candidate name; `None` when it is not a person's name.
+pub fn clean_name(part: &str) -> Option<String> {
+    let s = NOISE.replace_all(part, " ");
+    let s = LEAD.replace(&s, "");
+    let s = TAIL_ORG.replace(&s, "");
+    let words: Vec<&str> = s
+        .split(|c: char| c.is_whitespace())
+        .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != '\'' && c != '’' && c != '-'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.len() < 2 || words.len() > 5 {
+        return None;
+    }
+    let all_caps = words.iter().all(|w| !w.chars().any(|c| c.is_lowercase()));
+    let mut out = Vec::with_capacity(words.len());
+    for (i, w) in words.iter().enumerate() {
+        let lower = w.to_lowercase();
+        if w.chars().any(|c| c.is_ascii_digit()) || ORG_WORDS.contains(&lower.trim_end_matches('.')) {
+            return None;
+        }
+        let first = w.chars().next()?;
+        if !first.is_alphabetic() {
+            return None;
+        }
+        if first.is_lowercase() && !(i > 0 && PARTICLES.contains(&lower.as_str())) {
+            return None;
+        }
+        out.push(if all_caps && !PARTICLES.contains(&lower.as_str()) { title_case(w) } else if all_caps { lower } else { w.to_string() });
+    }
+    let name = out.join(" ");
+    (name.chars().count() <= 60).then_some(name)
+}
+
+/// Splits a byline into validated, de-duplicated author names.
+pub fn clean_byline(raw: &str) -> Vec<String> {
+    let s = NOISE.replace_all(raw, " ");
+    let s = LEAD.replace(&s, "");
+    let mut names: Vec<String> = Vec::new();
+    for part in SPLIT.split(&s) {
+        if let Some(n) = clean_name(part) {
+            if !names.iter().any(|x| x.eq_ignore_ascii_case(&n)) {
+                names.push(n);
+            }
+        }
+    }
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bylines() {
+        assert_eq!(clean_byline("By EMMA LINDQVIST and RAYMOND CHO"), ["Emma Lindqvist", "Raymond Cho"]);
+        assert_eq!(clean_byline("By MIN-JI PARK Associated Press"), ["Min-ji Park"]);
+        assert_eq!(clean_byline("Marta Kowalczyk, Daniel Ferreira"), ["Marta Kowalczyk", "Daniel Ferreira"]);
+        assert_eq!(clean_byline("Reporting by Jan de Vries; Editing by Ana Lopez"), ["Jan de Vries", "Ana Lopez"]);
+        assert_eq!(clean_byline("Ursula von der Leyen"), ["Ursula von der Leyen"]);
+        assert_eq!(clean_byline("By Jane Doe | Staff Writer"), ["Jane Doe"]);
+    }
+
+    #[test]
+    fn rejects_non_names() {
+        assert!(clean_byline("Email the author").is_empty());
+        assert!(clean_byline("TASS").is_empty());
+        assert!(clean_byline("Associated Press").is_empty());
+        assert!(clean_byline("Reuters Staff").is_empty());
+        assert!(clean_byline("March 12, 2024").is_empty());
+        assert!(clean_byline("jane@example.com").is_empty());
+        assert!(clean_byline("Updated 5:47 AM EDT").is_empty());
+        assert!(clean_byline("RiverRat62").is_empty());
+        assert!(clean_byline("").is_empty());
+        assert!(clean_byline("https://www.example.com/authors/jane-doe").is_empty());
+    }
+}

@@ -1,0 +1,256 @@
+//! A flat, index-based view of the parsed page, built once from the scraper tree.
+//!
+//! Extraction walks it bottom-up and top-down many times; plain indices keep that cheap and
+//! free of recursion, so deeply nested markup cannot exhaust the stack.
+
+use std::collections::HashMap;
+
+use ego_tree::NodeId;
+use scraper::{ElementRef, Html, Node};
+
+/// Index of a node in [`Dom::nodes`].
+pub(crate) type Ix = u32;
+/// Marker for "no node".
+pub(crate) const NONE: Ix = u32::MAX;
+
+/// Tags the extractor treats specially.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Tag {
+    P,
+    Div,
+    Section,
+    Article,
+    Main,
+    Span,
+    A,
+    H(u8),
+    Li,
+    Ul,
+    Ol,
+    Dl,
+    Dd,
+    Dt,
+    Table,
+    Tr,
+    Td,
+    Th,
+    Br,
+    Hr,
+    Blockquote,
+    Pre,
+    Img,
+    Figure,
+    Figcaption,
+    Header,
+    Footer,
+    Nav,
+    Aside,
+    Form,
+    Body,
+    Time,
+    /// Never content: script, style, inputs, media and the like.
+    Junk,
+    /// Inline formatting and anything else.
+    Other,
+    /// Block-level but otherwise plain (address, center, details, ...).
+    OtherBlock,
+}
+
+impl Tag {
+    fn of(name: &str) -> Tag {
+        match name {
+            "p" => Tag::P,
+            "div" => Tag::Div,
+            "section" => Tag::Section,
+            "article" => Tag::Article,
+            "main" => Tag::Main,
+            "span" => Tag::Span,
+            "a" => Tag::A,
+            "h1" => Tag::H(1),
+            "h2" => Tag::H(2),
+            "h3" => Tag::H(3),
+            "h4" => Tag::H(4),
+            "h5" => Tag::H(5),
+            "h6" => Tag::H(6),
+            "li" => Tag::Li,
+            "ul" => Tag::Ul,
+            "ol" => Tag::Ol,
+            "dl" => Tag::Dl,
+            "dd" => Tag::Dd,
+            "dt" => Tag::Dt,
+            "table" => Tag::Table,
+            "tr" => Tag::Tr,
+            "td" => Tag::Td,
+            "th" => Tag::Th,
+            "br" => Tag::Br,
+            "hr" => Tag::Hr,
+            "blockquote" => Tag::Blockquote,
+            "pre" => Tag::Pre,
+            "img" | "picture" => Tag::Img,
+            "figure" => Tag::Figure,
+            "figcaption" => Tag::Figcaption,
+            "header" => Tag::Header,
+            "footer" => Tag::Footer,
+            "nav" => Tag::Nav,
+            "aside" => Tag::Aside,
+            "form" => Tag::Form,
+            "body" => Tag::Body,
+            "time" => Tag::Time,
+            "script" | "style" | "noscript" | "template" | "button" | "select" | "input" | "textarea"
+            | "option" | "iframe" | "svg" | "canvas" | "object" | "embed" | "video" | "audio" | "source"
+            | "map" | "dialog" | "menu" | "head" | "title" | "meta" | "link" | "label" | "math" => Tag::Junk,
+            "address" | "center" | "details" | "summary" | "fieldset" | "hgroup" | "tbody" | "thead"
+            | "tfoot" | "caption" | "ins" => Tag::OtherBlock,
+            _ => Tag::Other,
+        }
+    }
+
+    /// Whether the tag starts a new paragraph in the output.
+    pub(crate) fn is_block(self) -> bool {
+        !matches!(self, Tag::Span | Tag::A | Tag::Other | Tag::Br | Tag::Img | Tag::Time | Tag::Junk)
+    }
+}
+
+/// One node of the flat tree.
+#[derive(Debug)]
+pub(crate) struct DNode {
+    pub parent: Ix,
+    pub children: Vec<Ix>,
+    /// `None` for text nodes.
+    pub tag: Option<Tag>,
+    /// Lower-cased `class` and `id` joined by a space (elements only).
+    pub cls: Box<str>,
+    /// Text content (text nodes only).
+    pub text: Box<str>,
+    /// Whether the element is hidden, dialog-like or otherwise never content.
+    pub hidden: bool,
+    /// The ARIA role, lower-cased, when set.
+    pub role: Box<str>,
+    /// The `itemprop` attribute, lower-cased, when set.
+    pub itemprop: Box<str>,
+}
+
+/// The page as a flat tree in document order (a parent always precedes its children).
+pub(crate) struct Dom {
+    pub nodes: Vec<DNode>,
+    /// Maps scraper node ids to indices (filled for elements only).
+    pub by_id: HashMap<NodeId, Ix>,
+}
+
+impl Dom {
+    /// Builds the flat tree from a parsed document.
+    pub(crate) fn build(html: &Html) -> Dom {
+        let mut nodes: Vec<DNode> = Vec::with_capacity(4096);
+        let mut by_id = HashMap::with_capacity(2048);
+        let mut stack: Vec<Ix> = Vec::with_capacity(64);
+        for edge in html.tree.root().traverse() {
+            match edge {
+                ego_tree::iter::Edge::Open(n) => {
+                    let parent = stack.last().copied().unwrap_or(NONE);
+                    let ix = nodes.len() as Ix;
+                    match n.value() {
+                        Node::Element(e) => {
+                            let name = e.name();
+                            let tag = Tag::of(name);
+                            let mut cls = String::new();
+                            let mut hidden = false;
+                            let mut role: Box<str> = "".into();
+                            let mut itemprop: Box<str> = "".into();
+                            for (k, v) in e.attrs() {
+                                match k {
+                                    "class" | "id" => {
+                                        if !cls.is_empty() {
+                                            cls.push(' ');
+                                        }
+                                        cls.push_str(&v.to_ascii_lowercase());
+                                    }
+                                    "hidden" => hidden = true,
+                                    "aria-hidden" => hidden |= v.eq_ignore_ascii_case("true"),
+                                    "style" => {
+                                        let s = v.to_ascii_lowercase().replace(' ', "");
+                                        hidden |= s.contains("display:none") || s.contains("visibility:hidden");
+                                    }
+                                    "role" => role = v.to_ascii_lowercase().into(),
+                                    "itemprop" => itemprop = v.to_ascii_lowercase().into(),
+                                    _ => {}
+                                }
+                            }
+                            nodes.push(DNode {
+                                parent,
+                                children: Vec::new(),
+                                tag: Some(tag),
+                                cls: cls.into(),
+                                text: "".into(),
+                                hidden,
+                                role,
+                                itemprop,
+                            });
+                            by_id.insert(n.id(), ix);
+                        }
+                        Node::Text(t) => {
+                            nodes.push(DNode {
+                                parent,
+                                children: Vec::new(),
+                                tag: None,
+                                cls: "".into(),
+                                text: (**t).into(),
+                                hidden: false,
+                                role: "".into(),
+                                itemprop: "".into(),
+                            });
+                        }
+                        Node::Document | Node::Fragment => {
+                            nodes.push(DNode {
+                                parent,
+                                children: Vec::new(),
+                                tag: Some(Tag::OtherBlock),
+                                cls: "".into(),
+                                text: "".into(),
+                                hidden: false,
+                                role: "".into(),
+                                itemprop: "".into(),
+                            });
+                        }
+                        _ => {
+                            // Comments, doctype, processing instructions: an inert placeholder keeps nesting right.
+                            nodes.push(DNode {
+                                parent,
+                                children: Vec::new(),
+                                tag: Some(Tag::Junk),
+                                cls: "".into(),
+                                text: "".into(),
+                                hidden: true,
+                                role: "".into(),
+                                itemprop: "".into(),
+                            });
+                        }
+                    }
+                    if parent != NONE {
+                        nodes[parent as usize].children.push(ix);
+                    }
+                    stack.push(ix);
+                }
+                ego_tree::iter::Edge::Close(_) => {
+                    stack.pop();
+                }
+            }
+        }
+        Dom { nodes, by_id }
+    }
+
+    /// The index of a selected element.
+    pub(crate) fn ix_of(&self, e: &ElementRef<'_>) -> Option<Ix> {
+        self.by_id.get(&e.id()).copied()
+    }
+
+    /// Whether `a` is `b` or inside it.
+    pub(crate) fn is_within(&self, mut a: Ix, b: Ix) -> bool {
+        while a != NONE {
+            if a == b {
+                return true;
+            }
+            a = self.nodes[a as usize].parent;
+        }
+        false
+    }
+}

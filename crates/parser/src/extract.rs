@@ -1,0 +1,480 @@
+//! The generic extractor: prunes boilerplate, scores containers by text and link density, and
+//! emits the article's paragraphs in order.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use crate::dom::{Dom, Ix, Tag, NONE};
+
+/// Per-node figures over the flat tree.
+pub(crate) struct Analysis {
+    /// Whether the node (or an ancestor) is dropped.
+    pub removed: Vec<bool>,
+    /// Non-space characters of text below the node, dropped parts excluded.
+    pub text: Vec<u32>,
+    /// Of which inside links.
+    pub link: Vec<u32>,
+}
+
+/// Class and id words that mark page furniture.
+const BAD_WORDS: &[&str] = &[
+    "nav", "navbar", "navigation", "menu", "footer", "sidebar", "share", "sharing", "social", "socials", "related",
+    "recommended", "recommendation", "recommendations", "newsletter", "newsletters", "subscribe", "subscription",
+    "signup", "cookie", "cookies", "consent", "gdpr", "banner", "promo", "promotion", "promoted", "advert",
+    "advertisement", "advertising", "ad", "ads", "adslot", "dfp", "gpt", "sponsored", "sponsor", "comment", "comments",
+    "disqus", "breadcrumb", "breadcrumbs", "tags", "popup", "modal", "overlay", "paywall", "byline", "bylines",
+    "caption", "credit", "credits", "toolbar", "widget", "widgets", "trending", "popular", "outbrain", "taboola",
+    "readmore", "print", "skip", "masthead", "topbar", "pagination", "pager", "rating", "author", "authors", "dateline",
+    "timestamp", "meta", "tools", "utility", "hidden", "hide", "sr", "visually", "offscreen", "jump", "teaser",
+    "teasers", "newsfeed", "rail", "signin", "login", "donate", "copyright", "disclaimer", "alert", "toast", "lightbox",
+    "gallery", "carousel", "slider", "slideshow", "video", "player", "embed", "onetrust", "fc", "sticky", "header",
+    "headline", "headlines", "kicker", "eyebrow", "subscribe", "paid", "pw", "inline", "upsell", "follow", "feedback",
+    "survey", "poll", "playlist", "tooltip", "tags", "tag", "keywords", "topics", "categories", "category", "bio",
+    "profile", "avatar", "icon", "icons", "logo", "more", "also", "next", "prev", "previous", "latest", "mostread",
+    "most", "editorspicks", "picks", "partner", "partners", "affiliate", "commercial", "sponsorship", "outstream",
+    "interstitial", "notification", "notifications", "cta", "signup", "optin", "subnav", "dropdown", "drawer",
+    "tabs", "tab", "links", "linklist", "toc",
+];
+
+/// Words that mark the article itself; a node carrying one is never dropped for a furniture word.
+const GOOD_WORDS: &[&str] = &[
+    "article", "articlebody", "body", "content", "entry", "main", "post", "story", "text", "prose", "richtext",
+    "paragraph", "markup", "news", "column", "page", "container", "wrapper", "layout", "page",
+];
+
+fn words(cls: &str) -> impl Iterator<Item = &str> {
+    cls.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty())
+}
+
+/// Furniture score of a class/id string: 0 when clean.
+fn class_flags(cls: &str) -> (bool, bool) {
+    let mut bad = false;
+    let mut good = false;
+    for w in words(cls) {
+        if BAD_WORDS.contains(&w) {
+            bad = true;
+        }
+        if GOOD_WORDS.contains(&w) {
+            good = true;
+        }
+    }
+    // Compound markers spelled without separators.
+    if !bad {
+        bad = ["readalso", "seealso", "alsoread", "relatedarticles", "morenews", "morestories", "topstories", "mostpopular", "sharebar", "socialshare", "adcontainer", "advertisement", "newsletter", "cookiebanner", "cookieconsent", "breadcrumb"]
+            .iter()
+            .any(|m| cls.contains(m));
+    }
+    (bad, good)
+}
+
+const ROLES_OUT: &[&str] = &["navigation", "banner", "contentinfo", "complementary", "dialog", "alertdialog", "menu", "menubar", "search", "toolbar", "tablist", "alert"];
+
+fn non_space_chars(s: &str) -> u32 {
+    s.chars().filter(|c| !c.is_whitespace()).count() as u32
+}
+
+/// Computes text figures and decides which nodes are page furniture.
+pub(crate) fn analyse(dom: &Dom, extra_drop: &[Ix]) -> Analysis {
+    let n = dom.nodes.len();
+    let mut text = vec![0u32; n];
+    let mut link = vec![0u32; n];
+    // Raw figures with nothing dropped but junk, to protect big text containers.
+    for i in (0..n).rev() {
+        let node = &dom.nodes[i];
+        let own = match node.tag {
+            None => non_space_chars(&node.text),
+            Some(Tag::Junk) => {
+                text[i] = 0;
+                link[i] = 0;
+                continue;
+            }
+            Some(_) if node.hidden => {
+                text[i] = 0;
+                link[i] = 0;
+                continue;
+            }
+            Some(_) => 0,
+        };
+        text[i] += own;
+        if node.tag == Some(Tag::A) {
+            link[i] = text[i];
+        }
+        let p = node.parent;
+        if p != NONE {
+            text[p as usize] += text[i];
+            link[p as usize] += link[i];
+        }
+    }
+    let total = text.first().copied().unwrap_or(0).max(1);
+    let mut removed = vec![false; n];
+    for &d in extra_drop {
+        if let Some(r) = removed.get_mut(d as usize) {
+            *r = true;
+        }
+    }
+    for i in 0..n {
+        let node = &dom.nodes[i];
+        let p = node.parent;
+        if p != NONE && removed[p as usize] {
+            removed[i] = true;
+            continue;
+        }
+        if removed[i] {
+            continue;
+        }
+        let Some(tag) = node.tag else { continue };
+        if tag == Tag::Junk || node.hidden {
+            removed[i] = true;
+            continue;
+        }
+        let t = text[i];
+        let ld = link[i] as f32 / t.max(1) as f32;
+        // A node holding most of the page's plain text is the article, whatever it is called.
+        let protected = t as f32 > 0.4 * total as f32 && ld < 0.3 && t > 500;
+        let hard = matches!(tag, Tag::Nav | Tag::Figcaption);
+        let soft = matches!(tag, Tag::Aside | Tag::Footer | Tag::Header | Tag::Form | Tag::Figure)
+            || ROLES_OUT.contains(&&*node.role);
+        let (bad, good) = if node.cls.is_empty() { (false, false) } else { class_flags(&node.cls) };
+        let never = matches!(tag, Tag::Body | Tag::Main) || (tag == Tag::Article && !bad);
+        if never {
+            continue;
+        }
+        if hard || (soft && !protected) || (bad && !good && !protected) || (bad && good && ld > 0.5 && !protected)
+        {
+            removed[i] = true;
+        }
+    }
+    // Figures again with the furniture gone.
+    text.iter_mut().for_each(|x| *x = 0);
+    link.iter_mut().for_each(|x| *x = 0);
+    for i in (0..n).rev() {
+        if removed[i] {
+            continue;
+        }
+        let node = &dom.nodes[i];
+        if node.tag.is_none() {
+            text[i] += non_space_chars(&node.text);
+        }
+        if node.tag == Some(Tag::A) {
+            link[i] = text[i];
+        }
+        let p = node.parent;
+        if p != NONE {
+            text[p as usize] += text[i];
+            link[p as usize] += link[i];
+        }
+    }
+    Analysis { removed, text, link }
+}
+
+fn has_block_child(dom: &Dom, a: &Analysis, i: usize) -> bool {
+    dom.nodes[i].children.iter().any(|&c| {
+        let c = c as usize;
+        !a.removed[c] && dom.nodes[c].tag.is_some_and(|t| t.is_block()) && a.text[c] > 0
+    })
+}
+
+fn tag_weight(t: Tag) -> f32 {
+    match t {
+        Tag::Div | Tag::Article | Tag::Section | Tag::Main => 5.0,
+        Tag::Pre | Tag::Td | Tag::Blockquote => 3.0,
+        Tag::OtherBlock | Tag::Ol | Tag::Ul | Tag::Dl | Tag::Dd | Tag::Dt | Tag::Li | Tag::Form => -3.0,
+        Tag::H(_) | Tag::Th => -5.0,
+        _ => 0.0,
+    }
+}
+
+fn class_weight(cls: &str) -> f32 {
+    let (bad, good) = class_flags(cls);
+    let mut w = 0.0;
+    if good {
+        w += 25.0;
+    }
+    if bad {
+        w -= 25.0;
+    }
+    w
+}
+
+/// Text of a node, whitespace collapsed, dropped parts skipped.
+pub(crate) fn inner_text(dom: &Dom, a: &Analysis, root: Ix) -> String {
+    let mut out = String::new();
+    let mut stack = vec![root];
+    while let Some(i) = stack.pop() {
+        let iu = i as usize;
+        if a.removed[iu] {
+            continue;
+        }
+        let node = &dom.nodes[iu];
+        if node.tag.is_none() {
+            push_collapsed(&mut out, &node.text);
+        } else {
+            if node.tag.is_some_and(|t| t.is_block() || t == Tag::Br) && !out.ends_with(' ') && !out.is_empty() {
+                out.push(' ');
+            }
+            stack.extend(node.children.iter().rev());
+        }
+    }
+    out.trim().to_string()
+}
+
+fn push_collapsed(out: &mut String, s: &str) {
+    let mut space = out.is_empty() || out.ends_with(' ') || out.ends_with('\n');
+    for c in s.chars() {
+        if c.is_whitespace() {
+            if !space {
+                out.push(' ');
+                space = true;
+            }
+        } else {
+            out.push(c);
+            space = false;
+        }
+    }
+}
+
+/// Picks the nodes holding the article body, in document order.
+pub(crate) fn find_body_roots(dom: &Dom, a: &Analysis) -> Vec<Ix> {
+    let n = dom.nodes.len();
+    let mut score = vec![0f32; n];
+    let mut init = vec![false; n];
+    let mut candidates: Vec<usize> = Vec::new();
+    for i in 0..n {
+        if a.removed[i] || a.text[i] < 25 {
+            continue;
+        }
+        let Some(tag) = dom.nodes[i].tag else { continue };
+        let para = match tag {
+            Tag::P | Tag::Pre | Tag::Blockquote => true,
+            Tag::Div | Tag::Section | Tag::Td | Tag::Li | Tag::Article | Tag::Span | Tag::Dd | Tag::OtherBlock => {
+                !has_block_child(dom, a, i)
+            }
+            _ => false,
+        };
+        if !para {
+            continue;
+        }
+        // Only count the outermost paragraph-like node (a <p> inside a text-only div counts once).
+        let p = dom.nodes[i].parent;
+        if p != NONE && matches!(dom.nodes[p as usize].tag, Some(Tag::P | Tag::Pre | Tag::Blockquote)) {
+            continue;
+        }
+        let t = a.text[i] as f32;
+        let ld = a.link[i] as f32 / t.max(1.0);
+        if ld > 0.5 {
+            continue;
+        }
+        let commas = comma_count(dom, a, i as Ix) as f32;
+        let s = (1.0 + commas + (t / 100.0).min(3.0)) * (1.0 - ld);
+        let mut anc = dom.nodes[i].parent;
+        let mut level = 0;
+        while anc != NONE && level < 5 {
+            let au = anc as usize;
+            if let Some(tag) = dom.nodes[au].tag {
+                if !init[au] {
+                    init[au] = true;
+                    score[au] = tag_weight(tag) + class_weight(&dom.nodes[au].cls);
+                    candidates.push(au);
+                }
+                let div = match level {
+                    0 => 1.0,
+                    1 => 2.0,
+                    l => l as f32 * 3.0,
+                };
+                score[au] += s / div;
+            }
+            anc = dom.nodes[au].parent;
+            level += 1;
+        }
+    }
+    let mut best: Option<(f32, usize)> = None;
+    for &c in &candidates {
+        let ld = a.link[c] as f32 / a.text[c].max(1) as f32;
+        let s = score[c] * (1.0 - ld);
+        score[c] = s;
+        if best.is_none_or(|(b, _)| s > b) {
+            best = Some((s, c));
+        }
+    }
+    let Some((top_score, mut top)) = best else { return Vec::new() };
+    // Climb while the parent scores nearly as well: the body was split across sibling blocks.
+    loop {
+        let p = dom.nodes[top].parent;
+        if p == NONE || matches!(dom.nodes[p as usize].tag, Some(Tag::Body) | None) {
+            break;
+        }
+        let pu = p as usize;
+        if init[pu] && score[pu] >= top_score * 0.75 && a.text[pu] as f32 <= a.text[top] as f32 * 1.6 {
+            top = pu;
+        } else {
+            break;
+        }
+    }
+    let top_score = score[top];
+    let mut roots = Vec::new();
+    let parent = dom.nodes[top].parent;
+    if parent == NONE {
+        return vec![top as Ix];
+    }
+    let threshold = (top_score * 0.2).max(10.0);
+    let top_cls = &dom.nodes[top].cls;
+    for &s in &dom.nodes[parent as usize].children {
+        let su = s as usize;
+        if a.removed[su] || a.text[su] == 0 {
+            continue;
+        }
+        if su == top {
+            roots.push(s);
+            continue;
+        }
+        let mut bonus = 0.0;
+        if !top_cls.is_empty() && dom.nodes[su].cls == *top_cls {
+            bonus = top_score * 0.2;
+        }
+        let ld = a.link[su] as f32 / a.text[su].max(1) as f32;
+        if init[su] && score[su] + bonus >= threshold && ld < 0.3 {
+            roots.push(s);
+        } else if dom.nodes[su].tag == Some(Tag::P) {
+            let t = a.text[su];
+            if (t > 80 && ld < 0.25) || (t > 0 && ld == 0.0 && inner_text(dom, a, s).ends_with('.')) {
+                roots.push(s);
+            }
+        }
+    }
+    roots
+}
+
+fn comma_count(dom: &Dom, a: &Analysis, root: Ix) -> u32 {
+    let mut n = 0;
+    let mut stack = vec![root];
+    while let Some(i) = stack.pop() {
+        let iu = i as usize;
+        if a.removed[iu] {
+            continue;
+        }
+        let node = &dom.nodes[iu];
+        if node.tag.is_none() {
+            n += node.text.chars().filter(|&c| c == ',' || c == '，' || c == '、').count() as u32;
+        } else {
+            stack.extend(node.children.iter());
+        }
+    }
+    n
+}
+
+/// One output paragraph with the figures used to judge it.
+#[derive(Debug)]
+pub(crate) struct Para {
+    pub text: String,
+    pub link_chars: u32,
+    pub chars: u32,
+    pub heading: bool,
+    pub list_item: bool,
+}
+
+/// Splits the content under `roots` into paragraphs, in document order.
+pub(crate) fn paragraphs(dom: &Dom, a: &Analysis, roots: &[Ix]) -> Vec<Para> {
+    let mut out = Vec::new();
+    let mut cur = Para { text: String::new(), link_chars: 0, chars: 0, heading: false, list_item: false };
+    // Stack of (node, entering): leaving events flush block boundaries.
+    let mut stack: Vec<(Ix, bool, u32)> = Vec::new();
+    for &r in roots.iter().rev() {
+        stack.push((r, true, 0));
+    }
+    let flush = |cur: &mut Para, out: &mut Vec<Para>| {
+        let t = cur.text.trim();
+        if !t.is_empty() {
+            out.push(Para { text: t.to_string(), link_chars: cur.link_chars, chars: cur.chars, heading: cur.heading, list_item: cur.list_item });
+        }
+        cur.text.clear();
+        cur.link_chars = 0;
+        cur.chars = 0;
+        cur.heading = false;
+        cur.list_item = false;
+    };
+    while let Some((i, entering, in_link)) = stack.pop() {
+        let iu = i as usize;
+        if a.removed[iu] {
+            continue;
+        }
+        let node = &dom.nodes[iu];
+        match node.tag {
+            None => {
+                let before = cur.text.len();
+                push_collapsed(&mut cur.text, &node.text);
+                let added = non_space_chars(&cur.text[before..]);
+                cur.chars += added;
+                if in_link > 0 {
+                    cur.link_chars += added;
+                }
+            }
+            Some(Tag::Br) => {
+                // Two breaks in a row separate paragraphs; one is a line break inside it.
+                flush(&mut cur, &mut out);
+            }
+            Some(tag) => {
+                if entering {
+                    if tag.is_block() {
+                        flush(&mut cur, &mut out);
+                    }
+                    if matches!(tag, Tag::H(_)) {
+                        cur.heading = true;
+                    }
+                    if tag == Tag::Li {
+                        cur.list_item = true;
+                    }
+                    stack.push((i, false, in_link));
+                    let link_depth = in_link + u32::from(tag == Tag::A);
+                    for &c in node.children.iter().rev() {
+                        stack.push((c, true, link_depth));
+                    }
+                } else if tag.is_block() {
+                    flush(&mut cur, &mut out);
+                }
+            }
+        }
+    }
+    flush(&mut cur, &mut out);
+    out
+}
+
+static BOILER_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?xi)^(?:
+            read\s+(?:also|more|next)\b | see\s+also\b | also\s+read\b | related\s*(?:articles?|stories|news|coverage|content|topics|reading)?\s*: |
+            advertisement$ | advertising$ | ad$ | sponsored$ | share\s+(?:this|on|via)\b | share$ | follow\s+us\b | sign\s+up\b |
+            subscribe\b | click\s+here\b | more\s*:\s | photo\s*: | image\s*: | file\s+photo\b | watch\s*: | listen\s*: |
+            copyright\b | ©\s | \(c\)\s | all\s+rights\s+reserved | \(end\)$ | bc-[a-z0-9-]+ | our\s+standards\s*: |
+            \(?\s*(?:additional\s+)?(?:reporting|writing|editing)\s+by\b | this\s+story\s+has\s+been\s+corrected |
+            sign\s+up\s+here | get\s+(?:the|our)\s+newsletter | we\s+use\s+cookies | this\s+(?:website|site)\s+uses\s+cookies |
+            continue\s+reading | skip\s+to\b | loading\.*$ | (?:\d+\s+)?min(?:ute)?s?\s+read$ | updated\s*:?\s*$
+        )",
+    )
+    .expect("static regex")
+});
+
+static TAIL_CODE: LazyLock<Regex> = LazyLock::new(|| {
+    // Agency sign-off codes: "(END)", "tm/xx", "ENDS", "/nm/", "-0-".
+    Regex::new(r"(?i)^(?:\(end\)|ends?|-0-|[a-z]{1,4}/[a-z]{1,4}(?:/[a-z]{1,4})?|\(?[a-z]{2,4}/[a-z]{2,4}\)?|#+|\*+)$").expect("static regex")
+});
+
+/// Drops link lists, sign-offs and other furniture lines that survived pruning.
+pub(crate) fn clean_paragraphs(paras: Vec<Para>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(paras.len());
+    for p in paras {
+        let ld = p.link_chars as f32 / p.chars.max(1) as f32;
+        if ld > 0.6 || (ld > 0.35 && p.chars < 120) {
+            continue;
+        }
+        if p.list_item && ld > 0.25 {
+            continue;
+        }
+        if BOILER_LINE.is_match(&p.text) || TAIL_CODE.is_match(&p.text) {
+            continue;
+        }
+        out.push(p.text);
+    }
+    // A trailing heading with nothing after it belongs to what was cut.
+    out
+}
