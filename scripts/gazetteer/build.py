@@ -37,6 +37,9 @@ def main():
             return
         if canonical == name:
             canonical = ""
+        if name.startswith("The ") and kind == "L":
+            # "The Netherlands": the article is a separate word in running text.
+            add(kind, name[4:], canonical)
         rows.setdefault((kind, name), canonical)
 
     countries = json.loads((data / "countries.json").read_text())

@@ -195,7 +195,14 @@ fn candidates(d: &Doc) -> Vec<Cand> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < n {
-        if !(d.is_cap(i) && !STOP.contains(d.t(i)) || PARTICLES.contains(d.t(i)) && i + 1 < n && d.is_cap(i + 1) && d.same_ctx(i, i + 1)) {
+        let particle_start = PARTICLES.contains(d.t(i)) && {
+            let mut k = i;
+            while k < n && PARTICLES.contains(d.t(k)) && d.same_ctx(i, k) {
+                k += 1;
+            }
+            k < n && d.is_cap(k) && d.same_ctx(i, k)
+        };
+        if !(d.is_cap(i) && !STOP.contains(d.t(i)) || particle_start) {
             i += 1;
             continue;
         }
@@ -210,9 +217,16 @@ fn candidates(d: &Doc) -> Vec<Cand> {
                 e += 1;
                 continue;
             }
-            if PARTICLES.contains(t) && e + 1 < n && d.is_cap(e + 1) && d.same_ctx(e, e + 1) {
-                e += 1;
-                continue;
+            if PARTICLES.contains(t) {
+                // "von der Leyen": particles followed by a capitalised word.
+                let mut k = e;
+                while k < n && PARTICLES.contains(d.t(k)) && d.same_ctx(s, k) {
+                    k += 1;
+                }
+                if k < n && d.is_cap(k) && d.same_ctx(s, k) {
+                    e = k + 1;
+                    continue;
+                }
             }
             if CONNECTORS.contains(t) && (has_head(d, s, e, &ORG_HEADS) || has_head(d, s, e, &LOC_HEADS)) {
                 let mut k = e + 1;

@@ -475,7 +475,8 @@ pub fn find(d: &Doc, quotes: &[QuoteSpan], sents: &[Sentence], en: &mut Entities
             let verb_comma = last_pre.is_some_and(|k| d.t(k) == "," && k > 0 && CUE_VERBS.contains(d.t(k - 1)));
             let initial = prefix.is_empty();
             let kind = if initial || colon || verb_comma { QuoteKind::Direct } else { QuoteKind::Partial };
-            let after = ctx.attribution_after(qe, sent);
+            // A split quote carries its attribution between its parts.
+            let after = ctx.attribution_after(qtok[first].1, sent);
             region_start = qe;
 
             let sentence_has_cue = (sent.s..sent.e).any(|k| {
@@ -591,7 +592,7 @@ fn indirect(ctx: &mut Ctx, sent: Sentence, si: usize, accepted: &[(usize, usize)
         }
         let Some(np) = ctx.np_left(v, sent.s).or_else(|| ctx.np_left(v, sent.s)) else { continue };
         // Attribution of a quotation, not reported speech.
-        if np.s > 0 && (!ctx.outside(np.s - 1) || (d.t(np.s - 1) == "," && np.s > 1 && !ctx.outside(np.s - 2))) {
+        if np.s > sent.s && (!ctx.outside(np.s - 1) || (d.t(np.s - 1) == "," && np.s > sent.s + 1 && !ctx.outside(np.s - 2))) {
             continue;
         }
         let mut j = v + 1;
@@ -610,7 +611,6 @@ fn indirect(ctx: &mut Ctx, sent: Sentence, si: usize, accepted: &[(usize, usize)
                 }
             }
         } else {
-            let mut skipped_pp = false;
             while j < sent.e {
                 let x = ctx.lc(j);
                 if x == "that" {
@@ -622,7 +622,6 @@ fn indirect(ctx: &mut Ctx, sent: Sentence, si: usize, accepted: &[(usize, usize)
                     continue;
                 }
                 if PREPOSITIONS.contains(x.as_str()) {
-                    skipped_pp = true;
                     let k = (j..sent.e).find(|&k| {
                         let y = ctx.lc(k);
                         y == "that" || y == "," || y == "." || !ctx.outside(k)
@@ -635,7 +634,7 @@ fn indirect(ctx: &mut Ctx, sent: Sentence, si: usize, accepted: &[(usize, usize)
                     }
                     break;
                 }
-                if SAY_VERBS.contains(w.as_str()) && !skipped_pp {
+                if SAY_VERBS.contains(w.as_str()) {
                     start = Some(j);
                 }
                 break;
