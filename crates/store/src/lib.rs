@@ -1,8 +1,25 @@
 //! The store stage: the PostgreSQL schema (migrations in `migrations/`) and the writes of
 //! analyzed articles, quotes, entities and mentions.
+//!
+//! Writes go in batches, one transaction each, with multi-row `UNNEST` statements; they are
+//! idempotent, record changed stories as versions, link syndicated copies to their original and
+//! keep the raw pages (compressed) so the parser and analyzer can be re-run over them.
 
-use model::{Outcome, Source};
+mod reprocess;
+pub mod simhash;
+pub mod urls;
+mod write;
+
+use std::collections::HashSet;
+use std::str::FromStr;
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Datelike, Duration, Utc};
+use model::Source;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::PgPool;
+
+pub use reprocess::{RawPageFilter, StoredPage};
 
 /// Errors of the store.
 #[derive(Debug, thiserror::Error)]
@@ -13,6 +30,14 @@ pub enum StoreError {
     /// A migration failed.
     #[error("migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A stored raw page could not be decompressed.
+    #[error("raw page of story {article_id}: {reason}")]
+    RawPage {
+        /// The story whose page is damaged.
+        article_id: i64,
+        /// What went wrong.
+        reason: String,
+    },
 }
 
 /// The migrations embedded in the binary.
@@ -29,18 +54,65 @@ pub struct WriteStats {
     pub mentions: u64,
     /// Failures recorded.
     pub failures: u64,
+    /// Stories seen before with the same content (nothing rewritten).
+    pub unchanged: u64,
+    /// Changed stories whose previous content went to `article_versions`.
+    pub versions: u64,
+    /// New stories linked to an earlier original from another source.
+    pub syndicated: u64,
+    /// Raw pages stored.
+    pub raw_pages: u64,
+    /// Reprocessed stories that matched no stored story (reprocess only).
+    pub unknown: u64,
 }
+
+/// The extractor version recorded when the caller sets none.
+pub const DEFAULT_EXTRACTOR_VERSION: &str = concat!("wirehose-", env!("CARGO_PKG_VERSION"));
 
 /// A handle on the wirehose database.
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: PgPool,
+    extractor_version: Arc<str>,
+    /// Months (year * 12 + month0) whose partitions are known to exist.
+    partitions: Arc<Mutex<HashSet<i32>>>,
 }
 
 impl Store {
     /// Wraps an existing pool.
     pub fn new(pool: PgPool) -> Self {
-        Self { pool }
+        Self {
+            pool,
+            extractor_version: Arc::from(DEFAULT_EXTRACTOR_VERSION),
+            partitions: Arc::default(),
+        }
+    }
+
+    /// Connects to `database_url`, creating the database first when it does not exist and the
+    /// server lets this role create it.
+    pub async fn connect(database_url: &str) -> Result<Store, StoreError> {
+        let options = PgConnectOptions::from_str(database_url)?;
+        let pool_options = || PgPoolOptions::new().max_connections(8);
+        match pool_options().connect_with(options.clone()).await {
+            Ok(pool) => Ok(Store::new(pool)),
+            Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("3D000") => {
+                let name = options.get_database().unwrap_or("postgres").to_owned();
+                create_database(&options, &name).await?;
+                Ok(Store::new(pool_options().connect_with(options).await?))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Sets the parser/analyzer version recorded on written stories and quotes.
+    pub fn with_extractor_version(mut self, version: impl Into<String>) -> Self {
+        self.extractor_version = Arc::from(version.into());
+        self
+    }
+
+    /// The extractor version recorded on writes.
+    pub fn extractor_version(&self) -> &str {
+        &self.extractor_version
     }
 
     /// The underlying pool.
@@ -48,19 +120,130 @@ impl Store {
         &self.pool
     }
 
-    /// Runs the embedded migrations.
+    /// Runs the embedded migrations (under sqlx's advisory lock, so daemons may start together).
     pub async fn migrate(&self) -> Result<(), StoreError> {
         MIGRATOR.run(&self.pool).await?;
         Ok(())
     }
 
-    /// Records the configured sources.
-    pub async fn upsert_sources(&self, _sources: &[Source]) -> Result<(), StoreError> {
+    /// Records the configured sources, updating those whose configuration changed.
+    pub async fn upsert_sources(&self, sources: &[Source]) -> Result<(), StoreError> {
+        let mut sorted: Vec<&Source> = sources.iter().collect();
+        sorted.sort_by(|a, b| a.name.cmp(&b.name));
+        sorted.dedup_by(|a, b| a.name == b.name);
+        let names: Vec<String> = sorted.iter().map(|s| write::clean(&s.name)).collect();
+        let agencies: Vec<Option<String>> = sorted.iter().map(|s| s.agency.as_deref().map(write::clean)).collect();
+        let kinds: Vec<&str> = sorted.iter().map(|s| s.kind.as_str()).collect();
+        let urls: Vec<String> = sorted.iter().map(|s| write::clean(&s.url)).collect();
+        let intervals: Vec<f64> = sorted.iter().map(|s| s.poll_interval.as_secs_f64()).collect();
+        let selectors: Vec<Option<String>> =
+            sorted.iter().map(|s| s.link_selector.as_deref().map(write::clean)).collect();
+        let hosts: Vec<String> = sorted.iter().map(|s| write::join_list(&s.allowed_hosts)).collect();
+        sqlx::query(
+            "INSERT INTO sources (name, agency, kind, url, poll_interval_secs, link_selector, allowed_hosts)
+             SELECT n, a, k, u, i, l, string_to_array(h, E'\\x1f')
+             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::text[], $7::text[])
+                  AS s(n, a, k, u, i, l, h)
+             ON CONFLICT (name) DO UPDATE SET
+                 agency = EXCLUDED.agency, kind = EXCLUDED.kind, url = EXCLUDED.url,
+                 poll_interval_secs = EXCLUDED.poll_interval_secs, link_selector = EXCLUDED.link_selector,
+                 allowed_hosts = EXCLUDED.allowed_hosts, updated_at = now()
+             WHERE (sources.agency, sources.kind, sources.url, sources.poll_interval_secs,
+                    sources.link_selector, sources.allowed_hosts)
+                   IS DISTINCT FROM (EXCLUDED.agency, EXCLUDED.kind, EXCLUDED.url,
+                    EXCLUDED.poll_interval_secs, EXCLUDED.link_selector, EXCLUDED.allowed_hosts)",
+        )
+        .bind(&names)
+        .bind(&agencies)
+        .bind(&kinds)
+        .bind(&urls)
+        .bind(&intervals)
+        .bind(&selectors)
+        .bind(&hosts)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
-    /// Writes a batch of outcomes in one transaction.
-    pub async fn write_batch(&self, _batch: &[Outcome]) -> Result<WriteStats, StoreError> {
-        Ok(WriteStats::default())
+    /// Creates the monthly partitions from last month to three months ahead; returns how many
+    /// were missing. The daemon calls it at start and then daily; writes also create the
+    /// partition of any month they need.
+    pub async fn ensure_partitions(&self) -> Result<u32, StoreError> {
+        let now = Utc::now();
+        let created: i32 = sqlx::query_scalar("SELECT wirehose_ensure_partitions($1, $2)")
+            .bind(now - Duration::days(31))
+            .bind(now + Duration::days(92))
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(u32::try_from(created).unwrap_or(0))
+    }
+
+    /// Retention: drops every month of stories (articles, versions, quotes, mentions, their URLs
+    /// and raw pages) that ended at or before `cutoff`; returns how many months were dropped.
+    pub async fn drop_partitions_older_than(&self, cutoff: DateTime<Utc>) -> Result<u32, StoreError> {
+        let dropped: i32 = sqlx::query_scalar("SELECT wirehose_drop_partitions_older_than($1)")
+            .bind(cutoff)
+            .fetch_one(&self.pool)
+            .await?;
+        self.forget_partitions();
+        Ok(u32::try_from(dropped).unwrap_or(0))
+    }
+
+    /// Raw-page retention: drops the months of raw pages that ended at or before `cutoff`.
+    pub async fn drop_raw_pages_older_than(&self, cutoff: DateTime<Utc>) -> Result<u32, StoreError> {
+        let dropped: i32 = sqlx::query_scalar("SELECT wirehose_drop_raw_pages_older_than($1)")
+            .bind(cutoff)
+            .fetch_one(&self.pool)
+            .await?;
+        self.forget_partitions();
+        Ok(u32::try_from(dropped).unwrap_or(0))
+    }
+
+    /// Makes sure the partitions of every month in `times` exist, asking the database only
+    /// about months not seen before.
+    async fn ensure_months(&self, times: impl Iterator<Item = DateTime<Utc>>) -> Result<(), StoreError> {
+        let mut missing: Vec<(i32, DateTime<Utc>)> = {
+            let known = self.partitions.lock().unwrap_or_else(|p| p.into_inner());
+            times.map(|t| (month_key(t), t)).filter(|(k, _)| !known.contains(k)).collect()
+        };
+        missing.sort_by_key(|(k, _)| *k);
+        missing.dedup_by_key(|(k, _)| *k);
+        for (key, at) in missing {
+            sqlx::query("SELECT wirehose_ensure_partitions($1, $1)")
+                .bind(at)
+                .execute(&self.pool)
+                .await?;
+            self.partitions.lock().unwrap_or_else(|p| p.into_inner()).insert(key);
+        }
+        Ok(())
+    }
+
+    fn forget_partitions(&self) {
+        self.partitions.lock().unwrap_or_else(|p| p.into_inner()).clear();
+    }
+}
+
+fn month_key(t: DateTime<Utc>) -> i32 {
+    t.year() * 12 + i32::try_from(t.month0()).unwrap_or(0)
+}
+
+/// Creates database `name` through the `postgres` maintenance database; losing a race with
+/// another daemon creating it is fine.
+async fn create_database(options: &PgConnectOptions, name: &str) -> Result<(), StoreError> {
+    use sqlx::Connection;
+    tracing::info!(
+        host = options.get_host(),
+        port = options.get_port(),
+        database = name,
+        "database does not exist; creating it"
+    );
+    let mut conn = sqlx::PgConnection::connect_with(&options.clone().database("postgres")).await?;
+    let quoted = format!("\"{}\"", name.replace('"', "\"\""));
+    let result = sqlx::query(&format!("CREATE DATABASE {quoted}")).execute(&mut conn).await;
+    let _ = conn.close().await;
+    match result {
+        Ok(_) => Ok(()),
+        Err(sqlx::Error::Database(e)) if matches!(e.code().as_deref(), Some("42P04") | Some("23505")) => Ok(()),
+        Err(e) => Err(e.into()),
     }
 }

@@ -1,0 +1,228 @@
+//! The write path against a real PostgreSQL: every table's invariants and the upsert paths.
+
+mod common;
+
+use common::*;
+use sqlx::{PgPool, Row};
+
+#[sqlx::test(migrations = "../../migrations")]
+async fn a_new_story_fills_every_table(pool: PgPool) {
+    let store = store(pool.clone()).await;
+    let story = minister_story("wire", "https://wire.example/world/1001-danube-talks?utm_source=rss", at(2, 9));
+    let stats = store
+        .write_batch(&[out(story.clone()), failure("https://wire.example/world/1002", at(2, 9))])
+        .await
+        .expect("write");
+    assert_eq!((stats.articles, stats.quotes, stats.failures, stats.raw_pages), (1, 2, 1, 1));
+    assert_eq!(stats.mentions, count(&pool, "SELECT count(*) FROM mentions").await as u64);
+
+    let row = sqlx::query(
+        "SELECT url, source, title, body, authors, dateline_place, dateline_agency, language, version,
+                extractor_version, simhash IS NOT NULL AS has_simhash, word_count
+         FROM articles",
+    )
+    .fetch_one(&pool)
+    .await
+    .expect("one article");
+    assert_eq!(row.get::<String, _>("url"), "https://wire.example/world/1001-danube-talks");
+    assert_eq!(row.get::<String, _>("source"), "wire");
+    assert_eq!(row.get::<String, _>("body"), MINISTER_STORY);
+    assert_eq!(row.get::<Vec<String>, _>("authors"), vec!["Anna Berger".to_owned()]);
+    assert_eq!(row.get::<Option<String>, _>("dateline_place").as_deref(), Some("VIENNA"));
+    assert_eq!(row.get::<Option<String>, _>("dateline_agency").as_deref(), Some("WIRE"));
+    assert_eq!(row.get::<Option<String>, _>("language").as_deref(), Some("en"));
+    assert_eq!(row.get::<i32, _>("version"), 1);
+    assert_eq!(row.get::<String, _>("extractor_version"), "test-1");
+    assert!(row.get::<bool, _>("has_simhash"));
+    assert!(row.get::<i32, _>("word_count") > 100);
+
+    // The speaker of each quote is linked to the person entity of that name.
+    let linked = sqlx::query(
+        "SELECT q.speaker, q.speaker_text, e.name, e.type, substr(a.body, q.start_offset + 1,
+                q.end_offset - q.start_offset) = q.text AS offsets_ok
+         FROM quotes q JOIN entities e ON e.id = q.speaker_entity_id JOIN articles a ON a.id = q.article_id
+         ORDER BY q.start_offset",
+    )
+    .fetch_all(&pool)
+    .await
+    .expect("quotes");
+    let got: Vec<(String, String, String, bool)> = linked
+        .iter()
+        .map(|r| (r.get("speaker"), r.get("speaker_text"), r.get("type"), r.get("offsets_ok")))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("Clara Weidinger".into(), "Weidinger".into(), "person".into(), true),
+            ("Tamas Kertesz".into(), "he".into(), "person".into(), true),
+        ]
+    );
+    assert_eq!(count(&pool, "SELECT count(*) FROM entities").await, 5);
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM entity_aliases ea JOIN entities e ON e.id = ea.entity_id WHERE e.name = 'Clara Weidinger'").await,
+        2,
+        "canonical name and the surname as printed"
+    );
+    // Every URL of the story resolves to it; the tracking parameter is gone.
+    assert_eq!(count(&pool, "SELECT count(DISTINCT article_id) FROM article_urls").await, 1);
+    assert_eq!(count(&pool, "SELECT count(*) FROM article_urls WHERE url LIKE '%utm_%'").await, 0);
+    assert_eq!(count(&pool, "SELECT count(*) FROM failures WHERE class = 'timeout'").await, 1);
+
+    // The raw page comes back byte for byte, though stored compressed.
+    let pages = store.raw_pages_after(&store::RawPageFilter::default(), 0, 10).await.expect("pages");
+    assert_eq!(pages.len(), 1);
+    assert_eq!(Some(&pages[0].body), story.raw.as_ref().map(|r| &r.body));
+    assert_eq!(pages[0].content_type.as_deref(), Some("text/html; charset=utf-8"));
+    let stored_len = count(&pool, "SELECT octet_length(body)::bigint FROM raw_pages").await;
+    assert!(stored_len < pages[0].body.len() as i64, "compressed {stored_len} bytes");
+}
+
+#[sqlx::test(migrations = "../../migrations")]
+async fn replaying_a_batch_changes_nothing(pool: PgPool) {
+    let store = store(pool.clone()).await;
+    let batch = vec![
+        out(minister_story("wire", "https://wire.example/world/1001", at(2, 9))),
+        out(bank_story("wire", "https://wire.example/business/2001", at(3, 9))),
+        failure("https://wire.example/world/1002", at(2, 9)),
+    ];
+    store.write_batch(&batch).await.expect("first write");
+    let snapshot = "SELECT (SELECT count(*) FROM articles) || '/' || (SELECT count(*) FROM quotes) || '/' ||
+        (SELECT count(*) FROM mentions) || '/' || (SELECT count(*) FROM entities) || '/' ||
+        (SELECT count(*) FROM entity_aliases) || '/' || (SELECT count(*) FROM failures) || '/' ||
+        (SELECT count(*) FROM raw_pages) || '/' || (SELECT count(*) FROM article_urls) || '/' ||
+        (SELECT count(*) FROM article_versions) || '/' || (SELECT max(updated_at)::text FROM articles) || '/' ||
+        (SELECT max(id) FROM quotes)";
+    let before: String = sqlx::query_scalar(snapshot).fetch_one(&pool).await.expect("snapshot");
+    let stats = store.write_batch(&batch).await.expect("replay");
+    let after: String = sqlx::query_scalar(snapshot).fetch_one(&pool).await.expect("snapshot");
+    assert_eq!(before, after);
+    assert_eq!((stats.articles, stats.quotes, stats.mentions, stats.failures, stats.unchanged), (0, 0, 0, 0, 2));
+}
+
+#[sqlx::test(migrations = "../../migrations")]
+async fn a_changed_story_makes_a_version(pool: PgPool) {
+    let store = store(pool.clone()).await;
+    let url = "https://wire.example/world/1001";
+    store.write_batch(&[out(minister_story("wire", url, at(2, 9)))]).await.expect("first");
+    let updated_body = MINISTER_STORY.replace("next week", "on Thursday");
+    let updated = story("wire", url, at(2, 15), "UPDATE: Danube treaty talks to resume on Thursday", &updated_body);
+    let stats = store.write_batch(&[out(updated)]).await.expect("second");
+    assert_eq!((stats.articles, stats.versions), (1, 1));
+
+    let row = sqlx::query("SELECT title, body, version, fetched_at FROM articles").fetch_one(&pool).await.expect("row");
+    assert_eq!(row.get::<String, _>("title"), "UPDATE: Danube treaty talks to resume on Thursday");
+    assert_eq!(row.get::<String, _>("body"), updated_body);
+    assert_eq!(row.get::<i32, _>("version"), 2);
+    assert_eq!(row.get::<chrono::DateTime<chrono::Utc>, _>("fetched_at"), at(2, 15));
+    let old = sqlx::query("SELECT version, title, body, fetched_at FROM article_versions")
+        .fetch_all(&pool)
+        .await
+        .expect("versions");
+    assert_eq!(old.len(), 1);
+    assert_eq!(old[0].get::<i32, _>("version"), 1);
+    assert_eq!(old[0].get::<String, _>("body"), MINISTER_STORY);
+    assert_eq!(old[0].get::<chrono::DateTime<chrono::Utc>, _>("fetched_at"), at(2, 9));
+    // Quotes were replaced, not added to: offsets point into the new body.
+    assert_eq!(count(&pool, "SELECT count(*) FROM quotes").await, 2);
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM quotes q JOIN articles a ON a.id = q.article_id
+                      WHERE substr(a.body, q.start_offset + 1, q.end_offset - q.start_offset) = q.text").await,
+        2
+    );
+    assert_eq!(count(&pool, "SELECT count(*) FROM raw_pages").await, 2);
+
+    // The older fetch arriving late (a replay) neither reverts the story nor adds a version.
+    let stats = store.write_batch(&[out(minister_story("wire", url, at(2, 9)))]).await.expect("late replay");
+    assert_eq!((stats.articles, stats.versions, stats.unchanged), (0, 0, 1));
+    assert_eq!(count(&pool, "SELECT version::bigint FROM articles").await, 2);
+    assert_eq!(count(&pool, "SELECT count(*) FROM article_versions").await, 1);
+}
+
+#[sqlx::test(migrations = "../../migrations")]
+async fn a_refetch_of_the_same_story_only_moves_the_fetch_time(pool: PgPool) {
+    let store = store(pool.clone()).await;
+    let url = "https://wire.example/world/1001";
+    store.write_batch(&[out(minister_story("wire", url, at(2, 9)))]).await.expect("first");
+    let quote_ids = count(&pool, "SELECT sum(id)::bigint FROM quotes").await;
+    // Same story found again through a redirecting URL and a later fetch.
+    let mut again = minister_story("wire", "https://wire.example/r/1001", at(4, 9));
+    again.final_url = url.to_owned();
+    let stats = store.write_batch(&[out(again)]).await.expect("second");
+    assert_eq!((stats.articles, stats.versions, stats.quotes), (1, 0, 0));
+    assert_eq!(count(&pool, "SELECT count(*) FROM articles").await, 1);
+    assert_eq!(count(&pool, "SELECT sum(id)::bigint FROM quotes").await, quote_ids, "quotes untouched");
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM articles WHERE fetched_at = '2026-03-04 09:00+00' AND first_seen_at = '2026-03-02 09:00+00'").await,
+        1
+    );
+    assert_eq!(count(&pool, "SELECT count(*) FROM article_urls").await, 2, "the redirecting URL is recorded");
+}
+
+#[sqlx::test(migrations = "../../migrations")]
+async fn urls_are_unique_and_canonical_urls_join_stories(pool: PgPool) {
+    let store = store(pool.clone()).await;
+    let mut a = minister_story("wire", "https://wire.example/world/1001?ref=feed", at(2, 9));
+    a.article.canonical_url = Some("https://wire.example/world/danube-treaty-talks-1001".into());
+    let mut b = minister_story("wire-europe", "https://wire.example/europe/1001", at(2, 10));
+    b.article.canonical_url = Some("https://wire.example/world/danube-treaty-talks-1001".into());
+    // A home page declared as canonical must not merge unrelated stories.
+    let mut c = bank_story("wire", "https://wire.example/business/2001", at(3, 9));
+    c.article.canonical_url = Some("https://wire.example/".into());
+    let mut d = minister_story("wire", "https://wire.example/world/3001", at(3, 10));
+    d.article.title = Some("Another story".into());
+    d.article.body = MINISTER_STORY.replace("Monday", "Friday");
+    d.article.canonical_url = Some("https://wire.example/".into());
+    // Both copies in one batch, plus the same URL twice.
+    let stats = store
+        .write_batch(&[out(a.clone()), out(b), out(c), out(d), out(a)])
+        .await
+        .expect("write");
+    assert_eq!(stats.articles, 3);
+    assert_eq!(count(&pool, "SELECT count(*) FROM articles").await, 3);
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM articles WHERE url = 'https://wire.example/world/danube-treaty-talks-1001'").await,
+        1
+    );
+    assert_eq!(count(&pool, "SELECT count(*) - count(DISTINCT url) FROM articles").await, 0);
+    assert_eq!(count(&pool, "SELECT count(*) FROM article_urls WHERE url = 'https://wire.example/'").await, 0);
+    // article_urls owns uniqueness: a second story cannot take a URL.
+    let dup = sqlx::query("INSERT INTO article_urls (url, article_id, first_seen_at, kind)
+                           SELECT url, id, first_seen_at, 'story' FROM articles LIMIT 1")
+        .execute(&pool)
+        .await;
+    assert!(dup.is_err(), "a URL belongs to one story");
+}
+
+#[sqlx::test(migrations = "../../migrations")]
+async fn a_syndicated_copy_links_to_the_first_seen_original(pool: PgPool) {
+    let store = store(pool.clone()).await;
+    store
+        .write_batch(&[out(minister_story("wire", "https://wire.example/world/1001", at(2, 9)))])
+        .await
+        .expect("original");
+    // A partner agency reruns the story with a new dateline credit, a day later.
+    let copy_body = MINISTER_STORY.replace("VIENNA, March 2. /WIRE/.", "VIENNA (Partner) -");
+    let copy = story("partner", "https://partner.example/n/77", at(3, 8), "Danube treaty talks to resume", &copy_body);
+    // A third outlet copies the partner's version, together with an unrelated story.
+    let third = story("daily", "https://daily.example/a/5", at(3, 12), "Treaty talks resume", &copy_body);
+    let stats = store
+        .write_batch(&[out(copy), out(third), out(bank_story("daily", "https://daily.example/a/6", at(3, 12)))])
+        .await
+        .expect("copies");
+    assert_eq!(stats.syndicated, 2);
+    let rows = sqlx::query(
+        "SELECT c.source, o.source AS original FROM articles c JOIN articles o ON o.id = c.syndicated_from ORDER BY c.source",
+    )
+    .fetch_all(&pool)
+    .await
+    .expect("links");
+    let links: Vec<(String, String)> = rows.iter().map(|r| (r.get("source"), r.get("original"))).collect();
+    assert_eq!(links, vec![("daily".into(), "wire".into()), ("partner".into(), "wire".into())]);
+
+    // A copy outside the window is a new story, and so is the same source republishing its own text.
+    let late = story("late", "https://late.example/x/1", at(20, 8), "Danube talks", &copy_body);
+    let rerun = bank_story("daily", "https://daily.example/a/6-corrected", at(3, 13));
+    let stats = store.write_batch(&[out(late), out(rerun)]).await.expect("more");
+    assert_eq!(stats.syndicated, 0);
+    assert_eq!(count(&pool, "SELECT count(*) FROM articles WHERE syndicated_from IS NULL").await, 4);
+}
