@@ -1,6 +1,6 @@
 -- The crawl frontier shared by every wirehose daemon on one database: feeds to poll, article URLs
 -- to fetch, per-host politeness state, every URL alias seen, and every fetch failure.
--- Leases (lease_until + lease_token) make a crashed daemon's work return to the pool and stop a
+-- Leases (lease_until + a per-claim token) make a crashed daemon's work return to the pool and stop a
 -- stale worker from overwriting a newer attempt.
 
 CREATE TABLE IF NOT EXISTS crawl_hosts (
@@ -55,9 +55,9 @@ CREATE TABLE IF NOT EXISTS crawl_urls (
     published_at    timestamptz,
     state           text NOT NULL DEFAULT 'pending'
                     CHECK (state IN ('pending', 'leased', 'done', 'failed')),
-    attempts        integer NOT NULL DEFAULT 0,      -- also the lease token of the current attempt
+    attempts        integer NOT NULL DEFAULT 0,
     lease_until     timestamptz,
-    leased_by       text,
+    leased_by       text,                            -- the claim's token: a stale worker matches no row
     sent_at         timestamptz,                     -- handed to the pipeline, awaiting completion
     next_attempt_at timestamptz NOT NULL DEFAULT now(),
     final_url       text,

@@ -1,12 +1,45 @@
 //! The fetcher stage: polls the configured sources and fetches each new article page,
 //! politely and safely, from a frontier kept in PostgreSQL.
+//!
+//! Several daemons on one database share the work through the `crawl_*` tables alone: feeds and
+//! article URLs are claimed with leases (`FOR UPDATE SKIP LOCKED`), and each host's politeness
+//! state (next allowed request, backoff, robots.txt, Crawl-delay, the one request in flight) is a
+//! row that every daemon respects. Feeds configured by the operator are polled without a robots.txt
+//! check; every article URL is checked against its host's robots.txt before it is requested.
+//!
+//! Adaptive polling: a poll that brings no new item (or a 304, or an unchanged body) stretches the
+//! feed's interval by 1.25x, one where at least half the items are new shrinks it by 0.7x, within
+//! `[poll_interval / 4, poll_interval * 4]`; failures back off exponentially and after
+//! `feed_failures_to_disable` in a row the feed is probed only every `disabled_probe_interval`.
 
+mod canon;
+mod frontier;
+mod http;
+mod limiter;
+mod listing;
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use model::{FetchedPage, Source};
+use chrono::Utc;
+use model::{FeedItem, FetchedPage, Source};
 use sqlx::PgPool;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, Notify};
+use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
+use tracing::{debug, info, warn};
+use url::Url;
+
+pub use canon::{canonical, host_key};
+pub use frontier::Frontier;
+pub use http::{FailClass, Failed};
+pub use limiter::HostLimiter;
+pub use listing::{decode_html, detect as detect_kind};
+
+use frontier::{Claim, FeedClaim};
+use http::Http;
 
 /// Errors that stop the fetcher as a whole (a failing URL is recorded, never returned).
 #[derive(Debug, thiserror::Error)]
@@ -17,6 +50,9 @@ pub enum FetchError {
     /// A database error.
     #[error("database: {0}")]
     Db(#[from] sqlx::Error),
+    /// A source cannot be polled as configured.
+    #[error("source {0}: {1}")]
+    Source(String, String),
 }
 
 /// The `[crawler]` settings.
@@ -28,33 +64,671 @@ pub struct FetcherConfig {
     pub request_timeout: Duration,
     /// Politeness floor between two requests to one host.
     pub min_host_delay: Duration,
-    /// Largest body accepted, in bytes.
+    /// Largest body accepted, in bytes (after decompression).
     pub max_body_bytes: u64,
     /// Whether loopback and private addresses may be fetched.
     pub allow_private_networks: bool,
+    /// Timeout of the TCP + TLS connect.
+    pub connect_timeout: Duration,
+    /// Most redirects followed.
+    pub max_redirects: usize,
+    /// Longest URL requested or stored.
+    pub max_url_len: usize,
+    /// Article requests in flight at once (over different hosts).
+    pub concurrency: usize,
+    /// Feed polls in flight at once.
+    pub feed_concurrency: usize,
+    /// How long a claim is leased before another daemon may take it over.
+    pub lease_duration: Duration,
+    /// How long a page handed to the pipeline stays leased before it is fetched again.
+    pub handoff_lease: Duration,
+    /// How long a robots.txt is trusted.
+    pub robots_ttl: Duration,
+    /// How long a host is left alone when its robots.txt answers 5xx or times out.
+    pub robots_error_hold: Duration,
+    /// Cap on a robots.txt Crawl-delay.
+    pub max_crawl_delay: Duration,
+    /// First block after a 429/503/5xx; doubles per failure in a row.
+    pub backoff_base: Duration,
+    /// Cap on the host block, and on honoured Retry-After.
+    pub backoff_max: Duration,
+    /// Attempts before a transiently failing URL is given up.
+    pub max_attempts: u32,
+    /// First retry delay of a transiently failing URL; doubles per attempt.
+    pub retry_base: Duration,
+    /// Cap on a URL's retry delay.
+    pub retry_max: Duration,
+    /// Floor of the adaptive poll interval.
+    pub min_poll_interval: Duration,
+    /// Failures in a row after which a feed is disabled and only probed.
+    pub feed_failures_to_disable: u32,
+    /// How often a disabled feed is probed.
+    pub disabled_probe_interval: Duration,
+    /// Cap on a failing feed's backoff.
+    pub feed_backoff_max: Duration,
+    /// Child sitemaps of a sitemap index read per poll (the most recent first).
+    pub max_child_sitemaps: usize,
+    /// How often an idle worker looks for work that other daemons or delays made ready.
+    pub idle_poll: Duration,
+    /// How often expired leases are returned to the pool.
+    pub reap_interval: Duration,
+}
+
+impl Default for FetcherConfig {
+    fn default() -> Self {
+        Self {
+            user_agent: "wirehose/0.1 (+https://github.com/wirehose/wirehose)".into(),
+            request_timeout: Duration::from_secs(30),
+            min_host_delay: Duration::from_secs(1),
+            max_body_bytes: 5_000_000,
+            allow_private_networks: false,
+            connect_timeout: Duration::from_secs(10),
+            max_redirects: 5,
+            max_url_len: 2048,
+            concurrency: 8,
+            feed_concurrency: 4,
+            lease_duration: Duration::from_secs(120),
+            handoff_lease: Duration::from_secs(600),
+            robots_ttl: Duration::from_secs(24 * 3600),
+            robots_error_hold: Duration::from_secs(600),
+            max_crawl_delay: Duration::from_secs(30),
+            backoff_base: Duration::from_secs(30),
+            backoff_max: Duration::from_secs(3600),
+            max_attempts: 5,
+            retry_base: Duration::from_secs(60),
+            retry_max: Duration::from_secs(6 * 3600),
+            min_poll_interval: Duration::from_secs(30),
+            feed_failures_to_disable: 10,
+            disabled_probe_interval: Duration::from_secs(6 * 3600),
+            feed_backoff_max: Duration::from_secs(6 * 3600),
+            max_child_sitemaps: 5,
+            idle_poll: Duration::from_millis(500),
+            reap_interval: Duration::from_secs(10),
+        }
+    }
+}
+
+impl FetcherConfig {
+    /// The product token matched against robots.txt groups ("wirehose" of "wirehose/0.1 (...)").
+    fn robots_agent(&self) -> &str {
+        self.user_agent.split(['/', ' ']).next().filter(|s| !s.is_empty()).unwrap_or("wirehose")
+    }
+
+    /// The delay between two requests to a host with this Crawl-delay.
+    fn host_delay(&self, crawl_delay_ms: Option<i32>) -> Duration {
+        let crawl = crawl_delay_ms
+            .and_then(|ms| u64::try_from(ms).ok())
+            .map(Duration::from_millis)
+            .unwrap_or(Duration::ZERO)
+            .min(self.max_crawl_delay);
+        self.min_host_delay.max(crawl)
+    }
+
+    /// Lease of one request: long enough for the request and the politeness wait before it.
+    fn request_lease(&self) -> Duration {
+        self.lease_duration.max(self.request_timeout * 2 + self.host_delay(None) + Duration::from_secs(5))
+    }
 }
 
 /// The fetcher: polls sources and sends new article pages downstream.
 #[derive(Debug)]
 pub struct Fetcher {
-    _config: FetcherConfig,
-    _pool: PgPool,
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    cfg: Arc<FetcherConfig>,
+    http: Http,
+    frontier: Frontier,
+    limiter: HostLimiter,
+    worker: String,
+    counter: AtomicU64,
+    work: Notify,
+    sources: HashMap<String, Source>,
+    robots: Mutex<HashMap<String, (u128, Arc<texting_robots::Robot>)>>,
+}
+
+impl std::fmt::Debug for Inner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Fetcher").field("worker", &self.worker).finish_non_exhaustive()
+    }
 }
 
 impl Fetcher {
     /// Builds a fetcher over the frontier in `pool`.
     pub fn new(config: FetcherConfig, pool: PgPool) -> Result<Self, FetchError> {
-        Ok(Self { _config: config, _pool: pool })
+        let cfg = Arc::new(config);
+        let http = Http::new(cfg.clone())?;
+        let frontier = Frontier::new(pool).with_retries(cfg.max_attempts, cfg.retry_base, cfg.retry_max);
+        let worker = format!("{}-{:08x}", std::process::id(), fastrand::u32(..));
+        Ok(Self {
+            inner: Arc::new(Inner {
+                cfg,
+                http,
+                frontier,
+                limiter: HostLimiter::default(),
+                worker,
+                counter: AtomicU64::new(0),
+                work: Notify::new(),
+                sources: HashMap::new(),
+                robots: Mutex::new(HashMap::new()),
+            }),
+        })
+    }
+
+    /// The frontier this fetcher claims from.
+    pub fn frontier(&self) -> Frontier {
+        self.inner.frontier.clone()
     }
 
     /// Polls `sources` until `shutdown` is cancelled, sending every fetched article page to `pages`.
+    ///
+    /// On shutdown it stops claiming, lets in-flight requests finish (their pages are sent: each
+    /// worker holds a channel slot before it claims), returns unsent leases and returns.
     pub async fn run(
         self,
-        _sources: Vec<Source>,
-        _pages: mpsc::Sender<FetchedPage>,
+        sources: Vec<Source>,
+        pages: mpsc::Sender<FetchedPage>,
         shutdown: CancellationToken,
     ) -> Result<(), FetchError> {
-        shutdown.cancelled().await;
+        let mut inner = Arc::try_unwrap(self.inner).map_err(|_| FetchError::Source("*".into(), "fetcher shared".into()))?;
+        for s in &sources {
+            let url = canon::parse_http_url(&s.url, inner.cfg.max_url_len)
+                .ok_or_else(|| FetchError::Source(s.name.clone(), format!("not an http(s) URL: {}", s.url)))?;
+            let host = canon::host_key(&url).ok_or_else(|| FetchError::Source(s.name.clone(), "URL without host".into()))?;
+            inner.frontier.upsert_feed(s, &host).await?;
+            inner.sources.insert(s.name.clone(), s.clone());
+        }
+        let inner = Arc::new(inner);
+        info!(worker = %inner.worker, sources = sources.len(), "fetcher started");
+        // Stops everything when asked, or when the pipeline is gone.
+        let stop = shutdown.child_token();
+        let mut tasks = JoinSet::new();
+        tasks.spawn(inner.clone().feed_loop(stop.clone()));
+        for _ in 0..inner.cfg.concurrency.max(1) {
+            tasks.spawn(inner.clone().worker_loop(pages.clone(), stop.clone()));
+        }
+        drop(pages);
+        while tasks.join_next().await.is_some() {}
+        match inner.frontier.release_worker(&inner.worker).await {
+            Ok(n) => info!(released = n, "fetcher stopped"),
+            Err(e) => warn!(error = %e, "fetcher stopped; leases will expire instead"),
+        }
         Ok(())
+    }
+}
+
+/// Logs a database outage once, and its end once, instead of once per item.
+#[derive(Default)]
+struct DbHealth {
+    down: bool,
+}
+
+impl DbHealth {
+    fn failed(&mut self, what: &str, e: &FetchError) {
+        if !self.down {
+            warn!(error = %e, "{what}: database unavailable; retrying");
+            self.down = true;
+        }
+    }
+    fn ok(&mut self) {
+        if self.down {
+            info!("database reachable again");
+            self.down = false;
+        }
+    }
+}
+
+impl Inner {
+    fn token(&self) -> String {
+        format!("{}:{}", self.worker, self.counter.fetch_add(1, Ordering::Relaxed))
+    }
+
+    fn robot(&self, host: &str, txt: &str) -> Option<Arc<texting_robots::Robot>> {
+        let hash = xxhash_rust::xxh3::xxh3_128(txt.as_bytes());
+        let mut cache = self.robots.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((h, r)) = cache.get(host) {
+            if *h == hash {
+                return Some(r.clone());
+            }
+        }
+        let robot = Arc::new(texting_robots::Robot::new(self.cfg.robots_agent(), txt.as_bytes()).ok()?);
+        if cache.len() > 10_000 {
+            cache.clear();
+        }
+        cache.insert(host.to_owned(), (hash, robot.clone()));
+        Some(robot)
+    }
+
+    /// Claims, fetches and hands over article pages until stopped.
+    async fn worker_loop(self: Arc<Self>, pages: mpsc::Sender<FetchedPage>, stop: CancellationToken) {
+        let lease = self.cfg.request_lease();
+        let mut health = DbHealth::default();
+        loop {
+            // Hold a channel slot before claiming: when the pipeline is full, fetching waits.
+            let permit = tokio::select! {
+                biased;
+                _ = stop.cancelled() => break,
+                p = pages.reserve() => match p {
+                    Ok(p) => p,
+                    Err(_) => { stop.cancel(); break; }
+                },
+            };
+            let token = self.token();
+            match self.frontier.claim(&token, lease).await {
+                Ok(Some(claim)) => {
+                    health.ok();
+                    if let Err(e) = self.process(claim, permit).await {
+                        health.failed("recording a fetch", &e);
+                        sleep_or_stop(&stop, Duration::from_secs(1)).await;
+                    }
+                }
+                Ok(None) => {
+                    health.ok();
+                    drop(permit);
+                    let idle = self.cfg.idle_poll.mul_f64(0.75 + fastrand::f64() * 0.5);
+                    tokio::select! {
+                        _ = stop.cancelled() => break,
+                        _ = self.work.notified() => {},
+                        _ = tokio::time::sleep(idle) => {},
+                    }
+                }
+                Err(e) => {
+                    drop(permit);
+                    health.failed("claiming work", &e);
+                    sleep_or_stop(&stop, Duration::from_secs(1)).await;
+                }
+            }
+        }
+    }
+
+    /// Fetches one claimed URL and either hands the page over or records why not.
+    async fn process(&self, claim: Claim, permit: mpsc::Permit<'_, FetchedPage>) -> Result<(), FetchError> {
+        let cfg = &self.cfg;
+        let Some(url) = canon::parse_http_url(&claim.url, cfg.max_url_len) else {
+            self.frontier.release_host(&claim.host, &claim.token, Duration::ZERO, 0, None, false).await?;
+            return self.frontier.fail_claim(&claim, "url", "malformed or too long URL", None, false, None, true).await;
+        };
+        let mut delay = cfg.host_delay(claim.crawl_delay_ms);
+        let mut requests = 0;
+        let mut robots_txt = claim.robots_txt.clone();
+        if claim.robots_stale {
+            requests += 1;
+            match self.fetch_robots(&url, &claim.host).await? {
+                RobotsOutcome::Stored(txt, crawl_delay_ms) => {
+                    robots_txt = Some(txt);
+                    delay = cfg.host_delay(crawl_delay_ms);
+                }
+                RobotsOutcome::Unreachable(reason) => {
+                    // Hold the host off; the URL waits without losing an attempt.
+                    self.frontier.hold_host(&claim.host, cfg.robots_error_hold).await?;
+                    let next = self.frontier.release_host(&claim.host, &claim.token, delay, requests, None, false).await?;
+                    let reason = format!("robots.txt unreachable: {reason}");
+                    frontier::record_failure(self.frontier.pool(), Some(&claim.source), &claim.url, Some(&claim.host), "robots_unreachable", &reason, None, true).await?;
+                    return self.frontier.fail_claim(&claim, "robots_unreachable", &reason, None, true, Some(next), false).await;
+                }
+                RobotsOutcome::Failed(f) => {
+                    self.frontier.release_host(&claim.host, &claim.token, delay, requests, None, false).await?;
+                    return self.frontier.fail_claim(&claim, f.class.as_str(), &f.reason, f.status, f.transient(), None, true).await;
+                }
+            }
+        }
+        if let Some(txt) = robots_txt.as_deref().filter(|t| !t.is_empty()) {
+            if self.robot(&claim.host, txt).is_some_and(|r| !r.allowed(url.as_str())) {
+                self.frontier.release_host(&claim.host, &claim.token, if requests > 0 { delay } else { Duration::ZERO }, requests, None, false).await?;
+                return self.frontier.fail_claim(&claim, "robots", "disallowed by robots.txt", None, false, None, true).await;
+            }
+        }
+        self.limiter.wait(&claim.host, delay).await;
+        requests += 1;
+        let result = self.http.get(&url, None, None, cfg.max_body_bytes).await;
+        let block = (cfg.backoff_base, cfg.backoff_max);
+        match result {
+            Ok(resp) if (200..300).contains(&resp.status) => {
+                self.frontier.release_host(&claim.host, &claim.token, delay, requests, None, true).await?;
+                if let Some(final_url) = Url::parse(&resp.final_url).ok().filter(|f| f.as_str() != url.as_str()) {
+                    if self.frontier.alias_final(&claim, &final_url).await? {
+                        debug!(url = %claim.url, final_url = %final_url, "redirects to a stored story");
+                        return self.frontier.finish_duplicate(&claim, final_url.as_str()).await;
+                    }
+                }
+                if !self.frontier.mark_sent(&claim, &resp.final_url, resp.status, cfg.handoff_lease).await? {
+                    debug!(url = %claim.url, "lease lost before hand-over; another worker has it");
+                    return Ok(());
+                }
+                let source = self.sources.get(&claim.source);
+                permit.send(FetchedPage {
+                    source: claim.source.clone(),
+                    agency: source.and_then(|s| s.agency.clone()),
+                    url: claim.url.clone(),
+                    final_url: resp.final_url,
+                    status: resp.status,
+                    content_type: resp.content_type,
+                    headers: resp.headers,
+                    body: resp.body,
+                    fetched_at: Utc::now(),
+                    feed_item: Some(FeedItem {
+                        url: claim.url.clone(),
+                        guid: claim.guid.clone(),
+                        title: claim.title.clone(),
+                        published_at: claim.published_at.map(|d| d.fixed_offset()),
+                    }),
+                });
+                Ok(())
+            }
+            Ok(resp) => {
+                let status = resp.status;
+                let transient = http::status_transient(status);
+                // 429, 503 and other 5xx block the whole host with a doubling backoff.
+                let blocks = transient && status != 408;
+                let retry_after = resp.retry_after.map(|d| d.min(cfg.backoff_max));
+                let next = self
+                    .frontier
+                    .release_host(&claim.host, &claim.token, delay, requests, blocks.then_some((retry_after, block.0, block.1)), false)
+                    .await?;
+                let reason = format!("HTTP {status}");
+                debug!(url = %claim.url, status, "fetch refused");
+                let not_before = retry_after.and_then(|d| chrono::Duration::from_std(d).ok()).map(|d| Utc::now() + d).max(Some(next));
+                self.frontier.fail_claim(&claim, "status", &reason, Some(status), transient, not_before, true).await
+            }
+            Err(f) => {
+                self.frontier.release_host(&claim.host, &claim.token, delay, requests, None, false).await?;
+                debug!(url = %claim.url, class = f.class.as_str(), reason = %f.reason, "fetch failed");
+                self.frontier.fail_claim(&claim, f.class.as_str(), &f.reason, f.status, f.transient(), None, true).await
+            }
+        }
+    }
+
+    /// Fetches and stores a host's robots.txt while holding its gate.
+    async fn fetch_robots(&self, url: &Url, host: &str) -> Result<RobotsOutcome, FetchError> {
+        let Ok(robots_url) = url.join("/robots.txt") else {
+            return Ok(RobotsOutcome::Failed(Failed::new(FailClass::Url, "no robots.txt URL")));
+        };
+        self.limiter.wait(host, self.cfg.min_host_delay).await;
+        let ttl = self.cfg.robots_ttl;
+        match self.http.get(&robots_url, None, None, 512 * 1024).await {
+            Ok(r) if (200..300).contains(&r.status) => {
+                let txt = String::from_utf8_lossy(&r.body).replace('\0', "");
+                let crawl_delay_ms = texting_robots::Robot::new(self.cfg.robots_agent(), txt.as_bytes())
+                    .ok()
+                    .and_then(|rb| rb.delay)
+                    .filter(|d| d.is_finite() && *d >= 0.0)
+                    .map(|d| (f64::from(d) * 1000.0).min(f64::from(i32::MAX)) as i32);
+                self.frontier.store_robots(host, &txt, i32::from(r.status), crawl_delay_ms, ttl).await?;
+                Ok(RobotsOutcome::Stored(txt, crawl_delay_ms))
+            }
+            // No robots.txt (or one we may not read): everything is allowed.
+            Ok(r) if (400..500).contains(&r.status) => {
+                self.frontier.store_robots(host, "", i32::from(r.status), None, ttl).await?;
+                Ok(RobotsOutcome::Stored(String::new(), None))
+            }
+            Ok(r) => Ok(RobotsOutcome::Unreachable(format!("HTTP {}", r.status))),
+            Err(f) => match f.class {
+                FailClass::TooLarge | FailClass::Redirect => {
+                    self.frontier.store_robots(host, "", 0, None, ttl).await?;
+                    Ok(RobotsOutcome::Stored(String::new(), None))
+                }
+                FailClass::Blocked | FailClass::Dns | FailClass::Url | FailClass::Tls => Ok(RobotsOutcome::Failed(f)),
+                _ => Ok(RobotsOutcome::Unreachable(format!("{}: {}", f.class.as_str(), f.reason))),
+            },
+        }
+    }
+
+    /// Claims due feeds and polls them until stopped; also returns expired leases to the pool.
+    async fn feed_loop(self: Arc<Self>, stop: CancellationToken) {
+        let names: Vec<String> = self.sources.keys().cloned().collect();
+        let mut polls = JoinSet::new();
+        let mut health = DbHealth::default();
+        let mut last_reap = tokio::time::Instant::now();
+        loop {
+            if stop.is_cancelled() {
+                break;
+            }
+            if last_reap.elapsed() >= self.cfg.reap_interval {
+                last_reap = tokio::time::Instant::now();
+                match self.frontier.reap_expired().await {
+                    Ok(n) if n > 0 => {
+                        info!(returned = n, "expired leases returned to the frontier");
+                        self.work.notify_waiters();
+                    }
+                    Ok(_) => {}
+                    Err(e) => health.failed("returning expired leases", &e),
+                }
+            }
+            let free = self.cfg.feed_concurrency.max(1).saturating_sub(polls.len());
+            let mut wait = self.cfg.idle_poll.min(self.cfg.reap_interval);
+            if free > 0 && !names.is_empty() {
+                let prefix = self.token();
+                match self.frontier.claim_feeds(&names, &prefix, self.cfg.request_lease() * 4, free as i64).await {
+                    Ok(claims) => {
+                        health.ok();
+                        for c in claims {
+                            polls.spawn(self.clone().poll_feed(c, stop.clone()));
+                        }
+                        if let Ok(Some(due)) = self.frontier.next_feed_due(&names).await {
+                            wait = wait.max(due).min(Duration::from_secs(5));
+                        }
+                    }
+                    Err(e) => {
+                        health.failed("claiming feeds", &e);
+                        wait = Duration::from_secs(1);
+                    }
+                }
+            }
+            let wait = wait.max(Duration::from_millis(5));
+            tokio::select! {
+                _ = stop.cancelled() => break,
+                _ = tokio::time::sleep(wait) => {},
+                Some(_) = polls.join_next(), if !polls.is_empty() => {},
+            }
+        }
+        // In-flight polls finish (each is bounded by the request timeout).
+        while polls.join_next().await.is_some() {}
+    }
+
+    /// Waits for a host's gate; None when stopped.
+    async fn take_gate(&self, host: &str, token: &str, stop: &CancellationToken) -> Result<Option<frontier::HostGate>, FetchError> {
+        loop {
+            match self.frontier.try_gate(host, token, self.cfg.request_lease()).await? {
+                Ok(gate) => return Ok(Some(gate)),
+                Err(wait) => {
+                    let wait = wait.clamp(Duration::from_millis(5), Duration::from_secs(2));
+                    tokio::select! {
+                        _ = stop.cancelled() => return Ok(None),
+                        _ = tokio::time::sleep(wait) => {},
+                    }
+                }
+            }
+        }
+    }
+
+    /// One GET of a feed, sitemap or listing through its host's gate.
+    async fn gated_get(
+        &self,
+        url: &Url,
+        host: &str,
+        etag: Option<&str>,
+        last_modified: Option<&str>,
+        stop: &CancellationToken,
+    ) -> Result<Option<Result<http::Response, Failed>>, FetchError> {
+        let token = self.token();
+        let Some(gate) = self.take_gate(host, &token, stop).await? else { return Ok(None) };
+        let delay = self.cfg.host_delay(gate.crawl_delay_ms);
+        self.limiter.wait(host, delay).await;
+        let result = self.http.get(url, etag, last_modified, self.cfg.max_body_bytes).await;
+        let block = match &result {
+            Ok(r) if http::status_transient(r.status) && r.status != 408 => {
+                Some((r.retry_after.map(|d| d.min(self.cfg.backoff_max)), self.cfg.backoff_base, self.cfg.backoff_max))
+            }
+            _ => None,
+        };
+        let success = matches!(&result, Ok(r) if r.status < 400);
+        self.frontier.release_host(host, &token, delay, 1, block, success).await?;
+        Ok(Some(result))
+    }
+
+    async fn poll_feed(self: Arc<Self>, claim: FeedClaim, stop: CancellationToken) {
+        let source = claim.source.clone();
+        if let Err(e) = self.poll_feed_inner(claim, &stop).await {
+            warn!(source = %source, error = %e, "feed poll not recorded");
+        }
+    }
+
+    async fn poll_feed_inner(&self, claim: FeedClaim, stop: &CancellationToken) -> Result<(), FetchError> {
+        let Some(src) = self.sources.get(&claim.source) else { return Ok(()) };
+        let Some(url) = canon::parse_http_url(&src.url, self.cfg.max_url_len) else { return Ok(()) };
+        let Some(host) = canon::host_key(&url) else { return Ok(()) };
+        let got = self.gated_get(&url, &host, claim.etag.as_deref(), claim.last_modified.as_deref(), stop).await?;
+        let Some(result) = got else { return Ok(()) };
+        let outcome = match result {
+            Ok(r) if r.status == 304 => Ok(PollOutcome { status: 304, validators: None, items: None }),
+            Ok(r) if (200..300).contains(&r.status) => {
+                let hash = format!("{:032x}", xxhash_rust::xxh3::xxh3_128(&r.body));
+                let validators = Some((r.etag.clone(), r.last_modified.clone(), Some(hash.clone())));
+                if claim.body_hash.as_deref() == Some(hash.as_str()) {
+                    // Same bytes under a new ETag: nothing new.
+                    Ok(PollOutcome { status: r.status, validators, items: Some((0, 0)) })
+                } else {
+                    match self.take_listing(src, &url, &host, &r, stop).await {
+                        Ok(counts) => Ok(PollOutcome { status: r.status, validators, items: Some(counts) }),
+                        Err(f) => Err((f, Some(r.status))),
+                    }
+                }
+            }
+            Ok(r) => {
+                let mut f = Failed::new(FailClass::Status, format!("HTTP {}", r.status));
+                f.status = Some(r.status);
+                Err((f, Some(r.status)))
+            }
+            Err(f) => Err((f, None)),
+        };
+        let cfg = &self.cfg;
+        let base = claim.base_interval_secs;
+        let lo = (base / 4.0).max(cfg.min_poll_interval.as_secs_f64().min(base));
+        let hi = base * 4.0;
+        match outcome {
+            Ok(o) => {
+                let (total, new) = o.items.unwrap_or((0, 0));
+                let next = if new == 0 {
+                    claim.interval_secs * 1.25
+                } else if new * 2 >= total {
+                    claim.interval_secs * 0.7
+                } else {
+                    claim.interval_secs
+                };
+                let interval = next.clamp(lo, hi.max(lo));
+                if claim.disabled {
+                    info!(source = %claim.source, "feed answers again; re-enabled");
+                }
+                debug!(source = %claim.source, status = o.status, items = total, new, interval, "feed polled");
+                let next_in = Duration::try_from_secs_f64(interval).unwrap_or(Duration::from_secs(60));
+                self.frontier
+                    .finish_feed(&claim, next_in, interval, Some(o.status), o.validators, 0, false, None, o.items)
+                    .await?;
+                if new > 0 {
+                    self.work.notify_waiters();
+                }
+            }
+            Err((f, status)) => {
+                let failures = claim.consecutive_failures.saturating_add(1);
+                let disabled = u32::try_from(failures).unwrap_or(u32::MAX) >= cfg.feed_failures_to_disable;
+                let next_in = if disabled {
+                    cfg.disabled_probe_interval
+                } else {
+                    let backoff = claim.interval_secs * 2f64.powi(failures.min(20)) * (0.75 + fastrand::f64() * 0.5);
+                    Duration::try_from_secs_f64(backoff.min(cfg.feed_backoff_max.as_secs_f64())).unwrap_or(cfg.feed_backoff_max)
+                };
+                if disabled && !claim.disabled {
+                    warn!(source = %claim.source, failures, "feed disabled after failures in a row; probing rarely");
+                } else {
+                    warn!(source = %claim.source, class = f.class.as_str(), reason = %f.reason, "feed poll failed");
+                }
+                frontier::record_failure(self.frontier.pool(), Some(&claim.source), url.as_str(), Some(&host), f.class.as_str(), &f.reason, status, f.transient()).await?;
+                let error = format!("{}: {}", f.class.as_str(), f.reason);
+                self.frontier
+                    .finish_feed(&claim, next_in, claim.interval_secs, status, None, failures, disabled, Some(&error), None)
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Parses a polled response (and the newest child sitemaps of an index) into the frontier;
+    /// returns (items, new items).
+    async fn take_listing(&self, src: &Source, url: &Url, host: &str, resp: &http::Response, stop: &CancellationToken) -> Result<(i32, i32), Failed> {
+        let parsed = listing::parse(src.kind, &resp.body, resp.content_type.as_deref(), url, src.link_selector.as_deref())
+            .map_err(|e| Failed::new(FailClass::Parse, e))?;
+        let mut total = 0;
+        let mut new = 0;
+        let (t, n) = self.discover(src, url, parsed.items).await.map_err(|e| Failed::new(FailClass::Other, e.to_string()))?;
+        total += t;
+        new += n;
+        let mut children = parsed.child_sitemaps;
+        children.sort_by(|a, b| b.1.cmp(&a.1));
+        for (child, _) in children.into_iter().take(self.cfg.max_child_sitemaps) {
+            let Some(child_url) = canon::parse_http_url(&child, self.cfg.max_url_len) else { continue };
+            if !canon::host_allowed(&child_url, url, &src.allowed_hosts) {
+                continue;
+            }
+            let Some(child_host) = canon::host_key(&child_url) else { continue };
+            let got = self.gated_get(&child_url, &child_host, None, None, stop).await.map_err(|e| Failed::new(FailClass::Other, e.to_string()))?;
+            let Some(result) = got else { break };
+            match result {
+                Ok(r) if (200..300).contains(&r.status) => {
+                    match listing::parse(model::SourceKind::Sitemap, &r.body, r.content_type.as_deref(), &child_url, None) {
+                        Ok(l) => {
+                            let (t, n) = self.discover(src, url, l.items).await.map_err(|e| Failed::new(FailClass::Other, e.to_string()))?;
+                            total += t;
+                            new += n;
+                        }
+                        Err(e) => warn!(source = %src.name, sitemap = %child_url, error = %e, "child sitemap unreadable"),
+                    }
+                }
+                Ok(r) => warn!(source = %src.name, sitemap = %child_url, status = r.status, "child sitemap refused"),
+                Err(f) => warn!(source = %src.name, sitemap = %child_url, class = f.class.as_str(), "child sitemap failed"),
+            }
+        }
+        let _ = host;
+        Ok((total, new))
+    }
+
+    /// Keeps the followable links of a poll and adds them to the frontier.
+    async fn discover(&self, src: &Source, base: &Url, items: Vec<FeedItem>) -> Result<(i32, i32), FetchError> {
+        let mut keep = Vec::with_capacity(items.len());
+        for mut item in items {
+            let Some(link) = canon::parse_http_url(&item.url, self.cfg.max_url_len) else { continue };
+            if !canon::host_allowed(&link, base, &src.allowed_hosts) {
+                continue;
+            }
+            // PostgreSQL text cannot hold NUL.
+            item.title = item.title.map(|t| t.replace('\0', ""));
+            item.guid = item.guid.map(|g| g.replace('\0', ""));
+            keep.push((link, item));
+        }
+        let total = i32::try_from(keep.len()).unwrap_or(i32::MAX);
+        let new = self.frontier.discover(&src.name, &keep).await?;
+        Ok((total, i32::try_from(new).unwrap_or(i32::MAX)))
+    }
+}
+
+struct PollOutcome {
+    status: u16,
+    validators: Option<(Option<String>, Option<String>, Option<String>)>,
+    items: Option<(i32, i32)>,
+}
+
+enum RobotsOutcome {
+    /// Fetched (or 4xx: allow all) and stored, with the Crawl-delay in ms.
+    Stored(String, Option<i32>),
+    /// 5xx or a timeout: hold the host off.
+    Unreachable(String),
+    /// The host cannot be reached at all for a reason that applies to its pages too.
+    Failed(Failed),
+}
+
+async fn sleep_or_stop(stop: &CancellationToken, d: Duration) {
+    tokio::select! {
+        _ = stop.cancelled() => {},
+        _ = tokio::time::sleep(d) => {},
     }
 }

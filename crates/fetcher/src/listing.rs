@@ -1,0 +1,370 @@
+//! Turning a polled feed, sitemap or listing page into the article links it names.
+
+use chrono::{DateTime, FixedOffset, Utc};
+use model::{FeedItem, SourceKind};
+use quick_xml::events::Event;
+use url::Url;
+
+/// What one poll of a source yielded.
+#[derive(Debug, Default)]
+pub struct Listing {
+    /// The format detected or configured.
+    pub kind: Option<SourceKind>,
+    /// Article links with what the source said about them, in source order.
+    pub items: Vec<FeedItem>,
+    /// Child sitemaps of a sitemap index, with their `<lastmod>`.
+    pub child_sitemaps: Vec<(String, Option<DateTime<FixedOffset>>)>,
+}
+
+/// Most items taken from one response, so that a hostile feed cannot flood the frontier.
+pub const MAX_ITEMS: usize = 5_000;
+
+/// Guesses the format of a response body.
+pub fn detect(body: &[u8], content_type: Option<&str>) -> SourceKind {
+    let ct = content_type.unwrap_or("").to_ascii_lowercase();
+    let head: Vec<u8> = body
+        .iter()
+        .skip_while(|b| b.is_ascii_whitespace() || **b == 0xef || **b == 0xbb || **b == 0xbf)
+        .take(2048)
+        .map(|b| b.to_ascii_lowercase())
+        .collect();
+    let has = |needle: &[u8]| head.windows(needle.len()).any(|w| w == needle);
+    if head.first() == Some(&b'{') || ct.contains("json") {
+        SourceKind::Json
+    } else if has(b"<urlset") || has(b"<sitemapindex") {
+        SourceKind::Sitemap
+    } else if has(b"<feed") {
+        SourceKind::Atom
+    } else if has(b"<rss") || has(b"<rdf:rdf") {
+        SourceKind::Rss
+    } else if has(b"<html") || has(b"<!doctype html") || ct.contains("html") {
+        SourceKind::Listing
+    } else {
+        // Unknown: let the feed parser decide.
+        SourceKind::Rss
+    }
+}
+
+/// Parses a response of `kind` (Auto detects) fetched from `base`.
+pub fn parse(
+    kind: SourceKind,
+    body: &[u8],
+    content_type: Option<&str>,
+    base: &Url,
+    link_selector: Option<&str>,
+) -> Result<Listing, String> {
+    let kind = match kind {
+        SourceKind::Auto => detect(body, content_type),
+        k => k,
+    };
+    let mut listing = match kind {
+        SourceKind::Rss | SourceKind::Atom | SourceKind::Json | SourceKind::Auto => parse_feed(body, base)?,
+        SourceKind::Sitemap => parse_sitemap(body, base)?,
+        SourceKind::Listing => parse_html_listing(body, content_type, base, link_selector)?,
+    };
+    listing.kind = Some(kind);
+    listing.items.truncate(MAX_ITEMS);
+    listing.child_sitemaps.truncate(MAX_ITEMS);
+    Ok(listing)
+}
+
+fn utc_to_fixed(d: DateTime<Utc>) -> DateTime<FixedOffset> {
+    d.fixed_offset()
+}
+
+fn join(base: &Url, href: &str) -> Option<String> {
+    let href = href.trim();
+    if href.is_empty() {
+        return None;
+    }
+    base.join(href).ok().map(|mut u| {
+        u.set_fragment(None);
+        u.to_string()
+    })
+}
+
+/// RSS 0.9x/1.0/2.0, Atom and JSON Feed through feed-rs.
+fn parse_feed(body: &[u8], base: &Url) -> Result<Listing, String> {
+    // An empty generated id marks an item without its own GUID.
+    let parser = feed_rs::parser::Builder::new()
+        .id_generator(|_, _, _| String::new())
+        .sanitize_content(false)
+        .build();
+    let feed = parser.parse(body).map_err(|e| format!("feed: {e}"))?;
+    let mut items = Vec::new();
+    for entry in feed.entries {
+        let link = entry
+            .links
+            .iter()
+            .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
+            .or_else(|| entry.links.first())
+            .map(|l| l.href.clone())
+            .or_else(|| entry.id.starts_with("http").then(|| entry.id.clone()));
+        let Some(url) = link.and_then(|l| join(base, &l)) else { continue };
+        let guid = Some(entry.id.trim().to_owned()).filter(|g| !g.is_empty());
+        items.push(FeedItem {
+            url,
+            guid,
+            title: entry.title.map(|t| t.content.trim().to_owned()).filter(|t| !t.is_empty()),
+            published_at: entry.published.or(entry.updated).map(utc_to_fixed),
+        });
+    }
+    Ok(Listing { items, ..Listing::default() })
+}
+
+fn parse_date(s: &str) -> Option<DateTime<FixedOffset>> {
+    let s = s.trim();
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .or_else(|| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().and_then(|d| {
+            d.and_hms_opt(0, 0, 0).map(|n| n.and_utc().fixed_offset())
+        }))
+        .or_else(|| DateTime::parse_from_str(s, "%Y-%m-%dT%H:%M%:z").ok())
+}
+
+/// Sitemaps, sitemap indexes and Google News sitemaps (`news:publication_date`, `news:title`).
+fn parse_sitemap(body: &[u8], base: &Url) -> Result<Listing, String> {
+    let mut reader = quick_xml::Reader::from_reader(body);
+    reader.config_mut().trim_text(true);
+    let mut buf = Vec::new();
+    let mut path: Vec<String> = Vec::new();
+    let mut listing = Listing::default();
+    let mut root: Option<String> = None;
+    // Fields of the <url> or <sitemap> being read.
+    let (mut loc, mut lastmod, mut news_date, mut news_title) = (String::new(), String::new(), String::new(), String::new());
+    loop {
+        let event = reader.read_event_into(&mut buf).map_err(|e| format!("sitemap: {e}"))?;
+        match event {
+            Event::Start(e) => {
+                let name = String::from_utf8_lossy(e.local_name().as_ref()).to_ascii_lowercase();
+                if root.is_none() {
+                    root = Some(name.clone());
+                }
+                if path.len() > 64 {
+                    return Err("sitemap: nested too deep".into());
+                }
+                path.push(name);
+            }
+            Event::End(_) => {
+                let name = path.pop().unwrap_or_default();
+                if name == "url" && !loc.is_empty() {
+                    if let Some(url) = join(base, &loc) {
+                        listing.items.push(FeedItem {
+                            url,
+                            guid: None,
+                            title: Some(news_title.trim().to_owned()).filter(|t| !t.is_empty()),
+                            published_at: parse_date(&news_date).or_else(|| parse_date(&lastmod)),
+                        });
+                    }
+                } else if name == "sitemap" && !loc.is_empty() {
+                    if let Some(url) = join(base, &loc) {
+                        listing.child_sitemaps.push((url, parse_date(&lastmod)));
+                    }
+                }
+                if name == "url" || name == "sitemap" {
+                    loc.clear();
+                    lastmod.clear();
+                    news_date.clear();
+                    news_title.clear();
+                }
+                if listing.items.len() >= MAX_ITEMS || listing.child_sitemaps.len() >= MAX_ITEMS {
+                    break;
+                }
+            }
+            Event::Text(t) => {
+                let text = t.decode().map_err(|e| format!("sitemap: {e}"))?;
+                push_field(&path, &text, &mut loc, &mut lastmod, &mut news_date, &mut news_title);
+            }
+            Event::CData(t) => {
+                let text = String::from_utf8_lossy(t.as_ref()).into_owned();
+                push_field(&path, &text, &mut loc, &mut lastmod, &mut news_date, &mut news_title);
+            }
+            Event::GeneralRef(r) => {
+                let resolved = match r.resolve_char_ref() {
+                    Ok(Some(c)) => c.to_string(),
+                    _ => {
+                        let name = r.decode().map_err(|e| format!("sitemap: {e}"))?;
+                        quick_xml::escape::resolve_predefined_entity(&name).unwrap_or("").to_owned()
+                    }
+                };
+                push_field(&path, &resolved, &mut loc, &mut lastmod, &mut news_date, &mut news_title);
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+        buf.clear();
+    }
+    match root.as_deref() {
+        Some("urlset") | Some("sitemapindex") => Ok(listing),
+        Some(other) => Err(format!("sitemap: unexpected root <{other}>")),
+        None => Err("sitemap: no root element".into()),
+    }
+}
+
+fn push_field(path: &[String], text: &str, loc: &mut String, lastmod: &mut String, news_date: &mut String, news_title: &mut String) {
+    let Some(last) = path.last() else { return };
+    let in_news = path.iter().any(|p| p == "news");
+    let field = match last.as_str() {
+        "loc" if !in_news => loc,
+        "lastmod" => lastmod,
+        "publication_date" if in_news => news_date,
+        "title" if in_news => news_title,
+        _ => return,
+    };
+    if field.len() + text.len() <= 8192 {
+        field.push_str(text);
+    }
+}
+
+/// Decodes an HTML listing page: BOM, HTTP charset, `<meta>` prescan, detection, UTF-8.
+pub fn decode_html(body: &[u8], content_type: Option<&str>, tld: Option<&[u8]>) -> String {
+    if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(body) {
+        return enc.decode_without_bom_handling(&body[bom_len..]).0.into_owned();
+    }
+    let from_http = content_type
+        .and_then(|ct| ct.to_ascii_lowercase().split(';').find_map(|p| p.trim().strip_prefix("charset=").map(|c| c.trim_matches(['"', '\'']).to_owned())))
+        .and_then(|c| encoding_rs::Encoding::for_label(c.as_bytes()));
+    let enc = from_http.or_else(|| meta_charset(body)).unwrap_or_else(|| {
+        if std::str::from_utf8(body).is_ok() {
+            encoding_rs::UTF_8
+        } else {
+            let mut det = chardetng::EncodingDetector::new();
+            det.feed(body, true);
+            det.guess(tld, true)
+        }
+    });
+    enc.decode_without_bom_handling(body).0.into_owned()
+}
+
+fn meta_charset(body: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    let head = &body[..body.len().min(2048)];
+    let lower: Vec<u8> = head.iter().map(|b| b.to_ascii_lowercase()).collect();
+    let mut from = 0;
+    while let Some(pos) = find(&lower[from..], b"charset=") {
+        let start = from + pos + b"charset=".len();
+        let label: Vec<u8> = lower[start..]
+            .iter()
+            .skip_while(|b| **b == b'"' || **b == b'\'')
+            .take_while(|b| b.is_ascii_alphanumeric() || matches!(**b, b'-' | b'_' | b':' | b'.'))
+            .copied()
+            .collect();
+        if let Some(enc) = encoding_rs::Encoding::for_label(&label) {
+            // A page that declares UTF-16 in ASCII is not UTF-16 (WHATWG).
+            return Some(if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE { encoding_rs::UTF_8 } else { enc });
+        }
+        from = start;
+    }
+    None
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+/// HTML listing pages: the `href` of every element matched by `link_selector`.
+fn parse_html_listing(body: &[u8], content_type: Option<&str>, base: &Url, link_selector: Option<&str>) -> Result<Listing, String> {
+    let tld = base.host_str().and_then(|h| h.rsplit('.').next()).map(|t| t.as_bytes().to_vec());
+    let html = decode_html(body, content_type, tld.as_deref());
+    // Without a selector, headline links are the usual shape of a wire listing.
+    let selector_text = link_selector.unwrap_or("article a[href], h1 a[href], h2 a[href], h3 a[href], h4 a[href]");
+    let selector = scraper::Selector::parse(selector_text).map_err(|e| format!("link_selector {selector_text:?}: {e}"))?;
+    let doc = scraper::Html::parse_document(&html);
+    let mut items = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for el in doc.select(&selector) {
+        // The selector may name the link itself or a container of it.
+        let href = el.value().attr("href").map(str::to_owned).or_else(|| {
+            el.select(&scraper::Selector::parse("a[href]").ok()?).next().and_then(|a| a.value().attr("href").map(str::to_owned))
+        });
+        let Some(url) = href.and_then(|h| join(base, &h)) else { continue };
+        if !seen.insert(url.clone()) {
+            continue;
+        }
+        let title: String = el.text().collect::<Vec<_>>().join(" ").split_whitespace().collect::<Vec<_>>().join(" ");
+        items.push(FeedItem { url, guid: None, title: Some(title).filter(|t| !t.is_empty()), published_at: None });
+        if items.len() >= MAX_ITEMS {
+            break;
+        }
+    }
+    Ok(Listing { items, ..Listing::default() })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> Url {
+        Url::parse("https://wire.example/en/rss").unwrap()
+    }
+
+    #[test]
+    fn rss_items_keep_guid_title_and_date() {
+        let rss = br#"<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>
+<item><title>Minister visits port</title><link>https://wire.example/en/1</link><guid isPermaLink="false">w-1</guid><pubDate>Fri, 27 Nov 2026 10:00:00 +0300</pubDate></item>
+<item><title>No guid</title><link>/en/2</link></item></channel></rss>"#;
+        let l = parse(SourceKind::Auto, rss, Some("application/rss+xml"), &base(), None).unwrap();
+        assert_eq!(l.kind, Some(SourceKind::Rss));
+        assert_eq!(l.items.len(), 2);
+        assert_eq!(l.items[0].guid.as_deref(), Some("w-1"));
+        assert_eq!(l.items[0].title.as_deref(), Some("Minister visits port"));
+        assert_eq!(l.items[0].published_at.unwrap().to_rfc3339(), "2026-11-27T07:00:00+00:00");
+        assert_eq!(l.items[1].url, "https://wire.example/en/2");
+        assert_eq!(l.items[1].guid, None);
+    }
+
+    #[test]
+    fn atom_and_json_feed() {
+        let atom = br#"<feed xmlns="http://www.w3.org/2005/Atom"><title>W</title><id>x</id><updated>2026-11-27T10:00:00Z</updated>
+<entry><id>tag:wire.example,2026:1</id><title>Talks resume</title><link rel="alternate" href="https://wire.example/a/1"/><updated>2026-11-27T10:00:00Z</updated></entry></feed>"#;
+        let l = parse(SourceKind::Auto, atom, None, &base(), None).unwrap();
+        assert_eq!(l.kind, Some(SourceKind::Atom));
+        assert_eq!(l.items[0].url, "https://wire.example/a/1");
+        let json = br#"{"version":"https://jsonfeed.org/version/1.1","title":"W","items":[{"id":"j1","url":"https://wire.example/j/1","title":"Grain deal"}]}"#;
+        let l = parse(SourceKind::Auto, json, Some("application/feed+json"), &base(), None).unwrap();
+        assert_eq!(l.kind, Some(SourceKind::Json));
+        assert_eq!(l.items[0].url, "https://wire.example/j/1");
+        assert_eq!(l.items[0].guid.as_deref(), Some("j1"));
+    }
+
+    #[test]
+    fn google_news_sitemap_and_index() {
+        let sm = br#"<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
+<url><loc>https://wire.example/n/1?a=1&amp;b=2</loc><news:news><news:publication><news:name>Wire</news:name><news:language>en</news:language></news:publication>
+<news:publication_date>2026-11-27T09:30:00+03:00</news:publication_date><news:title>Parliament passes budget</news:title></news:news></url>
+<url><loc>https://wire.example/n/2</loc><lastmod>2026-11-26</lastmod></url></urlset>"#;
+        let l = parse(SourceKind::Auto, sm, None, &base(), None).unwrap();
+        assert_eq!(l.kind, Some(SourceKind::Sitemap));
+        assert_eq!(l.items.len(), 2);
+        assert_eq!(l.items[0].url, "https://wire.example/n/1?a=1&b=2");
+        assert_eq!(l.items[0].title.as_deref(), Some("Parliament passes budget"));
+        assert_eq!(l.items[0].published_at.unwrap().to_rfc3339(), "2026-11-27T09:30:00+03:00");
+        assert_eq!(l.items[1].published_at.unwrap().to_rfc3339(), "2026-11-26T00:00:00+00:00");
+        let idx = br#"<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap><loc>https://wire.example/sm-1.xml</loc><lastmod>2026-11-27T00:00:00Z</lastmod></sitemap></sitemapindex>"#;
+        let l = parse(SourceKind::Sitemap, idx, None, &base(), None).unwrap();
+        assert!(l.items.is_empty());
+        assert_eq!(l.child_sitemaps[0].0, "https://wire.example/sm-1.xml");
+    }
+
+    #[test]
+    fn html_listing_with_selector_and_charset() {
+        // "Новости" in windows-1251, declared only by <meta>.
+        let mut page = b"<html><head><meta charset=\"windows-1251\"></head><body><div class=news><a class=hl href=\"/ru/1\">".to_vec();
+        page.extend_from_slice(&[0xcd, 0xee, 0xe2, 0xee, 0xf1, 0xf2, 0xe8]);
+        page.extend_from_slice(b"</a><a href=\"/about\">About</a></div></body></html>");
+        let l = parse(SourceKind::Auto, &page, Some("text/html"), &base(), Some("a.hl")).unwrap();
+        assert_eq!(l.kind, Some(SourceKind::Listing));
+        assert_eq!(l.items.len(), 1);
+        assert_eq!(l.items[0].url, "https://wire.example/ru/1");
+        assert_eq!(l.items[0].title.as_deref(), Some("Новости"));
+    }
+
+    #[test]
+    fn malformed_xml_is_an_error_not_a_panic() {
+        for bad in [&b"<rss><channel><item><title>x"[..], b"<urlset><url><loc>http://a</loc></url", b"\xff\xfe\x00<", b""] {
+            let _ = parse(SourceKind::Auto, bad, None, &base(), None);
+        }
+        assert!(parse(SourceKind::Rss, b"<html><body>not a feed</body></html>", None, &base(), None).is_err());
+        assert!(parse(SourceKind::Sitemap, b"<rss></rss>", None, &base(), None).is_err());
+    }
+}
