@@ -1,6 +1,6 @@
 //! Named persons, organisations and places, with every mention resolved to one canonical name.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use model::EntityType;
 
@@ -56,6 +56,8 @@ pub struct Doc<'a> {
     pub inq: &'a [Option<usize>],
     /// Sentence number per token.
     pub sent_of: Vec<usize>,
+    /// Lower-cased text per token.
+    pub lower: Vec<String>,
 }
 
 impl<'a> Doc<'a> {
@@ -67,8 +69,8 @@ impl<'a> Doc<'a> {
         }
     }
     /// The lower-cased text of token `i`.
-    pub fn lc(&self, i: usize) -> String {
-        self.t(i).to_lowercase()
+    pub fn lc(&self, i: usize) -> &str {
+        self.lower.get(i).map_or("", String::as_str)
     }
     /// Whether token `i` starts with a capital (or is a name word such as "al-Sisi", "d'Ivoire").
     pub fn is_cap(&self, i: usize) -> bool {
@@ -179,7 +181,7 @@ fn span_text(d: &Doc, s: usize, e: usize) -> String {
     out
 }
 
-fn has_head(d: &Doc, s: usize, e: usize, heads: &std::collections::HashSet<&'static str>) -> bool {
+fn has_head(d: &Doc, s: usize, e: usize, heads: &HashSet<&'static str>) -> bool {
     (s..e).any(|i| heads.contains(d.t(i)))
 }
 
@@ -390,9 +392,9 @@ fn titles_before(d: &Doc, s: usize) -> Vec<String> {
 pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
     let cands = candidates(d);
     let mut ents: Vec<Ent> = Vec::new();
-    let mut index: HashMap<(String, EntityType), usize> = HashMap::new();
+    let mut index: HashMap<(String, EntityType), usize> = HashMap::default();
     let mut mentions: Vec<MentionRef> = Vec::new();
-    let mut acronyms: HashMap<String, usize> = HashMap::new();
+    let mut acronyms: HashMap<String, usize> = HashMap::default();
 
     let mut add_ent = |name: &str, kind: EntityType, ents: &mut Vec<Ent>| -> usize {
         let key = (name.to_lowercase(), kind);
@@ -403,7 +405,7 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
             name: name.to_string(),
             kind,
             words: name.split_whitespace().map(match_form).collect(),
-            titles: HashSet::new(),
+            titles: HashSet::default(),
             female: None,
         });
         index.insert(key, ents.len() - 1);
@@ -558,7 +560,7 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
                 redirect.push(k);
             }
             mentions.push(MentionRef { s: c.s, e: c.e, ent: k });
-        } else if c.s >= 2 && d.t(c.s - 1) == "of" && matches!(d.lc(c.s - 2).as_str(), "city" | "town" | "village" | "port" | "region" | "province") {
+        } else if c.s >= 2 && d.t(c.s - 1) == "of" && matches!(d.lc(c.s - 2), "city" | "town" | "village" | "port" | "region" | "province") {
             let k = add_ent(&c.name, EntityType::Location, &mut ents);
             if redirect.len() < ents.len() {
                 redirect.push(k);
@@ -617,8 +619,8 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
             _ => None,
         };
     }
-    let mut by_last = HashMap::new();
-    let mut by_first = HashMap::new();
+    let mut by_last = HashMap::default();
+    let mut by_first = HashMap::default();
     for (k, m) in kept.iter().enumerate() {
         by_last.insert(m.e - 1, k);
         by_first.insert(m.s, k);

@@ -1,6 +1,6 @@
 //! Word lists and the embedded gazetteer.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::LazyLock;
 
 use model::EntityType;
@@ -31,9 +31,9 @@ pub struct Gazetteer {
 
 /// The gazetteer, parsed on first use.
 pub static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(|| {
-    let mut names = HashMap::new();
-    let mut lower = HashMap::new();
-    let mut demonyms = HashMap::new();
+    let mut names = HashMap::default();
+    let mut lower = HashMap::default();
+    let mut demonyms = HashMap::default();
     let mut max_tokens = 1;
     for line in GAZETTEER_TSV.lines() {
         let mut parts = line.split('\t');

@@ -31,7 +31,8 @@ pub fn analyze_text(body: &str, dateline_agency: Option<&str>) -> Analysis {
             *x = k;
         }
     }
-    let doc = entities::Doc { text: body, toks: &toks, inq: &inq, sent_of };
+    let lower = toks.iter().map(|t| body[t.start..t.end].to_lowercase()).collect();
+    let doc = entities::Doc { text: body, toks: &toks, inq: &inq, sent_of, lower };
     let mut ents = entities::recognize(&doc, dateline_agency);
     let found = quotes::find(&doc, &qspans, &sents, &mut ents);
 

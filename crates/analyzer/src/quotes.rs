@@ -1,6 +1,6 @@
 //! Quotes and reported speech, each attributed to the entity that spoke.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use model::{EntityType, QuoteKind};
 
@@ -64,7 +64,7 @@ impl<'a, 'b> Ctx<'a, 'b> {
     fn t(&self, i: usize) -> &'a str {
         self.d.t(i)
     }
-    fn lc(&self, i: usize) -> String {
+    fn lc(&self, i: usize) -> &'b str {
         self.d.lc(i)
     }
     fn outside(&self, i: usize) -> bool {
@@ -99,25 +99,25 @@ impl<'a, 'b> Ctx<'a, 'b> {
             }
         }
         let w = self.lc(k);
-        if PRONOUNS.contains(&w.as_str()) {
-            return Some(Np { sp: Sp::Pron(w), s: k, e: k + 1 });
+        if PRONOUNS.contains(&w) {
+            return Some(Np { sp: Sp::Pron(w.to_string()), s: k, e: k + 1 });
         }
-        if w == "statement" && k > lo && matches!(self.lc(k - 1).as_str(), "the" | "a" | "its" | "this") {
+        if w == "statement" && k > lo && matches!(self.lc(k - 1), "the" | "a" | "its" | "this") {
             return Some(Np { sp: Sp::Statement, s: k - 1, e: k + 1 });
         }
-        if is_role_head(&w) {
+        if is_role_head(w) {
             let mut j = k;
             let mut quals = Vec::new();
             while j > lo && k - j < 5 {
                 let p = self.lc(j - 1);
-                if matches!(p.as_str(), "the" | "a" | "an" | "its" | "his" | "her" | "their") {
+                if matches!(p, "the" | "a" | "an" | "its" | "his" | "her" | "their") {
                     quals.reverse();
-                    return Some(Np { sp: Sp::Desc { quals, head: w }, s: j - 1, e: k + 1 });
+                    return Some(Np { sp: Sp::Desc { quals, head: w.to_string() }, s: j - 1, e: k + 1 });
                 }
                 if !self.d.toks[j - 1].word || !self.outside(j - 1) {
                     break;
                 }
-                quals.push(p);
+                quals.push(p.to_string());
                 j -= 1;
             }
         }
@@ -134,10 +134,10 @@ impl<'a, 'b> Ctx<'a, 'b> {
             return Some(Np { sp: Sp::Ent(m.ent), s: m.s, e: m.e });
         }
         let w = self.lc(s);
-        if PRONOUNS.contains(&w.as_str()) {
-            return Some(Np { sp: Sp::Pron(w), s, e: s + 1 });
+        if PRONOUNS.contains(&w) {
+            return Some(Np { sp: Sp::Pron(w.to_string()), s, e: s + 1 });
         }
-        if matches!(w.as_str(), "the" | "a" | "an" | "its" | "his" | "her") {
+        if matches!(w, "the" | "a" | "an" | "its" | "his" | "her") {
             if let Some(&m) = self.en.by_first.get(&(s + 1)) {
                 let m = self.en.mentions[m];
                 return Some(Np { sp: Sp::Ent(m.ent), s: m.s, e: m.e });
@@ -152,10 +152,10 @@ impl<'a, 'b> Ctx<'a, 'b> {
                     return Some(Np { sp: Sp::Statement, s, e: j + 1 });
                 }
                 // The head is the last role noun of the phrase ("the Russian foreign minister").
-                if is_role_head(&x) && !(j + 1 < hi && is_role_head(&self.lc(j + 1))) {
-                    return Some(Np { sp: Sp::Desc { quals, head: x }, s, e: j + 1 });
+                if is_role_head(x) && !(j + 1 < hi && is_role_head(self.lc(j + 1))) {
+                    return Some(Np { sp: Sp::Desc { quals, head: x.to_string() }, s, e: j + 1 });
                 }
-                quals.push(x);
+                quals.push(x.to_string());
             }
         }
         None
@@ -313,7 +313,7 @@ impl<'a, 'b> Ctx<'a, 'b> {
             if w == "view" && j >= lo + 2 {
                 let p = self.lc(j - 1);
                 if p == "his" || p == "her" || p == "its" {
-                    return Some((Np { sp: Sp::Pron(p), s: j - 1, e: j }, format!("in {} view", self.t(j - 1))));
+                    return Some((Np { sp: Sp::Pron(p.to_string()), s: j - 1, e: j }, format!("in {} view", self.t(j - 1))));
                 }
                 if (p == "’s" || p == "'s") && j >= lo + 2 {
                     if let Some(np) = self.np_left(j - 1, lo) {
@@ -321,7 +321,7 @@ impl<'a, 'b> Ctx<'a, 'b> {
                     }
                 }
             }
-            if CUE_VERBS.contains(w.as_str()) {
+            if CUE_VERBS.contains(w) {
                 if let Some(np) = self.np_left(j, sent.s.max(lo.saturating_sub(0))) {
                     return Some((np, self.t(j).to_string()));
                 }
@@ -329,7 +329,10 @@ impl<'a, 'b> Ctx<'a, 'b> {
                     return Some((np, self.t(j).to_string()));
                 }
             }
-            if CUE_PARTICIPLES.contains(w.as_str()) {
+            if let Some(np) = self.quoted_as_saying(j, sent) {
+                return Some((np, "quoted as saying".into()));
+            }
+            if CUE_PARTICIPLES.contains(w) {
                 // "Putin said, adding that": the speaker of the main verb.
                 if let Some(x) = self.finite_speaker_left(j, sent) {
                     return Some((x.0, format!("{} {}", x.1, self.t(j))));
@@ -337,6 +340,18 @@ impl<'a, 'b> Ctx<'a, 'b> {
             }
         }
         None
+    }
+
+    /// "the ministry quoted Xi as saying", "Xi was quoted as saying": the one quoted is the speaker.
+    fn quoted_as_saying(&self, v: usize, sent: Sentence) -> Option<Np> {
+        if v < sent.s + 2 || self.lc(v) != "saying" || self.lc(v - 1) != "as" {
+            return None;
+        }
+        if self.lc(v - 2) == "quoted" {
+            return self.np_left(v - 2, sent.s);
+        }
+        let q = (sent.s..v - 1).rev().take(8).find(|&k| self.lc(k) == "quoted")?;
+        self.np_left(v - 1, q + 1)
     }
 
     /// The speaker of the nearest finite speech verb left of `j` in the sentence.
@@ -417,7 +432,7 @@ pub fn find(d: &Doc, quotes: &[QuoteSpan], sents: &[Sentence], en: &mut Entities
                             if !ctx.outside(j) {
                                 continue;
                             }
-                            match ctx.lc(j).as_str() {
+                            match ctx.lc(j) {
                                 "she" | "her" | "herself" => {
                                     ctx.en.ents[k].female = Some(true);
                                     break;
@@ -482,14 +497,14 @@ pub fn find(d: &Doc, quotes: &[QuoteSpan], sents: &[Sentence], en: &mut Entities
             let sentence_has_cue = (sent.s..sent.e).any(|k| {
                 ctx.outside(k) && {
                     let w = ctx.lc(k);
-                    CUE_VERBS.contains(w.as_str()) || CUE_PARTICIPLES.contains(w.as_str()) || w == "according" || w == "view"
+                    CUE_VERBS.contains(w) || CUE_PARTICIPLES.contains(w) || w == "according" || w == "view"
                 }
             });
             if kind == QuoteKind::Partial {
-                let before_w = last_pre.map(|k| ctx.lc(k)).unwrap_or_default();
-                let naming = NAMING_WORDS.contains(before_w.as_str())
-                    || (before_w == "as" && last_pre.is_some_and(|k| k > 0 && matches!(ctx.lc(k - 1).as_str(), "known" | "referred" | "described")));
-                let det = DETERMINERS.contains(before_w.as_str()) && words <= 4;
+                let before_w = last_pre.map_or("", |k| ctx.lc(k));
+                let naming = NAMING_WORDS.contains(before_w)
+                    || (before_w == "as" && last_pre.is_some_and(|k| k > 0 && matches!(ctx.lc(k - 1), "known" | "referred" | "described")));
+                let det = DETERMINERS.contains(before_w) && words <= 4;
                 if naming || det || words < 2 || !sentence_has_cue || (title_case(&text) && words <= 6) {
                     continue;
                 }
@@ -553,7 +568,7 @@ pub fn find(d: &Doc, quotes: &[QuoteSpan], sents: &[Sentence], en: &mut Entities
 /// Reported speech without quotation marks in one sentence.
 fn indirect(ctx: &mut Ctx, sent: Sentence, si: usize, accepted: &[(usize, usize)], out: &mut Vec<Found>) {
     let d = ctx.d;
-    let mut claimed: HashSet<usize> = HashSet::new();
+    let mut claimed: HashSet<usize> = HashSet::default();
     let mut found: Vec<(usize, usize, Np, String)> = Vec::new();
     for v in sent.s..sent.e {
         if !ctx.outside(v) {
@@ -568,14 +583,21 @@ fn indirect(ctx: &mut Ctx, sent: Sentence, si: usize, accepted: &[(usize, usize)
             }
             continue;
         }
-        if CUE_PARTICIPLES.contains(w.as_str()) && ctx.lc(v + 1) == "that" {
+        if let Some(np) = ctx.quoted_as_saying(v, sent) {
+            let s = if ctx.lc(v + 1) == "that" { v + 2 } else { v + 1 };
+            if s < sent.e && ctx.outside(s) {
+                found.push((s, sent.e, np, "quoted as saying".into()));
+            }
+            continue;
+        }
+        if CUE_PARTICIPLES.contains(w) && ctx.lc(v + 1) == "that" {
             if v == sent.s {
                 // "Noting that CLAUSE, Wang said ...".
                 let main = (v + 2..sent.e).find(|&k| ctx.outside(k) && CUE_VERBS.contains(d.t(k)));
                 if let Some(m) = main {
                     if let Some(np) = ctx.np_left(m, v + 2) {
                         if np.s > v + 2 && d.t(np.s - 1) == "," {
-                            found.push((v + 2, np.s - 1, np, w.clone()));
+                            found.push((v + 2, np.s - 1, np, w.to_string()));
                         }
                     }
                 }
@@ -583,11 +605,11 @@ fn indirect(ctx: &mut Ctx, sent: Sentence, si: usize, accepted: &[(usize, usize)
                 // `"...," the Commission said in a statement, adding that ...`.
                 ctx.attribution_before(sent.s, v, sent)
             }) {
-                found.push((v + 2, sent.e, np, w.clone()));
+                found.push((v + 2, sent.e, np, w.to_string()));
             }
             continue;
         }
-        if !CUE_VERBS.contains(w.as_str()) || w == "according" {
+        if !CUE_VERBS.contains(w) || w == "according" {
             continue;
         }
         let Some(np) = ctx.np_left(v, sent.s).or_else(|| ctx.np_left(v, sent.s)) else { continue };
@@ -597,16 +619,16 @@ fn indirect(ctx: &mut Ctx, sent: Sentence, si: usize, accepted: &[(usize, usize)
         }
         let mut j = v + 1;
         let mut start = None;
-        let told = matches!(w.as_str(), "told" | "tells" | "tell");
+        let told = matches!(w, "told" | "tells" | "tell");
         if told {
             let that = (v + 1..(v + 12).min(sent.e)).take_while(|&k| ctx.outside(k) && d.toks[k].word).find(|&k| ctx.lc(k) == "that");
             if let Some(t) = that {
                 start = Some(t + 1);
             } else {
-                if matches!(ctx.lc(j).as_str(), "his" | "her" | "the" | "their") {
+                if matches!(ctx.lc(j), "his" | "her" | "the" | "their") {
                     j += 1;
                 }
-                if LISTENERS.contains(ctx.lc(j).as_str()) {
+                if LISTENERS.contains(ctx.lc(j)) {
                     start = Some(j + 1);
                 }
             }
@@ -617,11 +639,11 @@ fn indirect(ctx: &mut Ctx, sent: Sentence, si: usize, accepted: &[(usize, usize)
                     start = Some(j + 1);
                     break;
                 }
-                if ADVERBIALS.contains(d.t(j)) || ADVERBIALS.contains(x.as_str()) {
+                if ADVERBIALS.contains(d.t(j)) || ADVERBIALS.contains(x) {
                     j += 1;
                     continue;
                 }
-                if PREPOSITIONS.contains(x.as_str()) {
+                if PREPOSITIONS.contains(x) {
                     let k = (j..sent.e).find(|&k| {
                         let y = ctx.lc(k);
                         y == "that" || y == "," || y == "." || !ctx.outside(k)
@@ -634,7 +656,7 @@ fn indirect(ctx: &mut Ctx, sent: Sentence, si: usize, accepted: &[(usize, usize)
                     }
                     break;
                 }
-                if SAY_VERBS.contains(w.as_str()) {
+                if SAY_VERBS.contains(w) {
                     start = Some(j);
                 }
                 break;
@@ -642,18 +664,18 @@ fn indirect(ctx: &mut Ctx, sent: Sentence, si: usize, accepted: &[(usize, usize)
         }
         let valid_start = start.filter(|&s| s < sent.e && ctx.outside(s) && d.toks[s].word);
         if let Some(s) = valid_start {
-            found.push((s, sent.e, np, w.clone()));
+            found.push((s, sent.e, np, w.to_string()));
             continue;
         }
         // Preposed clause: "CLAUSE, Russian President Vladimir Putin said in an interview."
         let only_adverbials = (v + 1..sent.e).all(|k| ctx.outside(k) && ctx.lc(k) != "that" && d.t(k) != ":");
         if only_adverbials && start.is_none() {
             let mut ns = np.s;
-            while ns > sent.s && d.toks[ns - 1].word && (TITLES.contains(d.t(ns - 1)) || d.is_cap(ns - 1) || PERSON_ROLES.contains(ctx.lc(ns - 1).as_str())) {
+            while ns > sent.s && d.toks[ns - 1].word && (TITLES.contains(d.t(ns - 1)) || d.is_cap(ns - 1) || PERSON_ROLES.contains(ctx.lc(ns - 1))) {
                 ns -= 1;
             }
             if ns > sent.s + 4 && d.t(ns - 1) == "," && (sent.s..ns).all(|k| ctx.outside(k)) {
-                found.push((sent.s, ns - 1, np, w.clone()));
+                found.push((sent.s, ns - 1, np, w.to_string()));
             }
         }
     }
@@ -671,7 +693,7 @@ fn indirect(ctx: &mut Ctx, sent: Sentence, si: usize, accepted: &[(usize, usize)
                 e = k;
                 break;
             }
-            if CUE_VERBS.contains(x.as_str()) && k > s + 2 {
+            if CUE_VERBS.contains(x) && k > s + 2 {
                 if let Some(inner) = ctx.np_left(k, s) {
                     if ctx.resolve(&inner.sp, inner.s).is_some() {
                         if let Some(c) = (inner.s.saturating_sub(5).max(s)..inner.s).rev().find(|&c| d.t(c) == ",") {

@@ -1,0 +1,218 @@
+//! One invented wire-style passage per phenomenon, with the quotes, speakers and entities expected.
+
+use analyzer::analyze_text;
+use model::{Analysis, EntityType, QuoteKind};
+
+fn quotes(a: &Analysis) -> Vec<(QuoteKind, Option<&str>, &str)> {
+    a.quotes.iter().map(|q| (q.kind, q.speaker.as_deref(), q.text.as_str())).collect()
+}
+
+fn entity<'a>(a: &'a Analysis, name: &str) -> Option<&'a model::Entity> {
+    a.entities.iter().find(|e| e.name == name)
+}
+
+fn has_entity(a: &Analysis, name: &str, t: EntityType) -> bool {
+    entity(a, name).is_some_and(|e| e.entity_type == t)
+}
+
+#[test]
+fn straight_quotes_after_and_before_the_speaker() {
+    let a = analyze_text(
+        "OSLO, May 3. Norwegian Finance Minister Ingrid Dalheim presented the budget on Monday. \"The fund will stay invested abroad,\" Dalheim said. She told lawmakers: \"We will not touch the principal.\"",
+        None,
+    );
+    let q = quotes(&a);
+    assert_eq!(q[0], (QuoteKind::Direct, Some("Ingrid Dalheim"), "The fund will stay invested abroad,"));
+    assert_eq!(q[1], (QuoteKind::Direct, Some("Ingrid Dalheim"), "We will not touch the principal."));
+    assert!(has_entity(&a, "Oslo", EntityType::Location));
+}
+
+#[test]
+fn curly_quotes_and_inverted_attribution() {
+    let a = analyze_text(
+        "Brazilian President Luiz Carvalho met farmers in the north. “Nobody will lose land because of this law,” said Carvalho.",
+        None,
+    );
+    assert_eq!(quotes(&a), vec![(QuoteKind::Direct, Some("Luiz Carvalho"), "Nobody will lose land because of this law,")]);
+}
+
+#[test]
+fn guillemets_and_low_high_marks() {
+    let a = analyze_text(
+        "Polish Foreign Minister Tomasz Wierzbicki spoke in Warsaw. «Our border is the border of the whole alliance,» Wierzbicki said. He added: „We expect solidarity, not sympathy.“",
+        None,
+    );
+    let q = quotes(&a);
+    assert_eq!(q.len(), 2, "{q:?}");
+    assert_eq!(q[0].2, "Our border is the border of the whole alliance,");
+    assert_eq!(q[1], (QuoteKind::Direct, Some("Tomasz Wierzbicki"), "We expect solidarity, not sympathy."));
+}
+
+#[test]
+fn nested_single_quotes_stay_inside() {
+    let a = analyze_text(
+        "Kenyan Trade Minister Peter Ochieng was upbeat. “When buyers say ‘maybe’, we keep talking until they say ‘yes’,” Ochieng said.",
+        None,
+    );
+    assert_eq!(
+        quotes(&a),
+        vec![(QuoteKind::Direct, Some("Peter Ochieng"), "When buyers say ‘maybe’, we keep talking until they say ‘yes’,")]
+    );
+}
+
+#[test]
+fn quote_running_over_two_paragraphs() {
+    let a = analyze_text(
+        "Central bank governor Amelia Ruiz spoke to reporters in Madrid.\n\n\"Inflation is falling faster than we expected. We are not done yet.\n\n\"Rates will stay where they are until the summer,\" she said.",
+        None,
+    );
+    assert_eq!(
+        quotes(&a),
+        vec![(
+            QuoteKind::Direct,
+            Some("Amelia Ruiz"),
+            "Inflation is falling faster than we expected. We are not done yet. Rates will stay where they are until the summer,"
+        )]
+    );
+}
+
+#[test]
+fn split_quote_is_one_quote() {
+    let a = analyze_text(
+        "Greek Prime Minister Nikos Pappas visited the port. \"We will respond,\" Pappas said, \"but not now and not in anger.\"",
+        None,
+    );
+    assert_eq!(quotes(&a), vec![(QuoteKind::Direct, Some("Nikos Pappas"), "We will respond, but not now and not in anger.")]);
+}
+
+#[test]
+fn partial_quotes_after_according_to_and_adding_that() {
+    let a = analyze_text(
+        "Chilean Energy Minister Diego Fuentes opened the plant. According to him, the project \"will power half a million homes by next year.\" Fuentes said it was on budget, adding that \"the copper mines will be the first customers.\"",
+        None,
+    );
+    let q = quotes(&a);
+    assert!(q.contains(&(QuoteKind::Partial, Some("Diego Fuentes"), "will power half a million homes by next year.")), "{q:?}");
+    assert!(q.contains(&(QuoteKind::Partial, Some("Diego Fuentes"), "the copper mines will be the first customers.")), "{q:?}");
+}
+
+#[test]
+fn indirect_speech_with_and_without_that() {
+    let a = analyze_text(
+        "Irish Health Minister Siobhan Kelly said on Tuesday that waiting lists had shrunk for the third month in a row. Kelly told reporters the new clinics would open in June. According to Kelly, the hospitals need two thousand more nurses.",
+        None,
+    );
+    let q = quotes(&a);
+    let indirect: Vec<_> = q.iter().filter(|x| x.0 == QuoteKind::Indirect).collect();
+    assert_eq!(indirect.len(), 3, "{q:?}");
+    assert_eq!(indirect[0].2, "waiting lists had shrunk for the third month in a row");
+    assert_eq!(indirect[1].2, "the new clinics would open in June");
+    assert_eq!(indirect[2].2, "the hospitals need two thousand more nurses");
+    assert!(indirect.iter().all(|x| x.1 == Some("Siobhan Kelly")));
+}
+
+#[test]
+fn scare_quotes_and_titles_are_not_quotes() {
+    let a = analyze_text(
+        "The ministry launched the so-called \"green corridor\" scheme last year. The film \"Silent Harbour\" opened in Lisbon. Officials talk of \"de-risking\" the supply chain.",
+        None,
+    );
+    assert!(a.quotes.is_empty(), "{:?}", a.quotes);
+}
+
+#[test]
+fn pronouns_follow_gender() {
+    let a = analyze_text(
+        "Swedish Foreign Minister Karin Lindqvist met her Finnish counterpart Mikko Salonen in Helsinki. Salonen said his country would raise defence spending. \"We share the same sea and the same worries,\" she said.",
+        None,
+    );
+    let q = quotes(&a);
+    let direct = q.iter().find(|x| x.0 == QuoteKind::Direct).expect("direct quote");
+    assert_eq!(direct.1, Some("Karin Lindqvist"), "{q:?}");
+    let indirect = q.iter().find(|x| x.0 == QuoteKind::Indirect).expect("indirect quote");
+    assert_eq!(indirect.1, Some("Mikko Salonen"));
+}
+
+#[test]
+fn descriptors_resolve_to_the_entity_they_introduced() {
+    let a = analyze_text(
+        "MOSCOW, April 2. /TASS/. Russian President Vladimir Putin met US Secretary of State envoy Mark Ellison in the Kremlin.\n\n\"We are open to dialogue on an equal footing,\" the Russian president said.\n\nForeign Ministry spokeswoman Maria Zakharova later briefed journalists. \"Nobody has cancelled the talks,\" the spokeswoman said.",
+        Some("TASS"),
+    );
+    let q = quotes(&a);
+    assert_eq!(q[0].1, Some("Vladimir Putin"), "{q:?}");
+    assert_eq!(q[1].1, Some("Maria Zakharova"), "{q:?}");
+    assert!(has_entity(&a, "TASS", EntityType::Organization));
+    assert!(has_entity(&a, "Moscow", EntityType::Location));
+    assert!(has_entity(&a, "United States", EntityType::Location));
+}
+
+#[test]
+fn organisations_speak_in_statements() {
+    let a = analyze_text(
+        "Earlier on Friday, the Indonesian Foreign Ministry summoned the ambassador. \"Such actions violate our sovereignty,\" the ministry said in a statement.",
+        None,
+    );
+    let q = quotes(&a);
+    assert_eq!(q[0].1, Some("Indonesian Foreign Ministry"), "{q:?}");
+    assert_eq!(a.quotes[0].speaker_type, Some(EntityType::Organization));
+}
+
+#[test]
+fn acronyms_link_to_their_expansion() {
+    let a = analyze_text(
+        "The World Health Organization (WHO) warned of a new wave. Officials at the Baltic Grain Council (BGC) said exports were steady, and the BGC expects a record harvest. WHO experts will visit next week.",
+        None,
+    );
+    let who = entity(&a, "World Health Organization").expect("WHO");
+    assert_eq!(who.mentions.len(), 3, "{:?}", who.mentions);
+    let bgc = entity(&a, "Baltic Grain Council").expect("BGC");
+    assert!(bgc.mentions.iter().any(|m| m.text == "BGC"));
+    assert!(entity(&a, "BGC").is_none());
+}
+
+#[test]
+fn particles_stay_inside_names() {
+    let a = analyze_text(
+        "European Commission President Ursula von der Leyen met Saudi Crown Prince Mohammed bin Salman and Egyptian President Abdel Fattah al-Sisi. Von der Leyen said the talks were useful. Sisi said Egypt was ready to help.",
+        None,
+    );
+    for name in ["Ursula von der Leyen", "Mohammed bin Salman", "Abdel Fattah al-Sisi"] {
+        assert!(has_entity(&a, name, EntityType::Person), "{name}: {:?}", a.entities);
+    }
+    let q = quotes(&a);
+    assert_eq!(q[0].1, Some("Ursula von der Leyen"));
+    assert_eq!(q[1].1, Some("Abdel Fattah al-Sisi"));
+    assert!(entity(&a, "Sisi").is_none() && entity(&a, "Von der Leyen").is_none());
+}
+
+#[test]
+fn family_name_first_goes_to_the_nearest_kim() {
+    let a = analyze_text(
+        "North Korean leader Kim Jong Un inspected a factory. His sister Kim Yo Jong issued a statement. Kim said Seoul should stop the drills.",
+        None,
+    );
+    let q = quotes(&a);
+    assert_eq!(q[0].1, Some("Kim Yo Jong"), "{q:?}");
+    let kju = entity(&a, "Kim Jong Un").expect("Kim Jong Un");
+    assert_eq!(kju.mentions.len(), 1);
+}
+
+#[test]
+fn nested_attribution_goes_to_who_spoke() {
+    let a = analyze_text(
+        "Chinese President Xi Jinping met the visiting delegation. The ministry quoted Xi as saying that the two countries should expand trade in farm goods.",
+        None,
+    );
+    let q = quotes(&a);
+    assert_eq!(q.len(), 1, "{q:?}");
+    assert_eq!(q[0].1, Some("Xi Jinping"));
+    assert_eq!(q[0].2, "the two countries should expand trade in farm goods");
+}
+
+#[test]
+fn nationality_adjectives_are_not_entities() {
+    let a = analyze_text("Russian and Chinese diplomats met Turkish officials in Ankara.", None);
+    let names: Vec<&str> = a.entities.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(names, vec!["Ankara"]);
+}
