@@ -1,1 +1,277 @@
-fn main() {}
+//! The `wirehose` command: the daemon (`run`) and its tools (`extract`, `migrate`, `check-config`).
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Parser as ClapParser, Subcommand};
+use tokio_util::sync::CancellationToken;
+use tracing::{info, warn};
+
+mod config;
+mod extract;
+mod metrics;
+mod pipeline;
+mod status;
+mod warc;
+
+use config::Config;
+
+/// Watches wire-service feeds, extracts every story with its quotes and entities, and stores them in PostgreSQL.
+#[derive(Debug, ClapParser)]
+#[command(name = "wirehose", version, about)]
+struct Cli {
+    /// Configuration file.
+    #[arg(long, global = true, default_value = config::DEFAULT_PATH)]
+    config: PathBuf,
+    /// Log format: text for a terminal, json for log collectors.
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the daemon: migrate, then poll every source until SIGINT or SIGTERM.
+    Run,
+    /// Run the parser and analyzer on saved pages and print JSON (no network, no database).
+    Extract {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = extract::Format::Json)]
+        format: extract::Format,
+        /// The page's address (one file only).
+        #[arg(long)]
+        url: Option<String>,
+        /// Threads to use (default: all cores).
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// Saved HTML pages.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Create the database if needed and apply the migrations.
+    Migrate,
+    /// Check the configuration file and print every problem in it.
+    CheckConfig,
+    /// Backfill from WARC archives (plain or gzip, e.g. CC-NEWS) through the parser, analyzer and store.
+    ImportWarc {
+        /// WARC files.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Print a summary of the crawl: sources, recent articles, frontier, hosts backing off.
+    Status,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing(cli.log_format);
+    match dispatch(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("wirehose: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_tracing(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().flatten_event(true).init(),
+    }
+}
+
+fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Extract { format, url, jobs, files } => {
+            if url.is_some() && files.len() > 1 {
+                anyhow::bail!("--url applies to one file; {} were given", files.len());
+            }
+            if format == extract::Format::Json && files.len() > 1 {
+                anyhow::bail!("--format json takes one file; use --format jsonl for several");
+            }
+            let parser = load_parser(&cli.config, None)?;
+            let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+            let failed = extract::run(&parser, &files, url.as_deref(), format, jobs)?;
+            Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        }
+        Command::CheckConfig => match Config::load(&cli.config) {
+            Ok(c) => {
+                load_parser(&cli.config, Some(&c))?;
+                println!("{}: ok ({} sources)", cli.config.display(), c.sources.len());
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(problems) => {
+                eprint!("{problems}");
+                Ok(ExitCode::FAILURE)
+            }
+        },
+        Command::Migrate => {
+            let config = load_config(&cli.config)?;
+            runtime()?.block_on(async {
+                let store = connect(&config).await?;
+                store.migrate().await.context("applying migrations")?;
+                info!("migrations applied");
+                Ok(ExitCode::SUCCESS)
+            })
+        }
+        Command::ImportWarc { files } => {
+            let config = load_config(&cli.config)?;
+            let parser = Arc::new(load_parser(&cli.config, Some(&config))?);
+            runtime()?.block_on(import_warc(config, parser, files))
+        }
+        Command::Status => {
+            let config = load_config(&cli.config)?;
+            runtime()?.block_on(async {
+                let store = connect(&config).await?;
+                print!("{}", status::report(store.pool()).await.context("reading the crawl state")?);
+                Ok(ExitCode::SUCCESS)
+            })
+        }
+        Command::Run => {
+            let config = load_config(&cli.config)?;
+            let parser = Arc::new(load_parser(&cli.config, Some(&config))?);
+            runtime()?.block_on(run_daemon(config, parser))
+        }
+    }
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the async runtime")
+}
+
+fn load_config(path: &Path) -> anyhow::Result<Config> {
+    let mut config = Config::load(path).map_err(|p| anyhow::anyhow!("{p}"))?;
+    if let Ok(url) = std::env::var("DATABASE_URL") {
+        if !url.trim().is_empty() {
+            config.database_url = url;
+        }
+    }
+    Ok(config)
+}
+
+/// Builds the parser with the built-in site profiles plus those the config names.
+fn load_parser(config_path: &Path, config: Option<&Config>) -> anyhow::Result<parser::Parser> {
+    let profiles = match config {
+        Some(c) => c.profiles.clone(),
+        // `extract` needs no config file, but uses its profiles when there is one.
+        None => Config::load(config_path).map(|c| c.profiles).unwrap_or_default(),
+    };
+    if profiles.is_empty() {
+        return Ok(parser::Parser::default());
+    }
+    let mut extra = Vec::new();
+    for p in &profiles {
+        let text = std::fs::read_to_string(p).with_context(|| format!("reading site profile {}", p.display()))?;
+        extra.push((p.display().to_string(), text));
+    }
+    parser::Parser::with_profiles(&extra).context("loading site profiles")
+}
+
+/// The database URL with any password replaced, for logs.
+fn redacted(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) => {
+            if u.password().is_some() {
+                let _ = u.set_password(Some("****"));
+            }
+            u.to_string()
+        }
+        Err(_) => "<unparseable database url>".to_string(),
+    }
+}
+
+async fn connect(config: &Config) -> anyhow::Result<store::Store> {
+    store::Store::connect(&config.database_url)
+        .await
+        .with_context(|| format!("connecting to {}", redacted(&config.database_url)))
+}
+
+async fn run_daemon(config: Config, parser: Arc<parser::Parser>) -> anyhow::Result<ExitCode> {
+    let store = connect(&config).await?;
+    store.migrate().await.context("applying migrations")?;
+    let shutdown = CancellationToken::new();
+    tokio::spawn(watch_signals(shutdown.clone(), config.pipeline.shutdown_timeout));
+    let metrics = metrics::Metrics::new();
+    if let Some(addr) = config.http_listen {
+        let (m, pool, token) = (metrics.clone(), store.pool().clone(), shutdown.clone());
+        tokio::spawn(async move {
+            if let Err(e) = metrics::serve(addr, m, pool, token).await {
+                warn!(%addr, error = %e, "cannot serve /metrics and /health");
+            }
+        });
+    }
+    pipeline::run(config, store, parser, metrics, shutdown).await?;
+    info!("all work drained; exiting");
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn import_warc(config: Config, parser: Arc<parser::Parser>, files: Vec<PathBuf>) -> anyhow::Result<ExitCode> {
+    let store = connect(&config).await?;
+    store.migrate().await.context("applying migrations")?;
+    let shutdown = CancellationToken::new();
+    tokio::spawn(watch_signals(shutdown.clone(), config.pipeline.shutdown_timeout));
+    let metrics = metrics::Metrics::new();
+    let summary = Arc::new(std::sync::Mutex::new(warc::Summary::default()));
+    let (slot, max_body) = (summary.clone(), config.crawler.max_body_bytes);
+    pipeline::run_with(&config, store, parser, metrics.clone(), shutdown, move |pages| async move {
+        let s = warc::produce(files, pages, max_body).await?;
+        *slot.lock().unwrap_or_else(|e| e.into_inner()) = s;
+        Ok(())
+    })
+    .await?;
+    let s = *summary.lock().unwrap_or_else(|e| e.into_inner());
+    println!(
+        "imported {} pages from {} records ({} skipped); {} articles, {} quotes, {} mentions stored",
+        s.pages,
+        s.records,
+        s.skipped,
+        metrics.articles_stored.get(),
+        metrics.quotes_stored.get(),
+        metrics.mentions_stored.get()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// First SIGINT/SIGTERM: orderly shutdown with a deadline. Second: exit at once.
+async fn watch_signals(shutdown: CancellationToken, deadline: std::time::Duration) {
+    if wait_for_signal().await.is_err() {
+        warn!("cannot listen for signals; stop the daemon with SIGKILL");
+        return;
+    }
+    info!(deadline = ?deadline, "shutting down: no new work is claimed, in-flight work drains");
+    shutdown.cancel();
+    tokio::select! {
+        _ = wait_for_signal() => {
+            warn!("second signal: exiting at once");
+            std::process::exit(130);
+        }
+        _ = tokio::time::sleep(deadline) => {
+            warn!("shutdown deadline passed: exiting with work in flight (its leases expire and it is redone)");
+            std::process::exit(1);
+        }
+    }
+}
+
+async fn wait_for_signal() -> std::io::Result<()> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut term = signal(SignalKind::terminate())?;
+    let mut int = signal(SignalKind::interrupt())?;
+    tokio::select! {
+        _ = term.recv() => {},
+        _ = int.recv() => {},
+    }
+    Ok(())
+}

@@ -1,0 +1,195 @@
+//! End to end: a local wire-service site with an RSS feed and three stories, the real daemon
+//! writing to a real PostgreSQL, then the rows checked and a clean shutdown on SIGTERM.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use sqlx::PgPool;
+
+const FEED: &str = include_str!("fixtures/feed.xml");
+const TASS: &str = include_str!("fixtures/tass-style.html");
+const REUTERS: &str = include_str!("fixtures/reuters-style.html");
+const AP: &str = include_str!("fixtures/ap-style.html");
+
+fn write_config(dir: &Path, base: &str, db_url: &str) -> std::path::PathBuf {
+    let path = dir.join("wirehose.toml");
+    let text = format!(
+        r#"
+[database]
+url = "{db_url}"
+
+[crawler]
+user_agent = "wirehose-test/0.1"
+request_timeout = "5s"
+min_host_delay = "10ms"
+allow_private_networks = true
+
+[pipeline]
+batch_timeout = "50ms"
+shutdown_timeout = "20s"
+
+[[sources]]
+name = "testwire"
+agency = "TASS"
+kind = "rss"
+url = "{base}/rss.xml"
+poll_interval = "1s"
+"#
+    );
+    std::fs::write(&path, text).expect("write config");
+    path
+}
+
+fn start_daemon(config: &Path) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_wirehose"))
+        .args(["run", "--config"])
+        .arg(config)
+        .env_remove("DATABASE_URL")
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("start the daemon")
+}
+
+/// Sends SIGTERM and waits for the exit status (a generous bound, so a hung daemon fails the test).
+fn terminate(mut child: Child) -> std::process::ExitStatus {
+    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
+    assert!(status.success());
+    let until = Instant::now() + Duration::from_secs(60);
+    loop {
+        if let Some(s) = child.try_wait().expect("wait") {
+            return s;
+        }
+        if Instant::now() > until {
+            let _ = child.kill();
+            panic!("the daemon did not exit after SIGTERM");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+async fn count(pool: &PgPool, sql: &str) -> i64 {
+    sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await.unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+/// Waits until `cond` holds, polling the database; panics with `what` after a generous bound.
+async fn wait_for<F, Fut>(what: &str, mut cond: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let until = Instant::now() + Duration::from_secs(90);
+    while !cond().await {
+        assert!(Instant::now() < until, "gave up waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+async fn database_ready(url: &str) -> Option<PgPool> {
+    let pool = PgPool::connect(url).await.ok()?;
+    let n = sqlx::query_scalar::<_, i64>("SELECT count(*) FROM articles").fetch_one(&pool).await.ok()?;
+    (n >= 0).then_some(pool)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn feed_to_postgres_and_clean_shutdown() {
+    drop(common::admin().await); // fail loudly first when PostgreSQL is missing
+    let site = common::start_site(&[
+        ("/rss.xml", "application/rss+xml", FEED),
+        ("/world/1001", "text/html; charset=utf-8", TASS),
+        ("/business/port-strike-2026-03-03/", "text/html; charset=utf-8", REUTERS),
+        ("/article/flood-cleanup-3f9a", "text/html; charset=utf-8", AP),
+        ("/robots.txt", "text/plain", "User-agent: *\nDisallow: /private/\n"),
+    ])
+    .await;
+    let (db_name, db_url) = common::fresh_database("e2e");
+    let dir = std::env::temp_dir().join(&db_name);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let config = write_config(&dir, &site.base, &db_url);
+
+    // The daemon creates the database, migrates it and stores the three stories.
+    let daemon = start_daemon(&config);
+    let until = Instant::now() + Duration::from_secs(90);
+    let pool = loop {
+        if let Some(p) = database_ready(&db_url).await {
+            break p;
+        }
+        assert!(Instant::now() < until, "gave up waiting for the daemon to create and migrate the database");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    wait_for("three stored articles", || async { count(&pool, "SELECT count(*) FROM articles").await >= 3 }).await;
+    let status = terminate(daemon);
+    assert!(status.success(), "daemon exit status after SIGTERM: {status:?}");
+
+    // Article fields.
+    let rows: Vec<(String, Option<String>, String, Option<String>, Option<String>)> =
+        sqlx::query_as("SELECT url, title, body, dateline_place, dateline_agency FROM articles ORDER BY url")
+            .fetch_all(&pool)
+            .await
+            .expect("articles");
+    assert_eq!(rows.len(), 3, "{rows:#?}");
+    let tass = rows.iter().find(|r| r.0.ends_with("/world/1001")).expect("the TASS-style story");
+    assert_eq!(tass.1.as_deref(), Some("Lavrov says Moscow will answer new sanctions \"calmly but firmly\""));
+    assert!(tass.2.starts_with("MOSCOW, March 3. /TASS/."), "body: {}", tass.2);
+    assert!(!tass.2.contains("Read also") && !tass.2.contains("Share on"), "boilerplate in body: {}", tass.2);
+    assert_eq!(tass.3.as_deref(), Some("MOSCOW"));
+    assert_eq!(tass.4.as_deref(), Some("TASS"));
+    let reuters = rows.iter().find(|r| r.0.contains("port-strike")).expect("the Reuters-style story");
+    assert_eq!(reuters.1.as_deref(), Some("Port strike halts grain exports, union says"));
+    assert!(!reuters.0.contains("utm_source"), "tracking parameters kept in {}", reuters.0);
+    assert!(!reuters.2.contains("cookies"), "cookie banner in body");
+    let ap = rows.iter().find(|r| r.0.contains("flood-cleanup")).expect("the AP-style story");
+    assert!(ap.2.starts_with("MARIETTA, Ohio (AP) —"), "body: {}", ap.2);
+
+    // Quotes with their speakers, resolved from "Lavrov said" and "he added" to the full name.
+    let quotes: Vec<(String, Option<String>)> =
+        sqlx::query_as("SELECT q.text, q.speaker FROM quotes q JOIN articles a ON a.id = q.article_id WHERE a.url LIKE '%/world/1001'")
+            .fetch_all(&pool)
+            .await
+            .expect("quotes");
+    let by = |needle: &str| quotes.iter().find(|q| q.0.contains(needle)).unwrap_or_else(|| panic!("no quote with {needle:?} in {quotes:#?}"));
+    assert_eq!(by("without hysteria").1.as_deref(), Some("Sergei Lavrov"));
+    assert_eq!(by("trade statistics").1.as_deref(), Some("Sergei Lavrov"));
+    let hawkins: Option<String> = sqlx::query_scalar("SELECT speaker FROM quotes WHERE text LIKE '%never one that stayed%'")
+        .fetch_one(&pool)
+        .await
+        .expect("the AP quote");
+    assert_eq!(hawkins.as_deref(), Some("Linda Hawkins"));
+
+    // Entities and mentions.
+    let people: Vec<String> = sqlx::query_scalar("SELECT name FROM entities WHERE type = 'person' ORDER BY name")
+        .fetch_all(&pool)
+        .await
+        .expect("entities");
+    for who in ["Sergei Lavrov", "Carlos Mendes", "Linda Hawkins"] {
+        assert!(people.iter().any(|p| p == who), "{who} missing from {people:?}");
+    }
+    assert!(count(&pool, "SELECT count(*) FROM mentions").await >= 6);
+
+    // A second run polls the feed again and stores nothing twice.
+    let feed_hits = site.hits("/rss.xml");
+    let story_hits = site.hits("/world/1001");
+    let daemon = start_daemon(&config);
+    wait_for("the feed to be polled again", || async { site.hits("/rss.xml") > feed_hits }).await;
+    // Give the pipeline time to act on that poll before stopping it.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let status = terminate(daemon);
+    assert!(status.success(), "second run exit status: {status:?}");
+    assert_eq!(count(&pool, "SELECT count(*) FROM articles").await, 3);
+    assert_eq!(site.hits("/world/1001"), story_hits, "a stored story was fetched again");
+    let quotes_after = count(&pool, "SELECT count(*) FROM quotes").await;
+    assert_eq!(quotes_after as usize, count_quotes_once(&pool).await);
+
+    pool.close().await;
+    common::drop_database(&db_name).await;
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Quotes counted once per (article, offsets), to show replays wrote no duplicates.
+async fn count_quotes_once(pool: &PgPool) -> usize {
+    count(pool, "SELECT count(*) FROM (SELECT DISTINCT article_id, start_offset, end_offset FROM quotes) q").await as usize
+}
