@@ -248,7 +248,11 @@ fn candidates(d: &Doc) -> Vec<Cand> {
     out
 }
 
-fn classify_run(d: &Doc, s: usize, e: usize, out: &mut Vec<Cand>) {
+fn classify_run(d: &Doc, mut s: usize, e: usize, out: &mut Vec<Cand>) {
+    // Inverted attribution opening a sentence: "Said Kishida: ...".
+    if matches!(d.t(s), "Said" | "Added" | "Says") && e > s + 1 && (s == 0 || d.sent_of[s] != d.sent_of[s - 1]) {
+        s += 1;
+    }
     // Acronym in brackets right after: "International Atomic Energy Agency (IAEA)".
     let acronym = (e + 2 < d.toks.len() && d.t(e) == "(" && d.t(e + 2) == ")" && is_acronym(d.t(e + 1))).then_some(e + 1);
     // Person name: the run's tail after its last title word.
@@ -577,14 +581,19 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
             let k = add_ent(&name, EntityType::Organization, &mut ents);
             mentions.push(MentionRef { s: i, e: i + 2, ent: k });
         }
-        // "Zaporozhye nuclear power plant".
+        // "Zaporozhye nuclear power plant", "Fukushima Daiichi nuclear power plant".
         if d.is_cap(i) && d.t(i + 1) == "nuclear" && d.t(i + 2) == "power" && d.t(i + 3) == "plant" {
-            if let Some(pos) = mentions.iter().position(|m| m.s == i && m.e == i + 1) {
-                let name = span_text(d, i, i + 4);
+            let mut r = i;
+            while r > 0 && d.is_cap(r - 1) && d.same_ctx(r - 1, i) && !STOP.contains(d.t(r - 1)) {
+                r -= 1;
+            }
+            {
+                mentions.retain(|m| m.e <= r || m.s > i);
+                let name = span_text(d, r, i + 4);
                 let k = add_ent(&name, EntityType::Location, &mut ents);
-                mentions[pos] = MentionRef { s: i, e: i + 4, ent: k };
+                mentions.push(MentionRef { s: r, e: i + 4, ent: k });
                 // The plant's short form "Zaporozhye NPP".
-                let npp = format!("{} NPP", d.t(i));
+                let npp = format!("{} NPP", span_text(d, r, i + 1));
                 if let Some(&old) = index_get(&ents, &npp, EntityType::Location).as_ref() {
                     for m in mentions.iter_mut() {
                         if m.ent == old {

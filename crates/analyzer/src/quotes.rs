@@ -83,6 +83,13 @@ impl<'a, 'b> Ctx<'a, 'b> {
             if self.t(j) != "," || j <= lo {
                 return None;
             }
+            // "Russia's foreign minister, Sergei Lavrov, said": the name is the appositive.
+            if let Some(&m) = self.en.by_last.get(&(i - 2)) {
+                let m = self.en.mentions[m];
+                if m.s == j + 1 && self.en.ents[m.ent].kind != EntityType::Location {
+                    return Some(Np { sp: Sp::Ent(m.ent), s: m.s, e: m.e });
+                }
+            }
             i = j;
         }
         if i <= lo {
@@ -286,6 +293,14 @@ impl<'a, 'b> Ctx<'a, 'b> {
     /// The subject of a sentence: its first speaker-like phrase after an opening adverbial.
     fn subject(&self, s: usize, e: usize) -> Option<Np> {
         let mut i = s;
+        // Titles before the name: "Estonian Prime Minister Kaja Kallas welcomed ...".
+        let mut k = i;
+        while k < e.min(i + 6) && self.d.toks[k].word && !self.en.by_first.contains_key(&k) && (TITLES.contains(self.t(k)) || GAZETTEER.demonyms.contains_key(self.t(k))) {
+            k += 1;
+        }
+        if k > i && self.en.by_first.contains_key(&k) {
+            return self.np_right(k, e);
+        }
         let first = self.t(i);
         let lead_adverbial = STOP.contains(first) || CUE_PARTICIPLES.contains(first.to_lowercase().as_str()) || first == "Speaking";
         if lead_adverbial {
@@ -590,6 +605,14 @@ fn indirect(ctx: &mut Ctx, sent: Sentence, si: usize, accepted: &[(usize, usize)
             }
             continue;
         }
+        if w == "saying" && v > sent.s && d.t(v - 1) == "," && ctx.lc(v + 1) != "that" && v + 1 < sent.e && ctx.outside(v + 1) && d.toks[v + 1].word {
+            // "..., declined to comment, saying defence was a national matter."
+            let np = ctx.finite_speaker_left(v, sent).map(|x| x.0).or_else(|| ctx.subject(sent.s, v));
+            if let Some(np) = np {
+                found.push((v + 1, sent.e, np, w.to_string()));
+            }
+            continue;
+        }
         if CUE_PARTICIPLES.contains(w) && ctx.lc(v + 1) == "that" {
             if v == sent.s {
                 // "Noting that CLAUSE, Wang said ...".
@@ -601,10 +624,10 @@ fn indirect(ctx: &mut Ctx, sent: Sentence, si: usize, accepted: &[(usize, usize)
                         }
                     }
                 }
-            } else if let Some((np, _)) = ctx.finite_speaker_left(v, sent).or_else(|| {
+            } else if let Some(np) = ctx.finite_speaker_left(v, sent).or_else(|| {
                 // `"...," the Commission said in a statement, adding that ...`.
                 ctx.attribution_before(sent.s, v, sent)
-            }) {
+            }).map(|x| x.0).or_else(|| ctx.subject(sent.s, v)) {
                 found.push((v + 2, sent.e, np, w.to_string()));
             }
             continue;
@@ -669,9 +692,12 @@ fn indirect(ctx: &mut Ctx, sent: Sentence, si: usize, accepted: &[(usize, usize)
         }
         // Preposed clause: "CLAUSE, Russian President Vladimir Putin said in an interview."
         let only_adverbials = (v + 1..sent.e).all(|k| ctx.outside(k) && ctx.lc(k) != "that" && d.t(k) != ":");
-        if only_adverbials && start.is_none() {
+        if only_adverbials && valid_start.is_none() {
             let mut ns = np.s;
             while ns > sent.s && d.toks[ns - 1].word && (TITLES.contains(d.t(ns - 1)) || d.is_cap(ns - 1) || PERSON_ROLES.contains(ctx.lc(ns - 1))) {
+                ns -= 1;
+            }
+            if ns > sent.s && matches!(ctx.lc(ns - 1), "the" | "his" | "her" | "its") {
                 ns -= 1;
             }
             if ns > sent.s + 4 && d.t(ns - 1) == "," && (sent.s..ns).all(|k| ctx.outside(k)) {
@@ -679,7 +705,11 @@ fn indirect(ctx: &mut Ctx, sent: Sentence, si: usize, accepted: &[(usize, usize)
             }
         }
     }
-    for (s, mut e, np, cue) in found {
+    for (mut s, mut e, np, cue) in found {
+        // An opening adverb is not part of the reported words ("Separately, ...").
+        while s + 1 < e && d.t(s + 1) == "," && (STOP.contains(d.t(s)) || ctx.lc(s).ends_with("ly")) {
+            s += 2;
+        }
         // The clause stops before a trailing full stop and before a nested attribution.
         while e > s && matches!(d.t(e - 1), "." | "!" | "?" | "…") {
             e -= 1;
@@ -713,20 +743,26 @@ fn indirect(ctx: &mut Ctx, sent: Sentence, si: usize, accepted: &[(usize, usize)
         if accepted.iter().any(|&(a, b)| a < e && b > s) {
             continue;
         }
-        let Some(speaker) = ctx.resolve(&np.sp, np.s) else { continue };
+        let speaker = ctx.resolve(&np.sp, np.s);
+        // Someone described but not named ("a spokesperson for the ministry") still speaks.
+        if speaker.is_none() && !matches!(np.sp, Sp::Desc { .. }) {
+            continue;
+        }
         claimed.insert(s);
-        ctx.push_salient(np.s, speaker);
-        ctx.last_speaker = Some((si, speaker));
+        if let Some(k) = speaker {
+            ctx.push_salient(np.s, k);
+            ctx.last_speaker = Some((si, k));
+        }
         let (bs, be) = (d.toks[s].start, d.toks[e - 1].end);
         out.push(Found {
             start: bs,
             end: be,
             text: d.text[bs..be].to_string(),
             kind: QuoteKind::Indirect,
-            speaker: Some(speaker),
+            speaker,
             speaker_span: Some((d.toks[np.s].start, d.toks[np.e - 1].end)),
             cue: Some(cue),
-            confidence: Ctx::confidence(&np.sp) * 0.9,
+            confidence: if speaker.is_some() { Ctx::confidence(&np.sp) * 0.9 } else { 0.3 },
         });
     }
 }

@@ -248,7 +248,16 @@ pub fn sentences(text: &str, toks: &[Tok], inq: &[Option<usize>], quotes: &[Quot
     while i < n {
         let t = &text[toks[i].start..toks[i].end];
         let mut end_after = None;
-        if i + 1 < n && toks[i + 1].para != toks[i].para && (inq[i].is_none() || inq[i] != inq[i + 1]) {
+        // The dateline ends at its dash: "TOKYO, Oct. 2 (Kyodo) --", "BEIJING (AP) —".
+        let dash = t == "—" || t == "–" || (t == "-" && i + 1 < n && &text[toks[i + 1].start..toks[i + 1].end] != "-");
+        if toks[i].para == 0 && i < 24 && dash && i > 0 && inq[i].is_none() {
+            let prev = &text[toks[i - 1].start..toks[i - 1].end];
+            if prev == ")" || prev == "-" || prev.chars().all(|c| c.is_uppercase() || !c.is_alphabetic()) {
+                end_after = Some(i);
+            }
+        }
+        if end_after.is_some() {
+        } else if i + 1 < n && toks[i + 1].para != toks[i].para && (inq[i].is_none() || inq[i] != inq[i + 1]) {
             end_after = Some(i);
         } else if t == "." || t == "!" || t == "?" || t == "…" {
             match inq[i] {

@@ -216,3 +216,38 @@ fn nationality_adjectives_are_not_entities() {
     let names: Vec<&str> = a.entities.iter().map(|e| e.name.as_str()).collect();
     assert_eq!(names, vec!["Ankara"]);
 }
+
+#[test]
+fn preposed_reported_speech_stops_at_the_dateline() {
+    let a = analyze_text(
+        "LIMA, June 4 (Reuters) - Peru will cut fuel taxes for three months, Economy Minister Raul Castillo said on Monday.",
+        Some("Reuters"),
+    );
+    assert_eq!(quotes(&a), vec![(QuoteKind::Indirect, Some("Raul Castillo"), "Peru will cut fuel taxes for three months")]);
+}
+
+#[test]
+fn name_in_apposition_speaks() {
+    let a = analyze_text(
+        "Hungary's foreign minister, Peter Szabo, said the pipeline would be finished by 2027. \"Nobody can stop it,\" Szabo said.",
+        None,
+    );
+    let q = quotes(&a);
+    assert_eq!(q[0], (QuoteKind::Indirect, Some("Peter Szabo"), "the pipeline would be finished by 2027"));
+    assert_eq!(q[1].1, Some("Peter Szabo"));
+}
+
+#[test]
+fn participle_saying_reports_speech() {
+    let a = analyze_text(
+        "Finnish President Aino Virtanen declined to give a date, saying the decision belonged to parliament.",
+        None,
+    );
+    assert_eq!(quotes(&a), vec![(QuoteKind::Indirect, Some("Aino Virtanen"), "the decision belonged to parliament")]);
+}
+
+#[test]
+fn generic_speakers_are_not_reported_speech() {
+    let a = analyze_text("Analysts say the central bank may raise rates again in March.", None);
+    assert!(a.quotes.is_empty(), "{:?}", a.quotes);
+}
