@@ -13,6 +13,7 @@ mod config;
 mod extract;
 mod metrics;
 mod pipeline;
+mod reprocess;
 mod status;
 mod warc;
 
@@ -66,6 +67,27 @@ enum Command {
         /// WARC files.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+    },
+    /// Re-run the parser and analyzer over stored pages, updating stories in place (resumable).
+    Reprocess {
+        /// Only this source.
+        #[arg(long)]
+        source: Option<String>,
+        /// Only pages fetched at or after this time (RFC 3339, e.g. 2026-03-01T00:00:00Z).
+        #[arg(long)]
+        since: Option<chrono::DateTime<chrono::Utc>>,
+        /// Only pages fetched before this time (RFC 3339).
+        #[arg(long)]
+        until: Option<chrono::DateTime<chrono::Utc>>,
+        /// Only stories extracted by an older extractor version than this binary's.
+        #[arg(long)]
+        outdated: bool,
+        /// Start from the beginning instead of resuming an interrupted run.
+        #[arg(long)]
+        restart: bool,
+        /// Stories per transaction.
+        #[arg(long, default_value_t = 100)]
+        batch: u32,
     },
     /// Print a summary of the crawl: sources, recent articles, frontier, hosts backing off.
     Status,
@@ -131,6 +153,23 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             let config = load_config(&cli.config)?;
             let parser = Arc::new(load_parser(&cli.config, Some(&config))?);
             runtime()?.block_on(import_warc(config, parser, files))
+        }
+        Command::Reprocess { source, since, until, outdated, restart, batch } => {
+            let config = load_config(&cli.config)?;
+            let parser = Arc::new(load_parser(&cli.config, Some(&config))?);
+            runtime()?.block_on(async {
+                let store = connect(&config).await?;
+                store.migrate().await.context("applying migrations")?;
+                let filter = store::RawPageFilter {
+                    source,
+                    fetched_since: since,
+                    fetched_until: until,
+                    extractor_version_not: outdated.then(|| store.extractor_version().to_string()),
+                };
+                let s = reprocess::run(&store, parser, filter, restart, batch.max(1), config.pipeline.workers).await?;
+                println!("reprocessed {} stories ({} no longer parse)", s.articles, s.failures);
+                Ok(ExitCode::SUCCESS)
+            })
         }
         Command::Status => {
             let config = load_config(&cli.config)?;

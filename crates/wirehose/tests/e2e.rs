@@ -193,3 +193,22 @@ async fn feed_to_postgres_and_clean_shutdown() {
 async fn count_quotes_once(pool: &PgPool) -> usize {
     count(pool, "SELECT count(*) FROM (SELECT DISTINCT article_id, start_offset, end_offset FROM quotes) q").await as usize
 }
+
+#[test]
+fn check_config_names_every_problem_and_fails() {
+    let dir = std::env::temp_dir().join(format!("wirehose_check_{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("broken.toml");
+    std::fs::write(
+        &path,
+        "[crawler]\nrequest_timeout = \"forever\"\n\n[[sources]]\nname = \"x\"\nkind = \"fax\"\nurl = \"https://example.org/rss\"\n",
+    )
+    .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_wirehose")).args(["check-config", "--config"]).arg(&path).output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("2 problems"), "{err}");
+    assert!(err.contains("line 2, column 19: crawler.request_timeout"), "{err}");
+    assert!(err.contains("line 6, column 8: sources.kind \"fax\""), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

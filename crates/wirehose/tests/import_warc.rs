@@ -67,6 +67,25 @@ async fn a_small_archive_is_imported_once() {
         .await
         .expect("the quote, stored once");
     assert_eq!(speaker.as_deref(), Some("Sergei Lavrov"));
+
+    // Reprocessing from the stored raw pages rebuilds what an older extractor got wrong.
+    sqlx::query("DELETE FROM quotes").execute(&pool).await.unwrap();
+    sqlx::query("UPDATE articles SET title = 'stale title'").execute(&pool).await.unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_wirehose"))
+        .args(["reprocess", "--restart", "--config"])
+        .arg(&config)
+        .env_remove("DATABASE_URL")
+        .output()
+        .expect("run reprocess");
+    assert!(out.status.success(), "reprocess failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("reprocessed 2 stories"), "{}", String::from_utf8_lossy(&out.stdout));
+    let stale: i64 = sqlx::query_scalar("SELECT count(*) FROM articles WHERE title = 'stale title'").fetch_one(&pool).await.unwrap();
+    assert_eq!(stale, 0);
+    let speaker: Option<String> = sqlx::query_scalar("SELECT speaker FROM quotes WHERE text LIKE '%without hysteria%'")
+        .fetch_one(&pool)
+        .await
+        .expect("the quote, rebuilt once");
+    assert_eq!(speaker.as_deref(), Some("Sergei Lavrov"));
     pool.close().await;
     common::drop_database(&db_name).await;
     let _ = std::fs::remove_dir_all(&dir);
