@@ -48,9 +48,9 @@ fn article(i: usize) -> (String, &'static str) {
     b.push_str(&format!(
         "\n\nMeanwhile, {dem2} {title2} {name2} told reporters in {place} that the government would present its own proposals on the grain deal by the end of the month. \"We are not going to wait for others to decide for us,\" {last2} said.\n\n"
     ));
-    b.push_str(&format!(
-        "The World Trade Organization (WTO) said in a report that trade volumes between the European Union and Asia fell by four percent last year. \"The outlook is fragile,\" the organization said, adding that \"a recovery depends on lower energy prices and on the end of the conflict.\"\n\n"
-    ));
+    b.push_str(
+        "The World Trade Organization (WTO) said in a report that trade volumes between the European Union and Asia fell by four percent last year. \"The outlook is fragile,\" the organization said, adding that \"a recovery depends on lower energy prices and on the end of the conflict.\"\n\n",
+    );
     b.push_str(&format!(
         "{last2} also said that the two ministries had set up a joint working group. According to {last2}, the group will meet in {place} every two months and report to the heads of state. \"This is a practical step, not a symbolic one,\" the minister stressed. {last} and {last2} are expected to meet again in Brussels on the sidelines of the NATO summit in July."
     ));

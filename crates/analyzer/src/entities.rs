@@ -230,7 +230,9 @@ fn candidates(d: &Doc) -> Vec<Cand> {
                     continue;
                 }
             }
-            if CONNECTORS.contains(t) && (has_head(d, s, e, &ORG_HEADS) || has_head(d, s, e, &LOC_HEADS)) {
+            // "and" never joins two complete names ("the Foreign Ministry and the Federal Security Service").
+            let joins_two = (t == "and" || t == "the") && (ORG_HEADS.contains(d.t(e - 1)) || LOC_HEADS.contains(d.t(e - 1)));
+            if CONNECTORS.contains(t) && !joins_two && (has_head(d, s, e, &ORG_HEADS) || has_head(d, s, e, &LOC_HEADS)) {
                 let mut k = e + 1;
                 if k < n && d.t(k) == "the" {
                     k += 1;
@@ -305,7 +307,7 @@ fn classify_plain(d: &Doc, s: usize, e: usize, acronym: Option<usize>, out: &mut
     }
     let dl = demonym_len(d, s, e);
     // Organisations keep a leading nationality ("Russian Foreign Ministry").
-    if has_head(d, s, e, &ORG_HEADS) {
+    if has_head(d, s, e, &ORG_HEADS) && e - s > 1 {
         // Trailing title words after the head are not part of it ("Foreign Ministry Spokeswoman").
         let mut end = e;
         while end > s + 1 && TITLES.contains(d.t(end - 1)) && !ORG_HEADS.contains(d.t(end - 1)) {
@@ -315,7 +317,7 @@ fn classify_plain(d: &Doc, s: usize, e: usize, acronym: Option<usize>, out: &mut
         out.push(Cand { s, e: end, kind: Some(EntityType::Organization), name: span_text(d, s, end), titled: false, acronym });
         return;
     }
-    if has_head(d, s, e, &LOC_HEADS) && dl == 0 {
+    if has_head(d, s, e, &LOC_HEADS) && dl == 0 && e - s > 1 {
         out.push(Cand { s, e, kind: Some(EntityType::Location), name: span_text(d, s, e), titled: false, acronym });
         return;
     }
@@ -471,10 +473,11 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
             if a == b || ents[a].kind != ents[b].kind || ents[b].words.len() <= ents[a].words.len() {
                 continue;
             }
-            if ents[b].words.ends_with(&ents[a].words) && ents[a].kind != EntityType::Location {
-                if best.is_none_or(|x| ents[b].words.len() > ents[x].words.len()) {
-                    best = Some(b);
-                }
+            if ents[b].words.ends_with(&ents[a].words)
+                && ents[a].kind != EntityType::Location
+                && best.is_none_or(|x| ents[b].words.len() > ents[x].words.len())
+            {
+                best = Some(b);
             }
         }
         if let Some(b) = best {
@@ -558,7 +561,9 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
                 ents[k].titles.insert(t);
             }
             mentions.push(MentionRef { s: c.s, e: c.e, ent: k });
-        } else if !sentence_start && (next_lc == "party" || next_lc == "movement") {
+        } else if !sentence_start
+            && matches!(next_lc, "party" | "movement" | "newspaper" | "daily" | "broadcaster" | "agency" | "group" | "company" | "channel" | "magazine" | "weekly" | "network")
+        {
             let k = add_ent(&c.name, EntityType::Organization, &mut ents);
             if redirect.len() < ents.len() {
                 redirect.push(k);

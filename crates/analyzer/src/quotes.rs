@@ -112,6 +112,10 @@ impl<'a, 'b> Ctx<'a, 'b> {
         if w == "statement" && k > lo && matches!(self.lc(k - 1), "the" | "a" | "its" | "this") {
             return Some(Np { sp: Sp::Statement, s: k - 1, e: k + 1 });
         }
+        // "the head of state said".
+        if w == "state" && k >= lo + 3 && self.lc(k - 1) == "of" && self.lc(k - 2) == "head" && self.lc(k - 3) == "the" {
+            return Some(Np { sp: Sp::Desc { quals: Vec::new(), head: "president".into() }, s: k - 3, e: k + 1 });
+        }
         if is_role_head(w) {
             let mut j = k;
             let mut quals = Vec::new();
@@ -325,10 +329,10 @@ impl<'a, 'b> Ctx<'a, 'b> {
                     return Some((np, "according to".into()));
                 }
             }
-            if w == "view" && j >= lo + 2 {
+            if matches!(w, "view" | "words" | "opinion") && j >= lo + 2 && self.lc(j - 2) == "in" || (w == "view" && j >= lo + 2) {
                 let p = self.lc(j - 1);
                 if p == "his" || p == "her" || p == "its" {
-                    return Some((Np { sp: Sp::Pron(p.to_string()), s: j - 1, e: j }, format!("in {} view", self.t(j - 1))));
+                    return Some((Np { sp: Sp::Pron(p.to_string()), s: j - 1, e: j }, format!("in {} {}", self.t(j - 1), self.t(j))));
                 }
                 if (p == "’s" || p == "'s") && j >= lo + 2 {
                     if let Some(np) = self.np_left(j - 1, lo) {
@@ -512,7 +516,11 @@ pub fn find(d: &Doc, quotes: &[QuoteSpan], sents: &[Sentence], en: &mut Entities
             let sentence_has_cue = (sent.s..sent.e).any(|k| {
                 ctx.outside(k) && {
                     let w = ctx.lc(k);
-                    CUE_VERBS.contains(w) || CUE_PARTICIPLES.contains(w) || w == "according" || w == "view"
+                    CUE_VERBS.contains(w)
+                        || CUE_PARTICIPLES.contains(w)
+                        || w == "according"
+                        || w == "view"
+                        || (matches!(w, "words" | "opinion") && k >= sent.s + 2 && ctx.lc(k - 2) == "in")
                 }
             });
             if kind == QuoteKind::Partial {
@@ -651,7 +659,7 @@ fn indirect(ctx: &mut Ctx, sent: Sentence, si: usize, accepted: &[(usize, usize)
                 if matches!(ctx.lc(j), "his" | "her" | "the" | "their") {
                     j += 1;
                 }
-                if LISTENERS.contains(ctx.lc(j)) {
+                if LISTENERS.contains(ctx.lc(j)) && !PREPOSITIONS.contains(ctx.lc(j + 1)) && !ADVERBIALS.contains(d.t(j + 1)) {
                     start = Some(j + 1);
                 }
             }

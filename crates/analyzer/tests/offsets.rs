@@ -29,7 +29,7 @@ const MARKS: &[&str] = &["\"", "“", "”", "«", "»", "„", "‘", "’", "'
 fn random_text(rng: &mut Rng, len: usize) -> String {
     let mut s = String::new();
     for _ in 0..len {
-        if rng.next() % 3 == 0 {
+        if rng.next().is_multiple_of(3) {
             s.push_str(rng.pick(MARKS));
         } else {
             s.push_str(rng.pick(WORDS));
