@@ -99,7 +99,7 @@ impl Tag {
             "script" | "style" | "noscript" | "template" | "button" | "select" | "input" | "textarea"
             | "option" | "iframe" | "svg" | "canvas" | "object" | "embed" | "video" | "audio" | "source"
             | "map" | "dialog" | "menu" | "head" | "title" | "meta" | "link" | "label" | "math" => Tag::Junk,
-            "address" | "center" | "details" | "summary" | "fieldset" | "hgroup" | "tbody" | "thead"
+            "html" | "address" | "center" | "details" | "summary" | "fieldset" | "hgroup" | "tbody" | "thead"
             | "tfoot" | "caption" | "ins" => Tag::OtherBlock,
             _ => Tag::Other,
         }

@@ -15,6 +15,8 @@ pub(crate) struct Analysis {
     pub text: Vec<u32>,
     /// Of which inside links.
     pub link: Vec<u32>,
+    /// Whether a block-level element with text lies below the node.
+    pub block_below: Vec<bool>,
 }
 
 /// Class and id words that mark page furniture.
@@ -79,6 +81,7 @@ pub(crate) fn analyse(dom: &Dom, extra_drop: &[Ix]) -> Analysis {
     let n = dom.nodes.len();
     let mut text = vec![0u32; n];
     let mut link = vec![0u32; n];
+    let mut ptext = vec![0u32; n];
     // Raw figures with nothing dropped but junk, to protect big text containers.
     for i in (0..n).rev() {
         let node = &dom.nodes[i];
@@ -100,13 +103,18 @@ pub(crate) fn analyse(dom: &Dom, extra_drop: &[Ix]) -> Analysis {
         if node.tag == Some(Tag::A) {
             link[i] = text[i];
         }
+        if node.tag == Some(Tag::P) {
+            ptext[i] = text[i].saturating_sub(link[i]);
+        }
         let p = node.parent;
         if p != NONE {
             text[p as usize] += text[i];
             link[p as usize] += link[i];
+            ptext[p as usize] += ptext[i];
         }
     }
     let total = text.first().copied().unwrap_or(0).max(1);
+    let ptotal = ptext.first().copied().unwrap_or(0).max(1);
     let mut removed = vec![false; n];
     for &d in extra_drop {
         if let Some(r) = removed.get_mut(d as usize) {
@@ -131,12 +139,13 @@ pub(crate) fn analyse(dom: &Dom, extra_drop: &[Ix]) -> Analysis {
         let t = text[i];
         let ld = link[i] as f32 / t.max(1) as f32;
         // A node holding most of the page's plain text is the article, whatever it is called.
-        let protected = t as f32 > 0.4 * total as f32 && ld < 0.3 && t > 500;
+        let protected = (t as f32 > 0.4 * total as f32 && ld < 0.3 && t > 500)
+            || (ptext[i] as f32 > 0.5 * ptotal as f32 && ptext[i] > 300);
         let hard = matches!(tag, Tag::Nav | Tag::Figcaption);
         let soft = matches!(tag, Tag::Aside | Tag::Footer | Tag::Header | Tag::Form | Tag::Figure)
             || ROLES_OUT.contains(&&*node.role);
         let (bad, good) = if node.cls.is_empty() { (false, false) } else { class_flags(&node.cls) };
-        let never = matches!(tag, Tag::Body | Tag::Main) || (tag == Tag::Article && !bad);
+        let never = p == NONE || p == 0 || matches!(tag, Tag::Body | Tag::Main) || (tag == Tag::Article && !bad);
         if never {
             continue;
         }
@@ -165,14 +174,21 @@ pub(crate) fn analyse(dom: &Dom, extra_drop: &[Ix]) -> Analysis {
             link[p as usize] += link[i];
         }
     }
-    Analysis { removed, text, link }
+    let mut block_below = vec![false; n];
+    for i in (1..n).rev() {
+        if removed[i] || text[i] == 0 {
+            continue;
+        }
+        let p = dom.nodes[i].parent;
+        if p != NONE && (block_below[i] || dom.nodes[i].tag.is_some_and(|t| t.is_block())) {
+            block_below[p as usize] = true;
+        }
+    }
+    Analysis { removed, text, link, block_below }
 }
 
-fn has_block_child(dom: &Dom, a: &Analysis, i: usize) -> bool {
-    dom.nodes[i].children.iter().any(|&c| {
-        let c = c as usize;
-        !a.removed[c] && dom.nodes[c].tag.is_some_and(|t| t.is_block()) && a.text[c] > 0
-    })
+fn has_block_child(_dom: &Dom, a: &Analysis, i: usize) -> bool {
+    a.block_below[i]
 }
 
 fn tag_weight(t: Tag) -> f32 {
@@ -234,8 +250,8 @@ fn push_collapsed(out: &mut String, s: &str) {
     }
 }
 
-/// Picks the nodes holding the article body, in document order.
-pub(crate) fn find_body_roots(dom: &Dom, a: &Analysis) -> Vec<Ix> {
+/// Content scores of container candidates (readability-style), scaled by link density.
+fn score_nodes(dom: &Dom, a: &Analysis) -> (Vec<f32>, Vec<bool>, Vec<usize>) {
     let n = dom.nodes.len();
     let mut score = vec![0f32; n];
     let mut init = vec![false; n];
@@ -288,61 +304,139 @@ pub(crate) fn find_body_roots(dom: &Dom, a: &Analysis) -> Vec<Ix> {
             level += 1;
         }
     }
-    let mut best: Option<(f32, usize)> = None;
     for &c in &candidates {
         let ld = a.link[c] as f32 / a.text[c].max(1) as f32;
-        let s = score[c] * (1.0 - ld);
-        score[c] = s;
-        if best.is_none_or(|(b, _)| s > b) {
-            best = Some((s, c));
-        }
+        score[c] *= 1.0 - ld;
     }
-    let Some((top_score, mut top)) = best else { return Vec::new() };
-    // Climb while the parent scores nearly as well: the body was split across sibling blocks.
-    loop {
-        let p = dom.nodes[top].parent;
-        if p == NONE || matches!(dom.nodes[p as usize].tag, Some(Tag::Body) | None) {
-            break;
+    (score, init, candidates)
+}
+
+/// Candidate scores by node, for tuning by hand.
+pub(crate) fn debug_scores(dom: &Dom, a: &Analysis) -> std::collections::HashMap<Ix, f32> {
+    let (score, _, cands) = score_nodes(dom, a);
+    cands.into_iter().map(|c| (c as Ix, score[c])).collect()
+}
+
+/// Text that reads as article prose (`good`) and text that does not (`bad`), per node.
+fn prose_figures(dom: &Dom, a: &Analysis) -> (Vec<f32>, Vec<f32>) {
+    let n = dom.nodes.len();
+    let mut good = vec![0f32; n];
+    let mut bad = vec![0f32; n];
+    // Which nodes are text blocks: the outermost block with no block children, or a <p>-like element.
+    let mut in_block = vec![false; n];
+    for i in 1..n {
+        if a.removed[i] {
+            continue;
         }
-        let pu = p as usize;
-        if init[pu] && score[pu] >= top_score * 0.75 && a.text[pu] as f32 <= a.text[top] as f32 * 1.6 {
-            top = pu;
+        let p = dom.nodes[i].parent;
+        let parent_in = p != NONE && in_block[p as usize];
+        if parent_in {
+            in_block[i] = true;
+            continue;
+        }
+        let Some(tag) = dom.nodes[i].tag else {
+            // Loose text outside any block.
+            let t = non_space_chars(&dom.nodes[i].text) as f32;
+            if p != NONE {
+                bad[p as usize] += t;
+            }
+            continue;
+        };
+        let block = match tag {
+            Tag::P | Tag::Pre | Tag::Blockquote | Tag::H(_) => true,
+            Tag::Div | Tag::Section | Tag::Td | Tag::Li | Tag::Article | Tag::Dd | Tag::OtherBlock | Tag::Span => {
+                a.text[i] > 0 && !has_block_child(dom, a, i)
+            }
+            _ => false,
+        };
+        if !block {
+            continue;
+        }
+        in_block[i] = true;
+        let t = a.text[i] as f32;
+        let l = a.link[i] as f32;
+        let ld = l / t.max(1.0);
+        let heading = matches!(tag, Tag::H(_));
+        if !heading && ld < 0.5 && t >= 20.0 {
+            let w = if matches!(tag, Tag::P | Tag::Pre | Tag::Blockquote) { 1.0 } else { 0.8 };
+            good[i] = (t - l) * w;
+            bad[i] = l + (t - l) * (1.0 - w);
+        } else if heading && ld < 0.5 {
+            // Subheads are neutral: neither evidence of prose nor of furniture.
         } else {
-            break;
+            bad[i] = t;
         }
     }
-    let top_score = score[top];
-    let mut roots = Vec::new();
-    let parent = dom.nodes[top].parent;
-    if parent == NONE {
-        return vec![top as Ix];
+    for i in (1..n).rev() {
+        let p = dom.nodes[i].parent;
+        if p != NONE && !a.removed[i] {
+            good[p as usize] += good[i];
+            bad[p as usize] += bad[i];
+        }
     }
-    let threshold = (top_score * 0.2).max(10.0);
-    let top_cls = &dom.nodes[top].cls;
-    for &s in &dom.nodes[parent as usize].children {
-        let su = s as usize;
-        if a.removed[su] || a.text[su] == 0 {
+    (good, bad)
+}
+
+/// How much furniture text costs against prose when choosing the container.
+const FURNITURE_COST: f32 = 2.0;
+
+/// Class and id names that sites give the container of the story text itself.
+fn is_body_marked(n: &crate::dom::DNode) -> bool {
+    if &*n.itemprop == "articlebody" {
+        return true;
+    }
+    if n.cls.is_empty() {
+        return false;
+    }
+    const MARKS: &[&str] = &[
+        "articlebody", "article-body", "article_body", "article__body", "storybody", "story-body", "story_body",
+        "story__body", "entry-content", "post-content", "post-body", "post_body", "postbody", "article-content",
+        "article__content", "story-content", "entry-body", "article-text", "articletext", "story-text", "body-text",
+        "bodytext", "text-content", "content-body", "article-main", "main-text", "body-copy", "article-copy",
+        "c-entry-content", "rich-text", "richtext", "article-entry", "field-name-body", "post-entry", "td-post-content",
+        "paywall-article", "article__text", "news-text", "news-body", "single-content", "entry__content",
+    ];
+    n.cls.split_whitespace().any(|c| MARKS.iter().any(|m| c == *m || c.ends_with(&format!("_{m}")) || c.starts_with(&format!("{m}_")) || c.starts_with(&format!("{m}--"))))
+}
+
+/// Picks the nodes holding the article body, in document order.
+pub(crate) fn find_body_roots(dom: &Dom, a: &Analysis) -> Vec<Ix> {
+    let (good, bad) = prose_figures(dom, a);
+    let fc: f32 = std::env::var("WH_FC").ok().and_then(|v| v.parse().ok()).unwrap_or(FURNITURE_COST);
+    let mut best: Option<(f32, usize)> = None;
+    for i in 0..dom.nodes.len() {
+        if a.removed[i] || good[i] <= 0.0 || dom.nodes[i].tag.is_none() {
             continue;
         }
-        if su == top {
-            roots.push(s);
-            continue;
+        let s = good[i] - fc * bad[i];
+        // Ties go to the deeper node (later in document order for nested ones).
+        if best.is_none_or(|(b, _)| s >= b) {
+            best = Some((s, i));
         }
-        let mut bonus = 0.0;
-        if !top_cls.is_empty() && dom.nodes[su].cls == *top_cls {
-            bonus = top_score * 0.2;
-        }
-        let ld = a.link[su] as f32 / a.text[su].max(1) as f32;
-        if init[su] && score[su] + bonus >= threshold && ld < 0.3 {
-            roots.push(s);
-        } else if dom.nodes[su].tag == Some(Tag::P) {
-            let t = a.text[su];
-            if (t > 80 && ld < 0.25) || (t > 0 && ld == 0.0 && inner_text(dom, a, s).ends_with('.')) {
-                roots.push(s);
+    }
+    let Some((_, top)) = best else { return Vec::new() };
+    // A container the site marks as the story body wins when it holds a fair share of the prose.
+    let marked: Vec<usize> = (0..dom.nodes.len())
+        .filter(|&i| !a.removed[i] && dom.nodes[i].tag.is_some() && good[i] > 0.0 && is_body_marked(&dom.nodes[i]))
+        .collect();
+    if !marked.is_empty() {
+        // Outermost marked nodes only.
+        let mut outer: Vec<usize> = Vec::new();
+        for &m in &marked {
+            if !outer.iter().any(|&o| dom.is_within(m as Ix, o as Ix)) {
+                outer.push(m);
             }
         }
+        let first = outer[0];
+        // Siblings that share the first one's parent are one body split by inserts.
+        let parent = dom.nodes[first].parent;
+        let group: Vec<usize> = outer.iter().copied().filter(|&o| dom.nodes[o].parent == parent).collect();
+        let g: f32 = group.iter().map(|&o| good[o]).sum();
+        if g >= 0.5 * good[top] || dom.is_within(top as Ix, first as Ix) {
+            return group.into_iter().map(|o| o as Ix).collect();
+        }
     }
-    roots
+    vec![top as Ix]
 }
 
 fn comma_count(dom: &Dom, a: &Analysis, root: Ix) -> u32 {

@@ -522,3 +522,30 @@ fn first_raw_text(dom: &Dom, pred: impl Fn(&dom::DNode) -> bool) -> Option<Strin
     }
     None
 }
+
+/// Explains the pruning of the text node containing `needle`: each ancestor with its class, whether it
+/// was dropped, and its text figures. For tuning by hand.
+#[doc(hidden)]
+pub fn debug_trace(bytes: &[u8], needle: &str) -> String {
+    let decoded = charset::decode(bytes, None, None);
+    let html = Html::parse_document(&decoded.text);
+    let dom = Dom::build(&html);
+    let a = extract::analyse(&dom, &[]);
+    let roots = extract::find_body_roots(&dom, &a);
+    let scores = extract::debug_scores(&dom, &a);
+    let mut out = format!("roots: {:?}\n", roots.iter().map(|&r| (r, dom.nodes[r as usize].tag, dom.nodes[r as usize].cls.to_string())).collect::<Vec<_>>());
+    if let Some(i) = dom.nodes.iter().position(|n| {
+        n.tag.is_none() && n.text.contains(needle) && dom.nodes[n.parent as usize].tag != Some(Tag::Junk)
+    }) {
+        let mut j = i as Ix;
+        while j != dom::NONE {
+            let n = &dom.nodes[j as usize];
+            out.push_str(&format!(
+                "{j} {:?} [{}] removed={} text={} link={} hidden={} score={:?}\n",
+                n.tag, n.cls, a.removed[j as usize], a.text[j as usize], a.link[j as usize], n.hidden, scores.get(&j)
+            ));
+            j = n.parent;
+        }
+    }
+    out
+}
