@@ -357,17 +357,19 @@ fn classify_plain(d: &Doc, s: usize, e: usize, acronym: Option<usize>, out: &mut
 fn plain_name(d: &Doc, s: usize, e: usize, acronym: Option<usize>, out: &mut Vec<Cand>) {
     if e - s == 1 {
         let t = d.t(s);
-        if is_acronym(t) {
+        let digit_near = |i: Option<usize>| i.is_some_and(|i| d.t(i).starts_with(|c: char| c.is_ascii_digit()));
+        if is_acronym(t) && !digit_near(s.checked_sub(1)) && !digit_near(Some(e)) {
             out.push(Cand { s, e, kind: Some(EntityType::Organization), name: t.to_string(), titled: false, acronym });
         } else {
             out.push(Cand { s, e, kind: None, name: t.to_string(), titled: false, acronym });
         }
         return;
     }
-    if DIRECTIONS.contains(d.t(s)) || (s..e).any(|i| d.t(i).chars().any(|c| c.is_ascii_digit())) {
+    if DIRECTIONS.contains(d.t(s)) || (s..e).any(|i| d.t(i).chars().any(|c| c.is_ascii_digit()) || EVENT_HEADS.contains(d.t(i))) {
         return;
     }
-    let kind = if (s..e).all(|i| is_acronym(d.t(i))) { EntityType::Organization } else { EntityType::Person };
+    // "CFRA Research": a leading acronym makes an organisation, not a person.
+    let kind = if is_acronym(d.t(s)) { EntityType::Organization } else { EntityType::Person };
     out.push(Cand { s, e, kind: Some(kind), name: span_text(d, s, e), titled: false, acronym });
 }
 

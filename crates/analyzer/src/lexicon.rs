@@ -74,7 +74,7 @@ pub static ORG_HEADS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
          Commissariat Inspectorate Prosecutor's Chamber Cabinet Presidium Duma Rada Majlis Sejm Bundestag Knesset \
          Media Press Daily Herald Journal Review Gazette Telegraph Institution Industries Group Trust Energy \
          Petroleum Oil Gas Railways Systems Technologies Labs Laboratory Laboratories Fleet Forces Force Service \
-         Services Council Consortium Initiative Programme Program Mission Delegation Embassy Consulate")
+         Services Council Consortium Research Analytics Economics Consulting Insights Strategies Investments Initiative Programme Program Mission Delegation Embassy Consulate")
 });
 
 /// Words that head a place name ("Korean Peninsula", "Suez Canal Economic Zone").
@@ -83,6 +83,15 @@ pub static LOC_HEADS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
          Region Oblast Krai Territory Square Airport Plant NPP Station Bridge Dam Base Desert Lake Bay Coast Heights \
          Corridor Basin Plateau Highlands Port Harbour Harbor Street Avenue Palace Stadium Arena Park Field Fields \
          District County Governorate Prefecture Republic Emirate Kingdom Cape")
+});
+
+/// Words that end the names of events, laws and documents, which are none of the three entity types.
+pub static EVENT_HEADS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    set("Cup Day Days War Wars Games Olympics Prize Award Awards Summit Conference Agreement Treaty Accord Accords Act \
+         Law Bill Plan Index Report Championship Championships Festival Week Year Crisis Revolution Protocol \
+         Declaration Convention Charter Strategy Doctrine Deal Talks Dialogue Format Process Election Elections \
+         Referendum Budget Fair Expo Show Tour Open Series League Marathon Exercise Exercises Drills Operation \
+         Festival Era Age Cathedral Church Mosque Temple Memorial Museum Gallery Prize")
 });
 
 /// Title words stripped from person names ("Foreign Minister", "Director General").
