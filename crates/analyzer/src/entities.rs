@@ -274,7 +274,17 @@ fn classify_run(d: &Doc, mut s: usize, e: usize, out: &mut Vec<Cand>) {
     if titled_name {
         // Titles are preceded by an organisation, a place or a nationality.
         if title_s > s {
+            // Only organisations and places stand before a title ("Indian External Affairs Minister").
+            let from = out.len();
             classify_plain(d, s, title_s, None, out);
+            let mut k = from;
+            while k < out.len() {
+                if out[k].kind == Some(EntityType::Person) || out[k].kind.is_none() {
+                    out.remove(k);
+                } else {
+                    k += 1;
+                }
+            }
         }
         let g = gaz_lookup(d, name_s, e);
         match g {

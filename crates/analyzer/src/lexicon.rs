@@ -193,7 +193,7 @@ pub static CUE_VERBS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
          admitted confirmed confirms recalled concluded urged observed reiterated reiterates complained suggested \
          predicted cautioned vowed answered mentioned highlighted affirmed assured believes believed \
          maintained contended countered conceded announced disclosed revealed estimated clarified specified \
-         summed")
+         summed asked asks wondered exclaimed joked quipped shouted")
 });
 
 /// Speech verbs that take a clause without "that" ("Putin said the talks were useful").

@@ -351,6 +351,12 @@ impl<'a, 'b> Ctx<'a, 'b> {
             if let Some(np) = self.quoted_as_saying(j, sent) {
                 return Some((np, "quoted as saying".into()));
             }
+            if w == "put" && self.lc(j + 1) == "it" {
+                // "As Lavrov put it, ..."
+                if let Some(np) = self.np_left(j, lo) {
+                    return Some((np, "put it".into()));
+                }
+            }
             if CUE_PARTICIPLES.contains(w) {
                 // "Putin said, adding that": the speaker of the main verb.
                 if let Some(x) = self.finite_speaker_left(j, sent) {
@@ -398,6 +404,9 @@ impl<'a, 'b> Ctx<'a, 'b> {
         }
         if a >= sent.e || !self.outside(a) {
             return None;
+        }
+        if self.lc(a) == "according" && self.lc(a + 1) == "to" {
+            return self.np_right(a + 2, sent.e).map(|np| (np, "according to".to_string()));
         }
         for v in a..(a + 10).min(sent.e) {
             if !self.outside(v) || (!self.d.toks[v].word && self.t(v) != "’s" && self.t(v) != "'s") {
@@ -506,7 +515,11 @@ pub fn find(d: &Doc, quotes: &[QuoteSpan], sents: &[Sentence], en: &mut Entities
             let prefix: Vec<usize> = (region_start..qs).filter(|&k| ctx.outside(k)).collect();
             let last_pre = prefix.last().copied();
             let colon = last_pre.is_some_and(|k| d.t(k) == ":");
-            let verb_comma = last_pre.is_some_and(|k| d.t(k) == "," && k > 0 && CUE_VERBS.contains(d.t(k - 1)));
+            let starts_upper = text.chars().next().is_some_and(char::is_uppercase);
+            // `Lavrov said, "We ..."` and `Lavrov said "We ..."` introduce whole sentences.
+            let verb_comma = last_pre.is_some_and(|k| {
+                (d.t(k) == "," && k > 0 && CUE_VERBS.contains(d.t(k - 1))) || (CUE_VERBS.contains(d.t(k)) && starts_upper)
+            });
             let initial = prefix.is_empty();
             let kind = if initial || colon || verb_comma { QuoteKind::Direct } else { QuoteKind::Partial };
             // A split quote carries its attribution between its parts.
@@ -520,6 +533,7 @@ pub fn find(d: &Doc, quotes: &[QuoteSpan], sents: &[Sentence], en: &mut Entities
                         || CUE_PARTICIPLES.contains(w)
                         || w == "according"
                         || w == "view"
+                        || (w == "put" && ctx.lc(k + 1) == "it")
                         || (matches!(w, "words" | "opinion") && k >= sent.s + 2 && ctx.lc(k - 2) == "in")
                 }
             });

@@ -251,3 +251,16 @@ fn generic_speakers_are_not_reported_speech() {
     let a = analyze_text("Analysts say the central bank may raise rates again in March.", None);
     assert!(a.quotes.is_empty(), "{:?}", a.quotes);
 }
+
+#[test]
+fn questions_attributions_after_and_put_it() {
+    let a = analyze_text(
+        "Indian External Affairs Minister Vikram Rao spoke in New Delhi. \"Why should we apologise for buying cheaper oil?\" he asked. \"Our first duty is to our consumers,\" according to Rao. As Rao put it, \"a good deal is a good deal.\"",
+        None,
+    );
+    let q = quotes(&a);
+    assert_eq!(q.len(), 3, "{q:?}");
+    assert!(q.iter().all(|x| x.1 == Some("Vikram Rao")), "{q:?}");
+    assert_eq!(q[2].0, QuoteKind::Partial);
+    assert!(a.entities.iter().all(|e| e.name != "External Affairs"));
+}
