@@ -122,6 +122,8 @@ pub(crate) struct DNode {
     pub cls: Box<str>,
     /// Text content (text nodes only).
     pub text: Box<str>,
+    /// Non-space characters of `text`.
+    pub chars: u32,
     /// Whether the element is hidden, dialog-like or otherwise never content.
     pub hidden: bool,
     /// The ARIA role, lower-cased, when set.
@@ -181,6 +183,7 @@ impl Dom {
                                 tag: Some(tag),
                                 cls: cls.into(),
                                 text: "".into(),
+                                chars: 0,
                                 hidden,
                                 role,
                                 itemprop,
@@ -188,12 +191,17 @@ impl Dom {
                             by_id.insert(n.id(), ix);
                         }
                         Node::Text(t) => {
+                            // Script and style bodies are never read; skip copying them.
+                            let junk = parent != NONE && nodes[parent as usize].tag == Some(Tag::Junk);
+                            let (text, chars): (Box<str>, u32) =
+                                if junk { ("".into(), 0) } else { ((**t).into(), crate::extract::non_space_chars(t)) };
                             nodes.push(DNode {
                                 parent,
                                 children: Vec::new(),
                                 tag: None,
                                 cls: "".into(),
-                                text: (**t).into(),
+                                text,
+                                chars,
                                 hidden: false,
                                 role: "".into(),
                                 itemprop: "".into(),
@@ -206,6 +214,7 @@ impl Dom {
                                 tag: Some(Tag::OtherBlock),
                                 cls: "".into(),
                                 text: "".into(),
+                                chars: 0,
                                 hidden: false,
                                 role: "".into(),
                                 itemprop: "".into(),
@@ -219,6 +228,7 @@ impl Dom {
                                 tag: Some(Tag::Junk),
                                 cls: "".into(),
                                 text: "".into(),
+                                chars: 0,
                                 hidden: true,
                                 role: "".into(),
                                 itemprop: "".into(),

@@ -72,7 +72,10 @@ fn class_flags(cls: &str) -> (bool, bool) {
 
 const ROLES_OUT: &[&str] = &["navigation", "banner", "contentinfo", "complementary", "dialog", "alertdialog", "menu", "menubar", "search", "toolbar", "tablist", "alert"];
 
-fn non_space_chars(s: &str) -> u32 {
+pub(crate) fn non_space_chars(s: &str) -> u32 {
+    if s.is_ascii() {
+        return s.bytes().filter(|b| !b.is_ascii_whitespace()).count() as u32;
+    }
     s.chars().filter(|c| !c.is_whitespace()).count() as u32
 }
 
@@ -86,7 +89,7 @@ pub(crate) fn analyse(dom: &Dom, extra_drop: &[Ix]) -> Analysis {
     for i in (0..n).rev() {
         let node = &dom.nodes[i];
         let own = match node.tag {
-            None => non_space_chars(&node.text),
+            None => node.chars,
             Some(Tag::Junk) => {
                 text[i] = 0;
                 link[i] = 0;
@@ -163,7 +166,7 @@ pub(crate) fn analyse(dom: &Dom, extra_drop: &[Ix]) -> Analysis {
         }
         let node = &dom.nodes[i];
         if node.tag.is_none() {
-            text[i] += non_space_chars(&node.text);
+            text[i] += node.chars;
         }
         if node.tag == Some(Tag::A) {
             link[i] = text[i];
@@ -336,7 +339,7 @@ fn prose_figures(dom: &Dom, a: &Analysis) -> (Vec<f32>, Vec<f32>) {
         }
         let Some(tag) = dom.nodes[i].tag else {
             // Loose text outside any block.
-            let t = non_space_chars(&dom.nodes[i].text) as f32;
+            let t = dom.nodes[i].chars as f32;
             if p != NONE {
                 bad[p as usize] += t;
             }
@@ -396,7 +399,13 @@ fn is_body_marked(n: &crate::dom::DNode) -> bool {
         "c-entry-content", "rich-text", "richtext", "article-entry", "field-name-body", "post-entry", "td-post-content",
         "paywall-article", "article__text", "news-text", "news-body", "single-content", "entry__content",
     ];
-    n.cls.split_whitespace().any(|c| MARKS.iter().any(|m| c == *m || c.ends_with(&format!("_{m}")) || c.starts_with(&format!("{m}_")) || c.starts_with(&format!("{m}--"))))
+    n.cls.split_whitespace().any(|c| {
+        MARKS.iter().any(|m| {
+            c == *m
+                || c.strip_suffix(m).is_some_and(|pre| pre.ends_with('_'))
+                || c.strip_prefix(m).is_some_and(|post| post.starts_with('_') || post.starts_with("--"))
+        })
+    })
 }
 
 /// Picks the nodes holding the article body, in document order.

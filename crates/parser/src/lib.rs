@@ -415,7 +415,7 @@ pub fn clean_title(raw: &str, site: Option<&str>, section: Option<&str>, host: O
 }
 
 fn language(body: &str, html_lang: Option<&str>) -> (Option<String>, Option<f32>) {
-    let mut end = body.len().min(2000);
+    let mut end = body.len().min(500);
     while !body.is_char_boundary(end) {
         end -= 1;
     }
