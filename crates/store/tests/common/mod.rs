@@ -191,3 +191,24 @@ pub async fn store(pool: sqlx::PgPool) -> store::Store {
 pub async fn count(pool: &sqlx::PgPool, sql: &str) -> i64 {
     sqlx::query_scalar(sql).fetch_one(pool).await.unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
+
+/// The newsroom week the SQL examples run on: an original story, a partner's copy, its update,
+/// and an unrelated business story.
+pub async fn load_examples_fixture(store: &store::Store) {
+    let original = minister_story("wire", "https://wire.example/world/1001", at(2, 9));
+    let copy_body = MINISTER_STORY.replace("VIENNA, March 2. /WIRE/.", "VIENNA (Partner) -");
+    let mut copy = story("partner", "https://partner.example/n/77", at(2, 14), "Danube treaty talks to resume", &copy_body);
+    copy.agency = Some("PARTNER".into());
+    let bank = bank_story("wire", "https://wire.example/business/2001", at(3, 9));
+    store.write_batch(&[out(original), out(bank)]).await.expect("fixture day one");
+    store.write_batch(&[out(copy)]).await.expect("fixture copy");
+    let updated_body = MINISTER_STORY.replace("next week", "on Thursday");
+    let updated = story(
+        "wire",
+        "https://wire.example/world/1001",
+        at(2, 18),
+        "UPDATE: Danube treaty talks to resume on Thursday",
+        &updated_body,
+    );
+    store.write_batch(&[out(updated)]).await.expect("fixture update");
+}
