@@ -102,6 +102,22 @@ impl<'a, 'b> Ctx<'a, 'b> {
         if let Some(&m) = self.en.by_last.get(&k) {
             let m = self.en.mentions[m];
             if m.s >= lo {
+                // "The sister of North Korean leader Kim Jong Un said": the one named is not the speaker.
+                let mut ns = m.s;
+                while ns > lo && self.d.toks[ns - 1].word && self.lc(ns - 1) != "of" && self.lc(ns - 1) != "for" && m.s - ns < 5 {
+                    let t = self.t(ns - 1);
+                    if !(TITLES.contains(t) || PERSON_ROLES.contains(self.lc(ns - 1)) || GAZETTEER.demonyms.contains_key(t) || self.d.is_cap(ns - 1)) {
+                        break;
+                    }
+                    ns -= 1;
+                }
+                if ns > lo + 1 && matches!(self.lc(ns - 1), "of" | "for") && is_role_head(self.lc(ns - 2)) {
+                    return self.np_left(ns - 1, lo).or(Some(Np {
+                        sp: Sp::Desc { quals: Vec::new(), head: self.lc(ns - 2).to_string() },
+                        s: ns - 2,
+                        e: m.e,
+                    }));
+                }
                 return Some(Np { sp: Sp::Ent(m.ent), s: m.s, e: m.e });
             }
         }
