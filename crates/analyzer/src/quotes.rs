@@ -111,7 +111,8 @@ impl<'a, 'b> Ctx<'a, 'b> {
                     }
                     ns -= 1;
                 }
-                if ns > lo + 1 && matches!(self.lc(ns - 1), "of" | "for") && is_role_head(self.lc(ns - 2)) {
+                let lower_head = self.t(ns.saturating_sub(2)).starts_with(char::is_lowercase);
+                if ns > lo + 1 && matches!(self.lc(ns - 1), "of" | "for") && lower_head && is_role_head(self.lc(ns - 2)) {
                     return self.np_left(ns - 1, lo).or(Some(Np {
                         sp: Sp::Desc { quals: Vec::new(), head: self.lc(ns - 2).to_string() },
                         s: ns - 2,
@@ -583,6 +584,20 @@ pub fn find(d: &Doc, quotes: &[QuoteSpan], sents: &[Sentence], en: &mut Entities
                 span = Some((d.toks[np.s].start, d.toks[np.e - 1].end));
                 cue = (!c.is_empty()).then(|| c.clone());
                 conf = if speaker.is_some() { Ctx::confidence(&np.sp) } else { 0.2 };
+            }
+            if speaker.is_none() && kind == QuoteKind::Direct && attr.is_none() && initial && si > 0 {
+                // `Lavrov was blunt. "We will not ..."`: the person the previous sentence was about.
+                let prev = sents[si - 1];
+                if d.toks[prev.s].para == d.toks[sent.s].para {
+                    if let Some(np) = ctx.subject(prev.s, prev.e) {
+                        if let Some(k) = ctx.resolve(&np.sp, np.s) {
+                            if ctx.en.ents[k].kind == EntityType::Person {
+                                speaker = Some(k);
+                                conf = 0.5;
+                            }
+                        }
+                    }
+                }
             }
             if speaker.is_none() && kind == QuoteKind::Direct {
                 // An unattributed quotation goes on from the last speaker nearby.

@@ -98,7 +98,9 @@ pub fn tokenize(text: &str) -> Vec<Tok> {
             let word = &text[byte_at(start)..byte_at(i)];
             // Trailing full stop of "U.S." and of known abbreviations.
             if i < n && chars[i].1 == '.' {
-                let initials = word.contains('.') && i - seg_start == 1;
+                // "U.S." and a middle initial ("George W. Bush").
+                let initials = (word.contains('.') && i - seg_start == 1)
+                    || (i - start == 1 && chars[start].1.is_uppercase() && i + 2 < n && chars[i + 1].1 == ' ' && chars[i + 2].1.is_uppercase() && start > 0 && chars[start - 1].1 == ' ' && start >= 2 && chars[start - 2].1.is_alphabetic());
                 if initials || ABBREVS.contains(&word) {
                     i += 1;
                 }

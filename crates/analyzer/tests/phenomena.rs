@@ -264,3 +264,15 @@ fn questions_attributions_after_and_put_it() {
     assert_eq!(q[2].0, QuoteKind::Partial);
     assert!(a.entities.iter().all(|e| e.name != "External Affairs"));
 }
+
+#[test]
+fn initials_titles_with_of_and_the_sister_of() {
+    let a = analyze_text(
+        "Secretary of State Daniel W. Harlan, speaking in Brussels, said the allies had agreed to boost ammunition output. The younger sister of President Omar Haddad said the family would not leave the country.",
+        None,
+    );
+    let q = quotes(&a);
+    assert_eq!(q[0].1, Some("Daniel W. Harlan"), "{q:?}");
+    assert_eq!(q[1].1, None, "{q:?}");
+    assert_eq!(a.quotes[1].speaker_text.as_deref(), Some("The younger sister"));
+}
