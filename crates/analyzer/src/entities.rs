@@ -44,6 +44,8 @@ pub struct Entities {
     pub by_last: HashMap<usize, usize>,
     /// Mention index by its first token.
     pub by_first: HashMap<usize, usize>,
+    /// The dateline agency's entity.
+    pub agency: Option<usize>,
 }
 
 /// Token view shared by the entity and quote passes.
@@ -431,7 +433,8 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
     };
 
     // Agency of the dateline ("/TASS/", "(AP)").
-    if let Some(agency) = dateline_agency {
+    let mut agency_ent = None;
+    if let Some(agency) = dateline_agency.filter(|a| !a.trim().is_empty()) {
         let head_end = d.toks.iter().position(|t| t.para > 0).unwrap_or(d.toks.len()).min(40);
         let name = crate::lexicon::GAZETTEER
             .names
@@ -439,6 +442,7 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
             .map(|g| g.canonical.clone())
             .unwrap_or_else(|| agency.to_string());
         let k = add_ent(&name, EntityType::Organization, &mut ents);
+        agency_ent = Some(k);
         if let Some(i) = (0..head_end).find(|&i| d.t(i) == agency) {
             mentions.push(MentionRef { s: i, e: i + 1, ent: k });
         }
@@ -651,7 +655,7 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
         by_last.insert(m.e - 1, k);
         by_first.insert(m.s, k);
     }
-    Entities { ents, mentions: kept, by_last, by_first }
+    Entities { ents, mentions: kept, by_last, by_first, agency: agency_ent }
 }
 
 fn index_get(ents: &[Ent], name: &str, kind: EntityType) -> Option<usize> {

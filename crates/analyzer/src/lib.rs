@@ -64,8 +64,14 @@ pub fn analyze_text(body: &str, dateline_agency: Option<&str>) -> Analysis {
         let (s, e) = (toks[m.s].start, toks[m.e - 1].end);
         entities[m.ent].mentions.push(Mention { text: body[s..e].to_string(), start: offsets.at(s), end: offsets.at(e) });
     }
-    entities.retain(|e| !e.mentions.is_empty());
-    entities.sort_by_key(|e| e.mentions[0].start);
+    // The dateline's agency is kept even when the body does not print it.
+    let agency_name = ents.agency;
+    let mut k = 0;
+    entities.retain(|e| {
+        k += 1;
+        !e.mentions.is_empty() || Some(k - 1) == agency_name
+    });
+    entities.sort_by_key(|e| e.mentions.first().map_or(0, |m| m.start));
     Analysis { quotes, entities }
 }
 

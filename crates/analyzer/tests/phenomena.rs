@@ -276,3 +276,13 @@ fn initials_titles_with_of_and_the_sister_of() {
     assert_eq!(q[1].1, None, "{q:?}");
     assert_eq!(a.quotes[1].speaker_text.as_deref(), Some("The younger sister"));
 }
+
+#[test]
+fn dateline_agency_is_an_organisation() {
+    let a = analyzer::analyze(&model::Article {
+        body: "Officials met on Monday to discuss the harvest.".into(),
+        dateline: Some(model::Dateline { place: Some("KYIV".into()), date: None, agency: Some("AP".into()) }),
+        ..Default::default()
+    });
+    assert!(has_entity(&a, "Associated Press", EntityType::Organization), "{:?}", a.entities);
+}
