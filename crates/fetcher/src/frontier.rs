@@ -642,3 +642,116 @@ pub(crate) async fn record_failure(
     .await?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(url: &str, guid: Option<&str>) -> (url::Url, FeedItem) {
+        let u = canon::parse_http_url(url, 2048).unwrap();
+        (u, FeedItem { url: url.into(), guid: guid.map(Into::into), title: Some("Talks".into()), published_at: None })
+    }
+
+    #[sqlx::test(migrations = "../../migrations")]
+    async fn dedup_by_url_canonical_url_and_guid(pool: PgPool) {
+        let f = Frontier::new(pool.clone());
+        let first = [item("https://wire.example/en/1?utm_source=rss", Some("g-1"))];
+        assert_eq!(f.discover("wire", &first).await.unwrap(), 1);
+        // Same story: exact URL again, tracking-free canonical form, a new URL under the same GUID.
+        let again = [
+            item("https://wire.example/en/1?utm_source=rss", None),
+            item("https://WIRE.example/en/1#comments", None),
+            item("https://wire.example/en/1-updated", Some("g-1")),
+        ];
+        assert_eq!(f.discover("wire", &again).await.unwrap(), 0);
+        // The same GUID from another source is another story.
+        assert_eq!(f.discover("other", &[item("https://wire.example/en/2", Some("g-1"))]).await.unwrap(), 1);
+        let urls: i64 = sqlx::query_scalar("SELECT count(*) FROM crawl_urls").fetch_one(&pool).await.unwrap();
+        assert_eq!(urls, 2);
+        let aliases: Vec<String> = sqlx::query_scalar("SELECT alias FROM crawl_aliases a JOIN crawl_urls u ON u.id = a.url_id WHERE u.source = 'wire' ORDER BY alias")
+            .fetch_all(&pool).await.unwrap();
+        assert_eq!(aliases, vec![
+            "guid:wire:g-1".to_owned(),
+            "https://wire.example/en/1".into(),
+            "https://wire.example/en/1-updated".into(),
+            "https://wire.example/en/1?utm_source=rss".into(),
+        ]);
+    }
+
+    #[sqlx::test(migrations = "../../migrations")]
+    async fn expired_lease_returns_to_pending_and_a_stale_worker_changes_nothing(pool: PgPool) {
+        let f = Frontier::new(pool.clone());
+        f.discover("wire", &[item("https://wire.example/en/1", None), item("https://wire.example/en/2", None)]).await.unwrap();
+        let a = f.claim("w1:1", Duration::from_millis(1)).await.unwrap().expect("a claim");
+        // The host is busy: nothing else on it can be claimed while the gate is held.
+        sqlx::query("UPDATE crawl_hosts SET busy_until = now() + interval '1 hour'").execute(&pool).await.unwrap();
+        assert!(f.claim("w2:1", Duration::from_secs(60)).await.unwrap().is_none());
+        // The first worker "crashes": its lease and the host gate expire.
+        sqlx::query("UPDATE crawl_hosts SET busy_until = now() - interval '1 second'").execute(&pool).await.unwrap();
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert_eq!(f.reap_expired().await.unwrap(), 1);
+        let b = f.claim("w2:2", Duration::from_secs(60)).await.unwrap().expect("the expired URL is claimable again");
+        assert_eq!(b.url, a.url, "the oldest ready URL comes back first");
+        // The stale worker wakes up: its outcome must not overwrite the new attempt.
+        f.fail_claim(&a, "timeout", "late", None, true, None, true).await.unwrap();
+        assert!(!f.mark_sent(&a, &a.url, 200, Duration::from_secs(60)).await.unwrap());
+        let (state, by, attempts): (String, String, i32) = sqlx::query_as("SELECT state, leased_by, attempts FROM crawl_urls WHERE url = $1")
+            .bind(&a.url).fetch_one(&pool).await.unwrap();
+        assert_eq!((state.as_str(), by.as_str(), attempts), ("leased", "w2:2", 2));
+        assert!(f.mark_sent(&b, &b.url, 200, Duration::from_secs(60)).await.unwrap());
+        assert_eq!(f.complete(std::slice::from_ref(&b.url)).await.unwrap(), 1);
+        assert_eq!(f.complete(std::slice::from_ref(&b.url)).await.unwrap(), 0, "completing twice is harmless");
+        // A sent story is not released on shutdown; an unsent lease is.
+        f.release_host(&b.host, &b.token, Duration::ZERO, 1, None, true).await.unwrap();
+        let c = f.claim("w2:3", Duration::from_secs(60)).await.unwrap().expect("second URL");
+        assert_eq!(f.release_worker("w2").await.unwrap(), 1);
+        let state: String = sqlx::query_scalar("SELECT state FROM crawl_urls WHERE id = $1").bind(c.id).fetch_one(&pool).await.unwrap();
+        assert_eq!(state, "pending");
+    }
+
+    #[sqlx::test(migrations = "../../migrations")]
+    async fn pipeline_failures_retry_when_transient_and_stop_when_permanent(pool: PgPool) {
+        let f = Frontier::new(pool.clone()).with_retries(2, Duration::from_millis(1), Duration::from_millis(1));
+        f.discover("wire", &[item("https://wire.example/en/1", None), item("https://wire.example/en/2", None)]).await.unwrap();
+        f.fail("https://wire.example/en/1", "store", "connection reset").await.unwrap();
+        f.fail("https://wire.example/en/2", "parse", "no article body").await.unwrap();
+        let states: Vec<(String, String)> = sqlx::query_as("SELECT url, state FROM crawl_urls ORDER BY url").fetch_all(&pool).await.unwrap();
+        assert_eq!(states[0].1, "pending");
+        assert_eq!(states[1].1, "failed");
+        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM crawl_failures").fetch_one(&pool).await.unwrap();
+        assert_eq!(n, 2);
+    }
+
+    #[sqlx::test(migrations = "../../migrations")]
+    async fn host_block_doubles_honours_retry_after_and_never_shortens(pool: PgPool) {
+        let f = Frontier::new(pool.clone());
+        f.discover("wire", &[item("https://wire.example/en/1", None)]).await.unwrap();
+        let host = "wire.example";
+        let wait = |pool: PgPool| async move {
+            sqlx::query_scalar::<_, f64>("SELECT EXTRACT(EPOCH FROM next_allowed_at - now())::float8 FROM crawl_hosts WHERE host = 'wire.example'")
+                .fetch_one(&pool).await.unwrap()
+        };
+        let base = Duration::from_secs(10);
+        let cap = Duration::from_secs(1000);
+        let mut last = 0.0;
+        for level in 0..3 {
+            assert!(f.try_gate(host, "t", Duration::from_secs(60)).await.unwrap().is_ok() || level > 0);
+            sqlx::query("UPDATE crawl_hosts SET busy_token = 't'").execute(&pool).await.unwrap();
+            f.release_host(host, "t", Duration::ZERO, 1, Some((None, base, cap)), false).await.unwrap();
+            let w = wait(pool.clone()).await;
+            let expected = 10.0 * 2f64.powi(level);
+            assert!(w >= expected * 0.74 && w <= expected * 1.26, "level {level}: {w}");
+            assert!(w > last);
+            last = w;
+            sqlx::query("UPDATE crawl_hosts SET next_allowed_at = now()").execute(&pool).await.unwrap();
+        }
+        // Retry-After longer than the backoff wins; a later success with a short delay does not shorten it.
+        sqlx::query("UPDATE crawl_hosts SET busy_token = 't', backoff_level = 0").execute(&pool).await.unwrap();
+        f.release_host(host, "t", Duration::ZERO, 1, Some((Some(Duration::from_secs(120)), base, cap)), false).await.unwrap();
+        sqlx::query("UPDATE crawl_hosts SET busy_token = 't'").execute(&pool).await.unwrap();
+        f.release_host(host, "t", Duration::from_secs(1), 1, None, true).await.unwrap();
+        assert!(wait(pool.clone()).await > 119.0);
+        let level: i32 = sqlx::query_scalar("SELECT backoff_level FROM crawl_hosts WHERE host = 'wire.example'").fetch_one(&pool).await.unwrap();
+        assert_eq!(level, 0);
+    }
+}

@@ -360,6 +360,26 @@ mod tests {
     }
 
     #[test]
+    fn russian_and_latin_charsets_decode() {
+        // "Москва" in windows-1251 and KOI8-R, "Zürich" in ISO-8859-1.
+        let cp1251 = [0xcc, 0xee, 0xf1, 0xea, 0xe2, 0xe0];
+        let koi8 = [0xed, 0xcf, 0xd3, 0xcb, 0xd7, 0xc1];
+        let latin1 = [b'Z', 0xfc, b'r', b'i', b'c', b'h'];
+        assert_eq!(decode_html(&cp1251, Some("text/html; charset=windows-1251"), None), "Москва");
+        assert_eq!(decode_html(&koi8, Some("text/html; charset=KOI8-R"), None), "Москва");
+        assert_eq!(decode_html(&latin1, Some("text/html; charset=iso-8859-1"), None), "Zürich");
+        let mut page = b"<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=koi8-r\"></head><body>".to_vec();
+        page.extend_from_slice(&koi8);
+        assert!(decode_html(&page, Some("text/html"), None).ends_with("<body>Москва"));
+        // Undeclared Cyrillic text is detected.
+        let sentence = "Президент России заявил журналистам, что переговоры будут продолжены в Москве на следующей неделе.";
+        let (bytes, _, _) = encoding_rs::WINDOWS_1251.encode(sentence);
+        assert_eq!(decode_html(&bytes, None, Some(b"ru")), sentence);
+        // A BOM wins over everything.
+        assert_eq!(decode_html(b"\xef\xbb\xbfok", Some("text/html; charset=koi8-r"), None), "ok");
+    }
+
+    #[test]
     fn malformed_xml_is_an_error_not_a_panic() {
         for bad in [&b"<rss><channel><item><title>x"[..], b"<urlset><url><loc>http://a</loc></url", b"\xff\xfe\x00<", b""] {
             let _ = parse(SourceKind::Auto, bad, None, &base(), None);
