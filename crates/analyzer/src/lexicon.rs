@@ -116,7 +116,7 @@ pub static PERSON_ROLES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
          economist expert strategist professor researcher negotiator representative commissioner prosecutor judge \
          lawyer attorney colonel captain officer diplomatist politician candidate speaker mp congressman \
          congresswoman sister brother wife husband daughter son mother father activist journalist correspondent \
-         president-elect incumbent ruler monarch dictator")
+         president-elect incumbent ruler monarch dictator source insider witness resident")
 });
 
 /// Lower-case nouns that refer back to an organisation ("the ministry said").

@@ -104,18 +104,23 @@ impl<'a, 'b> Ctx<'a, 'b> {
             if m.s >= lo {
                 // "The sister of North Korean leader Kim Jong Un said": the one named is not the speaker.
                 let mut ns = m.s;
-                while ns > lo && self.d.toks[ns - 1].word && self.lc(ns - 1) != "of" && self.lc(ns - 1) != "for" && m.s - ns < 5 {
+                let link = |w: &str| matches!(w, "of" | "for" | "in" | "at" | "from");
+                while ns > lo && self.d.toks[ns - 1].word && !link(self.lc(ns - 1)) && m.s - ns < 5 {
                     let t = self.t(ns - 1);
-                    if !(TITLES.contains(t) || PERSON_ROLES.contains(self.lc(ns - 1)) || GAZETTEER.demonyms.contains_key(t) || self.d.is_cap(ns - 1)) {
+                    if !(TITLES.contains(t) || PERSON_ROLES.contains(self.lc(ns - 1)) || GAZETTEER.demonyms.contains_key(t) || self.d.is_cap(ns - 1) || self.lc(ns - 1) == "the") {
                         break;
                     }
                     ns -= 1;
                 }
                 let lower_head = self.t(ns.saturating_sub(2)).starts_with(char::is_lowercase);
-                if ns > lo + 1 && matches!(self.lc(ns - 1), "of" | "for") && lower_head && is_role_head(self.lc(ns - 2)) {
+                if ns > lo + 1 && link(self.lc(ns - 1)) && lower_head && is_role_head(self.lc(ns - 2)) {
+                    let mut ds = ns - 2;
+                    if ds > lo && matches!(self.lc(ds - 1), "a" | "an" | "the") {
+                        ds -= 1;
+                    }
                     return self.np_left(ns - 1, lo).or(Some(Np {
                         sp: Sp::Desc { quals: Vec::new(), head: self.lc(ns - 2).to_string() },
-                        s: ns - 2,
+                        s: ds,
                         e: m.e,
                     }));
                 }
@@ -585,7 +590,11 @@ pub fn find(d: &Doc, quotes: &[QuoteSpan], sents: &[Sentence], en: &mut Entities
                 cue = (!c.is_empty()).then(|| c.clone());
                 conf = if speaker.is_some() { Ctx::confidence(&np.sp) } else { 0.2 };
             }
-            if speaker.is_none() && kind == QuoteKind::Direct && attr.is_none() && initial && si > 0 {
+            // A speech verb right after the quote names someone, even one we cannot resolve ("a source told TASS").
+            let cue_after = (qtok[first].1..(qtok[first].1 + 8).min(sent.e))
+                .take_while(|&k| ctx.outside(k))
+                .any(|k| CUE_VERBS.contains(d.t(k)));
+            if speaker.is_none() && kind == QuoteKind::Direct && attr.is_none() && !cue_after && initial && si > 0 {
                 // `Lavrov was blunt. "We will not ..."`: the person the previous sentence was about.
                 let prev = sents[si - 1];
                 if d.toks[prev.s].para == d.toks[sent.s].para {
@@ -599,7 +608,7 @@ pub fn find(d: &Doc, quotes: &[QuoteSpan], sents: &[Sentence], en: &mut Entities
                     }
                 }
             }
-            if speaker.is_none() && kind == QuoteKind::Direct {
+            if speaker.is_none() && kind == QuoteKind::Direct && attr.is_none() && !cue_after {
                 // An unattributed quotation goes on from the last speaker nearby.
                 if let Some((ls, k)) = ctx.last_speaker {
                     if si.saturating_sub(ls) <= 2 {

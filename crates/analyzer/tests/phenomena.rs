@@ -286,3 +286,14 @@ fn dateline_agency_is_an_organisation() {
     });
     assert!(has_entity(&a, "Associated Press", EntityType::Organization), "{:?}", a.entities);
 }
+
+#[test]
+fn unnamed_sources_get_no_name() {
+    let a = analyze_text(
+        "Finance Minister Petra Novak spoke first. \"Taxes will not rise,\" Novak said.\n\n\"There will be no extension,\" a source in the Czech government told reporters.",
+        None,
+    );
+    let q = quotes(&a);
+    assert_eq!(q[0].1, Some("Petra Novak"));
+    assert_eq!(q[1], (QuoteKind::Direct, None, "There will be no extension,"));
+}
