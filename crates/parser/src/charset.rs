@@ -19,7 +19,12 @@ pub(crate) fn decode(bytes: &[u8], content_type: Option<&str>, url: Option<&str>
     let (enc, source) = if let Some(enc) = content_type.and_then(http_charset) {
         (enc, "http")
     } else if let Some(enc) = meta_prescan(bytes) {
-        (enc, "meta")
+        // A legacy label on bytes that are valid UTF-8 (beyond ASCII) is a stale template: the bytes win.
+        if enc != UTF_8 && !bytes.is_ascii() && std::str::from_utf8(bytes).is_ok() {
+            (UTF_8, "detected")
+        } else {
+            (enc, "meta")
+        }
     } else if bytes.is_ascii() {
         (UTF_8, "default")
     } else if std::str::from_utf8(bytes).is_ok() {

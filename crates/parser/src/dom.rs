@@ -166,7 +166,9 @@ impl Dom {
                                         }
                                         cls.push_str(&v.to_ascii_lowercase());
                                     }
-                                    "hidden" => hidden = true,
+                                    // React streams server-rendered parts into hidden `S:` boundaries that
+                                    // scripts reveal at once; their text is the page's own.
+                                    "hidden" => hidden = !e.id().is_some_and(|id| id.starts_with("S:")),
                                     "aria-hidden" => hidden |= v.eq_ignore_ascii_case("true"),
                                     "style" => {
                                         let s = v.to_ascii_lowercase().replace(' ', "");

@@ -80,8 +80,17 @@ pub(crate) fn non_space_chars(s: &str) -> u32 {
 }
 
 /// Computes text figures and decides which nodes are page furniture.
-pub(crate) fn analyse(dom: &Dom, extra_drop: &[Ix]) -> Analysis {
+pub(crate) fn analyse(dom: &Dom, extra_drop: &[Ix], keep: &[Ix]) -> Analysis {
     let n = dom.nodes.len();
+    // Nodes a site profile names as the body, and their ancestors, are not pruned for their names.
+    let mut kept = vec![false; n];
+    for &k in keep {
+        let mut j = k;
+        while j != NONE && !kept[j as usize] {
+            kept[j as usize] = true;
+            j = dom.nodes[j as usize].parent;
+        }
+    }
     let mut text = vec![0u32; n];
     let mut link = vec![0u32; n];
     let mut ptext = vec![0u32; n];
@@ -148,7 +157,7 @@ pub(crate) fn analyse(dom: &Dom, extra_drop: &[Ix]) -> Analysis {
         let soft = matches!(tag, Tag::Aside | Tag::Footer | Tag::Header | Tag::Form | Tag::Figure)
             || ROLES_OUT.contains(&&*node.role);
         let (bad, good) = if node.cls.is_empty() { (false, false) } else { class_flags(&node.cls) };
-        let never = p == NONE || p == 0 || matches!(tag, Tag::Body | Tag::Main) || (tag == Tag::Article && !bad);
+        let never = kept[i] || p == NONE || p == 0 || matches!(tag, Tag::Body | Tag::Main) || (tag == Tag::Article && !bad);
         if never {
             continue;
         }

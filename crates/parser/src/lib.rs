@@ -161,9 +161,10 @@ impl Parser {
 
         // Profile first: its drop list sharpens the pruning for that site.
         let drops: Vec<Ix> = profile.map(|p| select_all(html, &dom, &p.drop)).unwrap_or_default();
-        let analysis = extract::analyse(&dom, &drops);
+        let profile_roots = profile.map(|p| outermost(&dom, select_first_list(html, &dom, &p.body))).unwrap_or_default();
+        let analysis = extract::analyse(&dom, &drops, &profile_roots);
         if let Some(p) = profile {
-            let roots = outermost(&dom, select_first_list(html, &dom, &p.body));
+            let roots = profile_roots;
             let roots: Vec<Ix> = roots.into_iter().filter(|&r| !analysis.removed[r as usize]).collect();
             let paras = extract::clean_paragraphs(extract::paragraphs(&dom, &analysis, &roots));
             let chars: usize = paras.iter().map(|s| s.chars().count()).sum();
@@ -530,7 +531,7 @@ pub fn debug_trace(bytes: &[u8], needle: &str) -> String {
     let decoded = charset::decode(bytes, None, None);
     let html = Html::parse_document(&decoded.text);
     let dom = Dom::build(&html);
-    let a = extract::analyse(&dom, &[]);
+    let a = extract::analyse(&dom, &[], &[]);
     let roots = extract::find_body_roots(&dom, &a);
     let scores = extract::debug_scores(&dom, &a);
     let mut out = format!("roots: {:?}\n", roots.iter().map(|&r| (r, dom.nodes[r as usize].tag, dom.nodes[r as usize].cls.to_string())).collect::<Vec<_>>());
