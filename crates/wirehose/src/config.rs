@@ -29,20 +29,8 @@ pub struct Config {
     pub sources: Vec<Source>,
 }
 
-/// The `[crawler]` settings.
-#[derive(Debug, Clone)]
-pub struct Crawler {
-    /// User-Agent sent with every request.
-    pub user_agent: String,
-    /// Total timeout of one request.
-    pub request_timeout: Duration,
-    /// Politeness floor between two requests to one host.
-    pub min_host_delay: Duration,
-    /// Largest body accepted.
-    pub max_body_bytes: u64,
-    /// Whether loopback and private addresses may be fetched.
-    pub allow_private_networks: bool,
-}
+/// The `[crawler]` settings are the fetcher's own.
+pub type Crawler = fetcher::FetcherConfig;
 
 /// The `[pipeline]` settings: channel sizes, workers, batching and shutdown.
 #[derive(Debug, Clone)]
@@ -59,19 +47,6 @@ pub struct Pipeline {
     pub shutdown_timeout: Duration,
     /// Whether fetched pages are kept in `raw_pages` for reprocessing.
     pub keep_raw_pages: bool,
-}
-
-impl Default for Crawler {
-    fn default() -> Self {
-        Self {
-            user_agent: concat!("wirehose/", env!("CARGO_PKG_VERSION"), " (+https://github.com/wirehose/wirehose)")
-                .to_string(),
-            request_timeout: Duration::from_secs(30),
-            min_host_delay: Duration::from_secs(1),
-            max_body_bytes: 5_000_000,
-            allow_private_networks: false,
-        }
-    }
 }
 
 impl Default for Pipeline {
@@ -167,27 +142,56 @@ impl Config {
             }
         }
 
-        let mut crawler = Crawler::default();
+        let mut crawler = Crawler {
+            user_agent: concat!("wirehose/", env!("CARGO_PKG_VERSION"), " (+https://github.com/wirehose/wirehose)").into(),
+            ..Crawler::default()
+        };
         if let Some(t) = c.table(root, "crawler") {
-            c.known_keys(
-                t,
-                "crawler.",
-                &["user_agent", "request_timeout", "min_host_delay", "max_body_bytes", "allow_private_networks"],
-            );
+            let durations: [(&str, &mut Duration); 14] = [
+                ("request_timeout", &mut crawler.request_timeout),
+                ("connect_timeout", &mut crawler.connect_timeout),
+                ("min_host_delay", &mut crawler.min_host_delay),
+                ("lease_duration", &mut crawler.lease_duration),
+                ("handoff_lease", &mut crawler.handoff_lease),
+                ("robots_ttl", &mut crawler.robots_ttl),
+                ("robots_error_hold", &mut crawler.robots_error_hold),
+                ("max_crawl_delay", &mut crawler.max_crawl_delay),
+                ("backoff_base", &mut crawler.backoff_base),
+                ("backoff_max", &mut crawler.backoff_max),
+                ("retry_base", &mut crawler.retry_base),
+                ("retry_max", &mut crawler.retry_max),
+                ("min_poll_interval", &mut crawler.min_poll_interval),
+                ("disabled_probe_interval", &mut crawler.disabled_probe_interval),
+            ];
+            let mut known: Vec<&str> = durations.iter().map(|(k, _)| *k).collect();
+            let counts = ["max_body_bytes", "max_redirects", "max_url_len", "concurrency", "feed_concurrency", "max_attempts", "feed_failures_to_disable"];
+            known.extend(counts);
+            known.extend(["user_agent", "allow_private_networks"]);
+            c.known_keys(t, "crawler.", &known);
+            for (key, slot) in durations {
+                if let Some(v) = c.duration(t, key, "crawler.") {
+                    *slot = v;
+                }
+            }
+            let min = |k: &str| if k == "max_redirects" { 0 } else { 1 };
+            for key in counts {
+                let Some(v) = c.integer(t, key, "crawler.", min(key)) else { continue };
+                let small = usize::try_from(v).unwrap_or(usize::MAX);
+                match key {
+                    "max_body_bytes" => crawler.max_body_bytes = v,
+                    "max_redirects" => crawler.max_redirects = small,
+                    "max_url_len" => crawler.max_url_len = small,
+                    "concurrency" => crawler.concurrency = small,
+                    "feed_concurrency" => crawler.feed_concurrency = small,
+                    "max_attempts" => crawler.max_attempts = u32::try_from(v).unwrap_or(u32::MAX),
+                    _ => crawler.feed_failures_to_disable = u32::try_from(v).unwrap_or(u32::MAX),
+                }
+            }
             if let Some(v) = c.string(t, "user_agent", "crawler.") {
                 if v.trim().is_empty() {
                     c.at_item(t.get("user_agent"), "crawler.user_agent must not be empty".into());
                 }
                 crawler.user_agent = v;
-            }
-            if let Some(v) = c.duration(t, "request_timeout", "crawler.") {
-                crawler.request_timeout = v;
-            }
-            if let Some(v) = c.duration(t, "min_host_delay", "crawler.") {
-                crawler.min_host_delay = v;
-            }
-            if let Some(v) = c.integer(t, "max_body_bytes", "crawler.", 1) {
-                crawler.max_body_bytes = v;
             }
             if let Some(v) = c.boolean(t, "allow_private_networks", "crawler.") {
                 crawler.allow_private_networks = v;

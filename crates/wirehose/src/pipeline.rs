@@ -27,7 +27,7 @@ pub async fn run(
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
     store.upsert_sources(&config.sources).await.context("recording the configured sources")?;
-    let fetcher = fetcher::Fetcher::new(fetcher_config(&config), store.pool().clone())?;
+    let fetcher = fetcher::Fetcher::new(config.crawler.clone(), store.pool().clone())?;
     info!(sources = config.sources.len(), workers = config.pipeline.workers, "wirehose running");
     let sources = config.sources.clone();
     let token = shutdown.clone();
@@ -89,18 +89,6 @@ where
     match first_error {
         Some(e) => Err(e),
         None => Ok(()),
-    }
-}
-
-fn fetcher_config(config: &Config) -> fetcher::FetcherConfig {
-    let c = &config.crawler;
-    fetcher::FetcherConfig {
-        user_agent: c.user_agent.clone(),
-        request_timeout: c.request_timeout,
-        min_host_delay: c.min_host_delay,
-        max_body_bytes: c.max_body_bytes,
-        allow_private_networks: c.allow_private_networks,
-        ..fetcher::FetcherConfig::default()
     }
 }
 

@@ -4,8 +4,8 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use sqlx::PgPool;
 
@@ -14,7 +14,7 @@ const TASS: &str = include_str!("fixtures/tass-style.html");
 const REUTERS: &str = include_str!("fixtures/reuters-style.html");
 const AP: &str = include_str!("fixtures/ap-style.html");
 
-fn write_config(dir: &Path, base: &str, db_url: &str) -> std::path::PathBuf {
+fn write_config(dir: &Path, base: &str, db_url: &str, http: &str) -> std::path::PathBuf {
     let path = dir.join("wirehose.toml");
     let text = format!(
         r#"
@@ -25,11 +25,15 @@ url = "{db_url}"
 user_agent = "wirehose-test/0.1"
 request_timeout = "5s"
 min_host_delay = "10ms"
+min_poll_interval = "1s"
 allow_private_networks = true
 
 [pipeline]
 batch_timeout = "50ms"
 shutdown_timeout = "20s"
+
+[http]
+listen = "{http}"
 
 [[sources]]
 name = "testwire"
@@ -41,58 +45,6 @@ poll_interval = "1s"
     );
     std::fs::write(&path, text).expect("write config");
     path
-}
-
-fn start_daemon(config: &Path) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_wirehose"))
-        .args(["run", "--config"])
-        .arg(config)
-        .env_remove("DATABASE_URL")
-        .env("RUST_LOG", "info")
-        .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("start the daemon")
-}
-
-/// Sends SIGTERM and waits for the exit status (a generous bound, so a hung daemon fails the test).
-fn terminate(mut child: Child) -> std::process::ExitStatus {
-    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().expect("kill");
-    assert!(status.success());
-    let until = Instant::now() + Duration::from_secs(60);
-    loop {
-        if let Some(s) = child.try_wait().expect("wait") {
-            return s;
-        }
-        if Instant::now() > until {
-            let _ = child.kill();
-            panic!("the daemon did not exit after SIGTERM");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-}
-
-async fn count(pool: &PgPool, sql: &str) -> i64 {
-    sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await.unwrap_or_else(|e| panic!("{sql}: {e}"))
-}
-
-/// Waits until `cond` holds, polling the database; panics with `what` after a generous bound.
-async fn wait_for<F, Fut>(what: &str, mut cond: F)
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let until = Instant::now() + Duration::from_secs(90);
-    while !cond().await {
-        assert!(Instant::now() < until, "gave up waiting for {what}");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-}
-
-async fn database_ready(url: &str) -> Option<PgPool> {
-    let pool = PgPool::connect(url).await.ok()?;
-    let n = sqlx::query_scalar::<_, i64>("SELECT count(*) FROM articles").fetch_one(&pool).await.ok()?;
-    (n >= 0).then_some(pool)
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -109,20 +61,19 @@ async fn feed_to_postgres_and_clean_shutdown() {
     let (db_name, db_url) = common::fresh_database("e2e");
     let dir = std::env::temp_dir().join(&db_name);
     std::fs::create_dir_all(&dir).expect("temp dir");
-    let config = write_config(&dir, &site.base, &db_url);
+    let http = free_port();
+    let config = write_config(&dir, &site.base, &db_url, &http);
 
     // The daemon creates the database, migrates it and stores the three stories.
-    let daemon = start_daemon(&config);
-    let until = Instant::now() + Duration::from_secs(90);
-    let pool = loop {
-        if let Some(p) = database_ready(&db_url).await {
-            break p;
-        }
-        assert!(Instant::now() < until, "gave up waiting for the daemon to create and migrate the database");
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    };
-    wait_for("three stored articles", || async { count(&pool, "SELECT count(*) FROM articles").await >= 3 }).await;
-    let status = terminate(daemon);
+    let daemon = common::start_daemon(&config, None);
+    let pool = common::pool_when_ready(&db_url).await;
+    common::wait_until("three stored articles", || async { common::count(&pool, "SELECT count(*) FROM articles").await >= 3 }).await;
+    let health = http_get(&http, "/health");
+    assert!(health.starts_with("HTTP/1.1 200"), "{health}");
+    let metrics = http_get(&http, "/metrics");
+    assert!(metrics.contains("wirehose_articles_stored_total 3"), "{metrics}");
+    assert!(metrics.contains("wirehose_frontier_urls{state=\"done\"} 3"), "{metrics}");
+    let status = common::stop(daemon, "-TERM");
     assert!(status.success(), "daemon exit status after SIGTERM: {status:?}");
 
     // Article fields.
@@ -168,20 +119,20 @@ async fn feed_to_postgres_and_clean_shutdown() {
     for who in ["Sergei Lavrov", "Carlos Mendes", "Linda Hawkins"] {
         assert!(people.iter().any(|p| p == who), "{who} missing from {people:?}");
     }
-    assert!(count(&pool, "SELECT count(*) FROM mentions").await >= 6);
+    assert!(common::count(&pool, "SELECT count(*) FROM mentions").await >= 6);
 
     // A second run polls the feed again and stores nothing twice.
     let feed_hits = site.hits("/rss.xml");
     let story_hits = site.hits("/world/1001");
-    let daemon = start_daemon(&config);
-    wait_for("the feed to be polled again", || async { site.hits("/rss.xml") > feed_hits }).await;
+    let daemon = common::start_daemon(&config, None);
+    common::wait_until("the feed to be polled again", || async { site.hits("/rss.xml") > feed_hits }).await;
     // Give the pipeline time to act on that poll before stopping it.
     tokio::time::sleep(Duration::from_millis(1500)).await;
-    let status = terminate(daemon);
+    let status = common::stop(daemon, "-TERM");
     assert!(status.success(), "second run exit status: {status:?}");
-    assert_eq!(count(&pool, "SELECT count(*) FROM articles").await, 3);
+    assert_eq!(common::count(&pool, "SELECT count(*) FROM articles").await, 3);
     assert_eq!(site.hits("/world/1001"), story_hits, "a stored story was fetched again");
-    let quotes_after = count(&pool, "SELECT count(*) FROM quotes").await;
+    let quotes_after = common::count(&pool, "SELECT count(*) FROM quotes").await;
     assert_eq!(quotes_after as usize, count_quotes_once(&pool).await);
 
     pool.close().await;
@@ -191,7 +142,7 @@ async fn feed_to_postgres_and_clean_shutdown() {
 
 /// Quotes counted once per (article, offsets), to show replays wrote no duplicates.
 async fn count_quotes_once(pool: &PgPool) -> usize {
-    count(pool, "SELECT count(*) FROM (SELECT DISTINCT article_id, start_offset, end_offset FROM quotes) q").await as usize
+    common::count(pool, "SELECT count(*) FROM (SELECT DISTINCT article_id, start_offset, end_offset FROM quotes) q").await as usize
 }
 
 #[test]
@@ -211,4 +162,20 @@ fn check_config_names_every_problem_and_fails() {
     assert!(err.contains("line 2, column 19: crawler.request_timeout"), "{err}");
     assert!(err.contains("line 6, column 8: sources.kind \"fax\""), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+fn free_port() -> String {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    l.local_addr().expect("addr").to_string()
+}
+
+/// A plain HTTP/1.1 GET, enough to read the daemon's own endpoint.
+fn http_get(addr: &str, path: &str) -> String {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).expect("connect to the endpoint");
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut out = String::new();
+    let _ = s.read_to_string(&mut out);
+    out
 }
