@@ -79,7 +79,7 @@ impl<'a, 'b> Ctx<'a, 'b> {
         }
         if i > lo + 1 && self.t(i - 1) == "," {
             // Appositive between commas: "Orban, who had threatened ..., said".
-            let j = (lo..i - 1).rev().find(|&j| self.t(j) == "," || !self.outside(j))?;
+            let j = (lo.max(i.saturating_sub(30))..i - 1).rev().find(|&j| self.t(j) == "," || !self.outside(j))?;
             if self.t(j) != "," || j <= lo {
                 return None;
             }
@@ -339,6 +339,8 @@ impl<'a, 'b> Ctx<'a, 'b> {
 
     /// The rightmost attribution in tokens `lo..hi` (a speech verb with its speaker, "according to", "in his view").
     fn attribution_before(&self, lo: usize, hi: usize, sent: Sentence) -> Option<(Np, String)> {
+        // Attributions sit close to their quote; the bound keeps huge run-on text linear.
+        let lo = lo.max(hi.saturating_sub(60));
         let mut j = hi;
         while j > lo {
             j -= 1;
@@ -404,7 +406,8 @@ impl<'a, 'b> Ctx<'a, 'b> {
     /// The speaker of the nearest finite speech verb left of `j` in the sentence.
     fn finite_speaker_left(&self, j: usize, sent: Sentence) -> Option<(Np, String)> {
         let mut k = j;
-        while k > sent.s {
+        let floor = sent.s.max(j.saturating_sub(60));
+        while k > floor {
             k -= 1;
             if self.outside(k) && CUE_VERBS.contains(self.t(k)) {
                 if let Some(np) = self.np_left(k, sent.s) {
@@ -527,6 +530,7 @@ pub fn find(d: &Doc, quotes: &[QuoteSpan], sents: &[Sentence], en: &mut Entities
         }
 
         let mut region_start = sent.s;
+        let mut has_cue: Option<bool> = None;
         let mut accepted: Vec<(usize, usize)> = Vec::new();
         for g in &groups {
             let (first, last) = (g[0], g[g.len() - 1]);
@@ -548,7 +552,7 @@ pub fn find(d: &Doc, quotes: &[QuoteSpan], sents: &[Sentence], en: &mut Entities
             let after = ctx.attribution_after(qtok[first].1, sent);
             region_start = qe;
 
-            let sentence_has_cue = (sent.s..sent.e).any(|k| {
+            let sentence_has_cue = *has_cue.get_or_insert_with(|| (sent.s..sent.e).any(|k| {
                 ctx.outside(k) && {
                     let w = ctx.lc(k);
                     CUE_VERBS.contains(w)
@@ -558,7 +562,7 @@ pub fn find(d: &Doc, quotes: &[QuoteSpan], sents: &[Sentence], en: &mut Entities
                         || (w == "put" && ctx.lc(k + 1) == "it")
                         || (matches!(w, "words" | "opinion") && k >= sent.s + 2 && ctx.lc(k - 2) == "in")
                 }
-            });
+            }));
             if kind == QuoteKind::Partial {
                 let before_w = last_pre.map_or("", |k| ctx.lc(k));
                 let naming = NAMING_WORDS.contains(before_w)
@@ -772,6 +776,8 @@ fn indirect(ctx: &mut Ctx, sent: Sentence, si: usize, accepted: &[(usize, usize)
         while s + 1 < e && d.t(s + 1) == "," && (STOP.contains(d.t(s)) || ctx.lc(s).ends_with("ly")) {
             s += 2;
         }
+        // Reported clauses are sentence-sized; the cap keeps run-on text linear.
+        e = e.min(s + 150);
         // The clause stops before a trailing full stop and before a nested attribution.
         while e > s && matches!(d.t(e - 1), "." | "!" | "?" | "…") {
             e -= 1;
