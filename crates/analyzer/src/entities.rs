@@ -84,7 +84,7 @@ impl<'a> Doc<'a> {
         let mut cs = t.chars();
         let first = cs.next().unwrap_or(' ');
         if first.is_uppercase() {
-            return !is_contraction(t);
+            return !is_contraction(t) && !is_compound_adjective(t);
         }
         for p in ["al-", "el-", "d'", "d’", "bin-", "ad-", "as-", "an-", "ash-", "at-", "az-"] {
             if let Some(rest) = t.strip_prefix(p) {
@@ -97,6 +97,18 @@ impl<'a> Doc<'a> {
     pub fn same_ctx(&self, a: usize, b: usize) -> bool {
         self.inq[a] == self.inq[b] && self.toks[a].para == self.toks[b].para
     }
+}
+
+/// "Democratic-leaning", "Kremlin-backed": adjectives built on a name.
+fn is_compound_adjective(t: &str) -> bool {
+    t.rsplit_once('-').is_some_and(|(_, tail)| {
+        matches!(
+            tail,
+            "leaning" | "based" | "led" | "backed" | "born" | "owned" | "run" | "style" | "era" | "speaking" | "made"
+                | "controlled" | "held" | "allied" | "funded" | "linked" | "friendly" | "bound" | "wide" | "like"
+                | "majority" | "occupied" | "appointed" | "elect" | "designate" | "level" | "related" | "focused"
+        )
+    })
 }
 
 fn is_contraction(t: &str) -> bool {
@@ -206,6 +218,16 @@ fn candidates(d: &Doc) -> Vec<Cand> {
             }
             k < n && d.is_cap(k) && d.same_ctx(i, k)
         };
+        // Gazetteer names that begin with "The" ("The Hague").
+        if d.t(i) == "The" && i + 1 < n && d.is_cap(i + 1) {
+            if let Some((ge, x)) = gaz_longest(d, i, (i + 4).min(n)) {
+                if ge > i + 1 && (ge >= n || !d.is_cap(ge)) {
+                    out.push(Cand { s: i, e: ge, kind: Some(x.kind), name: x.canonical.clone(), titled: false, acronym: None });
+                    i = ge;
+                    continue;
+                }
+            }
+        }
         if !(d.is_cap(i) && !STOP.contains(d.t(i)) || particle_start) {
             i += 1;
             continue;
@@ -272,7 +294,7 @@ fn classify_run(d: &Doc, mut s: usize, e: usize, out: &mut Vec<Cand>) {
     while title_s > s && TITLES.contains(d.t(title_s - 1)) {
         title_s -= 1;
     }
-    let titled_name = name_s < e && title_s < name_s;
+    let titled_name = name_s < e && title_s < name_s && !(name_s..e).any(|i| EVENT_HEADS.contains(d.t(i)));
     if titled_name {
         // Titles are preceded by an organisation, a place or a nationality.
         if title_s > s {
@@ -312,12 +334,31 @@ fn classify_plain(d: &Doc, s: usize, e: usize, acronym: Option<usize>, out: &mut
     if s >= e {
         return;
     }
+    // An all-caps place opening the body is the dateline ("LA CROSSE, Wis. (AP) —").
+    if s == 0 && e > 1 && gaz_lookup(d, s, e).is_none() && (s..e).all(|i| !d.t(i).chars().any(char::is_lowercase))
+        && matches!(d.t(e), "," | "(")
+    {
+        let name = span_text(d, s, e)
+            .split(' ')
+            .map(|w| {
+                let mut cs = w.chars();
+                cs.next().map(|c| c.to_uppercase().chain(cs.flat_map(char::to_lowercase)).collect::<String>()).unwrap_or_default()
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+        out.push(Cand { s, e, kind: Some(EntityType::Location), name, titled: false, acronym: None });
+        return;
+    }
     // Whole run in the gazetteer.
     if let Some(x) = gaz_lookup(d, s, e) {
         out.push(Cand { s, e, kind: Some(x.kind), name: x.canonical.clone(), titled: false, acronym });
         return;
     }
     let dl = demonym_len(d, s, e);
+    // Events and laws ("Labor Day", "Paris Agreement") are none of the three types.
+    if e - s > 1 && EVENT_HEADS.contains(d.t(e - 1)) {
+        return;
+    }
     // Organisations keep a leading nationality ("Russian Foreign Ministry").
     if has_head(d, s, e, &ORG_HEADS) && e - s > 1 {
         // Trailing title words after the head are not part of it ("Foreign Ministry Spokeswoman").
@@ -370,7 +411,7 @@ fn plain_name(d: &Doc, s: usize, e: usize, acronym: Option<usize>, out: &mut Vec
     if e - s == 1 {
         let t = d.t(s);
         let digit_near = |i: Option<usize>| i.is_some_and(|i| d.t(i).starts_with(|c: char| c.is_ascii_digit()));
-        if is_acronym(t) && !digit_near(s.checked_sub(1)) && !digit_near(Some(e)) {
+        if is_acronym(t) && !digit_near(s.checked_sub(1)) && !digit_near(Some(e)) && (d.inq[s].is_none() || acronym.is_some()) {
             out.push(Cand { s, e, kind: Some(EntityType::Organization), name: t.to_string(), titled: false, acronym });
         } else {
             out.push(Cand { s, e, kind: None, name: t.to_string(), titled: false, acronym });
@@ -378,6 +419,10 @@ fn plain_name(d: &Doc, s: usize, e: usize, acronym: Option<usize>, out: &mut Vec
         return;
     }
     if DIRECTIONS.contains(d.t(s)) || (s..e).any(|i| d.t(i).chars().any(|c| c.is_ascii_digit()) || EVENT_HEADS.contains(d.t(i))) {
+        return;
+    }
+    // Shouted phrases ("IDENTIFIED AS PRESS") are not names.
+    if (s..e).all(|i| !d.t(i).chars().any(char::is_lowercase)) {
         return;
     }
     // "CFRA Research": a leading acronym makes an organisation, not a person.
@@ -448,6 +493,31 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
         }
     }
 
+    // How often each word occurs: a person's name words come back alone ("Kim", "Gheit").
+    let mut counts: HashMap<&str, usize> = HashMap::default();
+    for i in 0..d.toks.len() {
+        *counts.entry(d.t(i)).or_default() += 1;
+    }
+    let person_evidence = |c: &Cand| -> bool {
+        if c.titled || !titles_before(d, c.s).is_empty() {
+            return true;
+        }
+        let next = d.t(c.e);
+        let mut k = c.e;
+        while k < d.toks.len() && AUXILIARIES.contains(d.t(k)) {
+            k += 1;
+        }
+        if matches!(next, "," | "(" | "’s" | "'s" | "who") || CUE_VERBS.contains(d.t(k)) {
+            return true;
+        }
+        let words: Vec<&str> = (c.s..c.e).map(|i| d.t(i)).collect();
+        let given = words.first().map(|w| w.to_lowercase()).unwrap_or_default();
+        words.iter().any(|w| PARTICLES.contains(w) || w.contains('-') && w.starts_with(char::is_lowercase))
+            || FEMALE.contains(given.as_str())
+            || MALE.contains(given.as_str())
+            || words.iter().any(|w| counts.get(w).copied().unwrap_or(0) > 1)
+    };
+
     // Pass 1: full names.
     let mut pending: Vec<&Cand> = Vec::new();
     for c in &cands {
@@ -455,6 +525,9 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
             pending.push(c);
             continue;
         };
+        if kind == EntityType::Person && !person_evidence(c) {
+            continue;
+        }
         if let Some(&k) = acronyms.get(&c.name) {
             mentions.push(MentionRef { s: c.s, e: c.e, ent: k });
             continue;
@@ -569,7 +642,10 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
         let prev_the = c.s > 0 && d.lc(c.s - 1) == "the";
         let next_lc = d.lc(c.e);
         if c.titled || (next_is_cue && !prev_the) {
-            let k = add_ent(&c.name, EntityType::Person, &mut ents);
+            // A lone unknown word that speaks is more often a company ("Flydubai said") than a person,
+            // who wire copy introduces by full name or title.
+            let kind = if c.titled { EntityType::Person } else { EntityType::Organization };
+            let k = add_ent(&c.name, kind, &mut ents);
             if redirect.len() < ents.len() {
                 redirect.push(k);
             }

@@ -82,7 +82,7 @@ pub static LOC_HEADS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     set("Peninsula Zone Complex Sea Ocean River Strait Gulf Canal Island Islands Mountains Mountain Valley Province \
          Region Oblast Krai Territory Square Airport Plant NPP Station Bridge Dam Base Desert Lake Bay Coast Heights \
          Corridor Basin Plateau Highlands Port Harbour Harbor Street Avenue Palace Stadium Arena Park Field Fields \
-         District County Governorate Prefecture Republic Emirate Kingdom Cape")
+         District County Belt Governorate Prefecture Republic Emirate Kingdom Cape")
 });
 
 /// Words that end the names of events, laws and documents, which are none of the three entity types.
@@ -105,7 +105,8 @@ pub static TITLES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
          Prof. Mr Mrs Ms Dr Prof Sir Dame Lord Lady King Queen Prince Princess Crown Sheikh Emir Sultan Ayatollah \
          Cardinal Archbishop Bishop Rabbi Imam Cabinet State Acting Former Ex Attorney Auditor Inspector Leader \
          Opposition Party CEO Founder Co-founder Managing Counsel Councillor Councilor Lawmaker MP Congressman \
-         Congresswoman Representative Economist Analyst Professor Coach Officer Minister-Counsellor Press Permanent")
+         Congresswoman Representative Economist Analyst Professor Coach Officer Minister-Counsellor Press Permanent \
+         Editor Editor-in-Chief Commander-in-Chief Chief-of-Staff Publisher Anchor Correspondent")
 });
 
 /// Lower-case nouns for a person's role ("spokeswoman Mao Ning", "the minister").
@@ -123,7 +124,8 @@ pub static PERSON_ROLES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
 pub static ORG_ROLES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     set("ministry agency commission government bloc company council committee office department regulator party court \
          embassy military army kremlin alliance organisation organization union bank fund firm group administration \
-         authority authorities watchdog statement cabinet parliament")
+         authority authorities watchdog statement cabinet parliament institute bureau service board office \
+         agency regulator center centre")
 });
 
 /// Female role words and given names, for "she" and "her".
@@ -168,7 +170,7 @@ pub static STOP: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
          Lawmakers Activists Rescuers Researchers Traders Locals Medics Reporters Journalists People Police \
          Western Eastern Northern Southern Is Are Was Were Be Been Has Have Had Do Does Did Will Would Shall Should \
          Can Could May Might Must Let Lets Please Thank Thanks Mr Dr Ms Mrs Should Not Never Always Often Sometimes \
-         Once Twice Breaking Update Updated Read More Photo Video Live Opinion Analysis Editorial Exclusive Watch Advertisement")
+         Once Twice Several Various Numerous Breaking Update Updated Read More Photo Video Live Opinion Analysis Editorial Exclusive Watch Advertisement")
 });
 
 /// Lower-case particles inside names (von der Leyen, bin Salman, al-Sisi, da Silva).

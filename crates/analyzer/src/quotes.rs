@@ -433,8 +433,9 @@ impl<'a, 'b> Ctx<'a, 'b> {
         if self.lc(a) == "according" && self.lc(a + 1) == "to" {
             return self.np_right(a + 2, sent.e).map(|np| (np, "according to".to_string()));
         }
-        for v in a..(a + 10).min(sent.e) {
-            if !self.outside(v) || (!self.d.toks[v].word && self.t(v) != "’s" && self.t(v) != "'s") {
+        for v in a..(a + 14).min(sent.e) {
+            // Words, possessives and the commas of an appositive (`," Jane Doe, a spokesperson, said`).
+            if !self.outside(v) || (!self.d.toks[v].word && !matches!(self.t(v), "’s" | "'s" | ",")) {
                 return None;
             }
             if CUE_VERBS.contains(self.t(v)) {
@@ -763,7 +764,14 @@ fn indirect(ctx: &mut Ctx, sent: Sentence, si: usize, accepted: &[(usize, usize)
             while ns > sent.s && d.toks[ns - 1].word && (TITLES.contains(d.t(ns - 1)) || d.is_cap(ns - 1) || PERSON_ROLES.contains(ctx.lc(ns - 1))) {
                 ns -= 1;
             }
-            if ns > sent.s && matches!(ctx.lc(ns - 1), "the" | "his" | "her" | "its") {
+            // "Mexico's National Statistics Institute said Friday."
+            while ns > sent.s + 1 && matches!(d.t(ns - 1), "’s" | "'s") && d.is_cap(ns - 2) {
+                ns -= 2;
+                while ns > sent.s && d.is_cap(ns - 1) {
+                    ns -= 1;
+                }
+            }
+            if ns > sent.s && matches!(ctx.lc(ns - 1), "the" | "his" | "her" | "its" | "a" | "an") {
                 ns -= 1;
             }
             if ns > sent.s + 4 && d.t(ns - 1) == "," && (sent.s..ns).all(|k| ctx.outside(k)) {
@@ -787,7 +795,7 @@ fn indirect(ctx: &mut Ctx, sent: Sentence, si: usize, accepted: &[(usize, usize)
                 continue;
             }
             let x = ctx.lc(k);
-            if x == "," && (ctx.lc(k + 1) == "according" || ctx.lc(k + 1) == "citing") {
+            if x == "," && (ctx.lc(k + 1) == "according" || ctx.lc(k + 1) == "citing" || CUE_PARTICIPLES.contains(ctx.lc(k + 1))) {
                 e = k;
                 break;
             }

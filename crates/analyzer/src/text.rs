@@ -85,6 +85,11 @@ pub fn tokenize(text: &str) -> Vec<Tok> {
                     i += 1;
                     continue;
                 }
+                // Numbers keep their decimal point and thousands separator ("3.8", "1,200").
+                if (c == '.' || c == ',') && chars[i - 1].1.is_ascii_digit() && next.is_some_and(|x| x.is_ascii_digit()) {
+                    i += 1;
+                    continue;
+                }
                 // "U.S" inside an abbreviation made of single capitals.
                 if c == '.' && i - seg_start == 1 && chars[seg_start].1.is_uppercase() && next.is_some_and(|x| x.is_uppercase())
                     && (i + 2 >= n || !chars[i + 2].1.is_alphabetic())

@@ -297,3 +297,18 @@ fn unnamed_sources_get_no_name() {
     assert_eq!(q[0].1, Some("Petra Novak"));
     assert_eq!(q[1], (QuoteKind::Direct, None, "There will be no extension,"));
 }
+
+#[test]
+fn numbers_shouting_and_products_are_not_names() {
+    let a = analyze_text(
+        "LA PAZ, May 2 (Reuters) - Bolivia's economy grew 3.8% last year, the National Statistics Institute said on Friday. Drivers for Uber Eats protested in The Hague, holding signs reading \"PAY US NOW\". Labor Day rallies followed.",
+        Some("Reuters"),
+    );
+    let q = quotes(&a);
+    assert_eq!(q[0], (QuoteKind::Indirect, Some("National Statistics Institute"), "Bolivia's economy grew 3.8% last year"));
+    let names: Vec<&str> = a.entities.iter().map(|e| e.name.as_str()).collect();
+    assert!(names.contains(&"La Paz") && names.contains(&"The Hague"), "{names:?}");
+    for bad in ["Uber Eats", "PAY US NOW", "Labor Day", "Day"] {
+        assert!(!names.contains(&bad), "{bad} in {names:?}");
+    }
+}
