@@ -27,6 +27,16 @@ def clean_alt(a):
     return a and a[0].isupper() and all(c.isalpha() or c in " -'" for c in a) and len(a) > 2
 
 
+# City names that are far more often a word or a person's name in news copy.
+EXCLUDE = {"Brent", "Mobile", "Reading", "Split", "Bath", "Temple", "Surprise", "Gary", "Irving", "Orange",
+           "Independence", "Lincoln", "Jackson", "Hamilton", "Victoria", "Florence", "Norman", "Eugene",
+           "Henderson", "Laval", "Paterson", "Lafayette", "Columbia", "Concord", "Vista", "Pueblo", "Salem",
+           "Aurora", "Mesa", "Garland", "Allen", "Carrollton", "Frisco", "McKinney", "Murrieta", "Santa",
+           "Mission", "Sunrise", "Miramar", "Pearland",
+           "Kent", "Pompano", "Brandon", "Warren", "Troy", "Clinton", "Gilbert", "Chandler", "Peoria", "Kira",
+           "Sale", "Sete", "Bar", "Mao", "Wanzhou", "Mobile", "Buy", "Bida"}
+
+
 def main():
     data = Path(sys.argv[1])
     rows = {}
@@ -56,7 +66,7 @@ def main():
         add("L", s["name"])
     cities = json.loads((data / "cities15000.json").read_text())
     for c in cities.values():
-        if c["population"] < MIN_POP:
+        if c["population"] < MIN_POP or c["name"] in EXCLUDE:
             continue
         add("L", c["name"])
         folded = ascii_fold(c["name"])

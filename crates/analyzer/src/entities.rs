@@ -261,7 +261,8 @@ fn candidates(d: &Doc) -> Vec<Cand> {
                 if k < n && d.t(k) == "the" {
                     k += 1;
                 }
-                if k < n && d.is_cap(k) && !STOP.contains(d.t(k)) && d.same_ctx(s, k) {
+                // Not before a lone letter ("the Air Force on X").
+                if k < n && d.is_cap(k) && !STOP.contains(d.t(k)) && d.same_ctx(s, k) && d.t(k).chars().count() > 1 {
                     e = k;
                     continue;
                 }
@@ -294,7 +295,9 @@ fn classify_run(d: &Doc, mut s: usize, e: usize, out: &mut Vec<Cand>) {
     while title_s > s && TITLES.contains(d.t(title_s - 1)) {
         title_s -= 1;
     }
-    let titled_name = name_s < e && title_s < name_s && !(name_s..e).any(|i| EVENT_HEADS.contains(d.t(i)));
+    // A run joined by "of"/"and" is one organisation or place name, never "title + person".
+    let has_connector = (s..e).any(|i| CONNECTORS.contains(d.t(i)));
+    let titled_name = name_s < e && title_s < name_s && !has_connector && !(name_s..e).any(|i| EVENT_HEADS.contains(d.t(i)));
     if titled_name {
         // Titles are preceded by an organisation, a place or a nationality.
         if title_s > s {
@@ -411,7 +414,10 @@ fn plain_name(d: &Doc, s: usize, e: usize, acronym: Option<usize>, out: &mut Vec
     if e - s == 1 {
         let t = d.t(s);
         let digit_near = |i: Option<usize>| i.is_some_and(|i| d.t(i).starts_with(|c: char| c.is_ascii_digit()));
-        if is_acronym(t) && !digit_near(s.checked_sub(1)) && !digit_near(Some(e)) && (d.inq[s].is_none() || acronym.is_some()) {
+        // Unknown capitals count as an acronym when defined in brackets or 3-4 letters long ("TSX", not "ET" or "CLAIM").
+        let letters = t.chars().filter(|c| c.is_alphabetic()).count();
+        let plausible = acronym.is_some() || (3..=4).contains(&letters);
+        if is_acronym(t) && plausible && !digit_near(s.checked_sub(1)) && !digit_near(Some(e)) && (d.inq[s].is_none() || acronym.is_some()) {
             out.push(Cand { s, e, kind: Some(EntityType::Organization), name: t.to_string(), titled: false, acronym });
         } else {
             out.push(Cand { s, e, kind: None, name: t.to_string(), titled: false, acronym });
@@ -425,8 +431,8 @@ fn plain_name(d: &Doc, s: usize, e: usize, acronym: Option<usize>, out: &mut Vec
     if (s..e).all(|i| !d.t(i).chars().any(char::is_lowercase)) {
         return;
     }
-    // "CFRA Research": a leading acronym makes an organisation, not a person.
-    let kind = if is_acronym(d.t(s)) { EntityType::Organization } else { EntityType::Person };
+    // "CFRA Research": a leading acronym makes an organisation, not a person ("YP Rajesh" has initials).
+    let kind = if is_acronym(d.t(s)) && d.t(s).chars().count() > 2 { EntityType::Organization } else { EntityType::Person };
     out.push(Cand { s, e, kind: Some(kind), name: span_text(d, s, e), titled: false, acronym });
 }
 
