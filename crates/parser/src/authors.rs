@@ -30,9 +30,15 @@ const ORG_WORDS: &[&str] = &[
 
 /// Trailing affiliations stripped from one name ("MIN-JI PARK Associated Press").
 static TAIL_ORG: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\s+(?:the\s+)?(?:associated press|reuters|afp|agence france-presse|tass|xinhua|yonhap|kyodo news|kyodo|pti|upi|interfax|anadolu agency|anadolu|aa|bloomberg|cnn|bbc)\b.*$")
+    Regex::new(r"(?i)\s+(?:the\s+)?(?:associated press|ap|reuters|afp|agence france-presse|tass|xinhua|yonhap|kyodo news|kyodo|pti|upi|interfax|anadolu agency|anadolu|aa|bloomberg|cnn|bbc)\b.*$")
         .expect("static regex")
 });
+
+/// Job-title words that may follow a name in a byline.
+const ROLE_WORDS: &[&str] = &[
+    "staff", "writer", "reporter", "correspondent", "editor", "contributor", "columnist", "senior", "chief", "political",
+    "business", "sports", "national", "foreign", "diplomatic", "economics", "science", "health", "auto", "investigative",
+];
 
 const PARTICLES: &[&str] = &["von", "van", "der", "den", "de", "da", "del", "della", "di", "du", "la", "le", "bin", "ibn", "al", "el", "dos", "das", "ter", "zu"];
 
@@ -59,11 +65,15 @@ pub fn clean_name(part: &str) -> Option<String> {
     let s = NOISE.replace_all(part, " ");
     let s = LEAD.replace(&s, "");
     let s = TAIL_ORG.replace(&s, "");
-    let words: Vec<&str> = s
+    let mut words: Vec<&str> = s
         .split(|c: char| c.is_whitespace())
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != '\'' && c != '’' && c != '-'))
         .filter(|w| !w.is_empty())
         .collect();
+    // Job titles after the name ("Jane Doe Staff Writer") go; the name stays.
+    while words.len() > 2 && words.last().is_some_and(|w| ROLE_WORDS.contains(&w.to_lowercase().as_str())) {
+        words.pop();
+    }
     if words.len() < 2 || words.len() > 5 {
         return None;
     }
@@ -114,6 +124,8 @@ mod tests {
         assert_eq!(clean_byline("Reporting by Jan de Vries; Editing by Ana Lopez"), ["Jan de Vries", "Ana Lopez"]);
         assert_eq!(clean_byline("Ursula von der Leyen"), ["Ursula von der Leyen"]);
         assert_eq!(clean_byline("By Jane Doe | Staff Writer"), ["Jane Doe"]);
+        assert_eq!(clean_byline("By Hannah Moreno Staff Writer | Email the author"), ["Hannah Moreno"]);
+        assert_eq!(clean_byline("By TOM KRISHER AP Auto Writer"), ["Tom Krisher"]);
     }
 
     #[test]

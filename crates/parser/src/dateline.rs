@@ -19,7 +19,7 @@ const DATE: &str = r"(?:\p{Lu}\p{L}{2,8}\.?\s+\d{1,2}|\d{1,2}\.?\s+\p{L}{3,9}\.?
 
 static WITH_AGENCY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"^(?:(?P<place>{PLACE}{REGION})(?:,\s*(?P<date>{DATE}))?|(?P<date2>{DATE}))?\.?\s*(?:\((?P<ag>\p{{Lu}}[\p{{L}}\-]{{1,20}}(?:\s\p{{Lu}}[\p{{L}}]+){{0,2}})\)|/(?P<ag2>\p{{Lu}}[\p{{L}}\-]{{1,20}}(?:\s\p{{Lu}}[\p{{L}}]+){{0,2}})/)\s*\.?\s*(?:[-–—]{{1,2}}|:)?\s*"
+        r"^(?:(?P<place>{PLACE}{REGION})(?:[,.]\s*(?P<date>{DATE}))?|(?P<date2>{DATE}))?\.?\s*(?:\((?P<ag>\p{{Lu}}[\p{{L}}\-]{{1,20}}(?:\s\p{{Lu}}[\p{{L}}]+){{0,2}})\)|/(?P<ag2>\p{{Lu}}[\p{{L}}\-]{{1,20}}(?:\s\p{{Lu}}[\p{{L}}]+){{0,2}})/)\s*\.?\s*(?:[-–—]{{1,2}}|:)?\s*"
     ))
     .expect("static regex")
 });
@@ -102,6 +102,7 @@ mod tests {
         assert_eq!(dl("LA CROSSE, Wis. (AP) — After"), t(Some("LA CROSSE, Wis."), None, Some("AP")));
         assert_eq!(dl("BEIRUT/THE HAGUE, March 7 (Reuters) - An"), t(Some("BEIRUT/THE HAGUE"), Some("March 7"), Some("Reuters")));
         assert_eq!(dl("PARIS, 4 mars (Reuters) - Wall"), t(Some("PARIS"), Some("4 mars"), Some("Reuters")));
+        assert_eq!(dl("MOSCOW. Oct 11 (Interfax) - Grain"), t(Some("MOSCOW"), Some("Oct 11"), Some("Interfax")));
     }
 
     #[test]

@@ -558,7 +558,7 @@ static BOILER_LINE: LazyLock<Regex> = LazyLock::new(|| {
             advertisement$ | advertising$ | ad$ | sponsored$ | share\s+(?:this|on|via)\b | share$ | follow\s+us\b | sign\s+up\b |
             subscribe\b | click\s+here\b | more\s*:\s | photo\s*: | image\s*: | file\s+photo\b | watch\s*: | listen\s*: |
             copyright\b | ©\s | \(c\)\s | all\s+rights\s+reserved | \(end\)$ | bc-[a-z0-9-]+ | our\s+standards\s*: |
-            \(?\s*(?:additional\s+)?(?:reporting|writing|editing)\s+by\b | this\s+story\s+has\s+been\s+corrected |
+            \(?\s*(?:additional\s+)?(?:reporting|writing|editing)\s+by\b | (?:\S+\s+){0,8}(?:writers?|reporters?|correspondents?)\b.{0,120}\bcontributed(?:\s+to)?\s+(?:this|the)\s+report | this\s+story\s+has\s+been\s+corrected |
             sign\s+up\s+here | get\s+(?:the|our)\s+newsletter | we\s+use\s+cookies | this\s+(?:website|site)\s+uses\s+cookies |
             continue\s+reading | skip\s+to\b | loading\.*$ | (?:\d+\s+)?min(?:ute)?s?\s+read$ | updated\s*:?\s*$
         )",
@@ -582,7 +582,7 @@ pub(crate) fn clean_paragraphs(paras: Vec<Para>) -> Vec<String> {
         if p.list_item && ld > 0.25 {
             continue;
         }
-        if BOILER_LINE.is_match(&p.text) || TAIL_CODE.is_match(&p.text) {
+        if !p.text.chars().any(char::is_alphanumeric) || BOILER_LINE.is_match(&p.text) || TAIL_CODE.is_match(&p.text) {
             continue;
         }
         out.push(p.text);

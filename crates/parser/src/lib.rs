@@ -9,6 +9,7 @@ mod authors;
 mod charset;
 mod dateline;
 mod dates;
+mod depth;
 mod dom;
 mod extract;
 mod meta;
@@ -133,8 +134,12 @@ impl Parser {
         if sample > 0 && controls * 10 > sample {
             return Err(ParseError::NotText(format!("{controls} control characters in the first {sample}")));
         }
-        let html = Html::parse_document(&decoded.text);
+        let capped = depth::cap_nesting(&decoded.text);
+        let html = Html::parse_document(capped.as_deref().unwrap_or(&decoded.text));
         let mut parsed = self.extract(&html, opts);
+        if capped.is_some() {
+            parsed.warnings.push(format!("nesting deeper than {} elements was flattened", depth::MAX_DEPTH));
+        }
         parsed.article.charset_source = Some(decoded.source.to_string());
         parsed.article.charset = Some(decoded.encoding.name().to_string());
         Ok(parsed)
