@@ -77,6 +77,16 @@ impl Frontier {
         self
     }
 
+    /// A transaction whose commit does not wait for the WAL flush. Every frontier write is
+    /// idempotent or re-done when lost (a lost claim or completion only means a second fetch of
+    /// a story the store writes idempotently), so a server crash costs work, never a story;
+    /// waiting for fsync would make the frontier slower than the fetching.
+    async fn relaxed(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, FetchError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("SET LOCAL synchronous_commit = off").execute(&mut *tx).await?;
+        Ok(tx)
+    }
+
     /// The pool the frontier lives in.
     pub fn pool(&self) -> &PgPool {
         &self.pool
@@ -84,14 +94,16 @@ impl Frontier {
 
     /// Marks stored stories done (keyed by `FetchedPage.url`); returns how many rows changed.
     pub async fn complete(&self, urls: &[String]) -> Result<u64, FetchError> {
+        let mut tx = self.relaxed().await?;
         let done = sqlx::query(
             "UPDATE crawl_urls SET state = 'done', finished_at = now(), lease_until = NULL, leased_by = NULL,
                     fail_class = NULL, fail_reason = NULL, updated_at = now()
              WHERE url = ANY($1) AND state <> 'done'",
         )
         .bind(urls)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        tx.commit().await?;
         Ok(done.rows_affected())
     }
 
@@ -136,8 +148,18 @@ impl Frontier {
         Ok(r.rows_affected())
     }
 
+    /// One claim cycle without a request (claim, then free the host and hand over), for the
+    /// frontier benchmark; the claimed URL, None when nothing was claimable.
+    #[doc(hidden)]
+    pub async fn bench_claim_cycle(&self, token: &str) -> Result<Option<String>, FetchError> {
+        let Some(c) = self.claim(token, Duration::from_secs(60)).await? else { return Ok(None) };
+        self.release_and_send(&c, Duration::ZERO, 1, &c.url, 200, Duration::from_secs(60)).await?;
+        Ok(Some(c.url))
+    }
+
     /// Claims one fetchable article URL on a host that is free and due, leasing both.
     pub(crate) async fn claim(&self, token: &str, lease: Duration) -> Result<Option<Claim>, FetchError> {
+        let mut tx = self.relaxed().await?;
         let row = sqlx::query(
             "WITH h AS (
                 SELECT host FROM crawl_hosts
@@ -168,8 +190,9 @@ impl Frontier {
         )
         .bind(token)
         .bind(secs(lease))
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *tx)
         .await?;
+        tx.commit().await?;
         let Some(r) = row else { return Ok(None) };
         Ok(Some(Claim {
             id: r.try_get("id")?,
@@ -230,6 +253,7 @@ impl Frontier {
         block: Option<(Option<Duration>, Duration, Duration)>,
         success: bool,
     ) -> Result<DateTime<Utc>, FetchError> {
+        let mut tx = self.relaxed().await?;
         let (blocked, retry_after, base, cap) = match block {
             Some((ra, base, cap)) => (true, ra.map(secs).unwrap_or(0.0), secs(base), secs(cap)),
             None => (false, 0.0, 0.0, 0.0),
@@ -254,8 +278,9 @@ impl Frontier {
         .bind(base)
         .bind(cap)
         .bind(success)
-        .fetch_optional(&self.pool)
+        .fetch_optional(&mut *tx)
         .await?;
+        tx.commit().await?;
         Ok(next.unwrap_or_else(Utc::now))
     }
 
@@ -289,29 +314,40 @@ impl Frontier {
         Ok(())
     }
 
-    /// Marks a claimed URL as handed to the pipeline, keeping its lease until `complete`.
-    pub(crate) async fn mark_sent(&self, claim: &Claim, final_url: &str, status: u16, handoff: Duration) -> Result<bool, FetchError> {
+    /// Frees the host after a successful request and marks the URL handed to the pipeline, in
+    /// one statement; false when the lease was lost (another worker has the URL now).
+    pub(crate) async fn release_and_send(&self, claim: &Claim, delay: Duration, requests: i64, final_url: &str, status: u16, handoff: Duration) -> Result<bool, FetchError> {
+        let mut tx = self.relaxed().await?;
         let r = sqlx::query(
-            "UPDATE crawl_urls SET sent_at = now(), fetched_at = now(), final_url = $3, http_status = $4,
-                    lease_until = now() + make_interval(secs => $5), updated_at = now()
+            "WITH g AS (
+                UPDATE crawl_hosts SET busy_until = NULL, busy_token = NULL, requests = requests + $4, backoff_level = 0,
+                       next_allowed_at = GREATEST(next_allowed_at, now() + make_interval(secs => $3)), updated_at = now()
+                WHERE host = $5 AND busy_token = $2
+                RETURNING host)
+             UPDATE crawl_urls SET sent_at = now(), fetched_at = now(), final_url = $6, http_status = $7,
+                    lease_until = now() + make_interval(secs => $8), updated_at = now()
              WHERE id = $1 AND leased_by = $2 AND state = 'leased'",
         )
         .bind(claim.id)
         .bind(&claim.token)
+        .bind(secs(delay))
+        .bind(requests)
+        .bind(&claim.host)
         .bind(final_url)
         .bind(i32::from(status))
         .bind(secs(handoff))
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        tx.commit().await?;
         Ok(r.rows_affected() == 1)
     }
 
     /// Records the final URL of a redirect as an alias; returns true when it already belongs to
     /// another stored story (so this one is a duplicate).
     pub(crate) async fn alias_final(&self, claim: &Claim, final_url: &url::Url) -> Result<bool, FetchError> {
+        let mut tx = self.relaxed().await?;
         let canonical = canon::canonical(final_url);
-        let mut tx = self.pool.begin().await?;
-        let owner: Option<(i64, String)> = sqlx::query_as(
+                let owner: Option<(i64, String)> = sqlx::query_as(
             "SELECT a.url_id, u.state FROM crawl_aliases a JOIN crawl_urls u ON u.id = a.url_id
              WHERE a.alias = ANY($1) AND a.url_id <> $2 LIMIT 1",
         )
@@ -343,6 +379,7 @@ impl Frontier {
         not_before: Option<DateTime<Utc>>,
         count_attempt: bool,
     ) -> Result<(), FetchError> {
+        let mut tx = self.relaxed().await?;
         sqlx::query(
             "UPDATE crawl_urls SET
                 attempts = CASE WHEN $9 THEN attempts ELSE GREATEST(attempts - 1, 0) END,
@@ -367,8 +404,9 @@ impl Frontier {
         .bind(count_attempt)
         .bind(not_before)
         .bind(status.map(i32::from))
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        tx.commit().await?;
         if count_attempt {
             record_failure(&self.pool, Some(&claim.source), &claim.url, Some(&claim.host), class, reason, status, transient).await?;
         }
@@ -377,6 +415,7 @@ impl Frontier {
 
     /// Marks a claimed URL done without sending it (a duplicate of a stored story).
     pub(crate) async fn finish_duplicate(&self, claim: &Claim, final_url: &str) -> Result<(), FetchError> {
+        let mut tx = self.relaxed().await?;
         sqlx::query(
             "UPDATE crawl_urls SET state = 'done', final_url = $3, finished_at = now(), fail_class = 'duplicate',
                     lease_until = NULL, leased_by = NULL, updated_at = now()
@@ -385,8 +424,9 @@ impl Frontier {
         .bind(claim.id)
         .bind(&claim.token)
         .bind(final_url)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -435,7 +475,7 @@ impl Frontier {
                 aliases.push((format!("guid:{source}:{g}"), "guid"));
             }
             let keys: Vec<String> = aliases.iter().map(|(a, _)| a.clone()).collect();
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.relaxed().await?;
             let mut id: Option<i64> = sqlx::query_scalar("SELECT url_id FROM crawl_aliases WHERE alias = ANY($1) LIMIT 1")
                 .bind(&keys)
                 .fetch_optional(&mut *tx)
@@ -694,11 +734,11 @@ mod tests {
         assert_eq!(b.url, a.url, "the oldest ready URL comes back first");
         // The stale worker wakes up: its outcome must not overwrite the new attempt.
         f.fail_claim(&a, "timeout", "late", None, true, None, true).await.unwrap();
-        assert!(!f.mark_sent(&a, &a.url, 200, Duration::from_secs(60)).await.unwrap());
+        assert!(!f.release_and_send(&a, Duration::ZERO, 1, &a.url, 200, Duration::from_secs(60)).await.unwrap());
         let (state, by, attempts): (String, String, i32) = sqlx::query_as("SELECT state, leased_by, attempts FROM crawl_urls WHERE url = $1")
             .bind(&a.url).fetch_one(&pool).await.unwrap();
         assert_eq!((state.as_str(), by.as_str(), attempts), ("leased", "w2:2", 2));
-        assert!(f.mark_sent(&b, &b.url, 200, Duration::from_secs(60)).await.unwrap());
+        assert!(f.release_and_send(&b, Duration::ZERO, 1, &b.url, 200, Duration::from_secs(60)).await.unwrap());
         assert_eq!(f.complete(std::slice::from_ref(&b.url)).await.unwrap(), 1);
         assert_eq!(f.complete(std::slice::from_ref(&b.url)).await.unwrap(), 0, "completing twice is harmless");
         // A sent story is not released on shutdown; an unsent lease is.

@@ -385,14 +385,14 @@ impl Inner {
         let block = (cfg.backoff_base, cfg.backoff_max);
         match result {
             Ok(resp) if (200..300).contains(&resp.status) => {
-                self.frontier.release_host(&claim.host, &claim.token, delay, requests, None, true).await?;
                 if let Some(final_url) = Url::parse(&resp.final_url).ok().filter(|f| f.as_str() != url.as_str()) {
                     if self.frontier.alias_final(&claim, &final_url).await? {
                         debug!(url = %claim.url, final_url = %final_url, "redirects to a stored story");
+                        self.frontier.release_host(&claim.host, &claim.token, delay, requests, None, true).await?;
                         return self.frontier.finish_duplicate(&claim, final_url.as_str()).await;
                     }
                 }
-                if !self.frontier.mark_sent(&claim, &resp.final_url, resp.status, cfg.handoff_lease).await? {
+                if !self.frontier.release_and_send(&claim, delay, requests, &resp.final_url, resp.status, cfg.handoff_lease).await? {
                     debug!(url = %claim.url, "lease lost before hand-over; another worker has it");
                     return Ok(());
                 }
