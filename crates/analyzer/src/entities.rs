@@ -58,8 +58,10 @@ pub struct Doc<'a> {
     pub inq: &'a [Option<usize>],
     /// Sentence number per token.
     pub sent_of: Vec<usize>,
-    /// Lower-cased text per token.
-    pub lower: Vec<String>,
+    /// Lower-cased text of all tokens, back to back.
+    pub lower: String,
+    /// Byte range of each token in `lower`.
+    pub lower_at: Vec<(u32, u32)>,
 }
 
 impl<'a> Doc<'a> {
@@ -72,7 +74,7 @@ impl<'a> Doc<'a> {
     }
     /// The lower-cased text of token `i`.
     pub fn lc(&self, i: usize) -> &str {
-        self.lower.get(i).map_or("", String::as_str)
+        self.lower_at.get(i).map_or("", |&(a, b)| &self.lower[a as usize..b as usize])
     }
     /// Whether token `i` starts with a capital (or is a name word such as "al-Sisi", "d'Ivoire").
     pub fn is_cap(&self, i: usize) -> bool {
@@ -500,10 +502,31 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
     }
 
     // How often each word occurs: a person's name words come back alone ("Kim", "Gheit").
-    let mut counts: HashMap<&str, usize> = HashMap::default();
-    for i in 0..d.toks.len() {
-        *counts.entry(d.t(i)).or_default() += 1;
-    }
+    // Built only when a name needs this evidence.
+    let positions_cell: std::cell::OnceCell<HashMap<&str, Vec<usize>>> = std::cell::OnceCell::new();
+    let positions = || {
+        positions_cell.get_or_init(|| {
+            let mut p: HashMap<&str, Vec<usize>> = HashMap::default();
+            for i in 0..d.toks.len() {
+                p.entry(d.t(i)).or_default().push(i);
+            }
+            p
+        })
+    };
+    // A word of the name printed without the rest of it ("Griffen" after "Rylan Griffen").
+    let alone_elsewhere = |c: &Cand| -> bool {
+        let len = c.e - c.s;
+        (c.s..c.e).any(|p| {
+            let w = d.t(p);
+            let k = p - c.s;
+            positions().get(w).is_some_and(|ps| {
+                ps.len() > 1
+                    && ps.iter().take(64).any(|&i| {
+                        i < k || i - k + len > d.toks.len() || (0..len).any(|j| d.t(i - k + j) != d.t(c.s + j))
+                    })
+            })
+        })
+    };
     let person_evidence = |c: &Cand| -> bool {
         if c.titled || !titles_before(d, c.s).is_empty() {
             return true;
@@ -521,7 +544,7 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
         words.iter().any(|w| PARTICLES.contains(w) || w.contains('-') && w.starts_with(char::is_lowercase))
             || FEMALE.contains(given.as_str())
             || MALE.contains(given.as_str())
-            || words.iter().any(|w| counts.get(w).copied().unwrap_or(0) > 1)
+            || alone_elsewhere(c)
     };
 
     // Pass 1: full names.
@@ -595,6 +618,33 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
 
     // Pass 2: single words: short forms of known names, else persons by context.
     mentions.sort_by_key(|m| m.s);
+    let mut ent_positions: Vec<Vec<usize>> = vec![Vec::new(); ents.len()];
+    for m in &mentions {
+        ent_positions[m.ent].push(m.s);
+    }
+    // Words of multi-word person and organisation names, to find the entity a single word stands for.
+    let mut word_index: HashMap<String, Vec<usize>> = HashMap::default();
+    for (k, e) in ents.iter().enumerate() {
+        if e.words.len() < 2 || ent_positions[k].is_empty() {
+            continue;
+        }
+        match e.kind {
+            EntityType::Person => {
+                for w in &e.words {
+                    let v = word_index.entry(w.clone()).or_default();
+                    if !v.contains(&k) {
+                        v.push(k);
+                    }
+                }
+            }
+            EntityType::Organization => {
+                if let Some(w) = e.words.last() {
+                    word_index.entry(w.clone()).or_default().push(k);
+                }
+            }
+            EntityType::Location => {}
+        }
+    }
     for c in pending {
         let w = match_form(&c.name);
         // Known acronym.
@@ -602,38 +652,39 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
             mentions.push(MentionRef { s: c.s, e: c.e, ent: redirect[k] });
             continue;
         }
-        let mut best: Option<(usize, i64)> = None;
-        for m in &mentions {
-            let ent = &ents[m.ent];
+        let mut best: Option<(usize, (i64, bool, i64))> = None;
+        for &k in word_index.get(w.as_str()).map_or(&[][..], Vec::as_slice) {
+            let ent = &ents[k];
             let score = match ent.kind {
-                EntityType::Person if ent.words.len() > 1 => {
+                EntityType::Person => {
                     if ent.words.last() == Some(&w) {
                         3
                     } else if ent.words.first() == Some(&w) {
                         2
-                    } else if ent.words.contains(&w) {
-                        1
                     } else {
-                        0
+                        1
                     }
                 }
-                EntityType::Organization if ent.words.len() > 1 => {
+                EntityType::Organization => {
                     let after_the = c.s > 0 && d.lc(c.s - 1) == "the";
                     i64::from(after_the && ent.words.last() == Some(&w))
                 }
-                _ => 0,
+                EntityType::Location => 0,
             };
             if score == 0 {
                 continue;
             }
             // Nearest mention before wins among equals (Kim Yo Jong over Kim Jong Un).
-            let dist = if m.s <= c.s { (c.s - m.s) as i64 } else { 100_000 + (m.s - c.s) as i64 };
-            let rank = score * 1_000_000 - dist;
+            let ps = &ent_positions[k];
+            let at = ps.partition_point(|&p| p <= c.s);
+            let rank = if at > 0 { (score, true, -((c.s - ps[at - 1]) as i64)) } else if at < ps.len() { (score, false, -((ps[at] - c.s) as i64)) } else { continue };
             if best.is_none_or(|(_, r)| rank > r) {
-                best = Some((m.ent, rank));
+                best = Some((k, rank));
             }
         }
         if let Some((k, _)) = best {
+            let at = ent_positions[k].partition_point(|&p| p <= c.s);
+            ent_positions[k].insert(at, c.s);
             mentions.push(MentionRef { s: c.s, e: c.e, ent: k });
             continue;
         }

@@ -91,7 +91,7 @@ pub static EVENT_HEADS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
          Law Bill Plan Index Report Championship Championships Festival Week Year Crisis Revolution Protocol \
          Declaration Convention Charter Strategy Doctrine Deal Talks Dialogue Format Process Election Elections \
          Referendum Budget Fair Expo Show Tour Open Series League Marathon Exercise Exercises Drills Operation \
-         Festival Era Age Cathedral Church Mosque Temple Memorial Museum Gallery Prize")
+         Festival Era Age Bowl Cathedral Church Mosque Temple Memorial Museum Gallery Prize")
 });
 
 /// Title words stripped from person names ("Foreign Minister", "Director General").
@@ -170,7 +170,8 @@ pub static STOP: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
          Lawmakers Activists Rescuers Researchers Traders Locals Medics Reporters Journalists People Police \
          Western Eastern Northern Southern Is Are Was Were Be Been Has Have Had Do Does Did Will Would Shall Should \
          Can Could May Might Must Let Lets Please Thank Thanks Mr Dr Ms Mrs Should Not Never Always Often Sometimes \
-         Once Twice Several Various Numerous Breaking Update Updated Read More Photo Video Live Opinion Analysis Editorial Exclusive Watch Advertisement")
+         Once Twice Several Various Numerous Breaking Update Editing Reporting Writing Additional \
+         EST EDT GMT UTC CET CEST PST PDT BST MSK CST CDT IST JST KST Updated Read More Photo Video Live Opinion Analysis Editorial Exclusive Watch Advertisement")
 });
 
 /// Lower-case particles inside names (von der Leyen, bin Salman, al-Sisi, da Silva).

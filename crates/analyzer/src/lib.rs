@@ -31,8 +31,16 @@ pub fn analyze_text(body: &str, dateline_agency: Option<&str>) -> Analysis {
             *x = k;
         }
     }
-    let lower = toks.iter().map(|t| body[t.start..t.end].to_lowercase()).collect();
-    let doc = entities::Doc { text: body, toks: &toks, inq: &inq, sent_of, lower };
+    let mut lower = String::with_capacity(body.len() + 16);
+    let mut lower_at = Vec::with_capacity(toks.len());
+    for t in &toks {
+        let a = lower.len();
+        for c in body[t.start..t.end].chars() {
+            lower.extend(c.to_lowercase());
+        }
+        lower_at.push((a as u32, lower.len() as u32));
+    }
+    let doc = entities::Doc { text: body, toks: &toks, inq: &inq, sent_of, lower, lower_at };
     let mut ents = entities::recognize(&doc, dateline_agency);
     let found = quotes::find(&doc, &qspans, &sents, &mut ents);
 

@@ -774,7 +774,7 @@ fn indirect(ctx: &mut Ctx, sent: Sentence, si: usize, accepted: &[(usize, usize)
             if ns > sent.s && matches!(ctx.lc(ns - 1), "the" | "his" | "her" | "its" | "a" | "an") {
                 ns -= 1;
             }
-            if ns > sent.s + 4 && d.t(ns - 1) == "," && (sent.s..ns).all(|k| ctx.outside(k)) {
+            if ns > sent.s + 4 && ns < sent.s + 150 && d.t(ns - 1) == "," && (sent.s..ns).all(|k| ctx.outside(k)) {
                 found.push((sent.s, ns - 1, np, w.to_string()));
             }
         }
