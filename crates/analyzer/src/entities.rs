@@ -371,7 +371,11 @@ fn classify_plain(d: &Doc, s: usize, e: usize, acronym: Option<usize>, out: &mut
         while end > s + 1 && TITLES.contains(d.t(end - 1)) && !ORG_HEADS.contains(d.t(end - 1)) {
             end -= 1;
         }
-        // A leading place outside the name proper: "U.S. Treasury" stays; "China" in "China Media Group" stays.
+        // "Former Trump Organization": a leading "former" or "acting" is not part of the name.
+        let mut s = s;
+        while s + 1 < end && matches!(d.t(s), "Former" | "Acting" | "Ex" | "Interim" | "Then") {
+            s += 1;
+        }
         out.push(Cand { s, e: end, kind: Some(EntityType::Organization), name: span_text(d, s, end), titled: false, acronym });
         return;
     }

@@ -106,7 +106,7 @@ pub static TITLES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
          Cardinal Archbishop Bishop Rabbi Imam Cabinet State Acting Former Ex Attorney Auditor Inspector Leader \
          Opposition Party CEO Founder Co-founder Managing Counsel Councillor Councilor Lawmaker MP Congressman \
          Congresswoman Representative Economist Analyst Professor Coach Officer Minister-Counsellor Press Permanent \
-         Editor Editor-in-Chief Commander-in-Chief Chief-of-Staff Publisher Anchor Correspondent")
+         Financial Operating Technology Information Marketing Commercial Editor Editor-in-Chief Commander-in-Chief Chief-of-Staff Publisher Anchor Correspondent")
 });
 
 /// Lower-case nouns for a person's role ("spokeswoman Mao Ning", "the minister").
@@ -200,7 +200,7 @@ pub static CUE_VERBS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
 });
 
 /// Speech verbs that take a clause without "that" ("Putin said the talks were useful").
-pub static SAY_VERBS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| set("said says say told tells tell added adds"));
+pub static SAY_VERBS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| set("said says say told tells tell"));
 
 /// Participles that carry on a speaker's words ("adding that", "noting that").
 pub static CUE_PARTICIPLES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
