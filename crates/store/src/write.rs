@@ -58,6 +58,8 @@ struct PreparedRaw {
 
 struct Prepared<'a> {
     a: &'a AnalyzedArticle,
+    /// The fetch time at the database's microsecond precision, so replays compare equal.
+    fetched_at: DateTime<Utc>,
     /// Normalised URLs with their kind, in lookup order; the first is the requested URL.
     urls: Vec<(String, &'static str)>,
     story_url: String,
@@ -185,6 +187,7 @@ fn prepare(a: &AnalyzedArticle) -> Prepared<'_> {
     });
     Prepared {
         a,
+        fetched_at: micros(a.fetched_at),
         hash: content_hash(title.as_deref(), lede.as_deref(), &body),
         simhash: simhash::simhash(&body).map(|h| h as i64),
         word_count: offset(body.split_whitespace().count()),
@@ -192,9 +195,14 @@ fn prepare(a: &AnalyzedArticle) -> Prepared<'_> {
         story_url,
         raw,
         id: 0,
-        first_seen_at: a.fetched_at,
+        first_seen_at: micros(a.fetched_at),
         action: Action::Skip,
     }
+}
+
+/// Truncates to whole microseconds, PostgreSQL's timestamp precision.
+fn micros(t: DateTime<Utc>) -> DateTime<Utc> {
+    DateTime::from_timestamp_micros(t.timestamp_micros()).unwrap_or(t)
 }
 
 fn is_missing_partition(e: &StoreError) -> bool {
@@ -243,7 +251,7 @@ impl Store {
             }
         }
         if mode == Mode::Ingest {
-            self.ensure_months(items.iter().map(|p| p.a.fetched_at)).await?;
+            self.ensure_months(items.iter().map(|p| p.fetched_at)).await?;
         }
         let mut tx = self.pool.begin().await?;
         if !items.is_empty() {
@@ -384,7 +392,7 @@ async fn resolve_identities(
     let mut group_ids = Vec::with_capacity(groups.len());
     let mut group_seen = Vec::with_capacity(groups.len());
     for (g, members) in groups.iter().enumerate() {
-        let seen = members.iter().map(|&i| items[i].a.fetched_at).min().unwrap_or_else(Utc::now);
+        let seen = members.iter().map(|&i| items[i].fetched_at).min().unwrap_or_else(Utc::now);
         let id = ids.get(g).copied().unwrap_or_default();
         for &i in members {
             items[i].id = id;
@@ -447,7 +455,7 @@ async fn decide_actions(
             continue;
         }
         match newest.get(&p.id) {
-            Some(&j) if items[j].a.fetched_at > p.a.fetched_at => {}
+            Some(&j) if items[j].fetched_at > p.fetched_at => {}
             _ => {
                 newest.insert(p.id, i);
             }
@@ -486,13 +494,13 @@ async fn decide_actions(
                 }
                 (Mode::Reprocess, Some(_)) => Action::Reanalyze,
                 (Mode::Ingest, Some((hash, version, fetched))) => {
-                    if p.a.fetched_at < *fetched {
+                    if p.fetched_at < *fetched {
                         Action::Skip
                     } else if *hash != p.hash {
                         Action::Replace
                     } else if version != extractor_version {
                         Action::Reanalyze
-                    } else if p.a.fetched_at > *fetched {
+                    } else if p.fetched_at > *fetched {
                         Action::Touch
                     } else {
                         Action::Skip
@@ -590,7 +598,7 @@ async fn upsert_articles(
         free.push(a.is_accessible_for_free);
         hash.push(p.hash.clone());
         sim.push(p.simhash);
-        fetched.push(p.a.fetched_at);
+        fetched.push(p.fetched_at);
     }
     let done = sqlx::query(
         "INSERT INTO articles (id, first_seen_at, url, source, agency, title, lede, body, authors, byline,
@@ -981,7 +989,7 @@ async fn insert_raw_pages(conn: &mut PgConnection, rows: &[&Prepared<'_>]) -> Re
         let Some(raw) = &p.raw else { continue };
         ids.push(p.id);
         seen.push(p.first_seen_at);
-        fetched.push(p.a.fetched_at);
+        fetched.push(p.fetched_at);
         sha.push(raw.sha.as_slice());
         url.push(clean(&p.a.url));
         final_url.push(clean(&p.a.final_url));

@@ -75,6 +75,7 @@ async fn partitions_are_created_ahead_and_on_demand_and_dropped_for_retention(po
     assert!(raw_dropped >= 1);
     assert_eq!(count(&pool, "SELECT count(*) FROM raw_pages").await, 0);
     assert_eq!(count(&pool, "SELECT count(*) FROM articles").await, 2, "stories stay");
+    assert_no_orphans(&pool).await;
 }
 
 #[sqlx::test(migrations = "../../migrations")]
@@ -164,6 +165,7 @@ async fn hostile_input_is_stored_without_failing_the_batch(pool: PgPool) {
     assert_eq!(count(&pool, "SELECT count(*) FROM articles WHERE body LIKE 'BERLIN. Grüße aus%'").await, 1);
     assert_eq!(count(&pool, "SELECT cardinality(authors)::bigint FROM articles").await, 1);
     assert_eq!(count(&pool, "SELECT count(*) FROM quotes WHERE end_offset >= start_offset").await, 1);
+    assert_no_orphans(&pool).await;
 }
 
 #[sqlx::test(migrations = "../../migrations")]
@@ -258,6 +260,7 @@ async fn reprocessing_rewrites_quotes_in_place_and_resumes(pool: PgPool) {
     let stats = newer.write_reprocessed(&[out(stray)]).await.expect("stray");
     assert_eq!((stats.articles, stats.unknown), (0, 1));
     assert_eq!(count(&pool, "SELECT count(*) FROM articles").await, 5);
+    assert_no_orphans(&pool).await;
 }
 
 #[tokio::test]

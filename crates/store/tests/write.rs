@@ -75,13 +75,16 @@ async fn a_new_story_fills_every_table(pool: PgPool) {
     assert_eq!(pages[0].content_type.as_deref(), Some("text/html; charset=utf-8"));
     let stored_len = count(&pool, "SELECT octet_length(body)::bigint FROM raw_pages").await;
     assert!(stored_len < pages[0].body.len() as i64, "compressed {stored_len} bytes");
+    assert_no_orphans(&pool).await;
 }
 
 #[sqlx::test(migrations = "../../migrations")]
 async fn replaying_a_batch_changes_nothing(pool: PgPool) {
     let store = store(pool.clone()).await;
+    // A fetch time finer than PostgreSQL's microseconds must still compare equal on replay.
+    let precise = at(2, 9) + chrono::Duration::nanoseconds(123_456_789);
     let batch = vec![
-        out(minister_story("wire", "https://wire.example/world/1001", at(2, 9))),
+        out(minister_story("wire", "https://wire.example/world/1001", precise)),
         out(bank_story("wire", "https://wire.example/business/2001", at(3, 9))),
         failure("https://wire.example/world/1002", at(2, 9)),
     ];
@@ -136,6 +139,7 @@ async fn a_changed_story_makes_a_version(pool: PgPool) {
     assert_eq!((stats.articles, stats.versions, stats.unchanged), (0, 0, 1));
     assert_eq!(count(&pool, "SELECT version::bigint FROM articles").await, 2);
     assert_eq!(count(&pool, "SELECT count(*) FROM article_versions").await, 1);
+    assert_no_orphans(&pool).await;
 }
 
 #[sqlx::test(migrations = "../../migrations")]
@@ -191,6 +195,7 @@ async fn urls_are_unique_and_canonical_urls_join_stories(pool: PgPool) {
         .execute(&pool)
         .await;
     assert!(dup.is_err(), "a URL belongs to one story");
+    assert_no_orphans(&pool).await;
 }
 
 #[sqlx::test(migrations = "../../migrations")]
@@ -225,4 +230,5 @@ async fn a_syndicated_copy_links_to_the_first_seen_original(pool: PgPool) {
     let stats = store.write_batch(&[out(late), out(rerun)]).await.expect("more");
     assert_eq!(stats.syndicated, 0);
     assert_eq!(count(&pool, "SELECT count(*) FROM articles WHERE syndicated_from IS NULL").await, 4);
+    assert_no_orphans(&pool).await;
 }

@@ -212,3 +212,19 @@ pub async fn load_examples_fixture(store: &store::Store) {
     );
     store.write_batch(&[out(updated)]).await.expect("fixture update");
 }
+
+/// The references the writer keeps instead of foreign keys: nothing points nowhere.
+pub async fn assert_no_orphans(pool: &sqlx::PgPool) {
+    for (what, sql) in [
+        ("quotes without a story", "SELECT count(*) FROM quotes q WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.id = q.article_id AND a.first_seen_at = q.first_seen_at)"),
+        ("quotes with a lost speaker", "SELECT count(*) FROM quotes q WHERE q.speaker_entity_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM entities e WHERE e.id = q.speaker_entity_id)"),
+        ("mentions without a story", "SELECT count(*) FROM mentions m WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.id = m.article_id AND a.first_seen_at = m.first_seen_at)"),
+        ("mentions without an entity", "SELECT count(*) FROM mentions m WHERE NOT EXISTS (SELECT 1 FROM entities e WHERE e.id = m.entity_id)"),
+        ("versions without a story", "SELECT count(*) FROM article_versions v WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.id = v.article_id AND a.first_seen_at = v.first_seen_at)"),
+        ("URLs without a story", "SELECT count(*) FROM article_urls u WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.id = u.article_id AND a.first_seen_at = u.first_seen_at)"),
+        ("stories without their own URL", "SELECT count(*) FROM articles a WHERE NOT EXISTS (SELECT 1 FROM article_urls u WHERE u.url = a.url AND u.article_id = a.id)"),
+        ("raw pages without a story", "SELECT count(*) FROM raw_pages r WHERE NOT EXISTS (SELECT 1 FROM articles a WHERE a.id = r.article_id AND a.first_seen_at = r.article_first_seen_at)"),
+    ] {
+        assert_eq!(count(pool, sql).await, 0, "{what}");
+    }
+}

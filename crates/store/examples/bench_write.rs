@@ -1,0 +1,273 @@
+//! Write benchmark: a plain COPY of N synthetic analyzed articles (article, quote and mention
+//! rows into unindexed tables) against the store's own write path on the same data and run.
+//!
+//! Usage: `cargo run --release -p store --example bench_write -- [ARTICLES] [BATCH]`
+//! (defaults 2000 and 100). Uses DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres)
+//! to create a throwaway database, which it drops at the end.
+
+use std::time::Instant;
+
+use chrono::{Duration, Utc};
+use model::{
+    Analysis, AnalyzedArticle, Article, Dateline, Entity, EntityType, Mention, Outcome, Quote, QuoteKind, RawPage,
+};
+use sqlx::postgres::PgPoolCopyExt;
+
+const WORDS: &[&str] = &[
+    "minister", "said", "talks", "government", "agreement", "president", "economy", "border", "security", "market",
+    "prices", "energy", "officials", "week", "meeting", "reporters", "statement", "country", "foreign", "trade",
+    "growth", "inflation", "bank", "rates", "elections", "parliament", "opposition", "military", "forces", "region",
+    "ceasefire", "negotiations", "sanctions", "exports", "imports", "oil", "gas", "pipeline", "summit", "leaders",
+    "visit", "cooperation", "investment", "budget", "deficit", "debt", "tariffs", "ports", "shipping", "river",
+    "drought", "harvest", "wheat", "grain", "farmers", "protest", "police", "court", "ruling", "appeal", "law",
+    "reform", "taxes", "companies", "shares", "index", "currency", "dollar", "euro", "analysts", "forecast",
+    "quarter", "percent", "million", "billion", "data", "survey", "ministry", "agency", "spokesman", "capital",
+];
+const PEOPLE: &[&str] = &[
+    "Anna", "Boris", "Chen", "Dilek", "Emeka", "Farida", "Goran", "Hiroshi", "Ines", "Jonas", "Kavya", "Lars",
+];
+const SURNAMES: &[&str] = &[
+    "Petrova", "Ivanov", "Wei", "Yilmaz", "Okafor", "Haddad", "Kovac", "Tanaka", "Moreno", "Berg", "Rao", "Lund",
+    "Silva", "Novak", "Kim", "Dubois", "Costa", "Nowak", "Ortiz", "Sato",
+];
+
+/// A tiny deterministic generator, so every run writes the same data.
+struct Lcg(u64);
+impl Lcg {
+    fn next(&mut self) -> usize {
+        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 33) as usize
+    }
+    fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
+        from[self.next() % from.len()]
+    }
+}
+
+fn synthetic(i: usize, rng: &mut Lcg, prefix: &str) -> AnalyzedArticle {
+    let people: Vec<String> =
+        (0..6).map(|_| format!("{} {}", rng.pick(PEOPLE), rng.pick(SURNAMES))).collect();
+    let mut body = String::with_capacity(4200);
+    body.push_str("GENEVA, March 4. /WIRE/. ");
+    let mut quotes = Vec::new();
+    let mut mentions: Vec<Vec<Mention>> = vec![Vec::new(); people.len()];
+    let mut m_count = 0;
+    let mut sentence = 0;
+    while body.len() < 4000 || quotes.len() < 10 || m_count < 20 {
+        let speaker = sentence % people.len();
+        // Every third sentence names someone (a mention); every fourth is a quote.
+        if sentence % 2 == 0 && m_count < 20 {
+            let name = &people[speaker];
+            let start = body.chars().count();
+            body.push_str(name);
+            mentions[speaker].push(Mention { text: name.clone(), start, end: start + name.chars().count() });
+            m_count += 1;
+            body.push(' ');
+        }
+        let quoted = sentence % 3 == 1 && quotes.len() < 10;
+        if quoted {
+            body.push('"');
+        }
+        let start = body.chars().count();
+        for w in 0..(8 + rng.next() % 10) {
+            if w > 0 {
+                body.push(' ');
+            }
+            body.push_str(rng.pick(WORDS));
+        }
+        let end = body.chars().count();
+        if quoted {
+            body.push_str(",\" ");
+            body.push_str(&people[speaker]);
+            body.push_str(" said. ");
+            quotes.push(Quote {
+                text: body.chars().skip(start).take(end - start).collect(),
+                speaker: Some(people[speaker].clone()),
+                speaker_type: Some(EntityType::Person),
+                speaker_text: Some(people[speaker].clone()),
+                kind: QuoteKind::Direct,
+                cue: Some("said".into()),
+                start,
+                end,
+                confidence: 0.9,
+            });
+        } else {
+            body.push_str(". ");
+        }
+        sentence += 1;
+    }
+    let entities = people
+        .iter()
+        .zip(mentions)
+        .filter(|(_, m)| !m.is_empty())
+        .map(|(name, mentions)| Entity { name: name.clone(), entity_type: EntityType::Person, mentions })
+        .collect();
+    let fetched_at = Utc::now() - Duration::seconds((i % 3600) as i64);
+    let url = format!("https://wire.example/{prefix}/{i}");
+    let html = format!("<html><body><article><p>{body}</p></article></body></html>");
+    AnalyzedArticle {
+        source: format!("wire{}", i % 4),
+        agency: Some("WIRE".into()),
+        url: url.clone(),
+        final_url: url,
+        fetched_at,
+        article: Article {
+            title: Some(format!("Talks on {} resume in Geneva", rng.pick(WORDS))),
+            lede: Some(body.chars().take(200).collect()),
+            body,
+            authors: vec![format!("{} {}", rng.pick(PEOPLE), rng.pick(SURNAMES))],
+            published_at: Some(fetched_at.fixed_offset()),
+            dateline: Some(Dateline { place: Some("GENEVA".into()), date: Some("March 4".into()), agency: Some("WIRE".into()) }),
+            language: Some("en".into()),
+            ..Article::default()
+        },
+        analysis: Analysis { quotes, entities },
+        raw: Some(RawPage { status: 200, headers: vec![("content-type".into(), "text/html".into())], body: html.into_bytes() }),
+    }
+}
+
+/// Escapes a value for COPY's text format.
+fn esc(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('\t', "\\t").replace('\n', "\\n").replace('\r', "\\r")
+}
+
+async fn copy_baseline(pool: &sqlx::PgPool, stories: &[AnalyzedArticle]) -> Result<(f64, u64), sqlx::Error> {
+    sqlx::query(
+        "CREATE TABLE copy_articles (id bigint, url text, source text, title text, lede text, body text,
+             authors text[], published_at timestamptz, dateline_place text, dateline_agency text,
+             language text, fetched_at timestamptz)",
+    )
+    .execute(pool)
+    .await?;
+    sqlx::query(
+        "CREATE TABLE copy_quotes (article_id bigint, text text, speaker text, kind text, start_offset int,
+             end_offset int, confidence real)",
+    )
+    .execute(pool)
+    .await?;
+    sqlx::query(
+        "CREATE TABLE copy_mentions (article_id bigint, entity text, type text, start_offset int, end_offset int,
+             surface text)",
+    )
+    .execute(pool)
+    .await?;
+    let (mut a, mut q, mut m) = (String::new(), String::new(), String::new());
+    for (i, s) in stories.iter().enumerate() {
+        let art = &s.article;
+        a.push_str(&format!(
+            "{i}\t{}\t{}\t{}\t{}\t{}\t{{{}}}\t{}\t{}\t{}\t{}\t{}\n",
+            esc(&s.url),
+            esc(&s.source),
+            esc(art.title.as_deref().unwrap_or("")),
+            esc(art.lede.as_deref().unwrap_or("")),
+            esc(&art.body),
+            esc(&art.authors.iter().map(|x| format!("\"{x}\"")).collect::<Vec<_>>().join(",")),
+            art.published_at.map(|t| t.to_rfc3339()).unwrap_or_else(|| "\\N".into()),
+            "GENEVA",
+            "WIRE",
+            "en",
+            s.fetched_at.to_rfc3339()
+        ));
+        for x in &s.analysis.quotes {
+            q.push_str(&format!(
+                "{i}\t{}\t{}\tdirect\t{}\t{}\t{}\n",
+                esc(&x.text),
+                esc(x.speaker.as_deref().unwrap_or("")),
+                x.start,
+                x.end,
+                x.confidence
+            ));
+        }
+        for e in &s.analysis.entities {
+            for x in &e.mentions {
+                m.push_str(&format!("{i}\t{}\tperson\t{}\t{}\t{}\n", esc(&e.name), x.start, x.end, esc(&x.text)));
+            }
+        }
+    }
+    let started = Instant::now();
+    let mut rows = 0;
+    for (table, data) in [("copy_articles", a), ("copy_quotes", q), ("copy_mentions", m)] {
+        let mut copy = pool.copy_in_raw(&format!("COPY {table} FROM STDIN")).await?;
+        copy.send(data.into_bytes()).await?;
+        rows += copy.finish().await?;
+    }
+    Ok((started.elapsed().as_secs_f64(), rows))
+}
+
+async fn store_path(
+    store: &store::Store,
+    stories: &[AnalyzedArticle],
+    batch: usize,
+) -> Result<(f64, u64), store::StoreError> {
+    let outcomes: Vec<Outcome> = stories.iter().cloned().map(|a| Outcome::Article(Box::new(a))).collect();
+    let started = Instant::now();
+    let mut rows = 0;
+    for chunk in outcomes.chunks(batch) {
+        let s = store.write_batch(chunk).await?;
+        rows += s.articles + s.quotes + s.mentions;
+    }
+    Ok((started.elapsed().as_secs_f64(), rows))
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut args = std::env::args().skip(1);
+    let n: usize = args.next().map(|s| s.parse()).transpose()?.unwrap_or(2000);
+    let batch: usize = args.next().map(|s| s.parse()).transpose()?.unwrap_or(100).max(1);
+    let base = std::env::var("DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let name = format!("wirehose_bench_{}", std::process::id());
+    let mut url = url::Url::parse(&base)?;
+    url.set_path(&name);
+
+    let store = store::Store::connect(url.as_str()).await?;
+    store.migrate().await?;
+    let mut rng = Lcg(42);
+    let plain: Vec<AnalyzedArticle> = (0..n).map(|i| synthetic(i, &mut rng, "a")).collect();
+    let with_raw: Vec<AnalyzedArticle> = (0..n).map(|i| synthetic(i, &mut rng, "b")).collect();
+    let without_raw: Vec<AnalyzedArticle> = plain
+        .iter()
+        .cloned()
+        .map(|mut a| {
+            a.raw = None;
+            a
+        })
+        .collect();
+    let avg_body = plain.iter().map(|a| a.article.body.len()).sum::<usize>() / n.max(1);
+    let rows_per_story = 1 + plain.iter().map(|a| a.analysis.quotes.len() + a.analysis.entities.iter().map(|e| e.mentions.len()).sum::<usize>()).sum::<usize>() / n.max(1);
+    println!("{n} synthetic stories, body ~{avg_body} bytes, ~{rows_per_story} rows each (1 article, 10 quotes, 20 mentions), batches of {batch}");
+
+    let (copy_secs, copy_rows) = copy_baseline(store.pool(), &plain).await?;
+    let (store_secs, store_rows) = store_path(&store, &without_raw, batch).await?;
+    let (raw_secs, raw_rows) = store_path(&store, &with_raw, batch).await?;
+    let replay_started = Instant::now();
+    let outcomes: Vec<Outcome> = with_raw.iter().cloned().map(|a| Outcome::Article(Box::new(a))).collect();
+    for chunk in outcomes.chunks(batch) {
+        store.write_batch(chunk).await?;
+    }
+    let replay_secs = replay_started.elapsed().as_secs_f64();
+
+    let report = |label: &str, secs: f64, rows: u64| {
+        println!(
+            "{label:<34} {secs:>7.2} s  {:>8.0} articles/s  {:>9.0} rows/s",
+            n as f64 / secs,
+            rows as f64 / secs
+        );
+    };
+    report("COPY into plain tables", copy_secs, copy_rows);
+    report("store write_batch", store_secs, store_rows);
+    report("store write_batch + raw pages", raw_secs, raw_rows);
+    report("store replay (nothing changes)", replay_secs, 0);
+    println!("ratio store / COPY (rows/s): {:.2}", (store_rows as f64 / store_secs) / (copy_rows as f64 / copy_secs));
+    println!(
+        "ratio store with raw pages / COPY (rows/s): {:.2}",
+        (raw_rows as f64 / raw_secs) / (copy_rows as f64 / copy_secs)
+    );
+
+    store.pool().close().await;
+    if std::env::var_os("BENCH_KEEP_DB").is_some() {
+        println!("kept database {name}");
+        return Ok(());
+    }
+    let admin = sqlx::PgPool::connect(&base).await?;
+    sqlx::query(&format!("DROP DATABASE \"{name}\" WITH (FORCE)")).execute(&admin).await?;
+    Ok(())
+}
