@@ -203,28 +203,6 @@ fn has_block_child(_dom: &Dom, a: &Analysis, i: usize) -> bool {
     a.block_below[i]
 }
 
-fn tag_weight(t: Tag) -> f32 {
-    match t {
-        Tag::Div | Tag::Article | Tag::Section | Tag::Main => 5.0,
-        Tag::Pre | Tag::Td | Tag::Blockquote => 3.0,
-        Tag::OtherBlock | Tag::Ol | Tag::Ul | Tag::Dl | Tag::Dd | Tag::Dt | Tag::Li | Tag::Form => -3.0,
-        Tag::H(_) | Tag::Th => -5.0,
-        _ => 0.0,
-    }
-}
-
-fn class_weight(cls: &str) -> f32 {
-    let (bad, good) = class_flags(cls);
-    let mut w = 0.0;
-    if good {
-        w += 25.0;
-    }
-    if bad {
-        w -= 25.0;
-    }
-    w
-}
-
 /// Text of a node, whitespace collapsed, dropped parts skipped.
 pub(crate) fn inner_text(dom: &Dom, a: &Analysis, root: Ix) -> String {
     let mut out = String::new();
@@ -262,75 +240,8 @@ fn push_collapsed(out: &mut String, s: &str) {
     }
 }
 
-/// Content scores of container candidates (readability-style), scaled by link density.
-fn score_nodes(dom: &Dom, a: &Analysis) -> (Vec<f32>, Vec<bool>, Vec<usize>) {
-    let n = dom.nodes.len();
-    let mut score = vec![0f32; n];
-    let mut init = vec![false; n];
-    let mut candidates: Vec<usize> = Vec::new();
-    for i in 0..n {
-        if a.removed[i] || a.text[i] < 25 {
-            continue;
-        }
-        let Some(tag) = dom.nodes[i].tag else { continue };
-        let para = match tag {
-            Tag::P | Tag::Pre | Tag::Blockquote => true,
-            Tag::Div | Tag::Section | Tag::Td | Tag::Li | Tag::Article | Tag::Span | Tag::Dd | Tag::OtherBlock => {
-                !has_block_child(dom, a, i)
-            }
-            _ => false,
-        };
-        if !para {
-            continue;
-        }
-        // Only count the outermost paragraph-like node (a <p> inside a text-only div counts once).
-        let p = dom.nodes[i].parent;
-        if p != NONE && matches!(dom.nodes[p as usize].tag, Some(Tag::P | Tag::Pre | Tag::Blockquote)) {
-            continue;
-        }
-        let t = a.text[i] as f32;
-        let ld = a.link[i] as f32 / t.max(1.0);
-        if ld > 0.5 {
-            continue;
-        }
-        let commas = comma_count(dom, a, i as Ix) as f32;
-        let s = (1.0 + commas + (t / 100.0).min(3.0)) * (1.0 - ld);
-        let mut anc = dom.nodes[i].parent;
-        let mut level = 0;
-        while anc != NONE && level < 5 {
-            let au = anc as usize;
-            if let Some(tag) = dom.nodes[au].tag {
-                if !init[au] {
-                    init[au] = true;
-                    score[au] = tag_weight(tag) + class_weight(&dom.nodes[au].cls);
-                    candidates.push(au);
-                }
-                let div = match level {
-                    0 => 1.0,
-                    1 => 2.0,
-                    l => l as f32 * 3.0,
-                };
-                score[au] += s / div;
-            }
-            anc = dom.nodes[au].parent;
-            level += 1;
-        }
-    }
-    for &c in &candidates {
-        let ld = a.link[c] as f32 / a.text[c].max(1) as f32;
-        score[c] *= 1.0 - ld;
-    }
-    (score, init, candidates)
-}
-
-/// Candidate scores by node, for tuning by hand.
-pub(crate) fn debug_scores(dom: &Dom, a: &Analysis) -> std::collections::HashMap<Ix, f32> {
-    let (score, _, cands) = score_nodes(dom, a);
-    cands.into_iter().map(|c| (c as Ix, score[c])).collect()
-}
-
 /// Text that reads as article prose (`good`) and text that does not (`bad`), per node.
-fn prose_figures(dom: &Dom, a: &Analysis) -> (Vec<f32>, Vec<f32>) {
+pub(crate) fn prose_figures(dom: &Dom, a: &Analysis) -> (Vec<f32>, Vec<f32>) {
     let n = dom.nodes.len();
     let mut good = vec![0f32; n];
     let mut bad = vec![0f32; n];
@@ -347,10 +258,16 @@ fn prose_figures(dom: &Dom, a: &Analysis) -> (Vec<f32>, Vec<f32>) {
             continue;
         }
         let Some(tag) = dom.nodes[i].tag else {
-            // Loose text outside any block.
+            // Loose text outside any block: prose when it is a real run of words outside a link
+            // (stories set with <br> between lines), furniture otherwise.
             let t = dom.nodes[i].chars as f32;
             if p != NONE {
-                bad[p as usize] += t;
+                if t >= 25.0 && dom.nodes[p as usize].tag != Some(Tag::A) {
+                    good[p as usize] += t * 0.8;
+                    bad[p as usize] += t * 0.2;
+                } else {
+                    bad[p as usize] += t;
+                }
             }
             continue;
         };
@@ -389,8 +306,9 @@ fn prose_figures(dom: &Dom, a: &Analysis) -> (Vec<f32>, Vec<f32>) {
     (good, bad)
 }
 
-/// How much furniture text costs against prose when choosing the container.
-const FURNITURE_COST: f32 = 2.0;
+/// How strongly furniture text inside a container counts against it: a container scores its prose
+/// times its prose share raised to this power.
+const PURITY_POWER: i32 = 4;
 
 /// Class and id names that sites give the container of the story text itself.
 fn is_body_marked(n: &crate::dom::DNode) -> bool {
@@ -417,62 +335,55 @@ fn is_body_marked(n: &crate::dom::DNode) -> bool {
     })
 }
 
-/// Picks the nodes holding the article body, in document order.
-pub(crate) fn find_body_roots(dom: &Dom, a: &Analysis) -> Vec<Ix> {
+/// Candidate body containers, best first: each entry is a set of roots in document order.
+pub(crate) fn body_candidates(dom: &Dom, a: &Analysis, max: usize) -> Vec<Vec<Ix>> {
     let (good, bad) = prose_figures(dom, a);
-    let fc: f32 = std::env::var("WH_FC").ok().and_then(|v| v.parse().ok()).unwrap_or(FURNITURE_COST);
-    let mut best: Option<(f32, usize)> = None;
-    for i in 0..dom.nodes.len() {
-        if a.removed[i] || good[i] <= 0.0 || dom.nodes[i].tag.is_none() {
-            continue;
-        }
-        let s = good[i] - fc * bad[i];
-        // Ties go to the deeper node (later in document order for nested ones).
-        if best.is_none_or(|(b, _)| s >= b) {
-            best = Some((s, i));
-        }
-    }
-    let Some((_, top)) = best else { return Vec::new() };
-    // A container the site marks as the story body wins when it holds a fair share of the prose.
-    let marked: Vec<usize> = (0..dom.nodes.len())
-        .filter(|&i| !a.removed[i] && dom.nodes[i].tag.is_some() && good[i] > 0.0 && is_body_marked(&dom.nodes[i]))
+    let mut scored: Vec<(f32, usize)> = (0..dom.nodes.len())
+        .filter(|&i| !a.removed[i] && good[i] > 0.0 && dom.nodes[i].tag.is_some())
+        .map(|i| (good[i] * (good[i] / (good[i] + bad[i])).powi(PURITY_POWER), i))
         .collect();
-    if !marked.is_empty() {
-        // Outermost marked nodes only.
-        let mut outer: Vec<usize> = Vec::new();
-        for &m in &marked {
-            if !outer.iter().any(|&o| dom.is_within(m as Ix, o as Ix)) {
-                outer.push(m);
+    // Best first; among equals the deeper (later) node.
+    scored.sort_by(|x, y| y.0.total_cmp(&x.0).then(y.1.cmp(&x.1)));
+    let mut out: Vec<Vec<Ix>> = Vec::new();
+    // A container the site marks as the story body comes first when it holds a fair share of the prose.
+    if let Some(&(_, top)) = scored.first() {
+        let marked: Vec<usize> = (0..dom.nodes.len())
+            .filter(|&i| !a.removed[i] && dom.nodes[i].tag.is_some() && good[i] > 0.0 && is_body_marked(&dom.nodes[i]))
+            .collect();
+        if !marked.is_empty() {
+            let mut outer: Vec<usize> = Vec::new();
+            for &m in &marked {
+                if !outer.iter().any(|&o| dom.is_within(m as Ix, o as Ix)) {
+                    outer.push(m);
+                }
+            }
+            let first = outer[0];
+            // Siblings that share the first one's parent are one body split by inserts.
+            let parent = dom.nodes[first].parent;
+            let group: Vec<usize> = outer.iter().copied().filter(|&o| dom.nodes[o].parent == parent).collect();
+            let g: f32 = group.iter().map(|&o| good[o]).sum();
+            if g >= 0.5 * good[top] || dom.is_within(top as Ix, first as Ix) {
+                out.push(group.into_iter().map(|o| o as Ix).collect());
             }
         }
-        let first = outer[0];
-        // Siblings that share the first one's parent are one body split by inserts.
-        let parent = dom.nodes[first].parent;
-        let group: Vec<usize> = outer.iter().copied().filter(|&o| dom.nodes[o].parent == parent).collect();
-        let g: f32 = group.iter().map(|&o| good[o]).sum();
-        if g >= 0.5 * good[top] || dom.is_within(top as Ix, first as Ix) {
-            return group.into_iter().map(|o| o as Ix).collect();
-        }
     }
-    vec![top as Ix]
-}
-
-fn comma_count(dom: &Dom, a: &Analysis, root: Ix) -> u32 {
-    let mut n = 0;
-    let mut stack = vec![root];
-    while let Some(i) = stack.pop() {
-        let iu = i as usize;
-        if a.removed[iu] {
+    let mut tried: Vec<usize> = Vec::new();
+    for (_, i) in scored {
+        if out.len() >= max {
+            break;
+        }
+        if tried.iter().any(|&t| dom.is_within(i as Ix, t as Ix) || dom.is_within(t as Ix, i as Ix)) {
             continue;
         }
-        let node = &dom.nodes[iu];
-        if node.tag.is_none() {
-            n += node.text.chars().filter(|&c| c == ',' || c == '，' || c == '、').count() as u32;
-        } else {
-            stack.extend(node.children.iter());
-        }
+        tried.push(i);
+        out.push(vec![i as Ix]);
     }
-    n
+    out
+}
+
+/// Picks the nodes holding the article body, in document order.
+pub(crate) fn find_body_roots(dom: &Dom, a: &Analysis) -> Vec<Ix> {
+    body_candidates(dom, a, 1).into_iter().next().unwrap_or_default()
 }
 
 /// One output paragraph with the figures used to judge it.
@@ -579,7 +490,7 @@ pub(crate) fn clean_paragraphs(paras: Vec<Para>) -> Vec<String> {
         if ld > 0.6 || (ld > 0.35 && p.chars < 120) {
             continue;
         }
-        if p.list_item && ld > 0.25 {
+        if p.list_item && ld > 0.4 && p.chars < 200 {
             continue;
         }
         if !p.text.chars().any(char::is_alphanumeric) || BOILER_LINE.is_match(&p.text) || TAIL_CODE.is_match(&p.text) {

@@ -180,8 +180,15 @@ impl Parser {
             }
         }
         if body_paras.is_empty() {
-            let roots = extract::find_body_roots(&dom, &analysis);
-            body_paras = extract::clean_paragraphs(extract::paragraphs(&dom, &analysis, &roots));
+            // The best container can come out empty once its link lists are cleaned; try the next ones.
+            for roots in extract::body_candidates(&dom, &analysis, 4) {
+                let paras = extract::clean_paragraphs(extract::paragraphs(&dom, &analysis, &roots));
+                let chars: usize = paras.iter().map(|s| s.len()).sum();
+                if chars > 0 {
+                    body_paras = paras;
+                    break;
+                }
+            }
         }
 
         // Title.
@@ -538,7 +545,9 @@ pub fn debug_trace(bytes: &[u8], needle: &str) -> String {
     let dom = Dom::build(&html);
     let a = extract::analyse(&dom, &[], &[]);
     let roots = extract::find_body_roots(&dom, &a);
-    let scores = extract::debug_scores(&dom, &a);
+    let (good, bad) = extract::prose_figures(&dom, &a);
+    let scores: std::collections::HashMap<Ix, (f32, f32)> =
+        (0..dom.nodes.len()).map(|i| (i as Ix, (good[i], bad[i]))).collect();
     let mut out = format!("roots: {:?}\n", roots.iter().map(|&r| (r, dom.nodes[r as usize].tag, dom.nodes[r as usize].cls.to_string())).collect::<Vec<_>>());
     if let Some(i) = dom.nodes.iter().position(|n| {
         n.tag.is_none() && n.text.contains(needle) && dom.nodes[n.parent as usize].tag != Some(Tag::Junk)
