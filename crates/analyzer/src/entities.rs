@@ -297,7 +297,15 @@ fn classify_run(d: &Doc, mut s: usize, e: usize, out: &mut Vec<Cand>) {
     while title_s > s && TITLES.contains(d.t(title_s - 1)) {
         title_s -= 1;
     }
-    // A run joined by "of"/"and" is one organisation or place name, never "title + person".
+    // A run joined by "of"/"and" is one organisation or place name, never "title + person",
+    // unless a titled full name follows the last connector ("Party of Commission President Ursula von der Leyen").
+    if let Some(c) = (s..e).rev().find(|&i| CONNECTORS.contains(d.t(i))) {
+        if e - name_s >= 2 && title_s < name_s && title_s > c {
+            classify_plain(d, s, c, None, out);
+            classify_run(d, c + 1, e, out);
+            return;
+        }
+    }
     let has_connector = (s..e).any(|i| CONNECTORS.contains(d.t(i)));
     let titled_name = name_s < e && title_s < name_s && !has_connector && !(name_s..e).any(|i| EVENT_HEADS.contains(d.t(i)));
     if titled_name {
@@ -354,6 +362,11 @@ fn classify_plain(d: &Doc, s: usize, e: usize, acronym: Option<usize>, out: &mut
         out.push(Cand { s, e, kind: Some(EntityType::Location), name, titled: false, acronym: None });
         return;
     }
+    // A particle before a place is an article of another language ("la France").
+    let mut s = s;
+    while s + 1 < e && PARTICLES.contains(d.t(s)) && gaz_lookup(d, s + 1, e).is_some() {
+        s += 1;
+    }
     // Whole run in the gazetteer.
     if let Some(x) = gaz_lookup(d, s, e) {
         out.push(Cand { s, e, kind: Some(x.kind), name: x.canonical.clone(), titled: false, acronym });
@@ -385,6 +398,15 @@ fn classify_plain(d: &Doc, s: usize, e: usize, acronym: Option<usize>, out: &mut
     }
     if dl > 0 {
         classify_plain(d, s + dl, e, acronym, out);
+        return;
+    }
+    // "César Luena": a place name closing a two- or three-word run after an unknown word is a surname.
+    if (2..=3).contains(&(e - s))
+        && gaz_lookup(d, e - 1, e).is_some_and(|x| x.kind == EntityType::Location)
+        && gaz_longest(d, s, e - 1).is_none()
+        && !DIRECTIONS.contains(d.t(s))
+    {
+        plain_name(d, s, e, acronym, out);
         return;
     }
     // Gazetteer names inside the run ("Japan Should Not Dream" was split already by stop words).
@@ -431,6 +453,10 @@ fn plain_name(d: &Doc, s: usize, e: usize, acronym: Option<usize>, out: &mut Vec
         return;
     }
     if DIRECTIONS.contains(d.t(s)) || (s..e).any(|i| d.t(i).chars().any(|c| c.is_ascii_digit()) || EVENT_HEADS.contains(d.t(i))) {
+        return;
+    }
+    // "Socialist S" of "S&D": names do not end in a bare letter.
+    if d.t(e - 1).chars().count() == 1 {
         return;
     }
     // Shouted phrases ("IDENTIFIED AS PRESS") are not names.
@@ -517,22 +543,31 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
             p
         })
     };
-    // A word of the name printed without the rest of it ("Griffen" after "Rylan Griffen").
+    // Part of the name printed without the rest of it ("Griffen", "Aboul Gheit", "Kim").
     let alone_elsewhere = |c: &Cand| -> bool {
-        let len = c.e - c.s;
+        let name: Vec<&str> = (c.s..c.e).map(|i| d.t(i)).collect();
         (c.s..c.e).any(|p| {
-            let w = d.t(p);
-            let k = p - c.s;
-            positions().get(w).is_some_and(|ps| {
-                ps.len() > 1
-                    && ps.iter().take(64).any(|&i| {
-                        i < k || i - k + len > d.toks.len() || (0..len).any(|j| d.t(i - k + j) != d.t(c.s + j))
-                    })
+            positions().get(d.t(p)).is_some_and(|ps| {
+                ps.iter().take(64).any(|&i| {
+                    if i >= c.s && i < c.e {
+                        return false;
+                    }
+                    // The capitalised run around this occurrence must be a shorter piece of the name.
+                    let (mut a, mut b) = (i, i + 1);
+                    while a > 0 && d.is_cap(a - 1) && d.same_ctx(a - 1, i) {
+                        a -= 1;
+                    }
+                    while b < d.toks.len() && d.is_cap(b) && d.same_ctx(b, i) {
+                        b += 1;
+                    }
+                    let piece: Vec<&str> = (a..b).map(|j| d.t(j)).collect();
+                    piece.len() < name.len() && name.windows(piece.len()).any(|w| w == piece.as_slice())
+                })
             })
         })
     };
     let person_evidence = |c: &Cand| -> bool {
-        if c.titled || !titles_before(d, c.s).is_empty() {
+        if c.titled || (c.s > 0 && (TITLES.contains(d.t(c.s - 1)) || PERSON_ROLES.contains(d.lc(c.s - 1)))) {
             return true;
         }
         let next = d.t(c.e);
@@ -541,6 +576,10 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
             k += 1;
         }
         if matches!(next, "," | "(" | "’s" | "'s" | "who") || CUE_VERBS.contains(d.t(k)) {
+            return true;
+        }
+        // Inverted attribution: `," said Noor Haddad of ...`.
+        if c.s > 0 && CUE_VERBS.contains(d.t(c.s - 1)) && matches!(next, "," | "." | "of" | "who" | "") {
             return true;
         }
         let words: Vec<&str> = (c.s..c.e).map(|i| d.t(i)).collect();

@@ -14,9 +14,20 @@ mod text;
 use model::{Analysis, Article, Entity, Mention, Quote};
 
 /// Analyzes one article.
+///
+/// The speech cues and name rules are English; for an article known to be in another language
+/// only places and organisations from the gazetteer (and the dateline's agency) are kept.
 pub fn analyze(article: &Article) -> Analysis {
     let agency = article.dateline.as_ref().and_then(|d| d.agency.as_deref());
-    analyze_text(&article.body, agency)
+    let mut analysis = analyze_text(&article.body, agency);
+    let english = article.language.as_deref().is_none_or(|l| l.eq_ignore_ascii_case("en") || l.to_ascii_lowercase().starts_with("en-"));
+    if !english {
+        analysis.quotes.clear();
+        let gaz = &*lexicon::GAZETTEER;
+        let agency_name = agency.map(|a| gaz.names.get(a).map_or(a, |g| g.canonical.as_str()));
+        analysis.entities.retain(|e| gaz.names.contains_key(&e.name) || Some(e.name.as_str()) == agency_name);
+    }
+    analysis
 }
 
 /// Analyzes a body, with the dateline's agency when there is one.

@@ -166,6 +166,21 @@ impl<'a, 'b> Ctx<'a, 'b> {
             let m = self.en.mentions[m];
             return Some(Np { sp: Sp::Ent(m.ent), s: m.s, e: m.e });
         }
+        // Titles and roles before the name: `said Socialist legislator César Luena`.
+        for k in s + 1..(s + 6).min(hi) {
+            if let Some(&m) = self.en.by_first.get(&k) {
+                let m = self.en.mentions[m];
+                if self.en.ents[m.ent].kind == EntityType::Person {
+                    return Some(Np { sp: Sp::Ent(m.ent), s, e: m.e });
+                }
+            }
+            let t = self.t(k - 1);
+            let ok = self.outside(k - 1)
+                && (self.d.is_cap(k - 1) || TITLES.contains(t) || PERSON_ROLES.contains(self.lc(k - 1)) || t == "&" || (k - 1 == s && matches!(self.lc(k - 1), "the" | "a")));
+            if !ok {
+                break;
+            }
+        }
         let w = self.lc(s);
         if PRONOUNS.contains(&w) {
             return Some(Np { sp: Sp::Pron(w.to_string()), s, e: s + 1 });

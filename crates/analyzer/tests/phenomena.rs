@@ -312,3 +312,16 @@ fn numbers_shouting_and_products_are_not_names() {
         assert!(!names.contains(&bad), "{bad} in {names:?}");
     }
 }
+
+#[test]
+fn other_languages_keep_only_known_places_and_organisations() {
+    let a = analyzer::analyze(&model::Article {
+        body: "PARIS, 5 mars (Reuters) - Le CAC 40 a reculé, a déclaré Jean Martin, \"nous restons prudents\", tandis que la BCE et la France attendent.".into(),
+        dateline: Some(model::Dateline { place: Some("PARIS".into()), date: None, agency: Some("Reuters".into()) }),
+        language: Some("fr".into()),
+        ..Default::default()
+    });
+    assert!(a.quotes.is_empty());
+    let names: Vec<&str> = a.entities.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(names, vec!["Paris", "Reuters", "France"]);
+}
