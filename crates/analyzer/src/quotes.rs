@@ -309,7 +309,16 @@ impl<'a, 'b> Ctx<'a, 'b> {
                 continue;
             }
             let Some(pos) = self.last_mention_before(k, at) else { continue };
-            let hit = e.words.iter().any(|w| w == head);
+            // "the alliance" is NATO, "the bloc" the European Union or ASEAN.
+            let syn: &[&str] = match head {
+                "alliance" => &["alliance", "treaty"],
+                "bloc" => &["union", "association", "community"],
+                "organisation" | "organization" => &["organisation", "organization"],
+                "regulator" | "watchdog" => &["authority", "commission", "regulator", "agency"],
+                "government" | "cabinet" => &["government", "cabinet"],
+                _ => &[],
+            };
+            let hit = e.words.iter().any(|w| w == head || syn.contains(&w.as_str()));
             if !hit {
                 continue;
             }
@@ -399,7 +408,7 @@ impl<'a, 'b> Ctx<'a, 'b> {
             if CUE_PARTICIPLES.contains(w) {
                 // "Putin said, adding that": the speaker of the main verb.
                 if let Some(x) = self.finite_speaker_left(j, sent) {
-                    return Some((x.0, format!("{} {}", x.1, self.t(j))));
+                    return Some((x.0, self.t(j).to_string()));
                 }
             }
         }
