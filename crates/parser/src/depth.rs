@@ -37,6 +37,21 @@ fn tag_at(s: &str, i: usize) -> Option<Tag<'_>> {
     Some(Tag { end: close + 1, name, closing, self_closing: close > 0 && b[close - 1] == b'/' })
 }
 
+/// Byte offset of the `</name` that ends a raw-text element, searching from `from`.
+fn find_end_tag(s: &str, from: usize, name: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut i = from;
+    while let Some(off) = s.get(i..)?.find("</") {
+        let at = i + off;
+        let end = at + 2 + name.len();
+        if b.get(at + 2..end).is_some_and(|n| n.eq_ignore_ascii_case(name.as_bytes())) {
+            return Some(at);
+        }
+        i = at + 2;
+    }
+    None
+}
+
 /// Returns the text with nesting capped at [`MAX_DEPTH`], or `None` when it is within the cap.
 pub(crate) fn cap_nesting(s: &str) -> Option<String> {
     let mut out: Option<String> = None;
@@ -50,17 +65,15 @@ pub(crate) fn cap_nesting(s: &str) -> Option<String> {
             i = at + 1;
             continue;
         };
-        let lname = t.name.to_ascii_lowercase();
+        let is = |list: &[&str]| list.iter().any(|n| n.eq_ignore_ascii_case(t.name));
         let mut next = t.end;
-        if !t.closing && RAW.contains(&lname.as_str()) {
+        if !t.closing && is(RAW) {
             // Skip raw text up to its end tag; its '<' are not tags.
-            let close = format!("</{lname}");
-            let lower_tail = s[t.end..].to_ascii_lowercase();
-            next = lower_tail.find(&close).map(|p| t.end + p).unwrap_or(s.len());
+            next = find_end_tag(s, t.end, t.name).unwrap_or(s.len());
             i = next;
             continue;
         }
-        if t.self_closing || VOID.contains(&lname.as_str()) || lname.starts_with('!') {
+        if t.self_closing || is(VOID) || t.name.starts_with('!') {
             i = next;
             continue;
         }

@@ -487,7 +487,7 @@ pub(crate) fn clean_paragraphs(paras: Vec<Para>) -> Vec<String> {
     let mut out: Vec<String> = Vec::with_capacity(paras.len());
     for p in paras {
         let ld = p.link_chars as f32 / p.chars.max(1) as f32;
-        if ld > 0.6 || (ld > 0.35 && p.chars < 120) {
+        if ld > 0.65 || (ld > 0.5 && p.chars < 120) {
             continue;
         }
         if p.list_item && ld > 0.4 && p.chars < 200 {
