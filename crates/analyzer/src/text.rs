@@ -136,6 +136,8 @@ fn closers_for(c: char) -> Option<&'static [char]> {
         '„' => Some(&['“', '”']),
         '"' => Some(&['"', '”']),
         '”' => Some(&['”']),
+        // Single marks only at the top level (British style); never the straight apostrophe.
+        '‘' => Some(&['’']),
         _ => None,
     }
 }
@@ -155,7 +157,7 @@ pub fn find_quotes(text: &str) -> Vec<QuoteSpan> {
         if next.is_whitespace() {
             return None;
         }
-        if c == '"' || c == '”' {
+        if c == '"' || c == '”' || c == '‘' {
             let prev = if i == 0 { ' ' } else { chars[i - 1].1 };
             if !(prev.is_whitespace() || "([{—–-/:".contains(prev)) {
                 return None;
@@ -175,7 +177,9 @@ pub fn find_quotes(text: &str) -> Vec<QuoteSpan> {
         let mut close = None;
         while j < n {
             let c = chars[j].1;
-            if closers.contains(&c) {
+            // A right single mark followed by a letter is an apostrophe ("Putin’s").
+            let apostrophe = c == '’' && chars.get(j + 1).is_some_and(|x| x.1.is_alphanumeric());
+            if closers.contains(&c) && !apostrophe {
                 pieces.push((byte_at(piece_start), byte_at(j)));
                 close = Some(byte_at(j + 1));
                 break;
@@ -186,12 +190,17 @@ pub fn find_quotes(text: &str) -> Vec<QuoteSpan> {
                     k += 1;
                 }
                 let end = byte_at(j);
-                if k < n && closers_for(chars[k].1).is_some() && k + 1 < n && !chars[k + 1].1.is_whitespace() {
+                let same_family = k < n && ((chars[k].1 == '‘') == (chars[i].1 == '‘'));
+                if k < n && same_family && closers_for(chars[k].1).is_some() && k + 1 < n && !chars[k + 1].1.is_whitespace() {
                     // The quote goes on in the next paragraph, which reopens it.
                     pieces.push((byte_at(piece_start), end));
                     piece_start = k + 1;
                     j = k + 1;
                     continue;
+                }
+                if chars[i].1 == '‘' {
+                    // An unclosed single mark is an apostrophe or an abbreviation ("‘90s").
+                    break;
                 }
                 pieces.push((byte_at(piece_start), end));
                 close = Some(end);
@@ -201,6 +210,10 @@ pub fn find_quotes(text: &str) -> Vec<QuoteSpan> {
         }
         let close = match close {
             Some(c) => c,
+            None if chars[i].1 == '‘' => {
+                i += 1;
+                continue;
+            }
             None => {
                 pieces.push((byte_at(piece_start), text.len()));
                 text.len()

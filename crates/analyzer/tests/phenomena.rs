@@ -325,3 +325,12 @@ fn other_languages_keep_only_known_places_and_organisations() {
     let names: Vec<&str> = a.entities.iter().map(|e| e.name.as_str()).collect();
     assert_eq!(names, vec!["Paris", "Reuters", "France"]);
 }
+
+#[test]
+fn single_marks_at_the_top_level() {
+    let a = analyze_text(
+        "Scottish First Minister Fiona Reid spoke in Edinburgh. ‘We will not be bullied by anyone,’ Reid said. Fans of the ‘90s bands and the country’s leaders were there.",
+        None,
+    );
+    assert_eq!(quotes(&a), vec![(QuoteKind::Direct, Some("Fiona Reid"), "We will not be bullied by anyone,")]);
+}
