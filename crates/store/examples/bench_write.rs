@@ -9,33 +9,111 @@ use std::time::Instant;
 
 use chrono::{Duration, Utc};
 use model::{
-    Analysis, AnalyzedArticle, Article, Dateline, Entity, EntityType, Mention, Outcome, Quote, QuoteKind, RawPage,
+    Analysis, AnalyzedArticle, Article, Dateline, Entity, EntityType, Mention, Outcome, Quote,
+    QuoteKind, RawPage,
 };
 use sqlx::postgres::PgPoolCopyExt;
 
 const WORDS: &[&str] = &[
-    "minister", "said", "talks", "government", "agreement", "president", "economy", "border", "security", "market",
-    "prices", "energy", "officials", "week", "meeting", "reporters", "statement", "country", "foreign", "trade",
-    "growth", "inflation", "bank", "rates", "elections", "parliament", "opposition", "military", "forces", "region",
-    "ceasefire", "negotiations", "sanctions", "exports", "imports", "oil", "gas", "pipeline", "summit", "leaders",
-    "visit", "cooperation", "investment", "budget", "deficit", "debt", "tariffs", "ports", "shipping", "river",
-    "drought", "harvest", "wheat", "grain", "farmers", "protest", "police", "court", "ruling", "appeal", "law",
-    "reform", "taxes", "companies", "shares", "index", "currency", "dollar", "euro", "analysts", "forecast",
-    "quarter", "percent", "million", "billion", "data", "survey", "ministry", "agency", "spokesman", "capital",
+    "minister",
+    "said",
+    "talks",
+    "government",
+    "agreement",
+    "president",
+    "economy",
+    "border",
+    "security",
+    "market",
+    "prices",
+    "energy",
+    "officials",
+    "week",
+    "meeting",
+    "reporters",
+    "statement",
+    "country",
+    "foreign",
+    "trade",
+    "growth",
+    "inflation",
+    "bank",
+    "rates",
+    "elections",
+    "parliament",
+    "opposition",
+    "military",
+    "forces",
+    "region",
+    "ceasefire",
+    "negotiations",
+    "sanctions",
+    "exports",
+    "imports",
+    "oil",
+    "gas",
+    "pipeline",
+    "summit",
+    "leaders",
+    "visit",
+    "cooperation",
+    "investment",
+    "budget",
+    "deficit",
+    "debt",
+    "tariffs",
+    "ports",
+    "shipping",
+    "river",
+    "drought",
+    "harvest",
+    "wheat",
+    "grain",
+    "farmers",
+    "protest",
+    "police",
+    "court",
+    "ruling",
+    "appeal",
+    "law",
+    "reform",
+    "taxes",
+    "companies",
+    "shares",
+    "index",
+    "currency",
+    "dollar",
+    "euro",
+    "analysts",
+    "forecast",
+    "quarter",
+    "percent",
+    "million",
+    "billion",
+    "data",
+    "survey",
+    "ministry",
+    "agency",
+    "spokesman",
+    "capital",
 ];
 const PEOPLE: &[&str] = &[
-    "Anna", "Boris", "Chen", "Dilek", "Emeka", "Farida", "Goran", "Hiroshi", "Ines", "Jonas", "Kavya", "Lars",
+    "Anna", "Boris", "Chen", "Dilek", "Emeka", "Farida", "Goran", "Hiroshi", "Ines", "Jonas",
+    "Kavya", "Lars",
 ];
 const SURNAMES: &[&str] = &[
-    "Petrova", "Ivanov", "Wei", "Yilmaz", "Okafor", "Haddad", "Kovac", "Tanaka", "Moreno", "Berg", "Rao", "Lund",
-    "Silva", "Novak", "Kim", "Dubois", "Costa", "Nowak", "Ortiz", "Sato",
+    "Petrova", "Ivanov", "Wei", "Yilmaz", "Okafor", "Haddad", "Kovac", "Tanaka", "Moreno", "Berg",
+    "Rao", "Lund", "Silva", "Novak", "Kim", "Dubois", "Costa", "Nowak", "Ortiz", "Sato",
 ];
 
 /// A tiny deterministic generator, so every run writes the same data.
 struct Lcg(u64);
 impl Lcg {
     fn next(&mut self) -> usize {
-        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
         (self.0 >> 33) as usize
     }
     fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
@@ -44,8 +122,9 @@ impl Lcg {
 }
 
 fn synthetic(i: usize, rng: &mut Lcg, prefix: &str) -> AnalyzedArticle {
-    let people: Vec<String> =
-        (0..6).map(|_| format!("{} {}", rng.pick(PEOPLE), rng.pick(SURNAMES))).collect();
+    let people: Vec<String> = (0..6)
+        .map(|_| format!("{} {}", rng.pick(PEOPLE), rng.pick(SURNAMES)))
+        .collect();
     let mut body = String::with_capacity(4200);
     body.push_str("GENEVA, March 4. /WIRE/. ");
     let mut quotes = Vec::new();
@@ -59,7 +138,11 @@ fn synthetic(i: usize, rng: &mut Lcg, prefix: &str) -> AnalyzedArticle {
             let name = &people[speaker];
             let start = body.chars().count();
             body.push_str(name);
-            mentions[speaker].push(Mention { text: name.clone(), start, end: start + name.chars().count() });
+            mentions[speaker].push(Mention {
+                text: name.clone(),
+                start,
+                end: start + name.chars().count(),
+            });
             m_count += 1;
             body.push(' ');
         }
@@ -99,7 +182,11 @@ fn synthetic(i: usize, rng: &mut Lcg, prefix: &str) -> AnalyzedArticle {
         .iter()
         .zip(mentions)
         .filter(|(_, m)| !m.is_empty())
-        .map(|(name, mentions)| Entity { name: name.clone(), entity_type: EntityType::Person, mentions })
+        .map(|(name, mentions)| Entity {
+            name: name.clone(),
+            entity_type: EntityType::Person,
+            mentions,
+        })
         .collect();
     let fetched_at = Utc::now() - Duration::seconds((i % 3600) as i64);
     let url = format!("https://wire.example/{prefix}/{i}");
@@ -116,21 +203,35 @@ fn synthetic(i: usize, rng: &mut Lcg, prefix: &str) -> AnalyzedArticle {
             body,
             authors: vec![format!("{} {}", rng.pick(PEOPLE), rng.pick(SURNAMES))],
             published_at: Some(fetched_at.fixed_offset()),
-            dateline: Some(Dateline { place: Some("GENEVA".into()), date: Some("March 4".into()), agency: Some("WIRE".into()) }),
+            dateline: Some(Dateline {
+                place: Some("GENEVA".into()),
+                date: Some("March 4".into()),
+                agency: Some("WIRE".into()),
+            }),
             language: Some("en".into()),
             ..Article::default()
         },
         analysis: Analysis { quotes, entities },
-        raw: Some(RawPage { status: 200, headers: vec![("content-type".into(), "text/html".into())], body: html.into_bytes() }),
+        raw: Some(RawPage {
+            status: 200,
+            headers: vec![("content-type".into(), "text/html".into())],
+            body: html.into_bytes(),
+        }),
     }
 }
 
 /// Escapes a value for COPY's text format.
 fn esc(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('\t', "\\t").replace('\n', "\\n").replace('\r', "\\r")
+    s.replace('\\', "\\\\")
+        .replace('\t', "\\t")
+        .replace('\n', "\\n")
+        .replace('\r', "\\r")
 }
 
-async fn copy_baseline(pool: &sqlx::PgPool, stories: &[AnalyzedArticle]) -> Result<(f64, u64), sqlx::Error> {
+async fn copy_baseline(
+    pool: &sqlx::PgPool,
+    stories: &[AnalyzedArticle],
+) -> Result<(f64, u64), sqlx::Error> {
     sqlx::query(
         "CREATE TABLE copy_articles (id bigint, url text, source text, title text, lede text, body text,
              authors text[], published_at timestamptz, dateline_place text, dateline_agency text,
@@ -160,8 +261,15 @@ async fn copy_baseline(pool: &sqlx::PgPool, stories: &[AnalyzedArticle]) -> Resu
             esc(art.title.as_deref().unwrap_or("")),
             esc(art.lede.as_deref().unwrap_or("")),
             esc(&art.body),
-            esc(&art.authors.iter().map(|x| format!("\"{x}\"")).collect::<Vec<_>>().join(",")),
-            art.published_at.map(|t| t.to_rfc3339()).unwrap_or_else(|| "\\N".into()),
+            esc(&art
+                .authors
+                .iter()
+                .map(|x| format!("\"{x}\""))
+                .collect::<Vec<_>>()
+                .join(",")),
+            art.published_at
+                .map(|t| t.to_rfc3339())
+                .unwrap_or_else(|| "\\N".into()),
             "GENEVA",
             "WIRE",
             "en",
@@ -179,14 +287,26 @@ async fn copy_baseline(pool: &sqlx::PgPool, stories: &[AnalyzedArticle]) -> Resu
         }
         for e in &s.analysis.entities {
             for x in &e.mentions {
-                m.push_str(&format!("{i}\t{}\tperson\t{}\t{}\t{}\n", esc(&e.name), x.start, x.end, esc(&x.text)));
+                m.push_str(&format!(
+                    "{i}\t{}\tperson\t{}\t{}\t{}\n",
+                    esc(&e.name),
+                    x.start,
+                    x.end,
+                    esc(&x.text)
+                ));
             }
         }
     }
     let started = Instant::now();
     let mut rows = 0;
-    for (table, data) in [("copy_articles", a), ("copy_quotes", q), ("copy_mentions", m)] {
-        let mut copy = pool.copy_in_raw(&format!("COPY {table} FROM STDIN")).await?;
+    for (table, data) in [
+        ("copy_articles", a),
+        ("copy_quotes", q),
+        ("copy_mentions", m),
+    ] {
+        let mut copy = pool
+            .copy_in_raw(&format!("COPY {table} FROM STDIN"))
+            .await?;
         copy.send(data.into_bytes()).await?;
         rows += copy.finish().await?;
     }
@@ -198,7 +318,11 @@ async fn store_path(
     stories: &[AnalyzedArticle],
     batch: usize,
 ) -> Result<(f64, u64), store::StoreError> {
-    let outcomes: Vec<Outcome> = stories.iter().cloned().map(|a| Outcome::Article(Box::new(a))).collect();
+    let outcomes: Vec<Outcome> = stories
+        .iter()
+        .cloned()
+        .map(|a| Outcome::Article(Box::new(a)))
+        .collect();
     let started = Instant::now();
     let mut rows = 0;
     for chunk in outcomes.chunks(batch) {
@@ -212,8 +336,14 @@ async fn store_path(
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let n: usize = args.next().map(|s| s.parse()).transpose()?.unwrap_or(2000);
-    let batch: usize = args.next().map(|s| s.parse()).transpose()?.unwrap_or(100).max(1);
-    let base = std::env::var("DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let batch: usize = args
+        .next()
+        .map(|s| s.parse())
+        .transpose()?
+        .unwrap_or(100)
+        .max(1);
+    let base = std::env::var("DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
     let name = format!("wirehose_bench_{}", std::process::id());
     let mut url = url::Url::parse(&base)?;
     url.set_path(&name);
@@ -232,14 +362,29 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         })
         .collect();
     let avg_body = plain.iter().map(|a| a.article.body.len()).sum::<usize>() / n.max(1);
-    let rows_per_story = 1 + plain.iter().map(|a| a.analysis.quotes.len() + a.analysis.entities.iter().map(|e| e.mentions.len()).sum::<usize>()).sum::<usize>() / n.max(1);
+    let rows_per_story = 1 + plain
+        .iter()
+        .map(|a| {
+            a.analysis.quotes.len()
+                + a.analysis
+                    .entities
+                    .iter()
+                    .map(|e| e.mentions.len())
+                    .sum::<usize>()
+        })
+        .sum::<usize>()
+        / n.max(1);
     println!("{n} synthetic stories, body ~{avg_body} bytes, ~{rows_per_story} rows each (1 article, 10 quotes, 20 mentions), batches of {batch}");
 
     let (copy_secs, copy_rows) = copy_baseline(store.pool(), &plain).await?;
     let (store_secs, store_rows) = store_path(&store, &without_raw, batch).await?;
     let (raw_secs, raw_rows) = store_path(&store, &with_raw, batch).await?;
     let replay_started = Instant::now();
-    let outcomes: Vec<Outcome> = with_raw.iter().cloned().map(|a| Outcome::Article(Box::new(a))).collect();
+    let outcomes: Vec<Outcome> = with_raw
+        .iter()
+        .cloned()
+        .map(|a| Outcome::Article(Box::new(a)))
+        .collect();
     for chunk in outcomes.chunks(batch) {
         store.write_batch(chunk).await?;
     }
@@ -256,7 +401,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     report("store write_batch", store_secs, store_rows);
     report("store write_batch + raw pages", raw_secs, raw_rows);
     report("store replay (nothing changes)", replay_secs, 0);
-    println!("ratio store / COPY (rows/s): {:.2}", (store_rows as f64 / store_secs) / (copy_rows as f64 / copy_secs));
+    println!(
+        "ratio store / COPY (rows/s): {:.2}",
+        (store_rows as f64 / store_secs) / (copy_rows as f64 / copy_secs)
+    );
     println!(
         "ratio store with raw pages / COPY (rows/s): {:.2}",
         (raw_rows as f64 / raw_secs) / (copy_rows as f64 / copy_secs)
@@ -268,6 +416,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Ok(());
     }
     let admin = sqlx::PgPool::connect(&base).await?;
-    sqlx::query(&format!("DROP DATABASE \"{name}\" WITH (FORCE)")).execute(&admin).await?;
+    sqlx::query(&format!("DROP DATABASE \"{name}\" WITH (FORCE)"))
+        .execute(&admin)
+        .await?;
     Ok(())
 }

@@ -132,13 +132,24 @@ impl Store {
         sorted.sort_by(|a, b| a.name.cmp(&b.name));
         sorted.dedup_by(|a, b| a.name == b.name);
         let names: Vec<String> = sorted.iter().map(|s| write::clean(&s.name)).collect();
-        let agencies: Vec<Option<String>> = sorted.iter().map(|s| s.agency.as_deref().map(write::clean)).collect();
+        let agencies: Vec<Option<String>> = sorted
+            .iter()
+            .map(|s| s.agency.as_deref().map(write::clean))
+            .collect();
         let kinds: Vec<&str> = sorted.iter().map(|s| s.kind.as_str()).collect();
         let urls: Vec<String> = sorted.iter().map(|s| write::clean(&s.url)).collect();
-        let intervals: Vec<f64> = sorted.iter().map(|s| s.poll_interval.as_secs_f64()).collect();
-        let selectors: Vec<Option<String>> =
-            sorted.iter().map(|s| s.link_selector.as_deref().map(write::clean)).collect();
-        let hosts: Vec<String> = sorted.iter().map(|s| write::join_list(&s.allowed_hosts)).collect();
+        let intervals: Vec<f64> = sorted
+            .iter()
+            .map(|s| s.poll_interval.as_secs_f64())
+            .collect();
+        let selectors: Vec<Option<String>> = sorted
+            .iter()
+            .map(|s| s.link_selector.as_deref().map(write::clean))
+            .collect();
+        let hosts: Vec<String> = sorted
+            .iter()
+            .map(|s| write::join_list(&s.allowed_hosts))
+            .collect();
         sqlx::query(
             "INSERT INTO sources (name, agency, kind, url, poll_interval_secs, link_selector, allowed_hosts)
              SELECT n, a, k, u, i, l, string_to_array(h, E'\\x1f')
@@ -180,7 +191,10 @@ impl Store {
 
     /// Retention: drops every month of stories (articles, versions, quotes, mentions, their URLs
     /// and raw pages) that ended at or before `cutoff`; returns how many months were dropped.
-    pub async fn drop_partitions_older_than(&self, cutoff: DateTime<Utc>) -> Result<u32, StoreError> {
+    pub async fn drop_partitions_older_than(
+        &self,
+        cutoff: DateTime<Utc>,
+    ) -> Result<u32, StoreError> {
         let dropped: i32 = sqlx::query_scalar("SELECT wirehose_drop_partitions_older_than($1)")
             .bind(cutoff)
             .fetch_one(&self.pool)
@@ -190,7 +204,10 @@ impl Store {
     }
 
     /// Raw-page retention: drops the months of raw pages that ended at or before `cutoff`.
-    pub async fn drop_raw_pages_older_than(&self, cutoff: DateTime<Utc>) -> Result<u32, StoreError> {
+    pub async fn drop_raw_pages_older_than(
+        &self,
+        cutoff: DateTime<Utc>,
+    ) -> Result<u32, StoreError> {
         let dropped: i32 = sqlx::query_scalar("SELECT wirehose_drop_raw_pages_older_than($1)")
             .bind(cutoff)
             .fetch_one(&self.pool)
@@ -201,10 +218,16 @@ impl Store {
 
     /// Makes sure the partitions of every month in `times` exist, asking the database only
     /// about months not seen before.
-    async fn ensure_months(&self, times: impl Iterator<Item = DateTime<Utc>>) -> Result<(), StoreError> {
+    async fn ensure_months(
+        &self,
+        times: impl Iterator<Item = DateTime<Utc>>,
+    ) -> Result<(), StoreError> {
         let mut missing: Vec<(i32, DateTime<Utc>)> = {
             let known = self.partitions.lock().unwrap_or_else(|p| p.into_inner());
-            times.map(|t| (month_key(t), t)).filter(|(k, _)| !known.contains(k)).collect()
+            times
+                .map(|t| (month_key(t), t))
+                .filter(|(k, _)| !known.contains(k))
+                .collect()
         };
         missing.sort_by_key(|(k, _)| *k);
         missing.dedup_by_key(|(k, _)| *k);
@@ -213,13 +236,19 @@ impl Store {
                 .bind(at)
                 .execute(&self.pool)
                 .await?;
-            self.partitions.lock().unwrap_or_else(|p| p.into_inner()).insert(key);
+            self.partitions
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(key);
         }
         Ok(())
     }
 
     fn forget_partitions(&self) {
-        self.partitions.lock().unwrap_or_else(|p| p.into_inner()).clear();
+        self.partitions
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
     }
 }
 
@@ -239,11 +268,17 @@ async fn create_database(options: &PgConnectOptions, name: &str) -> Result<(), S
     );
     let mut conn = sqlx::PgConnection::connect_with(&options.clone().database("postgres")).await?;
     let quoted = format!("\"{}\"", name.replace('"', "\"\""));
-    let result = sqlx::query(&format!("CREATE DATABASE {quoted}")).execute(&mut conn).await;
+    let result = sqlx::query(&format!("CREATE DATABASE {quoted}"))
+        .execute(&mut conn)
+        .await;
     let _ = conn.close().await;
     match result {
         Ok(_) => Ok(()),
-        Err(sqlx::Error::Database(e)) if matches!(e.code().as_deref(), Some("42P04") | Some("23505")) => Ok(()),
+        Err(sqlx::Error::Database(e))
+            if matches!(e.code().as_deref(), Some("42P04") | Some("23505")) =>
+        {
+            Ok(())
+        }
         Err(e) => Err(e.into()),
     }
 }

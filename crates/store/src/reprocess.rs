@@ -28,8 +28,12 @@ impl RawPageFilter {
         format!(
             "source={};since={};until={};not={}",
             self.source.as_deref().unwrap_or("*"),
-            self.fetched_since.map(|t| t.to_rfc3339()).unwrap_or_default(),
-            self.fetched_until.map(|t| t.to_rfc3339()).unwrap_or_default(),
+            self.fetched_since
+                .map(|t| t.to_rfc3339())
+                .unwrap_or_default(),
+            self.fetched_until
+                .map(|t| t.to_rfc3339())
+                .unwrap_or_default(),
             self.extractor_version_not.as_deref().unwrap_or("")
         )
     }
@@ -134,10 +138,11 @@ impl Store {
 
     /// The saved position of the reprocessing run `name` (0 when it never ran or finished).
     pub async fn load_cursor(&self, name: &str) -> Result<i64, StoreError> {
-        let after: Option<i64> = sqlx::query_scalar("SELECT after_id FROM reprocess_cursors WHERE name = $1")
-            .bind(name)
-            .fetch_optional(&self.pool)
-            .await?;
+        let after: Option<i64> =
+            sqlx::query_scalar("SELECT after_id FROM reprocess_cursors WHERE name = $1")
+                .bind(name)
+                .fetch_optional(&self.pool)
+                .await?;
         Ok(after.unwrap_or(0))
     }
 
@@ -175,13 +180,21 @@ fn stored_page(r: &PgRow) -> Result<StoredPage, StoreError> {
             let mut out = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
             flate2::read::DeflateDecoder::new(stored.as_slice())
                 .read_to_end(&mut out)
-                .map_err(|e| StoreError::RawPage { article_id, reason: e.to_string() })?;
+                .map_err(|e| StoreError::RawPage {
+                    article_id,
+                    reason: e.to_string(),
+                })?;
             out
         }
     };
     let headers_json: String = r.try_get("headers")?;
-    let headers: Vec<(String, String)> = serde_json::from_str::<Vec<(String, String)>>(&headers_json)
-        .map_err(|e| StoreError::RawPage { article_id, reason: format!("headers: {e}") })?;
+    let headers: Vec<(String, String)> =
+        serde_json::from_str::<Vec<(String, String)>>(&headers_json).map_err(|e| {
+            StoreError::RawPage {
+                article_id,
+                reason: format!("headers: {e}"),
+            }
+        })?;
     let status: i16 = r.try_get("status")?;
     Ok(StoredPage {
         article_id,

@@ -103,7 +103,10 @@ mod tests {
         let copy = STORY
             .replace("ANKARA, March 3.", "ANKARA (Wire) -")
             .replace("The lira was little moved after the decision, ", "");
-        let (a, b) = (simhash(STORY).unwrap_or(0), simhash(&copy).unwrap_or(u64::MAX));
+        let (a, b) = (
+            simhash(STORY).unwrap_or(0),
+            simhash(&copy).unwrap_or(u64::MAX),
+        );
         assert!(hamming(a, b) <= MAX_DISTANCE, "distance {}", hamming(a, b));
         assert!(hamming(a, b) < hamming(a, simhash(OTHER).unwrap_or(a)));
     }

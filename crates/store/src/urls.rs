@@ -48,7 +48,11 @@ pub fn is_story_like(raw: &str) -> bool {
 
 fn is_tracking(key: &str) -> bool {
     let k = key.to_ascii_lowercase();
-    k.starts_with("utm_") || matches!(k.as_str(), "fbclid" | "gclid" | "ocid" | "cmpid" | "at_medium" | "at_campaign")
+    k.starts_with("utm_")
+        || matches!(
+            k.as_str(),
+            "fbclid" | "gclid" | "ocid" | "cmpid" | "at_medium" | "at_campaign"
+        )
 }
 
 #[cfg(test)]
@@ -61,7 +65,10 @@ mod tests {
             normalize(" HTTPS://Wire.Example.com:443/world/123?utm_source=rss&id=5#top "),
             "https://wire.example.com/world/123?id=5"
         );
-        assert_eq!(normalize("https://a.example/x?utm_medium=feed"), "https://a.example/x");
+        assert_eq!(
+            normalize("https://a.example/x?utm_medium=feed"),
+            "https://a.example/x"
+        );
     }
 
     #[test]
@@ -72,7 +79,9 @@ mod tests {
     #[test]
     fn story_like_canonicals() {
         assert!(is_story_like("https://wire.example/politics/1234567"));
-        assert!(is_story_like("https://wire.example/2026/11/27/talks-resume"));
+        assert!(is_story_like(
+            "https://wire.example/2026/11/27/talks-resume"
+        ));
         assert!(!is_story_like("https://wire.example/"));
         assert!(!is_story_like("https://wire.example/world"));
         assert!(!is_story_like("ftp://wire.example/a/b"));

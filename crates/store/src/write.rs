@@ -139,7 +139,10 @@ pub(crate) fn content_hash(title: Option<&str>, lede: Option<&str>, body: &str) 
 
 /// Raw DEFLATE at the fastest level: pages shrink 4-6x at little CPU cost.
 pub(crate) fn compress(bytes: &[u8]) -> Vec<u8> {
-    let mut enc = flate2::write::DeflateEncoder::new(Vec::with_capacity(bytes.len() / 4), flate2::Compression::fast());
+    let mut enc = flate2::write::DeflateEncoder::new(
+        Vec::with_capacity(bytes.len() / 4),
+        flate2::Compression::fast(),
+    );
     // Writing into a Vec cannot fail.
     let _ = enc.write_all(bytes);
     enc.finish().unwrap_or_default()
@@ -159,7 +162,10 @@ fn prepare(a: &AnalyzedArticle) -> Prepared<'_> {
     };
     push(&a.url, "requested");
     push(&a.final_url, "final");
-    let canonical = art.canonical_url.as_deref().filter(|c| urls::is_story_like(c));
+    let canonical = art
+        .canonical_url
+        .as_deref()
+        .filter(|c| urls::is_story_like(c));
     if let Some(c) = canonical {
         push(c, "canonical");
     }
@@ -171,7 +177,11 @@ fn prepare(a: &AnalyzedArticle) -> Prepared<'_> {
     let title = opt(&art.title);
     let lede = opt(&art.lede);
     let raw = a.raw.as_ref().map(|r| {
-        let headers: Vec<[String; 2]> = r.headers.iter().map(|(k, v)| [clean(k), clean(v)]).collect();
+        let headers: Vec<[String; 2]> = r
+            .headers
+            .iter()
+            .map(|(k, v)| [clean(k), clean(v)])
+            .collect();
         PreparedRaw {
             sha: Sha256::digest(&r.body).to_vec(),
             body: compress(&r.body),
@@ -229,7 +239,11 @@ impl Store {
         self.write_with_retry(batch, Mode::Reprocess).await
     }
 
-    async fn write_with_retry(&self, batch: &[Outcome], mode: Mode) -> Result<WriteStats, StoreError> {
+    async fn write_with_retry(
+        &self,
+        batch: &[Outcome],
+        mode: Mode,
+    ) -> Result<WriteStats, StoreError> {
         match self.write_once(batch, mode).await {
             // Someone dropped a partition this process thought existed: relearn and try again.
             Err(e) if is_missing_partition(&e) => {
@@ -251,11 +265,13 @@ impl Store {
             }
         }
         if mode == Mode::Ingest {
-            self.ensure_months(items.iter().map(|p| p.fetched_at)).await?;
+            self.ensure_months(items.iter().map(|p| p.fetched_at))
+                .await?;
         }
         let mut tx = self.pool.begin().await?;
         if !items.is_empty() {
-            self.write_stories(&mut tx, &mut items, mode, &mut stats).await?;
+            self.write_stories(&mut tx, &mut items, mode, &mut stats)
+                .await?;
         }
         if !failures.is_empty() {
             stats.failures = write_failures(&mut tx, &failures).await?;
@@ -275,7 +291,10 @@ impl Store {
         resolve_identities(conn, items, mode, stats).await?;
         decide_actions(conn, items, mode, self.extractor_version(), stats).await?;
 
-        let replaced: Vec<&Prepared> = items.iter().filter(|p| p.action == Action::Replace).collect();
+        let replaced: Vec<&Prepared> = items
+            .iter()
+            .filter(|p| p.action == Action::Replace)
+            .collect();
         if !replaced.is_empty() {
             stats.versions = archive_versions(conn, &replaced).await?;
         }
@@ -286,19 +305,31 @@ impl Store {
         stats.articles = upsert_articles(conn, &written, mode, self.extractor_version()).await?;
         insert_urls(conn, &written).await?;
 
-        let analysed: Vec<&Prepared> = written.iter().copied().filter(|p| p.action.rewrites_analysis()).collect();
-        let stale: Vec<&Prepared> = analysed.iter().copied().filter(|p| p.action != Action::Insert).collect();
+        let analysed: Vec<&Prepared> = written
+            .iter()
+            .copied()
+            .filter(|p| p.action.rewrites_analysis())
+            .collect();
+        let stale: Vec<&Prepared> = analysed
+            .iter()
+            .copied()
+            .filter(|p| p.action != Action::Insert)
+            .collect();
         if !stale.is_empty() {
             delete_analysis(conn, &stale).await?;
         }
         if !analysed.is_empty() {
             let entity_ids = upsert_entities(conn, &analysed).await?;
-            stats.quotes = insert_quotes(conn, &analysed, &entity_ids, self.extractor_version()).await?;
+            stats.quotes =
+                insert_quotes(conn, &analysed, &entity_ids, self.extractor_version()).await?;
             stats.mentions = insert_mentions(conn, &analysed, &entity_ids).await?;
         }
         if mode == Mode::Ingest {
-            let fresh: Vec<&Prepared> =
-                written.iter().copied().filter(|p| p.action == Action::Insert && p.simhash.is_some()).collect();
+            let fresh: Vec<&Prepared> = written
+                .iter()
+                .copied()
+                .filter(|p| p.action == Action::Insert && p.simhash.is_some())
+                .collect();
             if !fresh.is_empty() {
                 stats.syndicated = link_syndicated(conn, &fresh).await?;
             }
@@ -319,7 +350,9 @@ impl Store {
 async fn ensure_sources(conn: &mut PgConnection, items: &[Prepared<'_>]) -> Result<(), StoreError> {
     let mut sources: BTreeMap<String, Option<String>> = BTreeMap::new();
     for p in items {
-        sources.entry(clean(&p.a.source)).or_insert_with(|| opt(&p.a.agency));
+        sources
+            .entry(clean(&p.a.source))
+            .or_insert_with(|| opt(&p.a.agency));
     }
     let (names, agencies): (Vec<String>, Vec<Option<String>>) = sources.into_iter().unzip();
     sqlx::query(
@@ -343,7 +376,12 @@ async fn resolve_identities(
 ) -> Result<(), StoreError> {
     let all: Vec<String> = items
         .iter()
-        .flat_map(|p| p.urls.iter().map(|(u, _)| u.clone()).chain(std::iter::once(p.story_url.clone())))
+        .flat_map(|p| {
+            p.urls
+                .iter()
+                .map(|(u, _)| u.clone())
+                .chain(std::iter::once(p.story_url.clone()))
+        })
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
@@ -392,7 +430,11 @@ async fn resolve_identities(
     let mut group_ids = Vec::with_capacity(groups.len());
     let mut group_seen = Vec::with_capacity(groups.len());
     for (g, members) in groups.iter().enumerate() {
-        let seen = members.iter().map(|&i| items[i].fetched_at).min().unwrap_or_else(Utc::now);
+        let seen = members
+            .iter()
+            .map(|&i| items[i].fetched_at)
+            .min()
+            .unwrap_or_else(Utc::now);
         let id = ids.get(g).copied().unwrap_or_default();
         for &i in members {
             items[i].id = id;
@@ -430,12 +472,18 @@ async fn lookup_urls(
     conn: &mut PgConnection,
     urls: &[String],
 ) -> Result<HashMap<String, (i64, DateTime<Utc>)>, StoreError> {
-    let rows = sqlx::query("SELECT url, article_id, first_seen_at FROM article_urls WHERE url = ANY($1)")
-        .bind(urls)
-        .fetch_all(&mut *conn)
-        .await?;
+    let rows =
+        sqlx::query("SELECT url, article_id, first_seen_at FROM article_urls WHERE url = ANY($1)")
+            .bind(urls)
+            .fetch_all(&mut *conn)
+            .await?;
     rows.iter()
-        .map(|r| Ok((r.try_get("url")?, (r.try_get("article_id")?, r.try_get("first_seen_at")?))))
+        .map(|r| {
+            Ok((
+                r.try_get("url")?,
+                (r.try_get("article_id")?, r.try_get("first_seen_at")?),
+            ))
+        })
         .collect::<Result<_, sqlx::Error>>()
         .map_err(Into::into)
 }
@@ -461,7 +509,10 @@ async fn decide_actions(
             }
         }
     }
-    let mut keys: Vec<(i64, DateTime<Utc>)> = newest.values().map(|&i| (items[i].id, items[i].first_seen_at)).collect();
+    let mut keys: Vec<(i64, DateTime<Utc>)> = newest
+        .values()
+        .map(|&i| (items[i].id, items[i].first_seen_at))
+        .collect();
     keys.sort();
     let (ids, seen): (Vec<i64>, Vec<DateTime<Utc>>) = keys.into_iter().unzip();
     let rows = sqlx::query(
@@ -479,7 +530,11 @@ async fn decide_actions(
     for r in &rows {
         stored.insert(
             r.try_get("id")?,
-            (r.try_get("content_hash")?, r.try_get("extractor_version")?, r.try_get("fetched_at")?),
+            (
+                r.try_get("content_hash")?,
+                r.try_get("extractor_version")?,
+                r.try_get("fetched_at")?,
+            ),
         );
     }
     for (i, p) in items.iter_mut().enumerate() {
@@ -515,7 +570,10 @@ async fn decide_actions(
     Ok(())
 }
 
-async fn archive_versions(conn: &mut PgConnection, replaced: &[&Prepared<'_>]) -> Result<u64, StoreError> {
+async fn archive_versions(
+    conn: &mut PgConnection,
+    replaced: &[&Prepared<'_>],
+) -> Result<u64, StoreError> {
     let ids: Vec<i64> = replaced.iter().map(|p| p.id).collect();
     let seen: Vec<DateTime<Utc>> = replaced.iter().map(|p| p.first_seen_at).collect();
     let done = sqlx::query(
@@ -673,9 +731,13 @@ async fn upsert_articles(
 async fn insert_urls(conn: &mut PgConnection, rows: &[&Prepared<'_>]) -> Result<(), StoreError> {
     let mut entries: BTreeMap<&str, (i64, DateTime<Utc>, &str)> = BTreeMap::new();
     for p in rows {
-        entries.entry(p.story_url.as_str()).or_insert((p.id, p.first_seen_at, "story"));
+        entries
+            .entry(p.story_url.as_str())
+            .or_insert((p.id, p.first_seen_at, "story"));
         for (u, kind) in &p.urls {
-            entries.entry(u.as_str()).or_insert((p.id, p.first_seen_at, kind));
+            entries
+                .entry(u.as_str())
+                .or_insert((p.id, p.first_seen_at, kind));
         }
     }
     let urls: Vec<&str> = entries.keys().copied().collect();
@@ -696,7 +758,10 @@ async fn insert_urls(conn: &mut PgConnection, rows: &[&Prepared<'_>]) -> Result<
     Ok(())
 }
 
-async fn delete_analysis(conn: &mut PgConnection, rows: &[&Prepared<'_>]) -> Result<(), StoreError> {
+async fn delete_analysis(
+    conn: &mut PgConnection,
+    rows: &[&Prepared<'_>],
+) -> Result<(), StoreError> {
     let ids: Vec<i64> = rows.iter().map(|p| p.id).collect();
     let seen: Vec<DateTime<Utc>> = rows.iter().map(|p| p.first_seen_at).collect();
     for table in ["quotes", "mentions"] {
@@ -816,7 +881,9 @@ fn speaker_entity(
         .collect();
     // The stated speaker type first, then a person, then an organisation.
     candidates.sort_by_key(|t| (Some(*t) != ty, *t));
-    candidates.first().and_then(|t| ids.get(&(name, *t)).copied())
+    candidates
+        .first()
+        .and_then(|t| ids.get(&(name, *t)).copied())
 }
 
 async fn insert_quotes(
@@ -843,16 +910,29 @@ async fn insert_quotes(
             article.push(p.id);
             seen.push(p.first_seen_at);
             text.push(clean(&q.text));
-            speaker.push(q.speaker.as_deref().map(entity_name).filter(|s| !s.is_empty()));
+            speaker.push(
+                q.speaker
+                    .as_deref()
+                    .map(entity_name)
+                    .filter(|s| !s.is_empty()),
+            );
             speaker_text.push(opt(&q.speaker_text));
             speaker_type.push(q.speaker_type.map(EntityType::as_str));
-            speaker_entity_id.push(q.speaker.as_deref().and_then(|s| speaker_entity(p.a, s, q.speaker_type, ids)));
+            speaker_entity_id.push(
+                q.speaker
+                    .as_deref()
+                    .and_then(|s| speaker_entity(p.a, s, q.speaker_type, ids)),
+            );
             kind.push(q.kind.as_str());
             cue.push(opt(&q.cue));
             let s = offset(q.start);
             start.push(s);
             end.push(offset(q.end).max(s));
-            confidence.push(if q.confidence.is_finite() { q.confidence } else { 0.0 });
+            confidence.push(if q.confidence.is_finite() {
+                q.confidence
+            } else {
+                0.0
+            });
             language.push(opt(&p.a.article.language));
         }
     }
@@ -931,10 +1011,16 @@ async fn insert_mentions(
 
 /// Links each new story to the first-seen near-duplicate from another source in the days
 /// before it (or earlier in the same batch), following that one's own link to the original.
-async fn link_syndicated(conn: &mut PgConnection, fresh: &[&Prepared<'_>]) -> Result<u64, StoreError> {
+async fn link_syndicated(
+    conn: &mut PgConnection,
+    fresh: &[&Prepared<'_>],
+) -> Result<u64, StoreError> {
     let ids: Vec<i64> = fresh.iter().map(|p| p.id).collect();
     let seen: Vec<DateTime<Utc>> = fresh.iter().map(|p| p.first_seen_at).collect();
-    let hashes: Vec<i64> = fresh.iter().map(|p| p.simhash.unwrap_or_default()).collect();
+    let hashes: Vec<i64> = fresh
+        .iter()
+        .map(|p| p.simhash.unwrap_or_default())
+        .collect();
     let sources: Vec<String> = fresh.iter().map(|p| clean(&p.a.source)).collect();
     let done = sqlx::query(
         "UPDATE articles n SET syndicated_from = m.original
@@ -971,7 +1057,10 @@ async fn link_syndicated(conn: &mut PgConnection, fresh: &[&Prepared<'_>]) -> Re
     Ok(done.rows_affected())
 }
 
-async fn insert_raw_pages(conn: &mut PgConnection, rows: &[&Prepared<'_>]) -> Result<u64, StoreError> {
+async fn insert_raw_pages(
+    conn: &mut PgConnection,
+    rows: &[&Prepared<'_>],
+) -> Result<u64, StoreError> {
     let mut ids = Vec::new();
     let mut seen = Vec::new();
     let mut fetched = Vec::new();
@@ -1031,8 +1120,14 @@ async fn insert_raw_pages(conn: &mut PgConnection, rows: &[&Prepared<'_>]) -> Re
 
 async fn write_failures(conn: &mut PgConnection, failures: &[&Failure]) -> Result<u64, StoreError> {
     let source: Vec<String> = failures.iter().map(|f| clean(&f.source)).collect();
-    let url: Vec<String> = failures.iter().map(|f| truncate(clean(&f.url), MAX_KEY_BYTES)).collect();
-    let stage: Vec<String> = failures.iter().map(|f| truncate(clean(&f.stage), 200)).collect();
+    let url: Vec<String> = failures
+        .iter()
+        .map(|f| truncate(clean(&f.url), MAX_KEY_BYTES))
+        .collect();
+    let stage: Vec<String> = failures
+        .iter()
+        .map(|f| truncate(clean(&f.stage), 200))
+        .collect();
     let class: Vec<String> = failures.iter().map(|f| clean(&f.class)).collect();
     let reason: Vec<String> = failures.iter().map(|f| clean(&f.reason)).collect();
     let at: Vec<DateTime<Utc>> = failures.iter().map(|f| f.at).collect();

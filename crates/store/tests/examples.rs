@@ -17,7 +17,9 @@ fn examples() -> Vec<(String, Vec<String>)> {
         let end = after.find("```").expect("closed sql block");
         let sql = after[..end].trim().trim_end_matches(';').to_owned();
         let tail = &after[end + 3..];
-        let text_start = tail.find("```text\n").expect("every sql block is followed by its result");
+        let text_start = tail
+            .find("```text\n")
+            .expect("every sql block is followed by its result");
         let text = &tail[text_start + 8..];
         let text_end = text.find("```").expect("closed text block");
         let expected = text[..text_end].lines().map(str::to_owned).collect();
@@ -35,8 +37,14 @@ async fn every_sql_example_returns_what_the_document_shows(pool: PgPool) {
     assert!(cases.len() >= 8, "found {} examples", cases.len());
 
     let mut conn = pool.acquire().await.expect("connection");
-    sqlx::query("SET TIME ZONE 'UTC'").execute(&mut *conn).await.expect("time zone");
-    sqlx::query("SET ROLE wirehose_reader").execute(&mut *conn).await.expect("reader role");
+    sqlx::query("SET TIME ZONE 'UTC'")
+        .execute(&mut *conn)
+        .await
+        .expect("time zone");
+    sqlx::query("SET ROLE wirehose_reader")
+        .execute(&mut *conn)
+        .await
+        .expect("reader role");
     let mut failures = Vec::new();
     for (sql, expected) in &cases {
         // Each row rendered as its columns' text joined with " | ", in column order.
@@ -45,7 +53,10 @@ async fn every_sql_example_returns_what_the_document_shows(pool: PgPool) {
                      FROM json_each_text(row_to_json(t)) WITH ORDINALITY AS c(key, value, n))
              FROM ({sql}) t"
         );
-        match sqlx::query_scalar::<_, String>(&wrapped).fetch_all(&mut *conn).await {
+        match sqlx::query_scalar::<_, String>(&wrapped)
+            .fetch_all(&mut *conn)
+            .await
+        {
             Ok(got) if &got == expected => {}
             Ok(got) => failures.push(format!("{sql}\n  expected: {expected:#?}\n  got: {got:#?}")),
             Err(e) => failures.push(format!("{sql}\n  error: {e}")),

@@ -13,8 +13,14 @@ async fn the_reader_role_reads_but_cannot_write(pool: PgPool) {
     let store = store(pool.clone()).await;
     load_examples_fixture(&store).await;
     let mut conn = pool.acquire().await.expect("connection");
-    sqlx::query("SET ROLE wirehose_reader").execute(&mut *conn).await.expect("reader role");
-    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM quote_details").fetch_one(&mut *conn).await.expect("select");
+    sqlx::query("SET ROLE wirehose_reader")
+        .execute(&mut *conn)
+        .await
+        .expect("reader role");
+    let n: i64 = sqlx::query_scalar("SELECT count(*) FROM quote_details")
+        .fetch_one(&mut *conn)
+        .await
+        .expect("select");
     assert_eq!(n, 5);
     for sql in [
         "INSERT INTO entities (name, type) VALUES ('Someone', 'person')",
@@ -26,11 +32,24 @@ async fn the_reader_role_reads_but_cannot_write(pool: PgPool) {
         "CREATE TABLE scratch (x int)",
     ] {
         let err = sqlx::query(sql).execute(&mut *conn).await.expect_err(sql);
-        let code = err.as_database_error().and_then(|e| e.code()).map(|c| c.into_owned());
+        let code = err
+            .as_database_error()
+            .and_then(|e| e.code())
+            .map(|c| c.into_owned());
         assert_eq!(code.as_deref(), Some("42501"), "{sql}: {err}");
     }
-    sqlx::query("RESET ROLE").execute(&mut *conn).await.expect("reset");
-    assert_eq!(count(&pool, "SELECT count(*) FROM articles WHERE title = 'defaced'").await, 0);
+    sqlx::query("RESET ROLE")
+        .execute(&mut *conn)
+        .await
+        .expect("reset");
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM articles WHERE title = 'defaced'"
+        )
+        .await,
+        0
+    );
 }
 
 #[sqlx::test(migrations = "../../migrations")]
@@ -43,38 +62,100 @@ async fn partitions_are_created_ahead_and_on_demand_and_dropped_for_retention(po
     let name = format!("articles_p{}", next_year.format("%Y_%m"));
     let exists = format!("SELECT count(*) FROM pg_class WHERE relname = '{name}'");
     assert_eq!(count(&pool, &exists).await, 0);
-    assert_eq!(store.ensure_partitions().await.expect("ensure"), 0, "already there");
+    assert_eq!(
+        store.ensure_partitions().await.expect("ensure"),
+        0,
+        "already there"
+    );
 
     // A story fetched in a month without partitions creates them as it is written.
     let story = minister_story("wire", "https://wire.example/world/1001", next_year);
-    store.write_batch(&[out(story)]).await.expect("write into a new month");
+    store
+        .write_batch(&[out(story)])
+        .await
+        .expect("write into a new month");
     assert_eq!(count(&pool, &exists).await, 1);
     for table in ["quotes", "mentions", "article_versions", "raw_pages"] {
-        let q = format!("SELECT count(*) FROM pg_class WHERE relname = '{table}_p{}'", next_year.format("%Y_%m"));
+        let q = format!(
+            "SELECT count(*) FROM pg_class WHERE relname = '{table}_p{}'",
+            next_year.format("%Y_%m")
+        );
         assert_eq!(count(&pool, &q).await, 1, "{table}");
     }
 
     // An old month: written, then dropped whole with its URLs, quotes and raw pages.
     let old = at(10, 8);
     let store = store.with_extractor_version("test-1");
-    store.write_batch(&[out(bank_story("wire", "https://wire.example/business/2001", old))]).await.expect("old");
+    store
+        .write_batch(&[out(bank_story(
+            "wire",
+            "https://wire.example/business/2001",
+            old,
+        ))])
+        .await
+        .expect("old");
     assert_eq!(count(&pool, "SELECT count(*) FROM articles").await, 2);
-    let dropped = store.drop_partitions_older_than(at(1, 0) + chrono::Duration::days(31)).await.expect("retention");
+    let dropped = store
+        .drop_partitions_older_than(at(1, 0) + chrono::Duration::days(31))
+        .await
+        .expect("retention");
     assert_eq!(dropped, 1);
-    assert_eq!(count(&pool, "SELECT count(*) FROM pg_class WHERE relname = 'articles_p2026_03'").await, 0);
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM pg_class WHERE relname = 'articles_p2026_03'"
+        )
+        .await,
+        0
+    );
     assert_eq!(count(&pool, "SELECT count(*) FROM articles").await, 1);
-    assert_eq!(count(&pool, "SELECT count(*) FROM quotes WHERE text LIKE 'The banking system%'").await, 0);
-    assert_eq!(count(&pool, "SELECT count(*) FROM article_urls WHERE url LIKE '%business%'").await, 0);
-    assert_eq!(count(&pool, "SELECT count(*) FROM raw_pages WHERE url LIKE '%business%'").await, 0);
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM quotes WHERE text LIKE 'The banking system%'"
+        )
+        .await,
+        0
+    );
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM article_urls WHERE url LIKE '%business%'"
+        )
+        .await,
+        0
+    );
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM raw_pages WHERE url LIKE '%business%'"
+        )
+        .await,
+        0
+    );
     // The same URL can come back later as a new story.
-    store.write_batch(&[out(bank_story("wire", "https://wire.example/business/2001", next_year))]).await.expect("again");
+    store
+        .write_batch(&[out(bank_story(
+            "wire",
+            "https://wire.example/business/2001",
+            next_year,
+        ))])
+        .await
+        .expect("again");
     assert_eq!(count(&pool, "SELECT count(*) FROM articles").await, 2);
 
     // Raw pages have their own, shorter retention.
-    let raw_dropped = store.drop_raw_pages_older_than(next_year + chrono::Duration::days(62)).await.expect("raw");
+    let raw_dropped = store
+        .drop_raw_pages_older_than(next_year + chrono::Duration::days(62))
+        .await
+        .expect("raw");
     assert!(raw_dropped >= 1);
     assert_eq!(count(&pool, "SELECT count(*) FROM raw_pages").await, 0);
-    assert_eq!(count(&pool, "SELECT count(*) FROM articles").await, 2, "stories stay");
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM articles").await,
+        2,
+        "stories stay"
+    );
     assert_no_orphans(&pool).await;
 }
 
@@ -104,7 +185,10 @@ async fn every_table_view_and_column_of_the_store_is_documented(pool: PgPool) {
     .fetch_all(&pool)
     .await
     .expect("catalog");
-    assert!(undocumented_tables.is_empty(), "undocumented tables: {undocumented_tables:?}");
+    assert!(
+        undocumented_tables.is_empty(),
+        "undocumented tables: {undocumented_tables:?}"
+    );
     let tables = count(&pool, "SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace
                                AND relkind IN ('r', 'p', 'v') AND NOT relispartition AND relname NOT LIKE 'crawl\\_%'
                                AND relname NOT LIKE '\\_sqlx%'").await;
@@ -124,7 +208,10 @@ async fn sources_are_upserted_and_their_changes_kept(pool: PgPool) {
         allowed_hosts: vec!["cdn.tass.example".into()],
     };
     store.upsert_sources(&[tass.clone()]).await.expect("first");
-    store.upsert_sources(&[tass.clone()]).await.expect("same again");
+    store
+        .upsert_sources(&[tass.clone()])
+        .await
+        .expect("same again");
     tass.poll_interval = Duration::from_secs(300);
     store.upsert_sources(&[tass]).await.expect("changed");
     let row = sqlx::query("SELECT agency, kind, poll_interval_secs, allowed_hosts FROM sources")
@@ -134,7 +221,10 @@ async fn sources_are_upserted_and_their_changes_kept(pool: PgPool) {
     assert_eq!(row.get::<String, _>("agency"), "TASS");
     assert_eq!(row.get::<String, _>("kind"), "rss");
     assert_eq!(row.get::<f64, _>("poll_interval_secs"), 300.0);
-    assert_eq!(row.get::<Vec<String>, _>("allowed_hosts"), vec!["cdn.tass.example".to_owned()]);
+    assert_eq!(
+        row.get::<Vec<String>, _>("allowed_hosts"),
+        vec!["cdn.tass.example".to_owned()]
+    );
 }
 
 #[sqlx::test(migrations = "../../migrations")]
@@ -155,23 +245,60 @@ async fn hostile_input_is_stored_without_failing_the_batch(pool: PgPool) {
     let entities = vec![model::Entity {
         name: "Jürgen Maaß".repeat(200),
         entity_type: EntityType::Person,
-        mentions: vec![Mention { text: "Maaß".into(), start: 40, end: 20 }],
+        mentions: vec![Mention {
+            text: "Maaß".into(),
+            start: 40,
+            end: 20,
+        }],
     }];
-    let mut a = analyzed("wire", &format!("https://wire.example/{}", "x".repeat(5000)), at(5, 5), "Grüße", body, quotes, entities);
+    let mut a = analyzed(
+        "wire",
+        &format!("https://wire.example/{}", "x".repeat(5000)),
+        at(5, 5),
+        "Grüße",
+        body,
+        quotes,
+        entities,
+    );
     a.article.authors = vec!["A\u{1f}B".into(), String::new()];
     a.article.tags = vec!["\u{0}".into()];
-    let stats = store.write_batch(&[out(a), failure(&"y".repeat(5000), at(5, 5))]).await.expect("stored anyway");
-    assert_eq!((stats.articles, stats.quotes, stats.mentions, stats.failures), (1, 1, 1, 1));
-    assert_eq!(count(&pool, "SELECT count(*) FROM articles WHERE body LIKE 'BERLIN. Grüße aus%'").await, 1);
-    assert_eq!(count(&pool, "SELECT cardinality(authors)::bigint FROM articles").await, 1);
-    assert_eq!(count(&pool, "SELECT count(*) FROM quotes WHERE end_offset >= start_offset").await, 1);
+    let stats = store
+        .write_batch(&[out(a), failure(&"y".repeat(5000), at(5, 5))])
+        .await
+        .expect("stored anyway");
+    assert_eq!(
+        (stats.articles, stats.quotes, stats.mentions, stats.failures),
+        (1, 1, 1, 1)
+    );
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM articles WHERE body LIKE 'BERLIN. Grüße aus%'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        count(&pool, "SELECT cardinality(authors)::bigint FROM articles").await,
+        1
+    );
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM quotes WHERE end_offset >= start_offset"
+        )
+        .await,
+        1
+    );
     assert_no_orphans(&pool).await;
 }
 
 #[sqlx::test(migrations = "../../migrations")]
 async fn reprocessing_rewrites_quotes_in_place_and_resumes(pool: PgPool) {
     let store = store(pool.clone()).await;
-    let urls: Vec<String> = (0..5).map(|i| format!("https://wire.example/world/{}", 1000 + i)).collect();
+    let urls: Vec<String> = (0..5)
+        .map(|i| format!("https://wire.example/world/{}", 1000 + i))
+        .collect();
     let batch: Vec<_> = urls
         .iter()
         .enumerate()
@@ -200,7 +327,10 @@ async fn reprocessing_rewrites_quotes_in_place_and_resumes(pool: PgPool) {
     let mut seen = Vec::new();
     // One page per call, "crashing" after the first to prove the cursor resumes.
     for round in 0..2 {
-        let pages = newer.raw_pages_after(&filter, after, 1).await.expect("page");
+        let pages = newer
+            .raw_pages_after(&filter, after, 1)
+            .await
+            .expect("page");
         let Some(page) = pages.first() else { break };
         assert_eq!(page.source, "wire");
         assert_eq!(page.extractor_version, "test-1");
@@ -208,7 +338,8 @@ async fn reprocessing_rewrites_quotes_in_place_and_resumes(pool: PgPool) {
         let mut redone = minister_story(&fetched.source, &fetched.url, fetched.fetched_at);
         redone.analysis.entities.retain(|e| e.name != "Vienna");
         redone.analysis.quotes.push(Quote {
-            text: "Officials from Slovakia, Croatia and Serbia are expected to join the next round".into(),
+            text: "Officials from Slovakia, Croatia and Serbia are expected to join the next round"
+                .into(),
             speaker: Some("Foreign Ministry".into()),
             speaker_type: Some(EntityType::Organization),
             speaker_text: Some("the ministry".into()),
@@ -218,7 +349,10 @@ async fn reprocessing_rewrites_quotes_in_place_and_resumes(pool: PgPool) {
             end: 10,
             confidence: 0.6,
         });
-        let stats = newer.write_reprocessed(&[out(redone)]).await.expect("rewrite");
+        let stats = newer
+            .write_reprocessed(&[out(redone)])
+            .await
+            .expect("rewrite");
         assert_eq!((stats.articles, stats.quotes, stats.versions), (1, 3, 0));
         seen.push(page.article_id);
         after = page.article_id;
@@ -229,7 +363,10 @@ async fn reprocessing_rewrites_quotes_in_place_and_resumes(pool: PgPool) {
     }
     // The rest of the run, in bigger pages.
     loop {
-        let pages = newer.raw_pages_after(&filter, after, 10).await.expect("page");
+        let pages = newer
+            .raw_pages_after(&filter, after, 10)
+            .await
+            .expect("page");
         if pages.is_empty() {
             break;
         }
@@ -237,19 +374,54 @@ async fn reprocessing_rewrites_quotes_in_place_and_resumes(pool: PgPool) {
             let f = page.to_fetched_page();
             let mut redone = minister_story(&f.source, &f.url, f.fetched_at);
             redone.analysis.entities.retain(|e| e.name != "Vienna");
-            newer.write_reprocessed(&[out(redone)]).await.expect("rewrite");
+            newer
+                .write_reprocessed(&[out(redone)])
+                .await
+                .expect("rewrite");
             seen.push(page.article_id);
             after = page.article_id;
         }
     }
     newer.clear_cursor(&name).await.expect("clear");
     assert_eq!(seen.len(), 3, "each wire story once: {seen:?}");
-    assert_eq!(newer.count_raw_pages(&filter).await.expect("count"), 0, "all at the new version");
-    assert_eq!(count(&pool, "SELECT count(*) FROM articles WHERE extractor_version = 'test-2'").await, 3);
-    assert_eq!(count(&pool, "SELECT count(*) FROM articles WHERE extractor_version = 'test-1'").await, 2);
-    assert_eq!(count(&pool, "SELECT sum(version)::bigint FROM articles").await, versions_before, "no versions");
-    assert_eq!(count(&pool, "SELECT count(*) FROM article_versions").await, 0);
-    assert_eq!(count(&pool, "SELECT count(*) FROM quotes WHERE speaker = 'Foreign Ministry'").await, 2);
+    assert_eq!(
+        newer.count_raw_pages(&filter).await.expect("count"),
+        0,
+        "all at the new version"
+    );
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM articles WHERE extractor_version = 'test-2'"
+        )
+        .await,
+        3
+    );
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM articles WHERE extractor_version = 'test-1'"
+        )
+        .await,
+        2
+    );
+    assert_eq!(
+        count(&pool, "SELECT sum(version)::bigint FROM articles").await,
+        versions_before,
+        "no versions"
+    );
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM article_versions").await,
+        0
+    );
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM quotes WHERE speaker = 'Foreign Ministry'"
+        )
+        .await,
+        2
+    );
     assert_eq!(
         count(&pool, "SELECT count(*) FROM mentions m JOIN entities e ON e.id = m.entity_id
                       JOIN articles a ON a.id = m.article_id WHERE e.name = 'Vienna' AND a.source = 'wire'").await,
@@ -274,14 +446,25 @@ async fn connect_creates_a_missing_database() {
     let store = store::Store::connect(url.as_str()).await.unwrap_or_else(|e| {
         panic!("{e}: is PostgreSQL running? start it with `pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`")
     });
-    store.migrate().await.expect("migrations on the new database");
+    store
+        .migrate()
+        .await
+        .expect("migrations on the new database");
     // A second daemon starting at the same time finds it there.
-    let again = store::Store::connect(url.as_str()).await.expect("connect again");
+    let again = store::Store::connect(url.as_str())
+        .await
+        .expect("connect again");
     again.migrate().await.expect("migrations are idempotent");
-    let db: String = sqlx::query_scalar("SELECT current_database()").fetch_one(store.pool()).await.expect("query");
+    let db: String = sqlx::query_scalar("SELECT current_database()")
+        .fetch_one(store.pool())
+        .await
+        .expect("query");
     assert_eq!(db, name);
     store.pool().close().await;
     again.pool().close().await;
     let admin = sqlx::PgPool::connect(&base).await.expect("admin");
-    sqlx::query(&format!("DROP DATABASE \"{name}\" WITH (FORCE)")).execute(&admin).await.expect("drop");
+    sqlx::query(&format!("DROP DATABASE \"{name}\" WITH (FORCE)"))
+        .execute(&admin)
+        .await
+        .expect("drop");
 }

@@ -8,13 +8,31 @@ use sqlx::{PgPool, Row};
 #[sqlx::test(migrations = "../../migrations")]
 async fn a_new_story_fills_every_table(pool: PgPool) {
     let store = store(pool.clone()).await;
-    let story = minister_story("wire", "https://wire.example/world/1001-danube-talks?utm_source=rss", at(2, 9));
+    let story = minister_story(
+        "wire",
+        "https://wire.example/world/1001-danube-talks?utm_source=rss",
+        at(2, 9),
+    );
     let stats = store
-        .write_batch(&[out(story.clone()), failure("https://wire.example/world/1002", at(2, 9))])
+        .write_batch(&[
+            out(story.clone()),
+            failure("https://wire.example/world/1002", at(2, 9)),
+        ])
         .await
         .expect("write");
-    assert_eq!((stats.articles, stats.quotes, stats.failures, stats.raw_pages), (1, 2, 1, 1));
-    assert_eq!(stats.mentions, count(&pool, "SELECT count(*) FROM mentions").await as u64);
+    assert_eq!(
+        (
+            stats.articles,
+            stats.quotes,
+            stats.failures,
+            stats.raw_pages
+        ),
+        (1, 2, 1, 1)
+    );
+    assert_eq!(
+        stats.mentions,
+        count(&pool, "SELECT count(*) FROM mentions").await as u64
+    );
 
     let row = sqlx::query(
         "SELECT url, source, title, body, authors, dateline_place, dateline_agency, language, version,
@@ -24,13 +42,28 @@ async fn a_new_story_fills_every_table(pool: PgPool) {
     .fetch_one(&pool)
     .await
     .expect("one article");
-    assert_eq!(row.get::<String, _>("url"), "https://wire.example/world/1001-danube-talks");
+    assert_eq!(
+        row.get::<String, _>("url"),
+        "https://wire.example/world/1001-danube-talks"
+    );
     assert_eq!(row.get::<String, _>("source"), "wire");
     assert_eq!(row.get::<String, _>("body"), MINISTER_STORY);
-    assert_eq!(row.get::<Vec<String>, _>("authors"), vec!["Anna Berger".to_owned()]);
-    assert_eq!(row.get::<Option<String>, _>("dateline_place").as_deref(), Some("VIENNA"));
-    assert_eq!(row.get::<Option<String>, _>("dateline_agency").as_deref(), Some("WIRE"));
-    assert_eq!(row.get::<Option<String>, _>("language").as_deref(), Some("en"));
+    assert_eq!(
+        row.get::<Vec<String>, _>("authors"),
+        vec!["Anna Berger".to_owned()]
+    );
+    assert_eq!(
+        row.get::<Option<String>, _>("dateline_place").as_deref(),
+        Some("VIENNA")
+    );
+    assert_eq!(
+        row.get::<Option<String>, _>("dateline_agency").as_deref(),
+        Some("WIRE")
+    );
+    assert_eq!(
+        row.get::<Option<String>, _>("language").as_deref(),
+        Some("en")
+    );
     assert_eq!(row.get::<i32, _>("version"), 1);
     assert_eq!(row.get::<String, _>("extractor_version"), "test-1");
     assert!(row.get::<bool, _>("has_simhash"));
@@ -48,12 +81,24 @@ async fn a_new_story_fills_every_table(pool: PgPool) {
     .expect("quotes");
     let got: Vec<(String, String, String, bool)> = linked
         .iter()
-        .map(|r| (r.get("speaker"), r.get("speaker_text"), r.get("type"), r.get("offsets_ok")))
+        .map(|r| {
+            (
+                r.get("speaker"),
+                r.get("speaker_text"),
+                r.get("type"),
+                r.get("offsets_ok"),
+            )
+        })
         .collect();
     assert_eq!(
         got,
         vec![
-            ("Clara Weidinger".into(), "Weidinger".into(), "person".into(), true),
+            (
+                "Clara Weidinger".into(),
+                "Weidinger".into(),
+                "person".into(),
+                true
+            ),
             ("Tamas Kertesz".into(), "he".into(), "person".into(), true),
         ]
     );
@@ -64,17 +109,43 @@ async fn a_new_story_fills_every_table(pool: PgPool) {
         "canonical name and the surname as printed"
     );
     // Every URL of the story resolves to it; the tracking parameter is gone.
-    assert_eq!(count(&pool, "SELECT count(DISTINCT article_id) FROM article_urls").await, 1);
-    assert_eq!(count(&pool, "SELECT count(*) FROM article_urls WHERE url LIKE '%utm_%'").await, 0);
-    assert_eq!(count(&pool, "SELECT count(*) FROM failures WHERE class = 'timeout'").await, 1);
+    assert_eq!(
+        count(&pool, "SELECT count(DISTINCT article_id) FROM article_urls").await,
+        1
+    );
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM article_urls WHERE url LIKE '%utm_%'"
+        )
+        .await,
+        0
+    );
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM failures WHERE class = 'timeout'"
+        )
+        .await,
+        1
+    );
 
     // The raw page comes back byte for byte, though stored compressed.
-    let pages = store.raw_pages_after(&store::RawPageFilter::default(), 0, 10).await.expect("pages");
+    let pages = store
+        .raw_pages_after(&store::RawPageFilter::default(), 0, 10)
+        .await
+        .expect("pages");
     assert_eq!(pages.len(), 1);
     assert_eq!(Some(&pages[0].body), story.raw.as_ref().map(|r| &r.body));
-    assert_eq!(pages[0].content_type.as_deref(), Some("text/html; charset=utf-8"));
+    assert_eq!(
+        pages[0].content_type.as_deref(),
+        Some("text/html; charset=utf-8")
+    );
     let stored_len = count(&pool, "SELECT octet_length(body)::bigint FROM raw_pages").await;
-    assert!(stored_len < pages[0].body.len() as i64, "compressed {stored_len} bytes");
+    assert!(
+        stored_len < pages[0].body.len() as i64,
+        "compressed {stored_len} bytes"
+    );
     assert_no_orphans(&pool).await;
 }
 
@@ -84,8 +155,16 @@ async fn replaying_a_batch_changes_nothing(pool: PgPool) {
     // A fetch time finer than PostgreSQL's microseconds must still compare equal on replay.
     let precise = at(2, 9) + chrono::Duration::nanoseconds(123_456_789);
     let batch = vec![
-        out(minister_story("wire", "https://wire.example/world/1001", precise)),
-        out(bank_story("wire", "https://wire.example/business/2001", at(3, 9))),
+        out(minister_story(
+            "wire",
+            "https://wire.example/world/1001",
+            precise,
+        )),
+        out(bank_story(
+            "wire",
+            "https://wire.example/business/2001",
+            at(3, 9),
+        )),
         failure("https://wire.example/world/1002", at(2, 9)),
     ];
     store.write_batch(&batch).await.expect("first write");
@@ -95,28 +174,61 @@ async fn replaying_a_batch_changes_nothing(pool: PgPool) {
         (SELECT count(*) FROM raw_pages) || '/' || (SELECT count(*) FROM article_urls) || '/' ||
         (SELECT count(*) FROM article_versions) || '/' || (SELECT max(updated_at)::text FROM articles) || '/' ||
         (SELECT max(id) FROM quotes)";
-    let before: String = sqlx::query_scalar(snapshot).fetch_one(&pool).await.expect("snapshot");
+    let before: String = sqlx::query_scalar(snapshot)
+        .fetch_one(&pool)
+        .await
+        .expect("snapshot");
     let stats = store.write_batch(&batch).await.expect("replay");
-    let after: String = sqlx::query_scalar(snapshot).fetch_one(&pool).await.expect("snapshot");
+    let after: String = sqlx::query_scalar(snapshot)
+        .fetch_one(&pool)
+        .await
+        .expect("snapshot");
     assert_eq!(before, after);
-    assert_eq!((stats.articles, stats.quotes, stats.mentions, stats.failures, stats.unchanged), (0, 0, 0, 0, 2));
+    assert_eq!(
+        (
+            stats.articles,
+            stats.quotes,
+            stats.mentions,
+            stats.failures,
+            stats.unchanged
+        ),
+        (0, 0, 0, 0, 2)
+    );
 }
 
 #[sqlx::test(migrations = "../../migrations")]
 async fn a_changed_story_makes_a_version(pool: PgPool) {
     let store = store(pool.clone()).await;
     let url = "https://wire.example/world/1001";
-    store.write_batch(&[out(minister_story("wire", url, at(2, 9)))]).await.expect("first");
+    store
+        .write_batch(&[out(minister_story("wire", url, at(2, 9)))])
+        .await
+        .expect("first");
     let updated_body = MINISTER_STORY.replace("next week", "on Thursday");
-    let updated = story("wire", url, at(2, 15), "UPDATE: Danube treaty talks to resume on Thursday", &updated_body);
+    let updated = story(
+        "wire",
+        url,
+        at(2, 15),
+        "UPDATE: Danube treaty talks to resume on Thursday",
+        &updated_body,
+    );
     let stats = store.write_batch(&[out(updated)]).await.expect("second");
     assert_eq!((stats.articles, stats.versions), (1, 1));
 
-    let row = sqlx::query("SELECT title, body, version, fetched_at FROM articles").fetch_one(&pool).await.expect("row");
-    assert_eq!(row.get::<String, _>("title"), "UPDATE: Danube treaty talks to resume on Thursday");
+    let row = sqlx::query("SELECT title, body, version, fetched_at FROM articles")
+        .fetch_one(&pool)
+        .await
+        .expect("row");
+    assert_eq!(
+        row.get::<String, _>("title"),
+        "UPDATE: Danube treaty talks to resume on Thursday"
+    );
     assert_eq!(row.get::<String, _>("body"), updated_body);
     assert_eq!(row.get::<i32, _>("version"), 2);
-    assert_eq!(row.get::<chrono::DateTime<chrono::Utc>, _>("fetched_at"), at(2, 15));
+    assert_eq!(
+        row.get::<chrono::DateTime<chrono::Utc>, _>("fetched_at"),
+        at(2, 15)
+    );
     let old = sqlx::query("SELECT version, title, body, fetched_at FROM article_versions")
         .fetch_all(&pool)
         .await
@@ -124,7 +236,10 @@ async fn a_changed_story_makes_a_version(pool: PgPool) {
     assert_eq!(old.len(), 1);
     assert_eq!(old[0].get::<i32, _>("version"), 1);
     assert_eq!(old[0].get::<String, _>("body"), MINISTER_STORY);
-    assert_eq!(old[0].get::<chrono::DateTime<chrono::Utc>, _>("fetched_at"), at(2, 9));
+    assert_eq!(
+        old[0].get::<chrono::DateTime<chrono::Utc>, _>("fetched_at"),
+        at(2, 9)
+    );
     // Quotes were replaced, not added to: offsets point into the new body.
     assert_eq!(count(&pool, "SELECT count(*) FROM quotes").await, 2);
     assert_eq!(
@@ -135,10 +250,19 @@ async fn a_changed_story_makes_a_version(pool: PgPool) {
     assert_eq!(count(&pool, "SELECT count(*) FROM raw_pages").await, 2);
 
     // The older fetch arriving late (a replay) neither reverts the story nor adds a version.
-    let stats = store.write_batch(&[out(minister_story("wire", url, at(2, 9)))]).await.expect("late replay");
+    let stats = store
+        .write_batch(&[out(minister_story("wire", url, at(2, 9)))])
+        .await
+        .expect("late replay");
     assert_eq!((stats.articles, stats.versions, stats.unchanged), (0, 0, 1));
-    assert_eq!(count(&pool, "SELECT version::bigint FROM articles").await, 2);
-    assert_eq!(count(&pool, "SELECT count(*) FROM article_versions").await, 1);
+    assert_eq!(
+        count(&pool, "SELECT version::bigint FROM articles").await,
+        2
+    );
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM article_versions").await,
+        1
+    );
     assert_no_orphans(&pool).await;
 }
 
@@ -146,7 +270,10 @@ async fn a_changed_story_makes_a_version(pool: PgPool) {
 async fn a_refetch_of_the_same_story_only_moves_the_fetch_time(pool: PgPool) {
     let store = store(pool.clone()).await;
     let url = "https://wire.example/world/1001";
-    store.write_batch(&[out(minister_story("wire", url, at(2, 9)))]).await.expect("first");
+    store
+        .write_batch(&[out(minister_story("wire", url, at(2, 9)))])
+        .await
+        .expect("first");
     let quote_ids = count(&pool, "SELECT sum(id)::bigint FROM quotes").await;
     // Same story found again through a redirecting URL and a later fetch.
     let mut again = minister_story("wire", "https://wire.example/r/1001", at(4, 9));
@@ -154,12 +281,20 @@ async fn a_refetch_of_the_same_story_only_moves_the_fetch_time(pool: PgPool) {
     let stats = store.write_batch(&[out(again)]).await.expect("second");
     assert_eq!((stats.articles, stats.versions, stats.quotes), (1, 0, 0));
     assert_eq!(count(&pool, "SELECT count(*) FROM articles").await, 1);
-    assert_eq!(count(&pool, "SELECT sum(id)::bigint FROM quotes").await, quote_ids, "quotes untouched");
+    assert_eq!(
+        count(&pool, "SELECT sum(id)::bigint FROM quotes").await,
+        quote_ids,
+        "quotes untouched"
+    );
     assert_eq!(
         count(&pool, "SELECT count(*) FROM articles WHERE fetched_at = '2026-03-04 09:00+00' AND first_seen_at = '2026-03-02 09:00+00'").await,
         1
     );
-    assert_eq!(count(&pool, "SELECT count(*) FROM article_urls").await, 2, "the redirecting URL is recorded");
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM article_urls").await,
+        2,
+        "the redirecting URL is recorded"
+    );
 }
 
 #[sqlx::test(migrations = "../../migrations")]
@@ -187,13 +322,25 @@ async fn urls_are_unique_and_canonical_urls_join_stories(pool: PgPool) {
         count(&pool, "SELECT count(*) FROM articles WHERE url = 'https://wire.example/world/danube-treaty-talks-1001'").await,
         1
     );
-    assert_eq!(count(&pool, "SELECT count(*) - count(DISTINCT url) FROM articles").await, 0);
-    assert_eq!(count(&pool, "SELECT count(*) FROM article_urls WHERE url = 'https://wire.example/'").await, 0);
+    assert_eq!(
+        count(&pool, "SELECT count(*) - count(DISTINCT url) FROM articles").await,
+        0
+    );
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM article_urls WHERE url = 'https://wire.example/'"
+        )
+        .await,
+        0
+    );
     // article_urls owns uniqueness: a second story cannot take a URL.
-    let dup = sqlx::query("INSERT INTO article_urls (url, article_id, first_seen_at, kind)
-                           SELECT url, id, first_seen_at, 'story' FROM articles LIMIT 1")
-        .execute(&pool)
-        .await;
+    let dup = sqlx::query(
+        "INSERT INTO article_urls (url, article_id, first_seen_at, kind)
+                           SELECT url, id, first_seen_at, 'story' FROM articles LIMIT 1",
+    )
+    .execute(&pool)
+    .await;
     assert!(dup.is_err(), "a URL belongs to one story");
     assert_no_orphans(&pool).await;
 }
@@ -202,16 +349,36 @@ async fn urls_are_unique_and_canonical_urls_join_stories(pool: PgPool) {
 async fn a_syndicated_copy_links_to_the_first_seen_original(pool: PgPool) {
     let store = store(pool.clone()).await;
     store
-        .write_batch(&[out(minister_story("wire", "https://wire.example/world/1001", at(2, 9)))])
+        .write_batch(&[out(minister_story(
+            "wire",
+            "https://wire.example/world/1001",
+            at(2, 9),
+        ))])
         .await
         .expect("original");
     // A partner agency reruns the story with a new dateline credit, a day later.
     let copy_body = MINISTER_STORY.replace("VIENNA, March 2. /WIRE/.", "VIENNA (Partner) -");
-    let copy = story("partner", "https://partner.example/n/77", at(3, 8), "Danube treaty talks to resume", &copy_body);
+    let copy = story(
+        "partner",
+        "https://partner.example/n/77",
+        at(3, 8),
+        "Danube treaty talks to resume",
+        &copy_body,
+    );
     // A third outlet copies the partner's version, together with an unrelated story.
-    let third = story("daily", "https://daily.example/a/5", at(3, 12), "Treaty talks resume", &copy_body);
+    let third = story(
+        "daily",
+        "https://daily.example/a/5",
+        at(3, 12),
+        "Treaty talks resume",
+        &copy_body,
+    );
     let stats = store
-        .write_batch(&[out(copy), out(third), out(bank_story("daily", "https://daily.example/a/6", at(3, 12)))])
+        .write_batch(&[
+            out(copy),
+            out(third),
+            out(bank_story("daily", "https://daily.example/a/6", at(3, 12))),
+        ])
         .await
         .expect("copies");
     assert_eq!(stats.syndicated, 2);
@@ -221,14 +388,77 @@ async fn a_syndicated_copy_links_to_the_first_seen_original(pool: PgPool) {
     .fetch_all(&pool)
     .await
     .expect("links");
-    let links: Vec<(String, String)> = rows.iter().map(|r| (r.get("source"), r.get("original"))).collect();
-    assert_eq!(links, vec![("daily".into(), "wire".into()), ("partner".into(), "wire".into())]);
+    let links: Vec<(String, String)> = rows
+        .iter()
+        .map(|r| (r.get("source"), r.get("original")))
+        .collect();
+    assert_eq!(
+        links,
+        vec![
+            ("daily".into(), "wire".into()),
+            ("partner".into(), "wire".into())
+        ]
+    );
 
     // A copy outside the window is a new story, and so is the same source republishing its own text.
-    let late = story("late", "https://late.example/x/1", at(20, 8), "Danube talks", &copy_body);
+    let late = story(
+        "late",
+        "https://late.example/x/1",
+        at(20, 8),
+        "Danube talks",
+        &copy_body,
+    );
     let rerun = bank_story("daily", "https://daily.example/a/6-corrected", at(3, 13));
-    let stats = store.write_batch(&[out(late), out(rerun)]).await.expect("more");
+    let stats = store
+        .write_batch(&[out(late), out(rerun)])
+        .await
+        .expect("more");
     assert_eq!(stats.syndicated, 0);
-    assert_eq!(count(&pool, "SELECT count(*) FROM articles WHERE syndicated_from IS NULL").await, 4);
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM articles WHERE syndicated_from IS NULL"
+        )
+        .await,
+        4
+    );
+    assert_no_orphans(&pool).await;
+}
+
+#[sqlx::test(migrations = "../../migrations")]
+async fn two_daemons_writing_the_same_stories_at_once_make_one_row_each(pool: PgPool) {
+    let store_a = store(pool.clone()).await;
+    let store_b = store_a.clone();
+    let urls: Vec<String> = (0..30)
+        .map(|i| format!("https://wire.example/world/{}", 5000 + i))
+        .collect();
+    let make = |order: &mut dyn Iterator<Item = &String>| -> Vec<model::Outcome> {
+        order
+            .enumerate()
+            .map(|(i, u)| {
+                let body = MINISTER_STORY.replace("Monday", &format!("Monday ({u})"));
+                out(story(
+                    "wire",
+                    u,
+                    at(6, 1 + (i as u32 % 20)),
+                    "Danube talks",
+                    &body,
+                ))
+            })
+            .collect()
+    };
+    for _ in 0..3 {
+        let forward = make(&mut urls.iter());
+        let backward = make(&mut urls.iter().rev());
+        let (a, b) = tokio::join!(
+            store_a.write_batch(&forward),
+            store_b.write_batch(&backward)
+        );
+        a.expect("first writer");
+        b.expect("second writer");
+    }
+    assert_eq!(count(&pool, "SELECT count(*) FROM articles").await, 30);
+    assert_eq!(count(&pool, "SELECT count(*) FROM entities").await, 5);
+    assert_eq!(count(&pool, "SELECT count(*) FROM (SELECT article_id FROM quotes GROUP BY article_id HAVING count(*) <> 2) x").await, 0);
     assert_no_orphans(&pool).await;
 }

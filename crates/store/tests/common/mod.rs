@@ -3,13 +3,15 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use model::{
-    Analysis, AnalyzedArticle, Article, Dateline, Entity, EntityType, Failure, Mention, Outcome, Quote, QuoteKind,
-    RawPage,
+    Analysis, AnalyzedArticle, Article, Dateline, Entity, EntityType, Failure, Mention, Outcome,
+    Quote, QuoteKind, RawPage,
 };
 
 /// A fixed time well inside the partitions the tests create.
 pub fn at(day: u32, hour: u32) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 3, day, hour, 0, 0).single().expect("valid fixture time")
+    Utc.with_ymd_and_hms(2026, 3, day, hour, 0, 0)
+        .single()
+        .expect("valid fixture time")
 }
 
 pub const MINISTER_STORY: &str = "VIENNA, March 2. /WIRE/. Austria's foreign minister Clara Weidinger said on Monday that \
@@ -37,7 +39,11 @@ fn find(body: &str, needle: &str) -> (usize, usize) {
 
 fn mention(body: &str, text: &str) -> Mention {
     let (start, end) = find(body, text);
-    Mention { text: text.to_owned(), start, end }
+    Mention {
+        text: text.to_owned(),
+        start,
+        end,
+    }
 }
 
 fn quote(body: &str, text: &str, speaker: Option<&str>, printed: &str) -> Quote {
@@ -57,15 +63,35 @@ fn quote(body: &str, text: &str, speaker: Option<&str>, printed: &str) -> Quote 
 
 /// The Vienna treaty story with two quotes and five entities.
 pub fn minister_story(source: &str, url: &str, fetched_at: DateTime<Utc>) -> AnalyzedArticle {
-    story(source, url, fetched_at, "Austria and Hungary to resume Danube treaty talks", MINISTER_STORY)
+    story(
+        source,
+        url,
+        fetched_at,
+        "Austria and Hungary to resume Danube treaty talks",
+        MINISTER_STORY,
+    )
 }
 
 /// Builds a story from a body that reuses the Vienna cast (quotes and entities found by text).
-pub fn story(source: &str, url: &str, fetched_at: DateTime<Utc>, title: &str, body: &str) -> AnalyzedArticle {
+pub fn story(
+    source: &str,
+    url: &str,
+    fetched_at: DateTime<Utc>,
+    title: &str,
+    body: &str,
+) -> AnalyzedArticle {
     let mut quotes = Vec::new();
     for (text, speaker, printed) in [
-        ("We are closer to an agreement than at any time in the last two years,", "Clara Weidinger", "Weidinger"),
-        ("Our ports cannot carry the burden alone,", "Tamas Kertesz", "he"),
+        (
+            "We are closer to an agreement than at any time in the last two years,",
+            "Clara Weidinger",
+            "Weidinger",
+        ),
+        (
+            "Our ports cannot carry the burden alone,",
+            "Tamas Kertesz",
+            "he",
+        ),
     ] {
         if body.contains(text) {
             quotes.push(quote(body, text, Some(speaker), printed));
@@ -73,8 +99,16 @@ pub fn story(source: &str, url: &str, fetched_at: DateTime<Utc>, title: &str, bo
     }
     let mut entities = Vec::new();
     for (name, ty, forms) in [
-        ("Clara Weidinger", EntityType::Person, &["Clara Weidinger", "Weidinger"][..]),
-        ("Tamas Kertesz", EntityType::Person, &["Tamas Kertesz", "Kertesz"][..]),
+        (
+            "Clara Weidinger",
+            EntityType::Person,
+            &["Clara Weidinger", "Weidinger"][..],
+        ),
+        (
+            "Tamas Kertesz",
+            EntityType::Person,
+            &["Tamas Kertesz", "Kertesz"][..],
+        ),
         ("Vienna", EntityType::Location, &["Vienna"][..]),
         ("Austria", EntityType::Location, &["Austria"][..]),
         ("Budapest", EntityType::Location, &["Budapest"][..]),
@@ -84,11 +118,19 @@ pub fn story(source: &str, url: &str, fetched_at: DateTime<Utc>, title: &str, bo
             .flat_map(|f| body.match_indices(f).map(move |(b, _)| (b, *f)))
             .map(|(b, f)| {
                 let start = model::char_offset(body, b);
-                Mention { text: f.to_owned(), start, end: start + f.chars().count() }
+                Mention {
+                    text: f.to_owned(),
+                    start,
+                    end: start + f.chars().count(),
+                }
             })
             .collect();
         if !mentions.is_empty() {
-            entities.push(Entity { name: name.to_owned(), entity_type: ty, mentions });
+            entities.push(Entity {
+                name: name.to_owned(),
+                entity_type: ty,
+                mentions,
+            });
         }
     }
     analyzed(source, url, fetched_at, title, body, quotes, entities)
@@ -116,9 +158,21 @@ pub fn bank_story(source: &str, url: &str, fetched_at: DateTime<Utc>) -> Analyze
                 })
                 .collect(),
         },
-        Entity { name: "Lisbon".into(), entity_type: EntityType::Location, mentions: vec![mention(body, "Lisbon")] },
+        Entity {
+            name: "Lisbon".into(),
+            entity_type: EntityType::Location,
+            mentions: vec![mention(body, "Lisbon")],
+        },
     ];
-    analyzed(source, url, fetched_at, "Portugal's central bank warns on mortgage arrears", body, quotes, entities)
+    analyzed(
+        source,
+        url,
+        fetched_at,
+        "Portugal's central bank warns on mortgage arrears",
+        body,
+        quotes,
+        entities,
+    )
 }
 
 pub fn analyzed(
@@ -130,7 +184,8 @@ pub fn analyzed(
     quotes: Vec<Quote>,
     entities: Vec<Entity>,
 ) -> AnalyzedArticle {
-    let html = format!("<html><head><title>{title}</title></head><body><p>{body}</p></body></html>");
+    let html =
+        format!("<html><head><title>{title}</title></head><body><p>{body}</p></body></html>");
     AnalyzedArticle {
         source: source.to_owned(),
         agency: Some(source.to_uppercase()),
@@ -189,7 +244,10 @@ pub async fn store(pool: sqlx::PgPool) -> store::Store {
 }
 
 pub async fn count(pool: &sqlx::PgPool, sql: &str) -> i64 {
-    sqlx::query_scalar(sql).fetch_one(pool).await.unwrap_or_else(|e| panic!("{sql}: {e}"))
+    sqlx::query_scalar(sql)
+        .fetch_one(pool)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
 
 /// The newsroom week the SQL examples run on: an original story, a partner's copy, its update,
@@ -197,10 +255,19 @@ pub async fn count(pool: &sqlx::PgPool, sql: &str) -> i64 {
 pub async fn load_examples_fixture(store: &store::Store) {
     let original = minister_story("wire", "https://wire.example/world/1001", at(2, 9));
     let copy_body = MINISTER_STORY.replace("VIENNA, March 2. /WIRE/.", "VIENNA (Partner) -");
-    let mut copy = story("partner", "https://partner.example/n/77", at(2, 14), "Danube treaty talks to resume", &copy_body);
+    let mut copy = story(
+        "partner",
+        "https://partner.example/n/77",
+        at(2, 14),
+        "Danube treaty talks to resume",
+        &copy_body,
+    );
     copy.agency = Some("PARTNER".into());
     let bank = bank_story("wire", "https://wire.example/business/2001", at(3, 9));
-    store.write_batch(&[out(original), out(bank)]).await.expect("fixture day one");
+    store
+        .write_batch(&[out(original), out(bank)])
+        .await
+        .expect("fixture day one");
     store.write_batch(&[out(copy)]).await.expect("fixture copy");
     let updated_body = MINISTER_STORY.replace("next week", "on Thursday");
     let updated = story(
@@ -210,7 +277,10 @@ pub async fn load_examples_fixture(store: &store::Store) {
         "UPDATE: Danube treaty talks to resume on Thursday",
         &updated_body,
     );
-    store.write_batch(&[out(updated)]).await.expect("fixture update");
+    store
+        .write_batch(&[out(updated)])
+        .await
+        .expect("fixture update");
 }
 
 /// The references the writer keeps instead of foreign keys: nothing points nowhere.
