@@ -462,6 +462,10 @@ impl<'a, 'b> Ctx<'a, 'b> {
             if !self.outside(v) || (!self.d.toks[v].word && !matches!(self.t(v), "’s" | "'s" | ",")) {
                 return None;
             }
+            // `," Peskov was quoted as saying by Interfax.`
+            if let Some(np) = self.quoted_as_saying(v, sent) {
+                return Some((np, "quoted as saying".into()));
+            }
             if CUE_VERBS.contains(self.t(v)) {
                 if v == a {
                     return self.np_right(v + 1, sent.e).map(|np| (np, self.t(v).to_string()));

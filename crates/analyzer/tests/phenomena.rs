@@ -334,3 +334,14 @@ fn single_marks_at_the_top_level() {
     );
     assert_eq!(quotes(&a), vec![(QuoteKind::Direct, Some("Fiona Reid"), "We will not be bullied by anyone,")]);
 }
+
+#[test]
+fn quoted_as_saying_after_and_colon_before_paragraphs() {
+    let a = analyze_text(
+        "Interior Minister Jonas Berg met police chiefs in Stockholm.\n\n\"Nobody will negotiate with gangs,\" Berg was quoted as saying by a local daily.\n\nThe minister said:\n\n\"We are ready to act.\n\n\"And we will act within the law.\"",
+        None,
+    );
+    let q = quotes(&a);
+    assert_eq!(q[0], (QuoteKind::Direct, Some("Jonas Berg"), "Nobody will negotiate with gangs,"));
+    assert_eq!(q[1], (QuoteKind::Direct, Some("Jonas Berg"), "We are ready to act. And we will act within the law."));
+}
