@@ -202,6 +202,7 @@ impl Parser {
             .or_else(|| h1.clone())
             .or_else(|| meta.title_tag.clone());
         art.title = raw_title
+            .map(|t| unescape_twice_escaped(&t))
             .map(|t| clean_title(&t, site.as_deref(), section_meta.as_deref(), host.as_deref(), h1.as_deref()))
             .filter(|t| !t.is_empty());
 
@@ -233,7 +234,7 @@ impl Parser {
             .and_then(|p| select_text(html, &p.lede))
             .or_else(|| meta.get(&["og:description", "description", "twitter:description"]).map(str::to_string))
             .or_else(|| meta.ld.description.clone())
-            .map(|s| collapse(&s))
+            .map(|s| collapse(&unescape_twice_escaped(&s)))
             .filter(|s| !s.is_empty());
 
         // Authors and byline.
@@ -319,7 +320,7 @@ impl Parser {
         // Language.
         (art.language, art.language_confidence) = language(&art.body, meta.html_lang.as_deref());
 
-        art.section = section_meta.map(|s| collapse(&s)).filter(|s| !s.is_empty());
+        art.section = section_meta.map(|s| collapse(&unescape_twice_escaped(&s))).filter(|s| !s.is_empty());
         let mut tags: Vec<String> = meta.ld.keywords.clone();
         if tags.is_empty() {
             tags = meta.all("article:tag").map(str::to_string).collect();
@@ -361,6 +362,75 @@ impl Parser {
 
 fn collapse(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Decodes character references left in metadata that a site escaped twice ("don&#39;t", "&mdash;").
+fn unescape_twice_escaped(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        let end = tail.char_indices().take(12).find(|&(_, c)| c == ';').map(|(i, _)| i);
+        let decoded = end.and_then(|e| {
+            let name = &tail[1..e];
+            let c = match name {
+                "amp" => Some('&'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "nbsp" => Some(' '),
+                "mdash" => Some('—'),
+                "ndash" => Some('–'),
+                "hellip" => Some('…'),
+                "lsquo" => Some('‘'),
+                "rsquo" => Some('’'),
+                "ldquo" => Some('“'),
+                "rdquo" => Some('”'),
+                _ => name
+                    .strip_prefix("#x")
+                    .or_else(|| name.strip_prefix("#X"))
+                    .and_then(|h| u32::from_str_radix(h, 16).ok())
+                    .or_else(|| name.strip_prefix('#').and_then(|d| d.parse().ok()))
+                    .and_then(char::from_u32),
+            };
+            c.map(|c| (c, e + 1))
+        });
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &tail[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_lose_site_names_and_escapes() {
+        let t = |raw: &str, site: Option<&str>, section: Option<&str>, host: Option<&str>| {
+            clean_title(&unescape_twice_escaped(raw), site, section, host, None)
+        };
+        assert_eq!(t("Lavrov urges IAEA to act - Russian Politics &amp; Diplomacy - TASS", Some("TASS"), Some("Russian Politics & Diplomacy"), Some("tass.com")), "Lavrov urges IAEA to act");
+        assert_eq!(t("EU opens talks with Ukraine | Reuters", None, None, Some("www.reuters.com")), "EU opens talks with Ukraine");
+        assert_eq!(t("Investors don&#39;t know what to make of it", None, None, None), "Investors don't know what to make of it");
+        assert_eq!(t("Putin - Trump meeting set for July", Some("TASS"), None, Some("tass.com")), "Putin - Trump meeting set for July");
+        assert_eq!(t("Coastal Daily News | Storm cuts power", Some("Coastal Daily News"), None, None), "Storm cuts power");
+        assert_eq!(unescape_twice_escaped("a &bogus; & b &#99999999; &#x41;"), "a &bogus; & b &#99999999; A");
+    }
 }
 
 fn norm_eq(a: &str, b: &str) -> bool {
