@@ -695,7 +695,9 @@ fn indirect(ctx: &mut Ctx, sent: Sentence, si: usize, accepted: &[(usize, usize)
         }
         if let Some(np) = ctx.quoted_as_saying(v, sent) {
             let s = if ctx.lc(v + 1) == "that" { v + 2 } else { v + 1 };
-            if s < sent.e && ctx.outside(s) {
+            // Not when it attributes a quotation (`," Berg was quoted as saying by a daily.`).
+            let after_quote = np.s > sent.s && (!ctx.outside(np.s - 1) || (d.t(np.s - 1) == "," && np.s > sent.s + 1 && !ctx.outside(np.s - 2)));
+            if s < sent.e && ctx.outside(s) && d.toks[s].word && !after_quote && !PREPOSITIONS.contains(ctx.lc(s)) {
                 found.push((s, sent.e, np, "quoted as saying".into()));
             }
             continue;
