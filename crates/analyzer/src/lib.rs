@@ -53,7 +53,7 @@ pub fn analyze_text(body: &str, dateline_agency: Option<&str>) -> Analysis {
     }
     let doc = entities::Doc { text: body, toks: &toks, inq: &inq, sent_of, lower, lower_at };
     let mut ents = entities::recognize(&doc, dateline_agency);
-    let found = quotes::find(&doc, &qspans, &sents, &mut ents);
+    let (found, descs) = quotes::find(&doc, &qspans, &sents, &mut ents);
 
     let offsets = CharOffsets::new(body);
     let quotes = found
@@ -82,6 +82,17 @@ pub fn analyze_text(body: &str, dateline_agency: Option<&str>) -> Analysis {
     for m in &ents.mentions {
         let (s, e) = (toks[m.s].start, toks[m.e - 1].end);
         entities[m.ent].mentions.push(Mention { text: body[s..e].to_string(), start: offsets.at(s), end: offsets.at(e) });
+    }
+    // Descriptors that named a speaker ("the Russian president") are mentions too, unless they hold a name.
+    for (s, e, k) in descs {
+        if ents.mentions.iter().any(|m| m.s < e && m.e > s) {
+            continue;
+        }
+        let (bs, be) = (toks[s].start, toks[e - 1].end);
+        let list = &mut entities[k].mentions;
+        let at = offsets.at(bs);
+        let pos = list.partition_point(|m| m.start < at);
+        list.insert(pos, Mention { text: body[bs..be].to_string(), start: at, end: offsets.at(be) });
     }
     // The dateline's agency is kept even when the body does not print it.
     let agency_name = ents.agency;

@@ -54,6 +54,8 @@ struct Ctx<'a, 'b> {
     /// (token, entity) of salient persons and organisations, in order.
     salience: Vec<(usize, usize)>,
     last_speaker: Option<(usize, usize)>,
+    /// Descriptors resolved to an entity ("the Russian president"): token range and entity.
+    desc_mentions: Vec<(usize, usize, usize)>,
 }
 
 fn is_role_head(w: &str) -> bool {
@@ -207,6 +209,12 @@ impl<'a, 'b> Ctx<'a, 'b> {
             }
         }
         None
+    }
+
+    fn note_desc(&mut self, np: &Np, speaker: Option<usize>) {
+        if let (Sp::Desc { .. }, Some(k)) = (&np.sp, speaker) {
+            self.desc_mentions.push((np.s, np.e, k));
+        }
     }
 
     fn push_salient(&mut self, tok: usize, ent: usize) {
@@ -488,7 +496,8 @@ fn title_case(s: &str) -> bool {
 }
 
 /// Finds every quote and piece of reported speech with its speaker.
-pub fn find(d: &Doc, quotes: &[QuoteSpan], sents: &[Sentence], en: &mut Entities) -> Vec<Found> {
+/// Quotes found, and the descriptors that were resolved to an entity on the way.
+pub fn find(d: &Doc, quotes: &[QuoteSpan], sents: &[Sentence], en: &mut Entities) -> (Vec<Found>, Vec<(usize, usize, usize)>) {
     let n = d.toks.len();
     // Token range of each quotation, marks included.
     let qtok: Vec<(usize, usize)> = quotes
@@ -499,7 +508,7 @@ pub fn find(d: &Doc, quotes: &[QuoteSpan], sents: &[Sentence], en: &mut Entities
             (s, e)
         })
         .collect();
-    let mut ctx = Ctx { d, en, salience: Vec::new(), last_speaker: None };
+    let mut ctx = Ctx { d, en, salience: Vec::new(), last_speaker: None, desc_mentions: Vec::new() };
     let mut out: Vec<Found> = Vec::new();
     let mut qi = 0;
     let mut prev_colon_subject: Option<Np> = None;
@@ -619,6 +628,7 @@ pub fn find(d: &Doc, quotes: &[QuoteSpan], sents: &[Sentence], en: &mut Entities
             let (mut speaker, mut span, mut cue, mut conf) = (None, None, None, 0.0);
             if let Some((np, c)) = &attr {
                 speaker = ctx.resolve(&np.sp, np.s);
+                ctx.note_desc(np, speaker);
                 span = Some((d.toks[np.s].start, d.toks[np.e - 1].end));
                 cue = (!c.is_empty()).then(|| c.clone());
                 conf = if speaker.is_some() { Ctx::confidence(&np.sp) } else { 0.2 };
@@ -672,7 +682,10 @@ pub fn find(d: &Doc, quotes: &[QuoteSpan], sents: &[Sentence], en: &mut Entities
         let _ = n;
     }
     out.sort_by_key(|f| f.start);
-    out
+    let mut descs = std::mem::take(&mut ctx.desc_mentions);
+    descs.sort_unstable();
+    descs.dedup_by_key(|x| x.0);
+    (out, descs)
 }
 
 /// Reported speech without quotation marks in one sentence.
@@ -850,6 +863,7 @@ fn indirect(ctx: &mut Ctx, sent: Sentence, si: usize, accepted: &[(usize, usize)
             continue;
         }
         let speaker = ctx.resolve(&np.sp, np.s);
+        ctx.note_desc(&np, speaker);
         // Someone described but not named ("a spokesperson for the ministry") still speaks.
         if speaker.is_none() && !matches!(np.sp, Sp::Desc { .. }) {
             continue;
