@@ -1,6 +1,7 @@
-//! Caps element nesting before parsing: html5ever's scope checks walk the whole stack of open
-//! elements, so a page nested a hundred thousand deep would take minutes. Tags past the cap are
-//! dropped and their text kept.
+//! Prepares page text for parsing. Caps element nesting: html5ever's scope checks walk the whole
+//! stack of open elements, so a page nested a hundred thousand deep would take minutes; tags past
+//! the cap are dropped and their text kept. Also leaves out script and style bodies (other than
+//! JSON-LD) and comments, which are never read and are often half of a page.
 
 /// Nesting deeper than this is flattened.
 pub(crate) const MAX_DEPTH: usize = 512;
@@ -52,9 +53,10 @@ fn find_end_tag(s: &str, from: usize, name: &str) -> Option<usize> {
     None
 }
 
-/// Returns the text with nesting capped at [`MAX_DEPTH`], or `None` when it is within the cap.
-pub(crate) fn cap_nesting(s: &str) -> Option<String> {
+/// Returns the prepared text (`None` when nothing changed) and whether nesting was flattened.
+pub(crate) fn cap_nesting(s: &str) -> (Option<String>, bool) {
     let mut out: Option<String> = None;
+    let mut flattened = false;
     let mut copied = 0;
     let mut depth = 0usize;
     let mut skipped = 0usize;
@@ -70,7 +72,24 @@ pub(crate) fn cap_nesting(s: &str) -> Option<String> {
         if !t.closing && is(RAW) {
             // Skip raw text up to its end tag; its '<' are not tags.
             next = find_end_tag(s, t.end, t.name).unwrap_or(s.len());
+            // Script and style bodies are never read (JSON-LD aside): leaving them out spares the tokenizer.
+            let droppable = (t.name.eq_ignore_ascii_case("script") && !s[at..t.end].to_ascii_lowercase().contains("ld+json"))
+                || t.name.eq_ignore_ascii_case("style");
+            if droppable && next - t.end > 256 {
+                let o = out.get_or_insert_with(|| String::with_capacity(s.len()));
+                o.push_str(&s[copied..t.end]);
+                copied = next;
+            }
             i = next;
+            continue;
+        }
+        if s[at..].starts_with("<!--") {
+            // Comments can hold whole disabled page sections; drop them.
+            let end = s[at + 4..].find("-->").map(|p| at + 4 + p + 3).unwrap_or(s.len());
+            let o = out.get_or_insert_with(|| String::with_capacity(s.len()));
+            o.push_str(&s[copied..at]);
+            copied = end;
+            i = end;
             continue;
         }
         if t.self_closing || is(VOID) || t.name.starts_with('!') {
@@ -87,6 +106,7 @@ pub(crate) fn cap_nesting(s: &str) -> Option<String> {
             }
         } else if depth >= MAX_DEPTH {
             skipped += 1;
+            flattened = true;
             true
         } else {
             depth += 1;
@@ -99,10 +119,11 @@ pub(crate) fn cap_nesting(s: &str) -> Option<String> {
         }
         i = next;
     }
-    out.map(|mut o| {
+    let out = out.map(|mut o| {
         o.push_str(&s[copied..]);
         o
-    })
+    });
+    (out, flattened)
 }
 
 #[cfg(test)]
@@ -110,14 +131,28 @@ mod tests {
     use super::*;
 
     #[test]
+    fn scripts_and_comments_are_left_out_but_json_ld_stays() {
+        let js = "var x = '<p>not text</p>';".repeat(20);
+        let page = format!("<head><script type=\"application/ld+json\">{js}</script><script>{js}</script><style>{js}</style></head><!-- <p>old</p> --><p>kept</p>");
+        let (out, flat) = cap_nesting(&page);
+        let out = out.expect("changed");
+        assert!(!flat);
+        assert_eq!(out.matches("not text").count(), 20, "only the JSON-LD body stays");
+        assert!(!out.contains("old"));
+        assert!(out.contains("<p>kept</p>"));
+    }
+
+    #[test]
     fn shallow_pages_are_untouched() {
-        assert!(cap_nesting("<html><body><div><p>a<p>b</div><script>if (a<b) {}</script></body></html>").is_none());
+        assert_eq!(cap_nesting("<html><body><div><p>a<p>b</div><script>if (a<b) {}</script></body></html>"), (None, false));
     }
 
     #[test]
     fn deep_pages_are_flattened_keeping_text() {
         let s = "<div>".repeat(2000) + "deep text" + &"</div>".repeat(2000);
-        let capped = cap_nesting(&s).expect("capped");
+        let (capped, flat) = cap_nesting(&s);
+        assert!(flat);
+        let capped = capped.expect("capped");
         assert!(capped.contains("deep text"));
         assert_eq!(capped.matches("<div>").count(), MAX_DEPTH);
         assert_eq!(capped.matches("</div>").count(), MAX_DEPTH);

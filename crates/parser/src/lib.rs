@@ -134,10 +134,10 @@ impl Parser {
         if sample > 0 && controls * 10 > sample {
             return Err(ParseError::NotText(format!("{controls} control characters in the first {sample}")));
         }
-        let capped = depth::cap_nesting(&decoded.text);
-        let html = Html::parse_document(capped.as_deref().unwrap_or(&decoded.text));
+        let (prepared, flattened) = depth::cap_nesting(&decoded.text);
+        let html = Html::parse_document(prepared.as_deref().unwrap_or(&decoded.text));
         let mut parsed = self.extract(&html, opts);
-        if capped.is_some() {
+        if flattened {
             parsed.warnings.push(format!("nesting deeper than {} elements was flattened", depth::MAX_DEPTH));
         }
         parsed.article.charset_source = Some(decoded.source.to_string());
