@@ -294,6 +294,24 @@ async fn hostile_input_is_stored_without_failing_the_batch(pool: PgPool) {
 }
 
 #[sqlx::test(migrations = "../../migrations")]
+async fn a_huge_page_of_distinct_words_is_stored_and_searchable(pool: PgPool) {
+    let store = store(pool.clone()).await;
+    // About 3 MB of distinct words: its full vector would be far over PostgreSQL's 1 MB limit.
+    let mut body = String::from("GENEVA. Delegates published the full negotiating index. ");
+    for i in 0..300_000 {
+        body.push_str(&format!("term{i} "));
+    }
+    let a = analyzed("wire", "https://wire.example/data/1", at(5, 5), "Index", &body, vec![], vec![]);
+    let stats = store.write_batch(&[out(a)]).await.expect("stored");
+    assert_eq!(stats.articles, 1);
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM articles WHERE search @@ to_tsquery('english', 'negotiating & term10')").await,
+        1
+    );
+    assert_eq!(count(&pool, "SELECT length(body)::bigint FROM articles").await, body.chars().count() as i64);
+}
+
+#[sqlx::test(migrations = "../../migrations")]
 async fn reprocessing_rewrites_quotes_in_place_and_resumes(pool: PgPool) {
     let store = store(pool.clone()).await;
     let urls: Vec<String> = (0..5)
