@@ -52,7 +52,7 @@ pub(crate) fn http_charset(content_type: &str) -> Option<&'static Encoding> {
     let rest = rest.strip_prefix('=')?.trim_start();
     let rest = rest.trim_start_matches(['"', '\'']);
     let end = rest.find(|c: char| c == ';' || c == '"' || c == '\'' || c.is_whitespace()).unwrap_or(rest.len());
-    Encoding::for_label(rest[..end].as_bytes())
+    Encoding::for_label(&rest.as_bytes()[..end])
 }
 
 /// A simplified WHATWG `<meta>` prescan over the first kilobytes.

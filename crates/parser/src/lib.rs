@@ -415,24 +415,6 @@ fn unescape_twice_escaped(s: &str) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn titles_lose_site_names_and_escapes() {
-        let t = |raw: &str, site: Option<&str>, section: Option<&str>, host: Option<&str>| {
-            clean_title(&unescape_twice_escaped(raw), site, section, host, None)
-        };
-        assert_eq!(t("Lavrov urges IAEA to act - Russian Politics &amp; Diplomacy - TASS", Some("TASS"), Some("Russian Politics & Diplomacy"), Some("tass.com")), "Lavrov urges IAEA to act");
-        assert_eq!(t("EU opens talks with Ukraine | Reuters", None, None, Some("www.reuters.com")), "EU opens talks with Ukraine");
-        assert_eq!(t("Investors don&#39;t know what to make of it", None, None, None), "Investors don't know what to make of it");
-        assert_eq!(t("Putin - Trump meeting set for July", Some("TASS"), None, Some("tass.com")), "Putin - Trump meeting set for July");
-        assert_eq!(t("Coastal Daily News | Storm cuts power", Some("Coastal Daily News"), None, None), "Storm cuts power");
-        assert_eq!(unescape_twice_escaped("a &bogus; & b &#99999999; &#x41;"), "a &bogus; & b &#99999999; A");
-    }
-}
-
 fn norm_eq(a: &str, b: &str) -> bool {
     let n = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>();
     n(a) == n(b)
@@ -633,4 +615,22 @@ pub fn debug_trace(bytes: &[u8], needle: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_lose_site_names_and_escapes() {
+        let t = |raw: &str, site: Option<&str>, section: Option<&str>, host: Option<&str>| {
+            clean_title(&unescape_twice_escaped(raw), site, section, host, None)
+        };
+        assert_eq!(t("Lavrov urges IAEA to act - Russian Politics &amp; Diplomacy - TASS", Some("TASS"), Some("Russian Politics & Diplomacy"), Some("tass.com")), "Lavrov urges IAEA to act");
+        assert_eq!(t("EU opens talks with Ukraine | Reuters", None, None, Some("www.reuters.com")), "EU opens talks with Ukraine");
+        assert_eq!(t("Investors don&#39;t know what to make of it", None, None, None), "Investors don't know what to make of it");
+        assert_eq!(t("Putin - Trump meeting set for July", Some("TASS"), None, Some("tass.com")), "Putin - Trump meeting set for July");
+        assert_eq!(t("Coastal Daily News | Storm cuts power", Some("Coastal Daily News"), None, None), "Storm cuts power");
+        assert_eq!(unescape_twice_escaped("a &bogus; & b &#99999999; &#x41;"), "a &bogus; & b &#99999999; A");
+    }
 }

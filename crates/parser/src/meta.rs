@@ -67,18 +67,15 @@ pub(crate) fn collect(html: &Html) -> PageMeta {
                     m.metas.push((k.trim().to_ascii_lowercase(), c.to_string()));
                 }
             }
-            "link" => {
+            "link"
                 if m.canonical.is_none()
-                    && e.attr("rel").is_some_and(|r| r.split_whitespace().any(|t| t.eq_ignore_ascii_case("canonical")))
-                {
-                    m.canonical = e.attr("href").map(|h| h.trim().to_string()).filter(|h| !h.is_empty());
-                }
+                    && e.attr("rel").is_some_and(|r| r.split_whitespace().any(|t| t.eq_ignore_ascii_case("canonical"))) =>
+            {
+                m.canonical = e.attr("href").map(|h| h.trim().to_string()).filter(|h| !h.is_empty());
             }
-            "title" => {
-                if m.title_tag.is_none() {
-                    let t: String = node.children().filter_map(|c| c.value().as_text().map(|t| t.to_string())).collect();
-                    m.title_tag = Some(t).filter(|t| !t.trim().is_empty());
-                }
+            "title" if m.title_tag.is_none() => {
+                let t: String = node.children().filter_map(|c| c.value().as_text().map(|t| t.to_string())).collect();
+                m.title_tag = Some(t).filter(|t| !t.trim().is_empty());
             }
             "html" => m.html_lang = e.attr("lang").map(|l| l.trim().to_string()).filter(|l| !l.is_empty()),
             "time" => {
@@ -86,11 +83,9 @@ pub(crate) fn collect(html: &Html) -> PageMeta {
                     m.times.push(d.to_string());
                 }
             }
-            "script" => {
-                if e.attr("type").is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json")) {
-                    let t: String = node.children().filter_map(|c| c.value().as_text().map(|t| t.to_string())).collect();
-                    ld_texts.push(t);
-                }
+            "script" if e.attr("type").is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json")) => {
+                let t: String = node.children().filter_map(|c| c.value().as_text().map(|t| t.to_string())).collect();
+                ld_texts.push(t);
             }
             _ => {}
         }
