@@ -1,7 +1,8 @@
 //! Fetcher benchmark: N article URLs served by 8 loopback hosts (127.0.0.2-9) with no delay.
 //!
-//! Reports frontier claim cycles per second with 1, 2 and 4 workers (claim, free the host and hand
-//! over; completion in batches of 64 as the pipeline does), article URLs fetched per
+//! Reports frontier claims per second with 1, 2 and 4 workers (a claim statement takes up to one
+//! URL per free host, then each host is freed and its URL handed over as after a fetch; completion
+//! in batches of 64 as the pipeline does), article URLs fetched per
 //! second end to end (feed poll, discovery, claim, request, hand-over, completion), and peak RSS.
 //! Usage: DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres cargo run -p fetcher --example frontier_bench [N]
 
@@ -143,16 +144,16 @@ async fn run(db_url: &str, n: usize) -> Result<(), Error> {
                 let mut batch = Vec::new();
                 loop {
                     i += 1;
-                    match f.bench_claim_cycle(&format!("bench{w}:{i}")).await {
-                        Ok(Some(url)) => {
-                            claims += 1;
-                            batch.push(url);
+                    match f.bench_claim_cycle(&format!("bench{w}:{i}"), HOSTS as i64).await {
+                        Ok(urls) if !urls.is_empty() => {
+                            claims += urls.len();
+                            batch.extend(urls);
                             if batch.len() >= 64 {
                                 f.complete(&batch).await.expect("complete");
                                 batch.clear();
                             }
                         }
-                        Ok(None) => {
+                        Ok(_) => {
                             f.complete(&batch).await.expect("complete");
                             batch.clear();
                             let left: i64 = sqlx::query_scalar("SELECT count(*) FROM crawl_urls WHERE state <> 'done'")
@@ -171,7 +172,44 @@ async fn run(db_url: &str, n: usize) -> Result<(), Error> {
             claims += t.await?;
         }
         let secs = t.elapsed().as_secs_f64();
-        println!("frontier, {workers} worker(s): {claims} claim cycles in {secs:.2} s = {:.0} claims/s", claims as f64 / secs);
+        println!("frontier claim + hand-over, {workers} worker(s): {claims} claims in {secs:.2} s = {:.0} claims/s", claims as f64 / secs);
+    }
+    // 3. The claim statement alone: N pending URLs on N distinct hosts, so no claim waits for a
+    //    host to be freed; batches of up to 8.
+    for workers in [1usize, 2, 4] {
+        sqlx::query("TRUNCATE crawl_urls, crawl_hosts CASCADE").execute(&pool).await?;
+        sqlx::query("INSERT INTO crawl_hosts (host) SELECT 'host' || i || '.example' FROM generate_series(1, $1) i")
+            .bind(n as i64).execute(&pool).await?;
+        sqlx::query("INSERT INTO crawl_urls (url, canonical_url, host, source)
+                     SELECT u, u, 'host' || i || '.example', 'bench' FROM generate_series(1, $1) i,
+                     LATERAL (SELECT 'https://host' || i || '.example/story/' || i AS u) x")
+            .bind(n as i64).execute(&pool).await?;
+        sqlx::query("ANALYZE crawl_urls").execute(&pool).await?;
+        sqlx::query("ANALYZE crawl_hosts").execute(&pool).await?;
+        let t = Instant::now();
+        let mut tasks = Vec::new();
+        for w in 0..workers {
+            let f = Frontier::new(pool.clone());
+            tasks.push(tokio::spawn(async move {
+                let mut claims = 0usize;
+                let mut i = 0u64;
+                loop {
+                    i += 1;
+                    match f.bench_claim(&format!("claim{w}:{i}"), 8).await {
+                        Ok(0) => break,
+                        Ok(k) => claims += k,
+                        Err(e) => { eprintln!("claim failed: {e}"); break; }
+                    }
+                }
+                claims
+            }));
+        }
+        let mut claims = 0;
+        for t in tasks {
+            claims += t.await?;
+        }
+        let secs = t.elapsed().as_secs_f64();
+        println!("claim statement alone, {workers} worker(s): {claims} claims in {secs:.2} s = {:.0} claims/s", claims as f64 / secs);
     }
     println!("peak RSS: {:.1} MiB", peak_rss_mib());
     Ok(())

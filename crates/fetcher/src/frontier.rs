@@ -64,9 +64,21 @@ fn secs(d: Duration) -> f64 {
 }
 
 impl Frontier {
-    /// The frontier over `pool` with default retry settings (5 attempts, 1 min doubling to 6 h).
+    /// The frontier in the database of `pool`, with default retry settings (5 attempts, 1 min
+    /// doubling to 6 h). Create it once and clone it.
+    ///
+    /// It opens its own connections (as many as `pool` may) with `synchronous_commit = off`:
+    /// every frontier write is idempotent or redone when lost (a lost claim or completion only
+    /// means a second fetch of a story the store writes idempotently), so a database crash costs
+    /// work, never a story, while waiting for each WAL flush would make the frontier slower than
+    /// the fetching.
     pub fn new(pool: PgPool) -> Self {
-        Self { pool, max_attempts: 5, retry_base: Duration::from_secs(60), retry_max: Duration::from_secs(6 * 3600) }
+        let opts = (*pool.connect_options()).clone().options([("synchronous_commit", "off"), ("statement_timeout", "60s")]);
+        let own = sqlx::postgres::PgPoolOptions::new()
+            .max_connections(pool.options().get_max_connections().max(2))
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_lazy_with(opts);
+        Self { pool: own, max_attempts: 5, retry_base: Duration::from_secs(60), retry_max: Duration::from_secs(6 * 3600) }
     }
 
     /// Sets how often and how late a transiently failing URL is tried again.
@@ -77,14 +89,9 @@ impl Frontier {
         self
     }
 
-    /// A transaction whose commit does not wait for the WAL flush. Every frontier write is
-    /// idempotent or re-done when lost (a lost claim or completion only means a second fetch of
-    /// a story the store writes idempotently), so a server crash costs work, never a story;
-    /// waiting for fsync would make the frontier slower than the fetching.
+    /// A transaction (on the frontier's own connections, see [`Frontier::new`]).
     async fn relaxed(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, FetchError> {
-        let mut tx = self.pool.begin().await?;
-        sqlx::query("SET LOCAL synchronous_commit = off").execute(&mut *tx).await?;
-        Ok(tx)
+        Ok(self.pool.begin().await?)
     }
 
     /// The pool the frontier lives in.
@@ -94,16 +101,14 @@ impl Frontier {
 
     /// Marks stored stories done (keyed by `FetchedPage.url`); returns how many rows changed.
     pub async fn complete(&self, urls: &[String]) -> Result<u64, FetchError> {
-        let mut tx = self.relaxed().await?;
         let done = sqlx::query(
             "UPDATE crawl_urls SET state = 'done', finished_at = now(), lease_until = NULL, leased_by = NULL,
                     fail_class = NULL, fail_reason = NULL, updated_at = now()
              WHERE url = ANY($1) AND state <> 'done'",
         )
         .bind(urls)
-        .execute(&mut *tx)
+        .execute(&self.pool)
         .await?;
-        tx.commit().await?;
         Ok(done.rows_affected())
     }
 
@@ -148,65 +153,83 @@ impl Frontier {
         Ok(r.rows_affected())
     }
 
-    /// One claim cycle without a request (claim, then free the host and hand over), for the
-    /// frontier benchmark; the claimed URL, None when nothing was claimable.
+    /// One claim statement for up to `hosts` URLs, then each host freed and its URL handed over
+    /// (what a fetch does around its request), for the frontier benchmark; the claimed URLs.
     #[doc(hidden)]
-    pub async fn bench_claim_cycle(&self, token: &str) -> Result<Option<String>, FetchError> {
-        let Some(c) = self.claim(token, Duration::from_secs(60)).await? else { return Ok(None) };
-        self.release_and_send(&c, Duration::ZERO, 1, &c.url, 200, Duration::from_secs(60)).await?;
-        Ok(Some(c.url))
+    pub async fn bench_claim_cycle(&self, token: &str, hosts: i64) -> Result<Vec<String>, FetchError> {
+        let claims = self.claim_batch(token, Duration::from_secs(60), hosts).await?;
+        for c in &claims {
+            self.release_and_send(c, Duration::ZERO, 1, &c.url, 200, Duration::from_secs(60)).await?;
+        }
+        Ok(claims.into_iter().map(|c| c.url).collect())
+    }
+
+    /// One claim statement alone, for the frontier benchmark; how many URLs it leased.
+    #[doc(hidden)]
+    pub async fn bench_claim(&self, token: &str, limit: i64) -> Result<usize, FetchError> {
+        Ok(self.claim_batch(token, Duration::from_secs(60), limit).await?.len())
     }
 
     /// Claims one fetchable article URL on a host that is free and due, leasing both.
+    #[cfg(test)]
     pub(crate) async fn claim(&self, token: &str, lease: Duration) -> Result<Option<Claim>, FetchError> {
-        let mut tx = self.relaxed().await?;
-        let row = sqlx::query(
+        Ok(self.claim_batch(token, lease, 1).await?.into_iter().next())
+    }
+
+    /// Claims up to `limit` fetchable article URLs, one on each host that is free and due, and
+    /// leases each URL together with its host's gate; each claim's token is `token#id`.
+    pub(crate) async fn claim_batch(&self, token: &str, lease: Duration, limit: i64) -> Result<Vec<Claim>, FetchError> {
+        let rows = sqlx::query(
             "WITH h AS (
                 SELECT host FROM crawl_hosts
                 WHERE next_allowed_at <= now() AND (busy_until IS NULL OR busy_until < now())
                   AND EXISTS (SELECT 1 FROM crawl_urls w
                               WHERE w.host = crawl_hosts.host AND w.state = 'pending' AND w.next_attempt_at <= now())
                 ORDER BY next_allowed_at
-                LIMIT 1
+                LIMIT $3
                 FOR UPDATE SKIP LOCKED
              ), pick AS (
-                SELECT c.id, h.host FROM h CROSS JOIN LATERAL (
+                SELECT c.id, h.host, $1 || '#' || c.id AS token FROM h CROSS JOIN LATERAL (
                     SELECT id FROM crawl_urls w
                     WHERE w.host = h.host AND w.state = 'pending' AND w.next_attempt_at <= now()
                     ORDER BY w.next_attempt_at, w.id
                     LIMIT 1
                     FOR UPDATE SKIP LOCKED) c
              ), gate AS (
-                UPDATE crawl_hosts g SET busy_until = now() + make_interval(secs => $2), busy_token = $1, updated_at = now()
+                UPDATE crawl_hosts g SET busy_until = now() + make_interval(secs => $2), busy_token = pick.token, updated_at = now()
                 FROM pick WHERE g.host = pick.host
                 RETURNING g.host, g.robots_txt, (g.robots_txt IS NULL OR g.robots_expires_at < now()) AS robots_stale, g.crawl_delay_ms
              )
-             UPDATE crawl_urls u SET state = 'leased', attempts = u.attempts + 1, leased_by = $1,
+             UPDATE crawl_urls u SET state = 'leased', attempts = u.attempts + 1, leased_by = pick.token,
                     lease_until = now() + make_interval(secs => $2), sent_at = NULL, updated_at = now()
              FROM pick JOIN gate ON gate.host = pick.host
              WHERE u.id = pick.id
-             RETURNING u.id, u.url, u.host, u.source, u.guid, u.title, u.published_at,
+             RETURNING u.id, u.url, u.host, u.source, u.guid, u.title, u.published_at, u.leased_by,
                        gate.robots_txt, gate.robots_stale, gate.crawl_delay_ms",
         )
         .bind(token)
         .bind(secs(lease))
-        .fetch_optional(&mut *tx)
+        .bind(limit.max(1))
+        .fetch_all(&self.pool)
         .await?;
-        tx.commit().await?;
-        let Some(r) = row else { return Ok(None) };
-        Ok(Some(Claim {
-            id: r.try_get("id")?,
-            url: r.try_get("url")?,
-            host: r.try_get("host")?,
-            source: r.try_get("source")?,
-            guid: r.try_get("guid")?,
-            title: r.try_get("title")?,
-            published_at: r.try_get("published_at")?,
-            token: token.to_owned(),
-            robots_txt: r.try_get("robots_txt")?,
-            robots_stale: r.try_get("robots_stale")?,
-            crawl_delay_ms: r.try_get("crawl_delay_ms")?,
-        }))
+        rows.into_iter()
+            .map(|r| {
+                Ok(Claim {
+                    id: r.try_get("id")?,
+                    url: r.try_get("url")?,
+                    host: r.try_get("host")?,
+                    source: r.try_get("source")?,
+                    guid: r.try_get("guid")?,
+                    title: r.try_get("title")?,
+                    published_at: r.try_get("published_at")?,
+                    token: r.try_get("leased_by")?,
+                    robots_txt: r.try_get("robots_txt")?,
+                    robots_stale: r.try_get("robots_stale")?,
+                    crawl_delay_ms: r.try_get("crawl_delay_ms")?,
+                })
+            })
+            .collect::<Result<_, sqlx::Error>>()
+            .map_err(FetchError::from)
     }
 
     /// Takes a host's gate (for feed and robots.txt requests) if it is free and due; otherwise
@@ -253,7 +276,6 @@ impl Frontier {
         block: Option<(Option<Duration>, Duration, Duration)>,
         success: bool,
     ) -> Result<DateTime<Utc>, FetchError> {
-        let mut tx = self.relaxed().await?;
         let (blocked, retry_after, base, cap) = match block {
             Some((ra, base, cap)) => (true, ra.map(secs).unwrap_or(0.0), secs(base), secs(cap)),
             None => (false, 0.0, 0.0, 0.0),
@@ -278,9 +300,8 @@ impl Frontier {
         .bind(base)
         .bind(cap)
         .bind(success)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&self.pool)
         .await?;
-        tx.commit().await?;
         Ok(next.unwrap_or_else(Utc::now))
     }
 
@@ -317,7 +338,6 @@ impl Frontier {
     /// Frees the host after a successful request and marks the URL handed to the pipeline, in
     /// one statement; false when the lease was lost (another worker has the URL now).
     pub(crate) async fn release_and_send(&self, claim: &Claim, delay: Duration, requests: i64, final_url: &str, status: u16, handoff: Duration) -> Result<bool, FetchError> {
-        let mut tx = self.relaxed().await?;
         let r = sqlx::query(
             "WITH g AS (
                 UPDATE crawl_hosts SET busy_until = NULL, busy_token = NULL, requests = requests + $4, backoff_level = 0,
@@ -336,9 +356,8 @@ impl Frontier {
         .bind(final_url)
         .bind(i32::from(status))
         .bind(secs(handoff))
-        .execute(&mut *tx)
+        .execute(&self.pool)
         .await?;
-        tx.commit().await?;
         Ok(r.rows_affected() == 1)
     }
 
@@ -379,7 +398,6 @@ impl Frontier {
         not_before: Option<DateTime<Utc>>,
         count_attempt: bool,
     ) -> Result<(), FetchError> {
-        let mut tx = self.relaxed().await?;
         sqlx::query(
             "UPDATE crawl_urls SET
                 attempts = CASE WHEN $9 THEN attempts ELSE GREATEST(attempts - 1, 0) END,
@@ -404,9 +422,8 @@ impl Frontier {
         .bind(count_attempt)
         .bind(not_before)
         .bind(status.map(i32::from))
-        .execute(&mut *tx)
+        .execute(&self.pool)
         .await?;
-        tx.commit().await?;
         if count_attempt {
             record_failure(&self.pool, Some(&claim.source), &claim.url, Some(&claim.host), class, reason, status, transient).await?;
         }
@@ -415,7 +432,6 @@ impl Frontier {
 
     /// Marks a claimed URL done without sending it (a duplicate of a stored story).
     pub(crate) async fn finish_duplicate(&self, claim: &Claim, final_url: &str) -> Result<(), FetchError> {
-        let mut tx = self.relaxed().await?;
         sqlx::query(
             "UPDATE crawl_urls SET state = 'done', final_url = $3, finished_at = now(), fail_class = 'duplicate',
                     lease_until = NULL, leased_by = NULL, updated_at = now()
@@ -424,9 +440,8 @@ impl Frontier {
         .bind(claim.id)
         .bind(&claim.token)
         .bind(final_url)
-        .execute(&mut *tx)
+        .execute(&self.pool)
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 
@@ -737,7 +752,8 @@ mod tests {
         assert!(!f.release_and_send(&a, Duration::ZERO, 1, &a.url, 200, Duration::from_secs(60)).await.unwrap());
         let (state, by, attempts): (String, String, i32) = sqlx::query_as("SELECT state, leased_by, attempts FROM crawl_urls WHERE url = $1")
             .bind(&a.url).fetch_one(&pool).await.unwrap();
-        assert_eq!((state.as_str(), by.as_str(), attempts), ("leased", "w2:2", 2));
+        assert_eq!((state.as_str(), by.as_str(), attempts), ("leased", b.token.as_str(), 2));
+        assert!(b.token.starts_with("w2:2#"));
         assert!(f.release_and_send(&b, Duration::ZERO, 1, &b.url, 200, Duration::from_secs(60)).await.unwrap());
         assert_eq!(f.complete(std::slice::from_ref(&b.url)).await.unwrap(), 1);
         assert_eq!(f.complete(std::slice::from_ref(&b.url)).await.unwrap(), 0, "completing twice is harmless");

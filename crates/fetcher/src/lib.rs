@@ -184,6 +184,8 @@ struct Inner {
     worker: String,
     counter: AtomicU64,
     work: Notify,
+    /// Claims of one batch waiting for a free worker (their leases and host gates are held).
+    ready: Mutex<std::collections::VecDeque<Claim>>,
     sources: HashMap<String, Source>,
     robots: Mutex<HashMap<String, (u128, Arc<texting_robots::Robot>)>>,
 }
@@ -210,6 +212,7 @@ impl Fetcher {
                 worker,
                 counter: AtomicU64::new(0),
                 work: Notify::new(),
+                ready: Mutex::new(std::collections::VecDeque::new()),
                 sources: HashMap::new(),
                 robots: Mutex::new(HashMap::new()),
             }),
@@ -314,8 +317,28 @@ impl Inner {
                     Err(_) => { stop.cancel(); break; }
                 },
             };
-            let token = self.token();
-            match self.frontier.claim(&token, lease).await {
+            // Claims taken by another worker's batch come first.
+            let buffered = self.ready.lock().unwrap_or_else(|p| p.into_inner()).pop_front();
+            let claimed = match buffered {
+                Some(c) => Ok(Some(c)),
+                None => {
+                    let token = self.token();
+                    let batch = self.cfg.concurrency.max(1) as i64;
+                    self.frontier.claim_batch(&token, lease, batch).await.map(|claims| {
+                        let mut claims = claims.into_iter();
+                        let first = claims.next();
+                        let mut ready = self.ready.lock().unwrap_or_else(|p| p.into_inner());
+                        ready.extend(claims);
+                        let more = !ready.is_empty();
+                        drop(ready);
+                        if more {
+                            self.work.notify_waiters();
+                        }
+                        first
+                    })
+                }
+            };
+            match claimed {
                 Ok(Some(claim)) => {
                     health.ok();
                     if let Err(e) = self.process(claim, permit).await {
@@ -664,7 +687,7 @@ impl Inner {
         total += t;
         new += n;
         let mut children = parsed.child_sitemaps;
-        children.sort_by(|a, b| b.1.cmp(&a.1));
+        children.sort_by_key(|c| std::cmp::Reverse(c.1));
         for (child, _) in children.into_iter().take(self.cfg.max_child_sitemaps) {
             let Some(child_url) = canon::parse_http_url(&child, self.cfg.max_url_len) else { continue };
             if !canon::host_allowed(&child_url, url, &src.allowed_hosts) {
