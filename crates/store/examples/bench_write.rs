@@ -350,6 +350,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let store = store::Store::connect(url.as_str()).await?;
     store.migrate().await?;
+    // What-if knob: without the generated body search vector, to show its share of the cost.
+    let no_body_search = std::env::var_os("BENCH_WITHOUT_BODY_SEARCH").is_some();
+    if no_body_search {
+        sqlx::query("ALTER TABLE articles DROP COLUMN search CASCADE")
+            .execute(store.pool())
+            .await?;
+        println!("(what-if run: articles.search dropped)");
+    }
     let mut rng = Lcg(42);
     let plain: Vec<AnalyzedArticle> = (0..n).map(|i| synthetic(i, &mut rng, "a")).collect();
     let with_raw: Vec<AnalyzedArticle> = (0..n).map(|i| synthetic(i, &mut rng, "b")).collect();

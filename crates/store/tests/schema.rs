@@ -301,14 +301,25 @@ async fn a_huge_page_of_distinct_words_is_stored_and_searchable(pool: PgPool) {
     for i in 0..300_000 {
         body.push_str(&format!("term{i} "));
     }
-    let a = analyzed("wire", "https://wire.example/data/1", at(5, 5), "Index", &body, vec![], vec![]);
+    let a = analyzed(
+        "wire",
+        "https://wire.example/data/1",
+        at(5, 5),
+        "Index",
+        &body,
+        vec![],
+        vec![],
+    );
     let stats = store.write_batch(&[out(a)]).await.expect("stored");
     assert_eq!(stats.articles, 1);
     assert_eq!(
         count(&pool, "SELECT count(*) FROM articles WHERE search @@ to_tsquery('english', 'negotiating & term10')").await,
         1
     );
-    assert_eq!(count(&pool, "SELECT length(body)::bigint FROM articles").await, body.chars().count() as i64);
+    assert_eq!(
+        count(&pool, "SELECT length(body)::bigint FROM articles").await,
+        body.chars().count() as i64
+    );
 }
 
 #[sqlx::test(migrations = "../../migrations")]
