@@ -36,7 +36,7 @@ const BAD_WORDS: &[&str] = &[
     "profile", "avatar", "icon", "icons", "logo", "more", "also", "next", "prev", "previous", "latest", "mostread",
     "most", "editorspicks", "picks", "partner", "partners", "affiliate", "commercial", "sponsorship", "outstream",
     "interstitial", "notification", "notifications", "cta", "signup", "optin", "subnav", "dropdown", "drawer",
-    "tabs", "tab", "links", "linklist", "toc",
+    "tabs", "tab", "links", "linklist", "toc", "legend",
 ];
 
 /// Words that mark the article itself; a node carrying one is never dropped for a furniture word.
