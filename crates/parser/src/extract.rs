@@ -156,7 +156,8 @@ pub(crate) fn analyse(dom: &Dom, extra_drop: &[Ix], keep: &[Ix]) -> Analysis {
         let hard = matches!(tag, Tag::Nav | Tag::Figcaption);
         let soft = matches!(tag, Tag::Aside | Tag::Footer | Tag::Header | Tag::Form | Tag::Figure)
             || ROLES_OUT.contains(&&*node.role);
-        let (bad, good) = if node.cls.is_empty() { (false, false) } else { class_flags(&node.cls) };
+        // Links inside running text carry styling classes ("with-icon") that say nothing about furniture.
+        let (bad, good) = if node.cls.is_empty() || tag == Tag::A { (false, false) } else { class_flags(&node.cls) };
         let never = kept[i] || p == NONE || p == 0 || matches!(tag, Tag::Body | Tag::Main) || (tag == Tag::Article && !bad);
         if never {
             continue;
