@@ -421,4 +421,53 @@ async fn two_fetchers_on_one_database_fetch_each_url_once_and_one_request_per_ho
     }
     let done: i64 = sqlx::query_scalar("SELECT count(*) FROM crawl_urls WHERE state = 'done'").fetch_one(&pool_a).await.unwrap();
     assert_eq!(done, 32);
+    let held: i64 = sqlx::query_scalar("SELECT (SELECT count(*) FROM crawl_hosts WHERE busy_token IS NOT NULL) + (SELECT count(*) FROM crawl_feeds WHERE lease_token IS NOT NULL)")
+        .fetch_one(&pool_a).await.unwrap();
+    assert_eq!(held, 0, "a stopped fetcher leaves no host gate or feed lease behind");
+}
+
+#[sqlx::test(migrations = "../../migrations")]
+async fn listing_pages_follow_only_selected_links_on_allowed_hosts_and_failing_feeds_get_disabled(pool: PgPool) {
+    let other = serve("127.0.0.3", Router::new().route("/en/2", get(|| async { html(article("Elsewhere")) }))).await;
+    let other_url = other.url("/en/2");
+    let site = serve(
+        "127.0.0.2",
+        Router::new()
+            .route("/en/latest", get(move || {
+                let other_url = other_url.clone();
+                async move {
+                    html(format!(
+                        "<html><body><ul><li><a class=\"headline\" href=\"/en/1?utm_campaign=home\">Ministers meet</a></li>\
+                         <li><a class=\"headline\" href=\"{other_url}\">Elsewhere</a></li>\
+                         <li><a href=\"/en/3\">Not a headline</a></li></ul></body></html>"
+                    ))
+                }
+            }))
+            .route("/en/1", get(|| async { html(article("Ministers meet")) }))
+            .route("/down.xml", get(|| async { (StatusCode::INTERNAL_SERVER_ERROR, "down") })),
+    )
+    .await;
+    let mut listing = source("listing", &site.url("/en/latest"), SourceKind::Auto, FAST);
+    listing.link_selector = Some("a.headline".into());
+    let cfg = fetcher::FetcherConfig {
+        feed_failures_to_disable: 3,
+        feed_backoff_max: Duration::from_millis(300),
+        disabled_probe_interval: SLOW_POLL,
+        backoff_max: Duration::from_millis(300),
+        ..test_config()
+    };
+    let mut run = start(pool.clone(), cfg, vec![listing, source("down", &site.url("/down.xml"), SourceKind::Rss, FAST)]);
+    let page = run.next_page().await;
+    assert_eq!(page.url, site.url("/en/1?utm_campaign=home"));
+    assert_eq!(page.feed_item.as_ref().unwrap().title.as_deref(), Some("Ministers meet"));
+    wait_until(&pool, "SELECT disabled AND consecutive_failures = 3 FROM crawl_feeds WHERE source = 'down'", "failing feed disabled").await;
+    wait_until(&pool, "SELECT polls >= 3 FROM crawl_feeds WHERE source = 'listing'", "listing polled again").await;
+    run.shutdown().await;
+    let urls: Vec<String> = sqlx::query_scalar("SELECT url FROM crawl_urls").fetch_all(&pool).await.unwrap();
+    assert_eq!(urls, vec![site.url("/en/1?utm_campaign=home")]);
+    assert_eq!(other.log.hits().len(), 0, "a link to another host was followed");
+    assert_eq!(site.log.count("/down.xml"), 3, "a disabled feed is only probed rarely");
+    let failures: i64 = sqlx::query_scalar("SELECT count(*) FROM crawl_failures WHERE source = 'down' AND class = 'status' AND http_status = 500")
+        .fetch_one(&pool).await.unwrap();
+    assert_eq!(failures, 3);
 }
