@@ -25,6 +25,8 @@ pub struct Config {
     pub profiles: Vec<PathBuf>,
     /// The `[http] listen` address, when the endpoint is on.
     pub http_listen: Option<SocketAddr>,
+    /// The `[store]` section.
+    pub store: StoreSettings,
     /// The configured sources.
     pub sources: Vec<Source>,
 }
@@ -59,6 +61,21 @@ impl Default for Pipeline {
             shutdown_timeout: Duration::from_secs(30),
             keep_raw_pages: true,
         }
+    }
+}
+
+/// The `[store]` settings: retention.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreSettings {
+    /// Raw pages older than this are dropped (they only serve `reprocess`).
+    pub raw_pages_retention: Option<Duration>,
+    /// Stories older than this are dropped, a month partition at a time; `None` keeps them.
+    pub retention: Option<Duration>,
+}
+
+impl Default for StoreSettings {
+    fn default() -> Self {
+        Self { raw_pages_retention: Some(Duration::from_secs(90 * 86_400)), retention: None }
     }
 }
 
@@ -129,7 +146,7 @@ impl Config {
         };
         let mut c = Checker::new(text);
         let root = doc.as_table();
-        c.known_keys(root, "", &["database", "crawler", "pipeline", "parser", "http", "sources"]);
+        c.known_keys(root, "", &["database", "crawler", "pipeline", "parser", "http", "store", "sources"]);
 
         let mut database_url = "postgres://postgres@127.0.0.1:5432/wirehose".to_string();
         if let Some(t) = c.table(root, "database") {
@@ -244,9 +261,25 @@ impl Config {
             }
         }
 
+        let mut store = StoreSettings::default();
+        if let Some(t) = c.table(root, "store") {
+            c.known_keys(t, "store.", &["raw_pages_retention", "retention"]);
+            for (key, slot) in [("raw_pages_retention", &mut store.raw_pages_retention), ("retention", &mut store.retention)] {
+                match c.string(t, key, "store.").as_deref() {
+                    None => {}
+                    Some("forever") => *slot = None,
+                    Some(_) => {
+                        if let Some(d) = c.duration(t, key, "store.") {
+                            *slot = Some(d);
+                        }
+                    }
+                }
+            }
+        }
+
         let sources = c.sources(root);
         if c.problems.is_empty() {
-            Ok(Config { database_url, crawler, pipeline, profiles, http_listen, sources })
+            Ok(Config { database_url, crawler, pipeline, profiles, http_listen, store, sources })
         } else {
             c.problems.sort_by_key(|p| (p.line, p.column));
             Err(c.problems)
@@ -528,6 +561,15 @@ poll_interval = 5
         assert_eq!(lines, vec![Some(2), Some(3), Some(7), Some(8), Some(11), Some(13)], "{problems:#?}");
         assert!(problems[1].message.contains("unknown key `crawler.colour`"));
         assert!(problems[4].message.contains("used twice"));
+    }
+
+    #[test]
+    fn retention_reads_durations_and_forever() {
+        let c = parse("[store]\nraw_pages_retention = \"forever\"\nretention = \"400d\"\n").expect("valid");
+        assert_eq!(c.store.raw_pages_retention, None);
+        assert_eq!(c.store.retention, Some(Duration::from_secs(400 * 86_400)));
+        let p = parse("[store]\nretention = \"a while\"\n").expect_err("invalid");
+        assert_eq!(p[0].line, Some(2));
     }
 
     #[test]

@@ -233,10 +233,47 @@ fn redacted(url: &str) -> String {
     }
 }
 
+/// Recorded on every stored story; bump the last number whenever parser or analyzer output changes,
+/// so `wirehose reprocess --outdated` finds the stories an older extractor wrote.
+const EXTRACTOR_VERSION: &str = concat!("wirehose-", env!("CARGO_PKG_VERSION"), "/extract-1");
+
 async fn connect(config: &Config) -> anyhow::Result<store::Store> {
-    store::Store::connect(&config.database_url)
+    let store = store::Store::connect(&config.database_url)
         .await
-        .with_context(|| format!("connecting to {}", redacted(&config.database_url)))
+        .with_context(|| format!("connecting to {}", redacted(&config.database_url)))?;
+    Ok(store.with_extractor_version(EXTRACTOR_VERSION))
+}
+
+/// Hourly upkeep: month partitions created ahead, retention applied.
+async fn maintenance(store: store::Store, settings: config::StoreSettings, shutdown: CancellationToken) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        tokio::select! {
+            _ = shutdown.cancelled() => return,
+            _ = tick.tick() => {}
+        }
+        if let Err(e) = store.ensure_partitions().await {
+            warn!(error = %e, "cannot create the coming months' partitions");
+        }
+        let now = chrono::Utc::now();
+        let ago = |d: std::time::Duration| {
+            chrono::Duration::from_std(d).ok().and_then(|d| now.checked_sub_signed(d)).unwrap_or(chrono::DateTime::<chrono::Utc>::MIN_UTC)
+        };
+        if let Some(keep) = settings.raw_pages_retention {
+            match store.drop_raw_pages_older_than(ago(keep)).await {
+                Ok(n) if n > 0 => info!(months = n, "dropped raw pages past their retention"),
+                Ok(_) => {}
+                Err(e) => warn!(error = %e, "cannot apply raw page retention"),
+            }
+        }
+        if let Some(keep) = settings.retention {
+            match store.drop_partitions_older_than(ago(keep)).await {
+                Ok(n) if n > 0 => info!(months = n, "dropped stories past their retention"),
+                Ok(_) => {}
+                Err(e) => warn!(error = %e, "cannot apply story retention"),
+            }
+        }
+    }
 }
 
 async fn run_daemon(config: Config, parser: Arc<parser::Parser>) -> anyhow::Result<ExitCode> {
@@ -244,6 +281,7 @@ async fn run_daemon(config: Config, parser: Arc<parser::Parser>) -> anyhow::Resu
     store.migrate().await.context("applying migrations")?;
     let shutdown = CancellationToken::new();
     tokio::spawn(watch_signals(shutdown.clone(), config.pipeline.shutdown_timeout));
+    tokio::spawn(maintenance(store.clone(), config.store.clone(), shutdown.clone()));
     let metrics = metrics::Metrics::new();
     if let Some(addr) = config.http_listen {
         let (m, pool, token) = (metrics.clone(), store.pool().clone(), shutdown.clone());
