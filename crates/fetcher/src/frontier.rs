@@ -232,7 +232,7 @@ impl Frontier {
             .map_err(FetchError::from)
     }
 
-    /// Takes a host's gate (for feed and robots.txt requests) if it is free and due; otherwise
+    /// Takes a host's gate (for feed and sitemap requests) if it is free and due; otherwise
     /// returns how long to wait before asking again.
     pub(crate) async fn try_gate(&self, host: &str, token: &str, lease: Duration) -> Result<Result<HostGate, Duration>, FetchError> {
         sqlx::query("INSERT INTO crawl_hosts (host) VALUES ($1) ON CONFLICT DO NOTHING")
@@ -253,7 +253,8 @@ impl Frontier {
             return Ok(Ok(HostGate { crawl_delay_ms: r.try_get("crawl_delay_ms")? }));
         }
         let wait: f64 = sqlx::query_scalar(
-            "SELECT GREATEST(0, EXTRACT(EPOCH FROM (GREATEST(next_allowed_at, COALESCE(busy_until, now())) - now())))::float8
+            "SELECT CASE WHEN next_allowed_at > now() THEN EXTRACT(EPOCH FROM next_allowed_at - now())::float8
+                         ELSE 0.02 END -- busy with a request: it ends soon, ask again shortly
              FROM crawl_hosts WHERE host = $1",
         )
         .bind(host)

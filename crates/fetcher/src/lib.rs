@@ -549,15 +549,21 @@ impl Inner {
         while polls.join_next().await.is_some() {}
     }
 
-    /// Waits for a host's gate; None when stopped.
-    async fn take_gate(&self, host: &str, token: &str, stop: &CancellationToken) -> Result<Option<frontier::HostGate>, FetchError> {
+    /// Waits for a host's gate. A host blocked for longer than a request may take (a backoff,
+    /// a Retry-After) is not waited for: `Later` says when to come back.
+    async fn take_gate(&self, host: &str, token: &str, stop: &CancellationToken) -> Result<Gate, FetchError> {
+        let patience = self.cfg.request_timeout.max(Duration::from_secs(1));
+        let started = tokio::time::Instant::now();
         loop {
             match self.frontier.try_gate(host, token, self.cfg.request_lease()).await? {
-                Ok(gate) => return Ok(Some(gate)),
+                Ok(gate) => return Ok(Gate::Got(gate)),
                 Err(wait) => {
+                    if started.elapsed() + wait > patience {
+                        return Ok(Gate::Later(wait));
+                    }
                     let wait = wait.clamp(Duration::from_millis(5), Duration::from_secs(2));
                     tokio::select! {
-                        _ = stop.cancelled() => return Ok(None),
+                        _ = stop.cancelled() => return Ok(Gate::Stopped),
                         _ = tokio::time::sleep(wait) => {},
                     }
                 }
@@ -573,9 +579,13 @@ impl Inner {
         etag: Option<&str>,
         last_modified: Option<&str>,
         stop: &CancellationToken,
-    ) -> Result<Option<Result<http::Response, Failed>>, FetchError> {
+    ) -> Result<Gated, FetchError> {
         let token = self.token();
-        let Some(gate) = self.take_gate(host, &token, stop).await? else { return Ok(None) };
+        let gate = match self.take_gate(host, &token, stop).await? {
+            Gate::Got(g) => g,
+            Gate::Stopped => return Ok(Gated::Stopped),
+            Gate::Later(wait) => return Ok(Gated::Later(wait)),
+        };
         let delay = self.cfg.host_delay(gate.crawl_delay_ms);
         self.limiter.wait(host, delay).await;
         let result = self.http.get(url, etag, last_modified, self.cfg.max_body_bytes).await;
@@ -587,7 +597,7 @@ impl Inner {
         };
         let success = matches!(&result, Ok(r) if r.status < 400);
         self.frontier.release_host(host, &token, delay, 1, block, success).await?;
-        Ok(Some(result))
+        Ok(Gated::Done(result))
     }
 
     async fn poll_feed(self: Arc<Self>, claim: FeedClaim, stop: CancellationToken) {
@@ -602,7 +612,19 @@ impl Inner {
         let Some(url) = canon::parse_http_url(&src.url, self.cfg.max_url_len) else { return Ok(()) };
         let Some(host) = canon::host_key(&url) else { return Ok(()) };
         let got = self.gated_get(&url, &host, claim.etag.as_deref(), claim.last_modified.as_deref(), stop).await?;
-        let Some(result) = got else { return Ok(()) };
+        let result = match got {
+            Gated::Done(r) => r,
+            // The lease is returned on shutdown.
+            Gated::Stopped => return Ok(()),
+            Gated::Later(wait) => {
+                // The host is blocked: come back when it is free, without counting a failure.
+                debug!(source = %claim.source, wait = ?wait, "host blocked; poll postponed");
+                return self
+                    .frontier
+                    .finish_feed(&claim, wait, claim.interval_secs, None, None, claim.consecutive_failures, claim.disabled, None, None)
+                    .await;
+            }
+        };
         let outcome = match result {
             Ok(r) if r.status == 304 => Ok(PollOutcome { status: 304, validators: None, items: None }),
             Ok(r) if (200..300).contains(&r.status) => {
@@ -695,7 +717,7 @@ impl Inner {
             }
             let Some(child_host) = canon::host_key(&child_url) else { continue };
             let got = self.gated_get(&child_url, &child_host, None, None, stop).await.map_err(|e| Failed::new(FailClass::Other, e.to_string()))?;
-            let Some(result) = got else { break };
+            let Gated::Done(result) = got else { break };
             match result {
                 Ok(r) if (200..300).contains(&r.status) => {
                     match listing::parse(model::SourceKind::Sitemap, &r.body, r.content_type.as_deref(), &child_url, None) {
@@ -738,6 +760,20 @@ struct PollOutcome {
     status: u16,
     validators: Option<(Option<String>, Option<String>, Option<String>)>,
     items: Option<(i32, i32)>,
+}
+
+/// The outcome of waiting for a host's gate.
+enum Gate {
+    Got(frontier::HostGate),
+    Stopped,
+    Later(Duration),
+}
+
+/// The outcome of a GET through a host's gate.
+enum Gated {
+    Done(Result<http::Response, Failed>),
+    Stopped,
+    Later(Duration),
 }
 
 enum RobotsOutcome {
