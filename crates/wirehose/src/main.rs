@@ -16,6 +16,7 @@ mod pipeline;
 mod reprocess;
 mod status;
 mod warc;
+mod watchdog;
 
 use config::Config;
 

@@ -17,6 +17,7 @@ use tracing::{debug, error, info, warn};
 
 use crate::config::Config;
 use crate::metrics::Metrics;
+use crate::watchdog::Watchdog;
 
 /// Runs the daemon's stages until `shutdown` is cancelled and everything in flight is stored.
 pub async fn run(
@@ -55,18 +56,20 @@ where
     let (page_tx, page_rx) = mpsc::channel::<FetchedPage>(cap);
     let (out_tx, out_rx) = mpsc::channel::<Outcome>(cap);
     let frontier = fetcher::Frontier::new(store.pool().clone());
+    let watchdog = Watchdog::default();
+    tokio::spawn(watchdog.clone().watch(Duration::from_secs(60), shutdown.clone()));
 
     tokio::spawn(sample_queues(page_tx.downgrade(), out_tx.downgrade(), metrics.clone()));
     let mut stages = JoinSet::new();
     let head = produce(page_tx);
     stages.spawn(async move { ("source", head.await) });
     let p = config.pipeline.clone();
-    let m = metrics.clone();
-    stages.spawn(async move { ("process", process(page_rx, out_tx, parser, p.workers, p.keep_raw_pages, m).await) });
+    let (m, w) = (metrics.clone(), watchdog.clone());
+    stages.spawn(async move { ("process", process(page_rx, out_tx, parser, p.workers, p.keep_raw_pages, m, w).await) });
     let store_token = shutdown.clone();
     let m = metrics.clone();
     stages.spawn(async move {
-        ("store", sink(out_rx, store, frontier, p.batch_size, p.batch_timeout, m, store_token).await)
+        ("store", sink(out_rx, store, frontier, p.batch_size, p.batch_timeout, m, watchdog, store_token).await)
     });
     metrics.running.store(true, std::sync::atomic::Ordering::Relaxed);
 
@@ -100,6 +103,7 @@ async fn process(
     workers: usize,
     keep_raw: bool,
     metrics: Arc<Metrics>,
+    watchdog: Watchdog,
 ) -> anyhow::Result<()> {
     let permits = Arc::new(Semaphore::new(workers.max(1)));
     let tracker = TaskTracker::new();
@@ -108,7 +112,9 @@ async fn process(
         let out = out.clone();
         let parser = parser.clone();
         let metrics = metrics.clone();
+        let in_flight = watchdog.enter("parse+analyze", page.url.clone());
         tracker.spawn_blocking(move || {
+            let _in_flight = in_flight;
             let outcome = process_page(&parser, page, keep_raw, Some(&metrics));
             // The store stage only closes after this sender is dropped, so a send fails only on a crash.
             let _ = out.blocking_send(outcome);
@@ -175,6 +181,7 @@ async fn sink(
     batch_size: usize,
     batch_timeout: Duration,
     metrics: Arc<Metrics>,
+    watchdog: Watchdog,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
     let mut batch = Vec::with_capacity(batch_size);
@@ -192,7 +199,9 @@ async fn sink(
                 _ = &mut deadline => break,
             }
         }
+        let in_flight = watchdog.enter("store", format!("batch of {} starting with {}", batch.len(), outcome_url(&batch[0])));
         write_with_retry(&store, &frontier, &batch, &metrics, &shutdown).await?;
+        drop(in_flight);
         batch.clear();
     }
     Ok(())
@@ -262,5 +271,12 @@ async fn sample_queues(pages: mpsc::WeakSender<FetchedPage>, outcomes: mpsc::Wea
         let (Some(p), Some(o)) = (pages.upgrade(), outcomes.upgrade()) else { return };
         metrics.set_queue("pages", p.max_capacity() - p.capacity());
         metrics.set_queue("outcomes", o.max_capacity() - o.capacity());
+    }
+}
+
+fn outcome_url(o: &Outcome) -> &str {
+    match o {
+        Outcome::Article(a) => &a.url,
+        Outcome::Failed(f) => &f.url,
     }
 }
