@@ -791,3 +791,24 @@ async fn sleep_or_stop(stop: &CancellationToken, d: Duration) {
         _ = tokio::time::sleep(d) => {},
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crawl_delay_raises_the_host_delay_up_to_the_cap() {
+        let cfg = FetcherConfig { min_host_delay: Duration::from_secs(1), max_crawl_delay: Duration::from_secs(30), ..FetcherConfig::default() };
+        assert_eq!(cfg.host_delay(None), Duration::from_secs(1));
+        assert_eq!(cfg.host_delay(Some(200)), Duration::from_secs(1), "a short Crawl-delay never lowers the floor");
+        assert_eq!(cfg.host_delay(Some(5_000)), Duration::from_secs(5));
+        assert_eq!(cfg.host_delay(Some(3_600_000)), Duration::from_secs(30));
+        assert_eq!(cfg.host_delay(Some(-5)), Duration::from_secs(1));
+    }
+
+    #[test]
+    fn robots_agent_is_the_product_token() {
+        let cfg = FetcherConfig { user_agent: "wirehose/0.1 (+https://example.org/bot)".into(), ..FetcherConfig::default() };
+        assert_eq!(cfg.robots_agent(), "wirehose");
+    }
+}

@@ -53,6 +53,14 @@ pub fn parse(
     base: &Url,
     link_selector: Option<&str>,
 ) -> Result<Listing, String> {
+    // Sitemaps are often served as .xml.gz files without a Content-Encoding.
+    let gunzipped;
+    let body = if body.starts_with(&[0x1f, 0x8b]) {
+        gunzipped = gunzip(body, MAX_GUNZIPPED)?;
+        &gunzipped[..]
+    } else {
+        body
+    };
     let kind = match kind {
         SourceKind::Auto => detect(body, content_type),
         k => k,
@@ -66,6 +74,22 @@ pub fn parse(
     listing.items.truncate(MAX_ITEMS);
     listing.child_sitemaps.truncate(MAX_ITEMS);
     Ok(listing)
+}
+
+/// Cap on a gzipped listing once inflated (the sitemap protocol's own limit is 50 MB).
+const MAX_GUNZIPPED: u64 = 50 * 1024 * 1024;
+
+fn gunzip(body: &[u8], cap: u64) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(body)
+        .take(cap + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| format!("gzip: {e}"))?;
+    if out.len() as u64 > cap {
+        return Err(format!("gzip: more than {cap} bytes inflated"));
+    }
+    Ok(out)
 }
 
 fn utc_to_fixed(d: DateTime<Utc>) -> DateTime<FixedOffset> {
@@ -344,6 +368,20 @@ mod tests {
         let l = parse(SourceKind::Sitemap, idx, None, &base(), None).unwrap();
         assert!(l.items.is_empty());
         assert_eq!(l.child_sitemaps[0].0, "https://wire.example/sm-1.xml");
+    }
+
+    #[test]
+    fn gzipped_sitemap_files_are_inflated() {
+        use std::io::Write;
+        let xml = b"<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"><url><loc>https://wire.example/n/9</loc></url></urlset>";
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        enc.write_all(xml).unwrap();
+        let gz = enc.finish().unwrap();
+        let l = parse(SourceKind::Auto, &gz, Some("application/x-gzip"), &base(), None).unwrap();
+        assert_eq!(l.kind, Some(SourceKind::Sitemap));
+        assert_eq!(l.items[0].url, "https://wire.example/n/9");
+        assert!(parse(SourceKind::Sitemap, &gz[..gz.len() / 2], None, &base(), None).is_err());
+        assert!(gunzip(&gz, 10).is_err());
     }
 
     #[test]
