@@ -134,8 +134,15 @@ pub fn process_page(parser: &parser::Parser, page: FetchedPage, keep_raw: bool, 
         content_type: page.content_type.as_deref(),
         fetched_at: Some(page.fetched_at),
     };
-    match parser.parse(&page.body, &opts) {
-        Ok(article) => {
+    match parser.parse_report(&page.body, &opts) {
+        Ok(parsed) => {
+            let article = parsed.article;
+            if parsed.profile_failed {
+                tracing::warn!(source = %page.source, url = %page.url, profile = ?parsed.profile, "site profile found no body; the generic extractor took over");
+                if let Some(m) = metrics {
+                    m.profile_failures.get_or_create(&vec![("source".into(), page.source.clone())]).inc();
+                }
+            }
             let parsed = std::time::Instant::now();
             let analysis = analyzer::analyze(&article);
             if let Some(m) = metrics {
