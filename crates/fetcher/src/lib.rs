@@ -183,6 +183,7 @@ struct Inner {
     limiter: HostLimiter,
     worker: String,
     counter: AtomicU64,
+    health: DbHealth,
     work: Notify,
     /// Claims of one batch waiting for a free worker (their leases and host gates are held).
     ready: Mutex<std::collections::VecDeque<Claim>>,
@@ -211,6 +212,7 @@ impl Fetcher {
                 limiter: HostLimiter::default(),
                 worker,
                 counter: AtomicU64::new(0),
+                health: DbHealth::default(),
                 work: Notify::new(),
                 ready: Mutex::new(std::collections::VecDeque::new()),
                 sources: HashMap::new(),
@@ -261,23 +263,22 @@ impl Fetcher {
     }
 }
 
-/// Logs a database outage once, and its end once, instead of once per item.
+/// Logs a database outage once for the whole fetcher, and its end once, instead of once per
+/// item or per worker.
 #[derive(Default)]
 struct DbHealth {
-    down: bool,
+    down: std::sync::atomic::AtomicBool,
 }
 
 impl DbHealth {
-    fn failed(&mut self, what: &str, e: &FetchError) {
-        if !self.down {
-            warn!(error = %e, "{what}: database unavailable; retrying");
-            self.down = true;
+    fn failed(&self, what: &str, e: &FetchError) {
+        if !self.down.swap(true, Ordering::Relaxed) {
+            warn!(error = %e, "{what}: database unavailable; fetching pauses and retries");
         }
     }
-    fn ok(&mut self) {
-        if self.down {
-            info!("database reachable again");
-            self.down = false;
+    fn ok(&self) {
+        if self.down.swap(false, Ordering::Relaxed) {
+            info!("database reachable again; fetching resumes");
         }
     }
 }
@@ -306,7 +307,7 @@ impl Inner {
     /// Claims, fetches and hands over article pages until stopped.
     async fn worker_loop(self: Arc<Self>, pages: mpsc::Sender<FetchedPage>, stop: CancellationToken) {
         let lease = self.cfg.request_lease();
-        let mut health = DbHealth::default();
+        let health = &self.health;
         loop {
             // Hold a channel slot before claiming: when the pipeline is full, fetching waits.
             let permit = tokio::select! {
@@ -501,7 +502,7 @@ impl Inner {
     async fn feed_loop(self: Arc<Self>, stop: CancellationToken) {
         let names: Vec<String> = self.sources.keys().cloned().collect();
         let mut polls = JoinSet::new();
-        let mut health = DbHealth::default();
+        let health = &self.health;
         let mut last_reap = tokio::time::Instant::now();
         loop {
             if stop.is_cancelled() {
