@@ -702,7 +702,12 @@ impl Inner {
     /// Parses a polled response (and the newest child sitemaps of an index) into the frontier;
     /// returns (items, new items).
     async fn take_listing(&self, src: &Source, url: &Url, host: &str, resp: &http::Response, stop: &CancellationToken) -> Result<(i32, i32), Failed> {
-        let parsed = listing::parse(src.kind, &resp.body, resp.content_type.as_deref(), url, src.link_selector.as_deref())
+        // Parsing is CPU work: keep it off the async workers.
+        let (kind, body, ct, base, selector) =
+            (src.kind, resp.body.clone(), resp.content_type.clone(), url.clone(), src.link_selector.clone());
+        let parsed = tokio::task::spawn_blocking(move || listing::parse(kind, &body, ct.as_deref(), &base, selector.as_deref()))
+            .await
+            .map_err(|e| Failed::new(FailClass::Parse, format!("listing parser: {e}")))?
             .map_err(|e| Failed::new(FailClass::Parse, e))?;
         let mut total = 0;
         let mut new = 0;

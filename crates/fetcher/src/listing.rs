@@ -285,8 +285,56 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
 
+/// Deepest element nesting accepted in a listing page: the HTML tree builder's work grows with
+/// the square of the depth, so a hostile page nested 100,000 deep would take minutes.
+const MAX_HTML_DEPTH: usize = 1_000;
+
+/// Estimates the element nesting depth of an HTML page in one linear pass. Void elements and
+/// those whose end tag is usually omitted (p, li, td, ...) do not count, so real pages stay
+/// far below the limit.
+fn html_depth(body: &[u8]) -> usize {
+    const FLAT: &[&[u8]] = &[
+        b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"meta", b"param",
+        b"source", b"track", b"wbr", b"p", b"li", b"dt", b"dd", b"td", b"th", b"tr", b"option", b"!doctype",
+    ];
+    let (mut depth, mut max) = (0usize, 0usize);
+    let mut i = 0;
+    while let Some(off) = body[i..].iter().position(|b| *b == b'<') {
+        i += off + 1;
+        let closing = body.get(i) == Some(&b'/');
+        let start = if closing { i + 1 } else { i };
+        let name: Vec<u8> = body[start.min(body.len())..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'!')
+            .take(16)
+            .map(|b| b.to_ascii_lowercase())
+            .collect();
+        if name.is_empty() || name.starts_with(b"!") && name != b"!doctype" {
+            continue;
+        }
+        if FLAT.contains(&name.as_slice()) {
+            continue;
+        }
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else {
+            let end = body[i..].iter().position(|b| *b == b'>').map(|p| i + p);
+            if end.is_some_and(|e| e > 0 && body[e - 1] == b'/') {
+                continue;
+            }
+            depth += 1;
+            max = max.max(depth);
+        }
+    }
+    max
+}
+
 /// HTML listing pages: the `href` of every element matched by `link_selector`.
 fn parse_html_listing(body: &[u8], content_type: Option<&str>, base: &Url, link_selector: Option<&str>) -> Result<Listing, String> {
+    let depth = html_depth(body);
+    if depth > MAX_HTML_DEPTH {
+        return Err(format!("listing: elements nested about {depth} deep (limit {MAX_HTML_DEPTH})"));
+    }
     let tld = base.host_str().and_then(|h| h.rsplit('.').next()).map(|t| t.as_bytes().to_vec());
     let html = decode_html(body, content_type, tld.as_deref());
     // Without a selector, headline links are the usual shape of a wire listing.
@@ -415,6 +463,19 @@ mod tests {
         assert_eq!(decode_html(&bytes, None, Some(b"ru")), sentence);
         // A BOM wins over everything.
         assert_eq!(decode_html(b"\xef\xbb\xbfok", Some("text/html; charset=koi8-r"), None), "ok");
+    }
+
+    #[test]
+    fn deeply_nested_listing_does_not_overflow() {
+        let nested = |n: usize| format!("<html><body>{}<h2><a href=\"/en/deep\">Deep</a></h2>{}</body></html>", "<div>".repeat(n), "</div>".repeat(n));
+        assert!(parse(SourceKind::Listing, nested(100_000).as_bytes(), Some("text/html"), &base(), None).unwrap_err().contains("nested"));
+        let l = parse(SourceKind::Listing, nested(300).as_bytes(), Some("text/html"), &base(), None).unwrap();
+        assert_eq!(l.items.len(), 1);
+        // Thousands of unclosed list items are an ordinary page, not a deep one.
+        let flat = format!("<ul>{}</ul><h2><a href=\"/en/1\">One</a></h2>", "<li><a href=\"/x\">x</a><br><img src=x />".repeat(5_000));
+        assert!(html_depth(flat.as_bytes()) < 10);
+        let deep_xml = format!("<urlset>{}</urlset>", "<url>".repeat(100_000));
+        assert!(parse(SourceKind::Sitemap, deep_xml.as_bytes(), None, &base(), None).is_err());
     }
 
     #[test]
