@@ -206,6 +206,91 @@ fn is_acronym(t: &str) -> bool {
     (2..=6).contains(&letters) && t.chars().all(|c| c.is_uppercase() || c.is_ascii_digit() || c == '.' || c == '-')
 }
 
+/// Words that join the pieces of a long title ("Envoy to the ...", "Minister of ..., ... and ...").
+fn chain_link(t: &str) -> bool {
+    matches!(t, "of" | "for" | "on" | "and" | "the" | "to" | "in" | "," | "&")
+}
+
+/// Capital initials of a span's words ("Joint Chiefs of Staff" → "JCS").
+fn initials(d: &Doc, s: usize, e: usize) -> String {
+    (s..e).filter(|&i| d.toks[i].word && d.is_cap(i)).filter_map(|i| d.t(i).chars().next()).collect()
+}
+
+/// Whether `acr` spells the initials of the span (letters only).
+fn acronym_fits(d: &Doc, s: usize, e: usize, acr: &str) -> bool {
+    let letters: String = acr.chars().filter(|c| c.is_alphabetic()).collect();
+    letters.chars().count() >= 2 && initials(d, s, e) == letters
+}
+
+/// End of a name that runs on through "of", "and" and commas up to a bracketed acronym spelling its
+/// initials ("Defence Research and Development Organisation (DRDO)").
+fn acronym_run_end(d: &Doc, s: usize, e: usize) -> Option<usize> {
+    let n = d.toks.len();
+    let mut k = e;
+    while k < n && k < e + 12 && d.same_ctx(s, k) {
+        let t = d.t(k);
+        if t == "(" {
+            let fits = k + 2 < n && d.t(k + 2) == ")" && is_acronym(d.t(k + 1)) && acronym_fits(d, s, k, d.t(k + 1));
+            return fits.then_some(k);
+        }
+        if !(d.is_cap(k) || CONNECTORS.contains(t) || t == "," || t == "&") {
+            return None;
+        }
+        k += 1;
+    }
+    None
+}
+
+/// Splits a run that is a long title before a person's name ("Minister of Investment, Trade and
+/// Industry Ahmad Faizal", "Deputy Prime Minister and Presidential Envoy to the Far Eastern Federal
+/// District Yuri Trutnev"): returns where the name starts, when every piece before it is a title
+/// word, a portfolio or the name of an organisation or place.
+fn title_chain(d: &Doc, s: usize, e: usize) -> Option<usize> {
+    let not_name = |t: &str| TITLES.contains(t) || PORTFOLIO.contains(t) || ORG_HEADS.contains(t) || LOC_HEADS.contains(t);
+    let mut ns = e;
+    while ns > s {
+        let t = d.t(ns - 1);
+        let name_word = d.is_cap(ns - 1) && !not_name(t) && !STOP.contains(t) && !chain_link(t);
+        if name_word || (PARTICLES.contains(t) && ns < e) {
+            ns -= 1;
+        } else {
+            break;
+        }
+    }
+    while ns < e && !d.is_cap(ns) {
+        ns += 1;
+    }
+    let name_words = (ns..e).filter(|&i| d.is_cap(i)).count();
+    if name_words < 2 || ns <= s || !not_name(d.t(ns - 1)) {
+        return None;
+    }
+    if !(s..ns).any(|i| TITLES.contains(d.t(i)) && d.is_cap(i)) {
+        return None;
+    }
+    // Every piece between connectors is titles and portfolios, or an organisation or place.
+    let g = &*crate::lexicon::GAZETTEER;
+    let mut a = s;
+    while a < ns {
+        let mut b = a;
+        while b < ns && !chain_link(d.t(b)) {
+            b += 1;
+        }
+        if b > a {
+            let titles = (a..b).all(|i| TITLES.contains(d.t(i)) || PORTFOLIO.contains(d.t(i)) || g.demonyms.contains_key(d.t(i)) || is_acronym(d.t(i)));
+            // "Union Minister", "FAA Administrator": a name before the title words, none after them.
+            let has_title = (a..b).find(|&i| TITLES.contains(d.t(i))).is_some_and(|f| {
+                (f..b).all(|i| TITLES.contains(d.t(i)) || PORTFOLIO.contains(d.t(i))) && (a..f).all(|i| d.is_cap(i))
+            });
+            let entity = has_head(d, a, b, &ORG_HEADS) || has_head(d, a, b, &LOC_HEADS) || gaz_lookup(d, a, b).is_some();
+            if !(titles || has_title || entity) {
+                return None;
+            }
+        }
+        a = b + 1;
+    }
+    Some(ns)
+}
+
 /// Finds the capitalised runs and classifies their parts.
 fn candidates(d: &Doc) -> Vec<Cand> {
     let toks = d.toks;
@@ -245,6 +330,21 @@ fn candidates(d: &Doc) -> Vec<Cand> {
                 e += 1;
                 continue;
             }
+            // "Far Eastern Federal University": a compass adjective inside a name.
+            if DIRECTIONS.contains(t) && e + 1 < n && d.is_cap(e + 1) && !STOP.contains(d.t(e + 1)) && d.same_ctx(s, e + 1) {
+                e += 1;
+                continue;
+            }
+            if chain_link(t) {
+                if let Some(k) = acronym_run_end(d, s, e) {
+                    e = k;
+                    break;
+                }
+                if let Some(k) = title_chain_end(d, s, e) {
+                    e = k;
+                    break;
+                }
+            }
             if PARTICLES.contains(t) {
                 // "von der Leyen": particles followed by a capitalised word.
                 let mut k = e;
@@ -277,6 +377,36 @@ fn candidates(d: &Doc) -> Vec<Cand> {
     out
 }
 
+/// End of a long title chain that starts in `s..e` and runs on to a person's name, if there is one.
+fn title_chain_end(d: &Doc, s: usize, e: usize) -> Option<usize> {
+    if !(s..e).any(|i| TITLES.contains(d.t(i))) {
+        return None;
+    }
+    let n = d.toks.len();
+    let mut k = e;
+    let mut best = None;
+    while k < n && k < e + 30 && d.same_ctx(s, k) {
+        let t = d.t(k);
+        if chain_link(t) {
+            k += 1;
+            continue;
+        }
+        if !d.is_cap(k) {
+            break;
+        }
+        while k < n && d.same_ctx(s, k) && (d.is_cap(k) && !STOP.contains(d.t(k)) || DIRECTIONS.contains(d.t(k)) || PARTICLES.contains(d.t(k)) && k + 1 < n && d.is_cap(k + 1)) {
+            k += 1;
+        }
+        if title_chain(d, s, k).is_some() {
+            best = Some(k);
+        }
+        if !(k < n && chain_link(d.t(k))) {
+            break;
+        }
+    }
+    best
+}
+
 fn classify_run(d: &Doc, mut s: usize, e: usize, out: &mut Vec<Cand>) {
     // Inverted attribution opening a sentence: "Said Kishida: ...".
     if matches!(d.t(s), "Said" | "Added" | "Says") && e > s + 1 && (s == 0 || d.sent_of[s] != d.sent_of[s - 1]) {
@@ -284,6 +414,40 @@ fn classify_run(d: &Doc, mut s: usize, e: usize, out: &mut Vec<Cand>) {
     }
     // Acronym in brackets right after: "International Atomic Energy Agency (IAEA)".
     let acronym = (e + 2 < d.toks.len() && d.t(e) == "(" && d.t(e + 2) == ")" && is_acronym(d.t(e + 1))).then_some(e + 1);
+    // A long title before a name: titles dropped, organisations and places inside kept.
+    let joined = (s..e).any(|i| chain_link(d.t(i)));
+    if joined && acronym.is_none() {
+        if let Some(ns) = title_chain(d, s, e) {
+            let from = out.len();
+            let mut a = s;
+            while a < ns {
+                let mut b = a;
+                while b < ns && !chain_link(d.t(b)) {
+                    b += 1;
+                }
+                if b > a && !(a..b).any(|i| TITLES.contains(d.t(i))) {
+                    classify_plain(d, a, b, None, out);
+                } else if b > a {
+                    // "FAA Administrator", "Union Minister": only what stands before the first title word.
+                    let first_title = (a..b).find(|&i| TITLES.contains(d.t(i))).unwrap_or(a);
+                    if first_title > a {
+                        classify_plain(d, a, first_title, None, out);
+                    }
+                }
+                a = b + 1;
+            }
+            let mut k = from;
+            while k < out.len() {
+                if out[k].kind == Some(EntityType::Person) || out[k].kind.is_none() {
+                    out.remove(k);
+                } else {
+                    k += 1;
+                }
+            }
+            out.push(Cand { s: ns, e, kind: Some(EntityType::Person), name: span_text(d, ns, e), titled: true, acronym: None });
+            return;
+        }
+    }
     // Person name: the run's tail after its last title word.
     let mut name_s = e;
     while name_s > s {
@@ -372,6 +536,13 @@ fn classify_plain(d: &Doc, s: usize, e: usize, acronym: Option<usize>, out: &mut
         out.push(Cand { s, e, kind: Some(x.kind), name: x.canonical.clone(), titled: false, acronym });
         return;
     }
+    // A multi-word name spelled out by the acronym after it is an organisation ("Joint Chiefs of Staff (JCS)").
+    if let Some(a) = acronym {
+        if e - s > 1 && acronym_fits(d, s, e, d.t(a)) && !has_head(d, s, e, &LOC_HEADS) {
+            out.push(Cand { s, e, kind: Some(EntityType::Organization), name: span_text(d, s, e), titled: false, acronym });
+            return;
+        }
+    }
     let dl = demonym_len(d, s, e);
     // Events and laws ("Labor Day", "Paris Agreement") are none of the three types.
     if e - s > 1 && EVENT_HEADS.contains(d.t(e - 1)) {
@@ -444,7 +615,7 @@ fn plain_name(d: &Doc, s: usize, e: usize, acronym: Option<usize>, out: &mut Vec
         let digit_near = |i: Option<usize>| i.is_some_and(|i| d.t(i).starts_with(|c: char| c.is_ascii_digit()));
         // Unknown capitals count as an acronym when defined in brackets or 3-4 letters long ("TSX", not "ET" or "CLAIM").
         let letters = t.chars().filter(|c| c.is_alphabetic()).count();
-        let plausible = acronym.is_some() || (3..=4).contains(&letters);
+        let plausible = acronym.is_some() || ((3..=4).contains(&letters) && !TITLES.contains(t));
         if is_acronym(t) && plausible && !digit_near(s.checked_sub(1)) && !digit_near(Some(e)) && (d.inq[s].is_none() || acronym.is_some()) {
             out.push(Cand { s, e, kind: Some(EntityType::Organization), name: t.to_string(), titled: false, acronym });
         } else {

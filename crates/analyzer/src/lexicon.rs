@@ -74,7 +74,8 @@ pub static ORG_HEADS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
          Commissariat Inspectorate Prosecutor's Chamber Cabinet Presidium Duma Rada Majlis Sejm Bundestag Knesset \
          Media Press Daily Herald Journal Review Gazette Telegraph Institution Industries Group Trust Energy \
          Petroleum Oil Gas Railways Systems Technologies Labs Laboratory Laboratories Fleet Forces Force Service \
-         Services Council Consortium Research Analytics Economics Consulting Insights Strategies Investments Initiative Programme Program Mission Delegation Embassy Consulate")
+         Services Council Consortium Research Analytics Economics Consulting Insights Strategies Investments Initiative Programme Program Mission Delegation Embassy Consulate \
+         Limited Chiefs AG GmbH SE SA NV PLC plc")
 });
 
 /// Words that head a place name ("Korean Peninsula", "Suez Canal Economic Zone").
@@ -82,7 +83,7 @@ pub static LOC_HEADS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     set("Peninsula Zone Complex Sea Ocean River Strait Gulf Canal Island Islands Mountains Mountain Valley Province \
          Region Oblast Krai Territory Square Airport Plant NPP Station Bridge Dam Base Desert Lake Bay Coast Heights \
          Corridor Basin Plateau Highlands Port Harbour Harbor Street Avenue Palace Stadium Arena Park Field Fields \
-         District County Belt Governorate Prefecture Republic Emirate Kingdom Cape")
+         District County Belt Governorate Prefecture Republic Emirate Kingdom Cape Route Passage")
 });
 
 /// Words that end the names of events, laws and documents, which are none of the three entity types.
@@ -106,7 +107,34 @@ pub static TITLES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
          Cardinal Archbishop Bishop Rabbi Imam Cabinet State Acting Former Ex Attorney Auditor Inspector Leader \
          Opposition Party CEO Founder Co-founder Managing Counsel Councillor Councilor Lawmaker MP Congressman \
          Congresswoman Representative Economist Analyst Professor Coach Officer Minister-Counsellor Press Permanent \
-         Financial Operating Technology Information Marketing Commercial Editor Editor-in-Chief Commander-in-Chief Chief-of-Staff Publisher Anchor Correspondent")
+         Financial Operating Technology Information Marketing Commercial Editor Editor-in-Chief Commander-in-Chief Chief-of-Staff Publisher Anchor Correspondent \
+         Administrator Presidential Vice-President Vice-Chairman Vice-Premier Undersecretary Under-Secretary Ombudsman \
+         Superintendent Comptroller Registrar Provost Dean Rector Chancellor-elect President-elect Premier-elect \
+         Adviser Advisor Counsellor Attaché Consul Consul-General Envoy-designate Sheriff Marshal Constable")
+});
+
+/// Portfolio words inside long titles ("Minister of Investment, Trade and Industry"): never a person's name.
+pub static PORTFOLIO: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    set("Affairs Industry Industries Investment Science Technology Development Planning Resources Environment \
+         Communications Information Tourism Sport Sports Youth Women Welfare Family Families Fisheries Forestry \
+         Mining Mines Petroleum Power Railways Water Housing Urban Rural Infrastructure Security Emergency \
+         Emergencies Situations Digital Innovation Higher Employment Social Protection Statistics Cooperation \
+         Integration Relations Veterans Immigration Citizenship Climate Change Natural Heritage Arts Aviation \
+         Maritime Regional Local Public Works Enterprise Enterprises Entrepreneurship Budget Revenue Taxation \
+         Consumer Competition Food Agrarian Land Lands Territorial Administrative Reform Reforms Civil Policy \
+         Coordination Parliamentary Legislative Cultural Religious National Federal International External \
+         Internal Home Homeland Intelligence Military Naval Nuclear Space Research Telecommunications Media \
+         Broadcasting Ports Shipping Roads Highways Transportation Tourism Commerce Trade Finance Economy \
+         Energy Health Education Agriculture Culture Transport Labour Labor Justice Defence Defense Interior \
+         Foreign Overseas Diaspora Minorities Human Rights Disaster Management Ecology Natural Wildlife Oceans")
+});
+
+/// Industry nouns before a company's name ("steelmaker Nordstahl", "carmaker X").
+pub static COMPANY_NOUNS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    set("steelmaker carmaker automaker chipmaker drugmaker planemaker shipbuilder shipmaker lender bank insurer \
+         retailer miner airline carrier operator conglomerate manufacturer producer supplier utility refiner \
+         developer startup start-up broadcaster publisher brewer distiller trader exporter importer firm company \
+         group giant rival outfit maker provider unit subsidiary telecom telco grocer chain brand")
 });
 
 /// Lower-case nouns for a person's role ("spokeswoman Mao Ning", "the minister").
@@ -117,7 +145,8 @@ pub static PERSON_ROLES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
          economist expert strategist professor researcher negotiator representative commissioner prosecutor judge \
          lawyer attorney colonel captain officer diplomatist politician candidate speaker mp congressman \
          congresswoman sister brother wife husband daughter son mother father activist journalist correspondent \
-         president-elect incumbent ruler monarch dictator source insider witness resident")
+         president-elect incumbent ruler monarch dictator source insider witness resident executive administrator \
+         boss manager fellow scientist secretary-general")
 });
 
 /// Lower-case nouns that refer back to an organisation ("the ministry said").
@@ -138,6 +167,14 @@ pub static FEMALE: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
          margaret elizabeth catherine victoria sheikh_hasina hasina indira benazir aung yingluck tsai ing-wen \
          park geun-hye yo kristalina ngozi roberta metsola kristi penny nikki marjorie alexandria ilhan \
          mette magdalena ingrid frederiksen viola ana ivana beata jadwiga lena nina vera galina lyudmila ludmila \
+         katharina katrin karin karen kristina christina monika petra sabine ursula heike anja julia ines silke \
+         veronika veronica denise laura emily jennifer jessica ashley amanda melissa stephanie rebecca rachel \
+         nicole hannah olivia isabella sofia chloe grace lucy alice charlotte amelia eva elena ilona ewa \
+         yuriko yuko keiko akiko naoko sanae tomomi eun-hee ji-hyun min-ji su-jin hye-jin meenakshi priya \
+         sunita nirmala smriti sushma pooja anjali deepika fatma zeynep ayse elif mariam layla noor rania \
+         chiara francesca giulia valentina paola marta lucia carmen isabel pilar rosa ines beatriz \
+         agnieszka katarzyna joanna dorota marie anne claire isabelle nathalie sylvie sandrine valerie \
+         ingrid solveig astrid kari sigrid birgit lotte liesbeth femke sanne ewa zuzana jana lenka \
          marina zhanna oksana iryna olena yuliia kateryna maya mia aisha fatima leila nadia amina zainab")
 });
 
@@ -148,7 +185,18 @@ pub static MALE: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
          vladimir sergei sergey dmitry dmitri alexander alexei aleksei ivan mikhail nikolai andrei yuri viktor \
          volodymyr olaf emmanuel joe donald barack xi wang li recep hakan mohammed muhammad ahmed abdel ali hassan \
          hossein benjamin narendra rishi boris keir justin charles mark antonio jens pedro giorgos kyriakos \
-         fumio shinzo yoshimasa junichiro nicholas antony john james william robert michael david richard thomas")
+         fumio shinzo yoshimasa junichiro nicholas antony john james william robert michael david richard thomas \
+         matthias thomas stefan andreas michael markus christian martin peter klaus jurgen jörg joerg wolfgang \
+         friedrich heinrich hans karl dieter helmut gerhard frank olaf armin hubertus christoph sebastian \
+         paul george edward henry charles daniel matthew andrew steven kevin brian jason ryan eric scott \
+         jeffrey gregory patrick dennis larry timothy anthony joseph christopher mark donald kenneth \
+         francois jean pierre jacques philippe nicolas emmanuel bruno gerald luc marco giuseppe giovanni \
+         luigi matteo carlos jose juan luis miguel javier manuel jorge fernando pedro sergio \
+         haitham abdulaziz suhail faisal khalid omar abdullah yusuf ibrahim ahmad mustafa hamad salman \
+         jitendra amit rahul rajnath piyush nitin arvind sanjay rajesh suresh ramesh vijay \
+         takeshi taro yoshihide shigeru koichi hiroshi kenji hirokazu sung-min jong-un yoon suk-yeol \
+         jae-myung ding xuexiang yi jian qiang dmitry anton yuri maxim denis oleg igor roman pavel \
+         jens lars ola erik henrik anders nils jonas tomas jan piotr andrzej mateusz krzysztof")
 });
 
 /// Capitalised words that are never part of a name (sentence openers, days, months, ...).
@@ -196,7 +244,7 @@ pub static CUE_VERBS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
          admitted confirmed confirms recalled concluded urged observed reiterated reiterates complained suggested \
          predicted cautioned vowed answered mentioned highlighted affirmed assured believes believed \
          maintained contended countered conceded announced disclosed revealed estimated clarified specified \
-         summed asked asks wondered exclaimed joked quipped shouted")
+         summed asked asks wondered exclaimed joked quipped shouted reported reports")
 });
 
 /// Speech verbs that take a clause without "that" ("Putin said the talks were useful").

@@ -94,6 +94,10 @@ impl<'a, 'b> Ctx<'a, 'b> {
             }
             i = j;
         }
+        // "The Joint Chiefs of Staff (JCS) said": the name before its bracketed acronym.
+        if i >= lo + 4 && self.t(i - 1) == ")" && self.t(i - 3) == "(" && self.en.by_last.contains_key(&(i - 4)) {
+            i -= 3;
+        }
         if i <= lo {
             return None;
         }
@@ -168,8 +172,9 @@ impl<'a, 'b> Ctx<'a, 'b> {
             let m = self.en.mentions[m];
             return Some(Np { sp: Sp::Ent(m.ent), s: m.s, e: m.e });
         }
-        // Titles and roles before the name: `said Socialist legislator César Luena`.
-        for k in s + 1..(s + 6).min(hi) {
+        // Titles and roles before the name: `said Socialist legislator César Luena`, or a long title
+        // joined by "of", "and" and commas (`said Minister of Transport, Ports and Shipping X`).
+        for k in s + 1..(s + 30).min(hi) {
             if let Some(&m) = self.en.by_first.get(&k) {
                 let m = self.en.mentions[m];
                 if self.en.ents[m.ent].kind == EntityType::Person {
@@ -177,8 +182,9 @@ impl<'a, 'b> Ctx<'a, 'b> {
                 }
             }
             let t = self.t(k - 1);
+            let joiner = k - 1 > s && matches!(t, "of" | "for" | "to" | "and" | "the" | "," | "on") && self.d.is_cap(k) && k - s >= 2;
             let ok = self.outside(k - 1)
-                && (self.d.is_cap(k - 1) || TITLES.contains(t) || PERSON_ROLES.contains(self.lc(k - 1)) || t == "&" || (k - 1 == s && matches!(self.lc(k - 1), "the" | "a")));
+                && (self.d.is_cap(k - 1) || TITLES.contains(t) || PERSON_ROLES.contains(self.lc(k - 1)) || t == "&" || joiner || (k - 1 == s && matches!(self.lc(k - 1), "the" | "a")));
             if !ok {
                 break;
             }

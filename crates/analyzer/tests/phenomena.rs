@@ -345,3 +345,37 @@ fn quoted_as_saying_after_and_colon_before_paragraphs() {
     assert_eq!(q[0], (QuoteKind::Direct, Some("Jonas Berg"), "Nobody will negotiate with gangs,"));
     assert_eq!(q[1], (QuoteKind::Direct, Some("Jonas Berg"), "We are ready to act. And we will act within the law."));
 }
+
+#[test]
+fn long_titles_are_stripped_from_the_speaker() {
+    let a = analyze_text(
+        "\"Freight rates will fall by spring,\" said Federal Minister of Transport, Ports and Shipping Tomasz Wielgosz. \
+         Harbour Authority Administrator Renata Okafor told reporters the new berths would open in May. \
+         Deputy Governor and Special Envoy to the Northern Vistra Region Pavel Ostrowski said the region would pay half.",
+        None,
+    );
+    let q = quotes(&a);
+    assert_eq!(q[0].1, Some("Tomasz Wielgosz"), "{q:?}");
+    assert_eq!(q[1].1, Some("Renata Okafor"), "{q:?}");
+    assert_eq!(q[2].1, Some("Pavel Ostrowski"), "{q:?}");
+    for name in ["Tomasz Wielgosz", "Renata Okafor", "Pavel Ostrowski"] {
+        assert!(has_entity(&a, name, EntityType::Person), "{name}: {:?}", a.entities);
+    }
+    assert!(has_entity(&a, "Northern Vistra Region", EntityType::Location), "{:?}", a.entities);
+    assert!(!a.entities.iter().any(|e| e.name.contains("Minister") || e.name.contains("Administrator")), "{:?}", a.entities);
+}
+
+#[test]
+fn organisation_spelled_by_its_acronym() {
+    let a = analyze_text(
+        "The Coastal Defence and Rescue Command (CDRC) said two boats had been recovered. \
+         The Joint Board of Harbour Pilots (JBHP) said the channel would reopen on Friday.",
+        None,
+    );
+    assert!(has_entity(&a, "Coastal Defence and Rescue Command", EntityType::Organization), "{:?}", a.entities);
+    assert!(has_entity(&a, "Joint Board of Harbour Pilots", EntityType::Organization), "{:?}", a.entities);
+    let q = quotes(&a);
+    assert_eq!(q[0].1, Some("Coastal Defence and Rescue Command"), "{q:?}");
+    assert_eq!(q[1].1, Some("Joint Board of Harbour Pilots"), "{q:?}");
+    assert!(entity(&a, "CDRC").is_none() && entity(&a, "Rescue Command").is_none());
+}
