@@ -471,3 +471,50 @@ async fn listing_pages_follow_only_selected_links_on_allowed_hosts_and_failing_f
         .fetch_one(&pool).await.unwrap();
     assert_eq!(failures, 3);
 }
+
+#[sqlx::test(migrations = "../../migrations")]
+async fn work_of_a_fetcher_killed_mid_request_is_redone_by_another_after_its_lease(pool: PgPool) {
+    let base = Arc::new(std::sync::OnceLock::<String>::new());
+    let b = base.clone();
+    let calls = Arc::new(AtomicUsize::new(0));
+    let c = calls.clone();
+    let first_seen = Arc::new(tokio::sync::Notify::new());
+    let seen = first_seen.clone();
+    let site = serve(
+        "127.0.0.2",
+        Router::new()
+            .route("/feed.xml", get(move || {
+                let b = b.get().cloned().unwrap_or_default();
+                async move { rss(&b, &[("/news/stuck", "Summit opens")]) }
+            }))
+            .route("/news/stuck", get(move || {
+                let n = c.fetch_add(1, Ordering::SeqCst);
+                let seen = seen.clone();
+                async move {
+                    if n == 0 {
+                        seen.notify_one();
+                        tokio::time::sleep(Duration::from_secs(3600)).await;
+                    }
+                    html(article("Summit opens"))
+                }
+            })),
+    )
+    .await;
+    base.set(format!("http://{}", site.addr)).unwrap();
+    let cfg = fetcher::FetcherConfig { request_timeout: Duration::from_secs(1), lease_duration: Duration::ZERO, ..test_config() };
+    let sources = vec![source("wire", &site.url("/feed.xml"), SourceKind::Rss, FAST)];
+    let first = start(pool.clone(), cfg.clone(), sources.clone());
+    tokio::time::timeout(Duration::from_secs(30), first_seen.notified()).await.expect("first request");
+    // The daemon dies in the middle of the request: nothing of it runs any more.
+    first.task.abort();
+    let leased: String = sqlx::query_scalar("SELECT state FROM crawl_urls").fetch_one(&pool).await.unwrap();
+    assert_eq!(leased, "leased");
+    let mut second = start(pool.clone(), cfg, sources);
+    let page = second.next_page().await;
+    assert_eq!(page.url, site.url("/news/stuck"));
+    Frontier::new(pool.clone()).complete(std::slice::from_ref(&page.url)).await.unwrap();
+    second.shutdown().await;
+    assert_eq!(calls.load(Ordering::SeqCst), 2, "requested by the dead daemon, then once by the live one");
+    let (state, attempts): (String, i32) = sqlx::query_as("SELECT state, attempts FROM crawl_urls").fetch_one(&pool).await.unwrap();
+    assert_eq!((state.as_str(), attempts), ("done", 2));
+}
