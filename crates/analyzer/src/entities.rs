@@ -203,7 +203,7 @@ fn has_head(d: &Doc, s: usize, e: usize, heads: &HashSet<&'static str>) -> bool 
 
 fn is_acronym(t: &str) -> bool {
     let letters = t.chars().filter(|c| c.is_alphabetic()).count();
-    (2..=6).contains(&letters) && t.chars().all(|c| c.is_uppercase() || c.is_ascii_digit() || c == '.' || c == '-')
+    (2..=6).contains(&letters) && t.chars().all(|c| c.is_uppercase() || c.is_ascii_digit() || c == '.' || c == '-' || c == '+')
 }
 
 /// Words that join the pieces of a long title ("Envoy to the ...", "Minister of ..., ... and ...").
@@ -315,11 +315,13 @@ fn candidates(d: &Doc) -> Vec<Cand> {
                 }
             }
         }
-        if !(d.is_cap(i) && !STOP.contains(d.t(i)) || particle_start) {
+        // "Eastern Economic Forum", "Northern Sea Route": a compass adjective opening a name.
+        let direction_start = DIRECTIONS.contains(d.t(i)) && i + 1 < n && d.is_cap(i + 1) && !STOP.contains(d.t(i + 1)) && d.same_ctx(i, i + 1);
+        if !(d.is_cap(i) && !STOP.contains(d.t(i)) || particle_start || direction_start) {
             i += 1;
             continue;
         }
-        let s = i;
+        let mut s = i;
         let mut e = i + 1;
         loop {
             if e >= n || !d.same_ctx(s, e) {
@@ -370,6 +372,10 @@ fn candidates(d: &Doc) -> Vec<Cand> {
                 }
             }
             break;
+        }
+        // The adjective stays only in an organisation's or place's name.
+        if direction_start && STOP.contains(d.t(s)) && !(has_head(d, s + 1, e, &ORG_HEADS) || has_head(d, s + 1, e, &LOC_HEADS)) {
+            s += 1;
         }
         classify_run(d, s, e, &mut out);
         i = e;
@@ -768,7 +774,8 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
             pending.push(c);
             continue;
         };
-        if kind == EntityType::Person && !person_evidence(c) {
+        // A full name printed again needs no new evidence.
+        if kind == EntityType::Person && !ents.iter().any(|e| e.kind == kind && e.name == c.name) && !person_evidence(c) {
             continue;
         }
         if let Some(&k) = acronyms.get(&c.name) {
@@ -805,7 +812,12 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
             if a == b || ents[a].kind != ents[b].kind || ents[b].words.len() <= ents[a].words.len() {
                 continue;
             }
-            if ents[b].words.ends_with(&ents[a].words)
+            // "Ahmad Faizal" of "Ahmad Faizal bin Rahman": the given names before a particle.
+            let before_particle = ents[a].kind == EntityType::Person
+                && ents[a].words.len() >= 2
+                && ents[b].words.starts_with(&ents[a].words)
+                && ents[b].words.get(ents[a].words.len()).is_some_and(|w| PARTICLES.contains(w.as_str()));
+            if (ents[b].words.ends_with(&ents[a].words) || before_particle)
                 && ents[a].kind != EntityType::Location
                 && best.is_none_or(|x| ents[b].words.len() > ents[x].words.len())
             {

@@ -328,16 +328,18 @@ impl<'a, 'b> Ctx<'a, 'b> {
                 "alliance" => &["alliance", "treaty"],
                 "bloc" => &["union", "association", "community"],
                 "organisation" | "organization" => &["organisation", "organization"],
-                "regulator" | "watchdog" => &["authority", "commission", "regulator", "agency"],
+                "regulator" | "watchdog" => &["authority", "commission", "regulator", "agency", "administration"],
                 "government" | "cabinet" => &["government", "cabinet"],
                 _ => &[],
             };
             let hit = e.words.iter().any(|w| w == head || syn.contains(&w.as_str()));
-            if !hit {
+            // A generic noun ("the group", "the regulator") may stand for any organisation named before.
+            let generic = matches!(head, "group" | "regulator" | "watchdog" | "organisation" | "organization" | "bloc" | "alliance" | "company" | "firm" | "agency" | "cartel");
+            if !hit && !(generic && quals.is_empty() && Some(k) != self.en.agency) {
                 continue;
             }
             let qual_hits = quals.iter().filter(|q| e.words.contains(*q)).count() as i64;
-            let rank = qual_hits * 1_000_000 + pos as i64;
+            let rank = (qual_hits + 2 * i64::from(hit)) * 1_000_000 + pos as i64;
             if best.is_none_or(|(_, r)| rank > r) {
                 best = Some((k, rank));
             }
@@ -403,7 +405,7 @@ impl<'a, 'b> Ctx<'a, 'b> {
                 }
             }
             if CUE_VERBS.contains(w) {
-                if let Some(np) = self.np_left(j, sent.s.max(lo.saturating_sub(0))) {
+                if let Some(np) = self.np_left(j, sent.s.max(lo.saturating_sub(0))).or_else(|| self.coordinated_subject(j, sent)) {
                     return Some((np, self.t(j).to_string()));
                 }
                 if let Some(np) = self.np_right(j + 1, hi) {
@@ -427,6 +429,24 @@ impl<'a, 'b> Ctx<'a, 'b> {
             }
         }
         None
+    }
+
+    /// The subject of a speech verb in a coordinated clause: "X welcomed the plan but said ...",
+    /// "X, in a post, congratulated them and said ...".
+    fn coordinated_subject(&self, v: usize, sent: Sentence) -> Option<Np> {
+        let mut k = v;
+        while k > sent.s && AUXILIARIES.contains(self.t(k - 1)) {
+            k -= 1;
+        }
+        if k <= sent.s + 2 || !matches!(self.lc(k - 1), "and" | "but") {
+            return None;
+        }
+        // Only one finite clause before it: no other speech verb in between.
+        if (sent.s..k - 1).any(|j| self.outside(j) && CUE_VERBS.contains(self.t(j))) {
+            return None;
+        }
+        let np = self.subject(sent.s, k - 1)?;
+        (np.e < k - 1).then_some(np)
     }
 
     /// "the ministry quoted Xi as saying", "Xi was quoted as saying": the one quoted is the speaker.
@@ -751,7 +771,7 @@ fn indirect(ctx: &mut Ctx, sent: Sentence, si: usize, accepted: &[(usize, usize)
         if !CUE_VERBS.contains(w) || w == "according" {
             continue;
         }
-        let Some(np) = ctx.np_left(v, sent.s).or_else(|| ctx.np_left(v, sent.s)) else { continue };
+        let Some(np) = ctx.np_left(v, sent.s).or_else(|| ctx.coordinated_subject(v, sent)) else { continue };
         // Attribution of a quotation, not reported speech.
         if np.s > sent.s && (!ctx.outside(np.s - 1) || (d.t(np.s - 1) == "," && np.s > sent.s + 1 && !ctx.outside(np.s - 2))) {
             continue;
@@ -810,7 +830,13 @@ fn indirect(ctx: &mut Ctx, sent: Sentence, si: usize, accepted: &[(usize, usize)
         let only_adverbials = (v + 1..sent.e).all(|k| ctx.outside(k) && ctx.lc(k) != "that" && d.t(k) != ":");
         if only_adverbials && valid_start.is_none() {
             let mut ns = np.s;
-            while ns > sent.s && d.toks[ns - 1].word && (TITLES.contains(d.t(ns - 1)) || d.is_cap(ns - 1) || PERSON_ROLES.contains(ctx.lc(ns - 1))) {
+            while ns > sent.s
+                && d.toks[ns - 1].word
+                && (TITLES.contains(d.t(ns - 1))
+                    || d.is_cap(ns - 1)
+                    || PERSON_ROLES.contains(ctx.lc(ns - 1))
+                    || (matches!(d.t(ns - 1), "of" | "for" | "to" | "and" | "the" | "on") && d.is_cap(ns) && ns - 1 > sent.s && d.is_cap(ns - 2)))
+            {
                 ns -= 1;
             }
             // "Mexico's National Statistics Institute said Friday."
@@ -848,6 +874,11 @@ fn indirect(ctx: &mut Ctx, sent: Sentence, si: usize, accepted: &[(usize, usize)
                 e = k;
                 break;
             }
+            // "..., but warned that": a second speech verb of the same speaker starts its own clause.
+            if matches!(x, "but" | "and") && k > s + 2 && CUE_VERBS.contains(d.t(k + 1)) {
+                e = k;
+                break;
+            }
             if CUE_VERBS.contains(x) && k > s + 2 {
                 if let Some(inner) = ctx.np_left(k, s) {
                     if ctx.resolve(&inner.sp, inner.s).is_some() {
@@ -864,6 +895,13 @@ fn indirect(ctx: &mut Ctx, sent: Sentence, si: usize, accepted: &[(usize, usize)
         }
         if e <= s || (s..e).filter(|&k| d.toks[k].word).count() < 3 || claimed.contains(&s) {
             continue;
+        }
+        // Reported words that run into a quotation stop at the last comma before it
+        // ("X said that CLAUSE, calling it "...".").
+        if let Some(&(a, _)) = accepted.iter().filter(|&&(a, b)| a < e && b > s).min_by_key(|x| x.0) {
+            if let Some(c) = (s + 3..a).rev().find(|&c| d.t(c) == ",") {
+                e = c;
+            }
         }
         if accepted.iter().any(|&(a, b)| a < e && b > s) {
             continue;

@@ -81,6 +81,11 @@ pub fn tokenize(text: &str) -> Vec<Tok> {
                 }
                 let next = if i + 1 < n { Some(chars[i + 1].1) } else { None };
                 let next_alnum = next.is_some_and(|x| x.is_alphanumeric());
+                // "OPEC+": a plus sign closing an all-caps name.
+                if c == '+' && !next_alnum && i - start >= 2 && chars[start..i].iter().all(|&(_, x)| x.is_uppercase()) {
+                    i += 1;
+                    break;
+                }
                 if (c == '-' || c == '‐' || is_apostrophe(c)) && next_alnum {
                     i += 1;
                     continue;

@@ -379,3 +379,75 @@ fn organisation_spelled_by_its_acronym() {
     assert_eq!(q[1].1, Some("Joint Board of Harbour Pilots"), "{q:?}");
     assert!(entity(&a, "CDRC").is_none() && entity(&a, "Rescue Command").is_none());
 }
+
+#[test]
+fn second_speech_verb_in_a_coordinated_clause() {
+    let a = analyze_text(
+        "Harbour master Olusegun Adeyemi welcomed the ruling but said the port still needed new cranes. \
+         Mayor Ilse Brandvold, in a message to residents, thanked the crews and said the roads would reopen \"within a day or two at most.\" \
+         Adeyemi replied that the budget covered the repairs, but warned that \"nothing is left for next winter.\"",
+        None,
+    );
+    let q = quotes(&a);
+    assert!(q.contains(&(QuoteKind::Indirect, Some("Olusegun Adeyemi"), "the port still needed new cranes")), "{q:?}");
+    assert!(q.contains(&(QuoteKind::Partial, Some("Ilse Brandvold"), "within a day or two at most.")), "{q:?}");
+    assert!(q.contains(&(QuoteKind::Indirect, Some("Olusegun Adeyemi"), "the budget covered the repairs")), "{q:?}");
+    assert!(q.contains(&(QuoteKind::Partial, Some("Olusegun Adeyemi"), "nothing is left for next winter.")), "{q:?}");
+}
+
+#[test]
+fn reported_words_stop_before_a_quoted_phrase_of_the_same_sentence() {
+    let a = analyze_text(
+        "Health Minister Aino Virtanen said that the clinics would stay open through the summer, calling the plan \"the least we owe our nurses.\"",
+        None,
+    );
+    let q = quotes(&a);
+    assert!(q.contains(&(QuoteKind::Indirect, Some("Aino Virtanen"), "the clinics would stay open through the summer")), "{q:?}");
+}
+
+#[test]
+fn quoted_as_saying_goes_to_the_right_member_of_a_family() {
+    let a = analyze_text(
+        "Army spokesman Col. Park Min-seok told reporters: \"We are watching closely.\"\n\n\
+         The state news agency said leader Park Chol-ho had inspected the new boats.\n\n\
+         \"Our navy must be ready for any war,\" the agency quoted Park Chol-ho as saying.",
+        None,
+    );
+    let q = quotes(&a);
+    assert_eq!(q.last().map(|x| x.1), Some(Some("Park Chol-ho")), "{q:?}");
+}
+
+#[test]
+fn generic_organisation_nouns_point_back_to_the_organisation() {
+    let a = analyze_text(
+        "The Nordic Grain Exporters Council (NGEC) and four partners, together known as NGEC+, will cap shipments, the group said in a statement. \
+         The Civil Maritime Administration was told to review the rules. The regulator said in a written reply that it would finish the review by June.",
+        None,
+    );
+    let q = quotes(&a);
+    assert_eq!(q[0].1, Some("NGEC+"), "{q:?}");
+    assert_eq!(q[1].1, Some("Civil Maritime Administration"), "{q:?}");
+}
+
+#[test]
+fn given_names_before_a_particle_are_the_same_person() {
+    let a = analyze_text(
+        "Trade Minister Idris Hakim bin Othman said exports rose. \"We expect more,\" said Idris Hakim. Othman said the tariffs would go.",
+        None,
+    );
+    let q = quotes(&a);
+    assert!(q.iter().all(|x| x.1 == Some("Idris Hakim bin Othman")), "{q:?}");
+    assert!(entity(&a, "Idris Hakim").is_none() && entity(&a, "Othman").is_none(), "{:?}", a.entities);
+}
+
+#[test]
+fn compass_adjectives_open_organisation_and_place_names() {
+    let a = analyze_text(
+        "Delegates met at the Western Plains University before the Southern Trade Forum, where shipping along the Northern Ice Route was discussed. Western officials stayed away.",
+        None,
+    );
+    assert!(has_entity(&a, "Western Plains University", EntityType::Organization), "{:?}", a.entities);
+    assert!(has_entity(&a, "Southern Trade Forum", EntityType::Organization), "{:?}", a.entities);
+    assert!(has_entity(&a, "Northern Ice Route", EntityType::Location), "{:?}", a.entities);
+    assert!(!a.entities.iter().any(|e| e.name.starts_with("Western ") && e.name.contains("officials")));
+}
