@@ -31,6 +31,18 @@ static NO_AGENCY: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
+/// Agencies some services print bare after the place and date, without brackets ("TOKYO, Feb. 4 Kyodo -").
+static BARE_AGENCY: LazyLock<Regex> = LazyLock::new(|| {
+    // Only known agency names: a bare capitalised word before a dash is too often a sentence.
+    let mut names: Vec<&str> = AGENCIES.to_vec();
+    names.sort_by_key(|n| std::cmp::Reverse(n.len()));
+    let alt = names.iter().map(|n| regex::escape(n)).collect::<Vec<_>>().join("|");
+    Regex::new(&format!(
+        r"^(?P<place>{PLACE}{REGION})(?:,\s*(?P<date>{DATE}))?\.?\s+(?P<ag>{alt})\s*(?:[-–—]{{1,2}}|:)\s+"
+    ))
+    .expect("static regex")
+});
+
 fn is_upper_place(p: &str) -> bool {
     let head = p.split(',').next().unwrap_or(p);
     head.chars().any(|c| c.is_alphabetic()) && !head.chars().any(|c| c.is_lowercase())
@@ -63,6 +75,17 @@ pub fn parse_dateline(text: &str) -> Option<(Dateline, usize)> {
             let whole = c.get(0)?;
             let len = whole.as_str().trim_end().len();
             return Some((Dateline { place, date, agency: Some(agency) }, len));
+        }
+    }
+    if let Some(c) = BARE_AGENCY.captures(head) {
+        let place = c.name("place").map(|m| m.as_str().trim().trim_end_matches(',').to_string());
+        let date = c.name("date").map(|m| m.as_str().trim().trim_end_matches('.').to_string());
+        // Without brackets the place must look like a dateline place: in capitals, or followed by a date.
+        let place_ok = place.as_deref().is_some_and(|p| is_upper_place(p) || date.is_some());
+        if place_ok && date.as_deref().is_none_or(month_like) {
+            let len = c.get(0)?.as_str().trim_end().len();
+            let agency = c.name("ag").map(|m| m.as_str().to_string());
+            return Some((Dateline { place, date, agency }, len));
         }
     }
     if let Some(c) = NO_AGENCY.captures(head) {
@@ -103,6 +126,18 @@ mod tests {
         assert_eq!(dl("BEIRUT/THE HAGUE, March 7 (Reuters) - An"), t(Some("BEIRUT/THE HAGUE"), Some("March 7"), Some("Reuters")));
         assert_eq!(dl("PARIS, 4 mars (Reuters) - Wall"), t(Some("PARIS"), Some("4 mars"), Some("Reuters")));
         assert_eq!(dl("MOSCOW. Oct 11 (Interfax) - Grain"), t(Some("MOSCOW"), Some("Oct 11"), Some("Interfax")));
+        assert_eq!(dl("Lisbon (Lusa) - Portugal"), t(Some("Lisbon"), None, Some("Lusa")));
+        assert_eq!(dl("Buenos Aires (EFE) - The"), t(Some("Buenos Aires"), None, Some("EFE")));
+    }
+
+    #[test]
+    fn agency_without_brackets() {
+        assert_eq!(dl("OSAKA, Nov. 12 Kyodo - Shares"), t(Some("OSAKA"), Some("Nov. 12"), Some("Kyodo")));
+        assert_eq!(dl("NAGOYA Kyodo - A court"), t(Some("NAGOYA"), None, Some("Kyodo")));
+        assert_eq!(dl("Sapporo, March 3 Jiji - Snow"), t(Some("Sapporo"), Some("March 3"), Some("Jiji")));
+        let s = "OSAKA, Nov. 12 Kyodo - Shares";
+        let (_, n) = parse_dateline(s).unwrap();
+        assert_eq!(&s[..n], "OSAKA, Nov. 12 Kyodo -");
     }
 
     #[test]
@@ -120,6 +155,8 @@ mod tests {
         assert_eq!(dl("A - B"), None);
         assert_eq!(dl(""), None);
         assert_eq!(dl("“We are ready,” he said (Reuters)"), None);
+        assert_eq!(dl("Prime Minister Ishiba told Kyodo - in an interview"), None);
+        assert_eq!(dl("Officials at Reuters - the"), None);
     }
 
     #[test]
