@@ -34,6 +34,26 @@ static TAIL_ORG: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 
+/// Where the reporter filed from ("Karim Haddad in Dubai"): not part of the name.
+static FILED_FROM: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\s+(?:in|from|at)\s+\p{Lu}[\p{L}\p{M}'’.\- ]*$").expect("static regex"));
+
+/// A date, time or clock reading: what follows it in a credit line is a section label, not a name.
+static DATE_PART: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\d{1,2}:\d{2}|\b\d{4}\b|\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b")
+        .expect("static regex")
+});
+
+/// Everyday words that never stand in a person's name; a byline part holding one is a label ("All Japan",
+/// "Top Stories").
+const NOT_NAME_WORDS: &[&str] = &[
+    "all", "the", "a", "an", "our", "your", "my", "this", "that", "these", "new", "latest", "top", "breaking", "home",
+    "more", "most", "live", "updates", "update", "local", "region", "regions", "nation", "national", "international",
+    "domestic", "economy", "science", "culture", "sport", "entertainment", "lifestyle", "travel", "tech", "technology",
+    "health", "weather", "features", "feature", "special", "exclusive", "report", "reports", "stories", "story",
+    "today", "yesterday", "hours", "ago", "minutes", "edition", "section", "category", "latest", "view", "views",
+];
+
 /// Job-title words that may follow a name in a byline.
 const ROLE_WORDS: &[&str] = &[
     "staff", "writer", "reporter", "correspondent", "editor", "contributor", "columnist", "senior", "chief", "political",
@@ -60,11 +80,22 @@ fn title_case(word: &str) -> String {
     out
 }
 
+/// Whether a word is printed in capitals as a name would not be: letters only, a vowel, not an initialism
+/// ("JR") or a generation numeral ("III").
+fn is_shouted(w: &str) -> bool {
+    let letters: Vec<char> = w.chars().filter(|c| c.is_alphabetic()).collect();
+    letters.len() >= 2
+        && !letters.iter().any(|c| c.is_lowercase())
+        && letters.iter().any(|c| "AEIOUYÀÁÂÄÃÅÈÉÊËÌÍÎÏÒÓÔÖÕÙÚÛÜ".contains(*c))
+        && !matches!(w, "II" | "III" | "IV" | "VI" | "VII" | "VIII" | "IX" | "XI" | "XII")
+}
+
 /// Cleans one candidate name; `None` when it is not a person's name.
 pub fn clean_name(part: &str) -> Option<String> {
     let s = NOISE.replace_all(part, " ");
     let s = LEAD.replace(&s, "");
     let s = TAIL_ORG.replace(&s, "");
+    let s = FILED_FROM.replace(&s, "");
     let mut words: Vec<&str> = s
         .split(|c: char| c.is_whitespace())
         .map(|w| w.trim_matches(|c: char| !c.is_alphanumeric() && c != '.' && c != '\'' && c != '’' && c != '-'))
@@ -81,7 +112,8 @@ pub fn clean_name(part: &str) -> Option<String> {
     let mut out = Vec::with_capacity(words.len());
     for (i, w) in words.iter().enumerate() {
         let lower = w.to_lowercase();
-        if w.chars().any(|c| c.is_ascii_digit()) || ORG_WORDS.contains(&lower.trim_end_matches('.')) {
+        let bare = lower.trim_end_matches('.');
+        if w.chars().any(|c| c.is_ascii_digit()) || ORG_WORDS.contains(&bare) || NOT_NAME_WORDS.contains(&bare) {
             return None;
         }
         let first = w.chars().next()?;
@@ -91,7 +123,10 @@ pub fn clean_name(part: &str) -> Option<String> {
         if first.is_lowercase() && !(i > 0 && PARTICLES.contains(&lower.as_str())) {
             return None;
         }
-        out.push(if all_caps && !PARTICLES.contains(&lower.as_str()) { title_case(w) } else if all_caps { lower } else { w.to_string() });
+        let particle = i > 0 && PARTICLES.contains(&lower.as_str());
+        // Family names printed in capitals ("Sofia MARCHETTI") are written as names, like the rest.
+        let shouted = all_caps || is_shouted(w);
+        out.push(if shouted && !particle { title_case(w) } else if shouted { lower } else { w.to_string() });
     }
     let name = out.join(" ");
     (name.chars().count() <= 60).then_some(name)
@@ -103,6 +138,13 @@ pub fn clean_byline(raw: &str) -> Vec<String> {
     let s = LEAD.replace(&s, "");
     let mut names: Vec<String> = Vec::new();
     for part in SPLIT.split(&s) {
+        // A date after the names ends them ("Jane Doe | March 3, 2024 | Politics"): the rest are labels.
+        if DATE_PART.is_match(part) {
+            if names.is_empty() {
+                continue;
+            }
+            break;
+        }
         if let Some(n) = clean_name(part) {
             if !names.iter().any(|x| x.eq_ignore_ascii_case(&n)) {
                 names.push(n);
@@ -126,6 +168,11 @@ mod tests {
         assert_eq!(clean_byline("By Jane Doe | Staff Writer"), ["Jane Doe"]);
         assert_eq!(clean_byline("By Hannah Moreno Staff Writer | Email the author"), ["Hannah Moreno"]);
         assert_eq!(clean_byline("By TOM KRISHER AP Auto Writer"), ["Tom Krisher"]);
+        assert_eq!(clean_byline("By Lucie DURAND with Omar FARES in Beirut"), ["Lucie Durand", "Omar Fares"]);
+        assert_eq!(clean_byline("Jean-Luc MOREAU, Ana DA SILVA"), ["Jean-Luc Moreau", "Ana da Silva"]);
+        assert_eq!(clean_byline("By Priya Nair in New Delhi"), ["Priya Nair"]);
+        assert_eq!(clean_byline("JR Smith"), ["JR Smith"]);
+        assert_eq!(clean_byline("Henry Ford III"), ["Henry Ford III"]);
     }
 
     #[test]
@@ -139,6 +186,10 @@ mod tests {
         assert!(clean_byline("Updated 5:47 AM EDT").is_empty());
         assert!(clean_byline("RiverRat62").is_empty());
         assert!(clean_byline("").is_empty());
+        assert!(clean_byline("JIJI PRESS - Mar 10, 2025 - 08:15 | All Kansai").is_empty());
+        assert!(clean_byline("Top Stories").is_empty());
+        assert!(clean_byline("Wire desk | 3 hours ago | World Economy").is_empty());
+        assert_eq!(clean_byline("Jane Doe | March 3, 2024 | Rural Affairs"), ["Jane Doe"]);
         assert!(clean_byline("https://www.example.com/authors/jane-doe").is_empty());
     }
 }

@@ -483,6 +483,48 @@ static TAIL_CODE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:\(end\)|ends?|-0-|[a-z]{1,4}/[a-z]{1,4}(?:/[a-z]{1,4})?|\(?[a-z]{2,4}/[a-z]{2,4}\)?|#+|\*+)$").expect("static regex")
 });
 
+static STAMP_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:(?:first\s+|last\s+)?(?:published|updated|posted|modified|created|released)|date|last\s+update|pub(?:lished)?\.?)\s*(?:on|at)?\s*:?\s*")
+        .expect("static regex")
+});
+
+/// Whether a short line is only a labelled date stamp: "Published on 12/03/2025 - 08:15", "Updated: March 3,
+/// 2025 10:12 a.m. EST". After the label every word must be part of a date or time.
+pub(crate) fn is_timestamp_line(text: &str) -> bool {
+    if text.len() > 90 || !text.bytes().any(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    let Some(label) = STAMP_LABEL.find(text) else { return false };
+    let rest = &text[label.end()..];
+    const DATE_WORDS: &[&str] = &[
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "january", "february",
+        "march", "april", "june", "july", "august", "september", "october", "november", "december", "mon", "tue",
+        "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "monday", "tuesday", "wednesday", "thursday",
+        "friday", "saturday", "sunday", "am", "pm", "a.m", "p.m", "at", "on", "gmt", "utc", "et", "est", "edt", "ct",
+        "cst", "cdt", "pt", "pst", "pdt", "cet", "cest", "bst", "ist", "jst", "kst", "msk", "hkt", "sgt", "aest",
+        "aedt", "trt", "eet", "eest", "wib", "h", "hrs", "ago", "hour", "hours", "minute", "minutes", "min", "mins",
+        "day", "days", "week", "weeks", "month", "months", "year", "years", "and", "updated",
+    ];
+    let mut words = 0;
+    for w in rest.split(|c: char| c.is_whitespace() || matches!(c, ',' | '|' | '-' | '–' | '—' | '/' | '(' | ')' | '·' | '•')) {
+        let w = w.trim_matches(|c: char| c == '.' || c == ':');
+        if w.is_empty() {
+            continue;
+        }
+        words += 1;
+        let lower = w.to_lowercase();
+        let ok = w.chars().all(|c| c.is_ascii_digit() || matches!(c, ':' | '.' | '+' | 'h'))
+            || DATE_WORDS.contains(&lower.as_str())
+            || lower.strip_suffix("st").or(lower.strip_suffix("nd")).or(lower.strip_suffix("rd")).or(lower.strip_suffix("th"))
+                .is_some_and(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()))
+            || lower.strip_prefix("gmt").or(lower.strip_prefix("utc")).is_some_and(|o| o.chars().all(|c| c.is_ascii_digit() || matches!(c, '+' | ':')));
+        if !ok {
+            return false;
+        }
+    }
+    words > 0
+}
+
 /// Drops link lists, sign-offs and other furniture lines that survived pruning.
 pub(crate) fn clean_paragraphs(paras: Vec<Para>) -> Vec<String> {
     let mut out: Vec<String> = Vec::with_capacity(paras.len());
@@ -494,11 +536,33 @@ pub(crate) fn clean_paragraphs(paras: Vec<Para>) -> Vec<String> {
         if p.list_item && ld > 0.4 && p.chars < 200 {
             continue;
         }
-        if !p.text.chars().any(char::is_alphanumeric) || BOILER_LINE.is_match(&p.text) || TAIL_CODE.is_match(&p.text) {
+        // "Published on 12/03/2025 - 08:15" is the page's date stamp; bare times ("4:14 p.m.") in
+        // live coverage are content.
+        if is_timestamp_line(&p.text) || !p.text.chars().any(char::is_alphanumeric) || BOILER_LINE.is_match(&p.text) || TAIL_CODE.is_match(&p.text) {
             continue;
         }
         out.push(p.text);
     }
     // A trailing heading with nothing after it belongs to what was cut.
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamp_lines() {
+        assert!(is_timestamp_line("Published on 12/03/2025 - 08:15"));
+        assert!(is_timestamp_line("Updated: March 3, 2025 10:12 a.m. EST"));
+        assert!(is_timestamp_line("Date: 14:05 GMT, 3 March 2025"));
+        assert!(!is_timestamp_line("4:14 p.m."));
+        assert!(!is_timestamp_line("(Published Monday, Nov. 18, 2019)"));
+        assert!(is_timestamp_line("Last updated 2 hours ago"));
+        assert!(is_timestamp_line("Posted Tuesday, 4th November 2025 | 19h30"));
+        assert!(!is_timestamp_line("Published on Monday, the report found 12 errors."));
+        assert!(!is_timestamp_line("March 3 was the coldest day of 2025 in the capital"));
+        assert!(!is_timestamp_line("Updated rules take effect on 1 July"));
+        assert!(!is_timestamp_line("Published"));
+    }
 }

@@ -238,7 +238,7 @@ impl Parser {
             .filter(|s| !s.is_empty());
 
         // Authors and byline.
-        let profile_byline = profile.and_then(|p| select_text(html, &p.byline));
+        let profile_byline = profile.and_then(|p| select_byline(html, &dom, &p.byline));
         let generic_byline = || {
             first_raw_text(&dom, |n| {
                 &*n.itemprop == "author"
@@ -528,6 +528,26 @@ fn select_first<'a>(html: &'a Html, sels: &[Selector]) -> Option<scraper::Elemen
 fn select_text(html: &Html, sels: &[Selector]) -> Option<String> {
     sels.iter().find_map(|s| {
         html.select(s).map(|e| collapse(&e.text().collect::<String>())).find(|t| !t.is_empty())
+    })
+}
+
+/// A byline from the first selector that matches: every separate match ("By <span>A</span> with
+/// <span>B</span>" gives both names), nested matches counted once.
+fn select_byline(html: &Html, dom: &Dom, sels: &[Selector]) -> Option<String> {
+    sels.iter().find_map(|s| {
+        let found: Vec<(Ix, String)> = html
+            .select(s)
+            .filter_map(|e| Some((dom.ix_of(&e)?, collapse(&e.text().collect::<String>()))))
+            .filter(|(_, t)| !t.is_empty())
+            .collect();
+        let mut parts: Vec<&str> = Vec::new();
+        for (i, (ix, t)) in found.iter().enumerate() {
+            let nested = found[..i].iter().any(|(o, _)| dom.is_within(*ix, *o));
+            if !nested && !parts.contains(&t.as_str()) {
+                parts.push(t);
+            }
+        }
+        (!parts.is_empty()).then(|| parts.join(", "))
     })
 }
 

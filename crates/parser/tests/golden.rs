@@ -72,6 +72,8 @@ golden! {
     anadolu => "anadolu",
     yonhap => "yonhap",
     kyodo => "kyodo",
+    kyodo_credit_line => "kyodo-credit",
+    afp_joint_byline => "afp-joint-byline",
     upi => "upi",
     pti => "pti",
     generic_localpaper => "generic-localpaper",
