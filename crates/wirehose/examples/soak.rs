@@ -24,7 +24,13 @@ struct Host {
 }
 
 fn story(host: usize, i: usize) -> String {
-    let names = ["Anton Siluanov", "Kamila Ortega", "Rahul Mehta", "Ingrid Solberg", "Tomas Novak"];
+    let names = [
+        "Anton Siluanov",
+        "Kamila Ortega",
+        "Rahul Mehta",
+        "Ingrid Solberg",
+        "Tomas Novak",
+    ];
     let name = names[(host + i) % names.len()];
     let surname = name.rsplit(' ').next().unwrap_or(name);
     let filler = "Officials said the measures would be reviewed at the next meeting of the committee, which is due to publish its findings before the end of the quarter. ".repeat(8);
@@ -57,8 +63,15 @@ async fn serve(State(h): State<Host>, uri: Uri) -> Response {
         let body = format!("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>soak</title><link>{}/</link><description>soak</description>{items}</channel></rss>", h.base);
         return ([(header::CONTENT_TYPE, "application/rss+xml")], body).into_response();
     }
-    match path.strip_prefix("/news/").and_then(|i| i.parse::<usize>().ok()) {
-        Some(i) => ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], story(h.idx, i)).into_response(),
+    match path
+        .strip_prefix("/news/")
+        .and_then(|i| i.parse::<usize>().ok())
+    {
+        Some(i) => (
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            story(h.idx, i),
+        )
+            .into_response(),
         None => (axum::http::StatusCode::NOT_FOUND, "").into_response(),
     }
 }
@@ -74,7 +87,8 @@ async fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
     let minutes: f64 = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(10.0);
     let rate: f64 = args.get(2).and_then(|a| a.parse().ok()).unwrap_or(8.0);
-    let admin = std::env::var("DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+    let admin = std::env::var("DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
     let db_name = format!("wirehose_soak_{}", std::process::id());
     let mut db_url = url::Url::parse(&admin)?;
     db_url.set_path(&format!("/{db_name}"));
@@ -83,7 +97,11 @@ async fn main() -> anyhow::Result<()> {
     for idx in 0..8 {
         let listener = tokio::net::TcpListener::bind(format!("127.0.0.{}:0", idx + 2)).await?;
         let base = format!("http://{}", listener.local_addr()?);
-        let host = Host { idx, base, published: Arc::default() };
+        let host = Host {
+            idx,
+            base,
+            published: Arc::default(),
+        };
         let app = axum::Router::new().fallback(serve).with_state(host.clone());
         tokio::spawn(async move { axum::serve(listener, app).await });
         hosts.push(host);
@@ -119,7 +137,11 @@ async fn main() -> anyhow::Result<()> {
             let mut n = 0usize;
             loop {
                 tick.tick().await;
-                hosts[n % hosts.len()].published.lock().unwrap().push(Utc::now());
+                hosts[n % hosts.len()]
+                    .published
+                    .lock()
+                    .unwrap()
+                    .push(Utc::now());
                 total.fetch_add(1, Ordering::Relaxed);
                 n += 1;
             }
@@ -146,29 +168,68 @@ async fn main() -> anyhow::Result<()> {
     publisher.abort();
     // Let the last polls land, then stop the daemon in order.
     tokio::time::sleep(Duration::from_secs(10)).await;
-    std::process::Command::new("kill").args(["-TERM", &pid.to_string()]).status()?;
+    std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()?;
     let status = daemon.wait()?;
 
     let pool = sqlx::PgPool::connect(db_url.as_str()).await?;
-    let rows: Vec<(String, DateTime<Utc>)> = sqlx::query_as("SELECT url, first_seen_at FROM articles").fetch_all(&pool).await?;
+    let rows: Vec<(String, DateTime<Utc>)> =
+        sqlx::query_as("SELECT url, first_seen_at FROM articles")
+            .fetch_all(&pool)
+            .await?;
     let mut latencies = Vec::new();
     for (url, stored) in &rows {
-        let Some(h) = hosts.iter().find(|h| url.starts_with(&h.base)) else { continue };
-        let Some(i) = url.rsplit('/').next().and_then(|i| i.parse::<usize>().ok()) else { continue };
+        let Some(h) = hosts.iter().find(|h| url.starts_with(&h.base)) else {
+            continue;
+        };
+        let Some(i) = url.rsplit('/').next().and_then(|i| i.parse::<usize>().ok()) else {
+            continue;
+        };
         if let Some(p) = h.published.lock().unwrap().get(i) {
             latencies.push((*stored - *p).num_milliseconds() as f64 / 1000.0);
         }
     }
     latencies.sort_by(|a, b| a.total_cmp(b));
-    let pct = |q: f64| latencies.get(((latencies.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or(f64::NAN);
+    let pct = |q: f64| {
+        latencies
+            .get(((latencies.len() as f64 - 1.0) * q).round() as usize)
+            .copied()
+            .unwrap_or(f64::NAN)
+    };
     let elapsed = run_for.as_secs_f64();
     println!("soak: {minutes} min, 8 hosts, {rate} stories/s published, poll_interval 5s");
-    println!("published {} stories, stored {} ({:.2} stories/s), daemon exit {status}", published_total.load(Ordering::Relaxed), rows.len(), rows.len() as f64 / elapsed);
-    println!("peak RSS: first minute {} MB, after it {} MB", peak_first_minute / 1024, peak_after / 1024);
-    println!("RSS by minute (MB): {}", samples.iter().map(|(m, kb)| format!("{m}:{}", kb / 1024)).collect::<Vec<_>>().join(" "));
-    println!("feed-to-row latency (s): p50 {:.2}, p95 {:.2}, max {:.2}", pct(0.5), pct(0.95), pct(1.0));
+    println!(
+        "published {} stories, stored {} ({:.2} stories/s), daemon exit {status}",
+        published_total.load(Ordering::Relaxed),
+        rows.len(),
+        rows.len() as f64 / elapsed
+    );
+    println!(
+        "peak RSS: first minute {} MB, after it {} MB",
+        peak_first_minute / 1024,
+        peak_after / 1024
+    );
+    println!(
+        "RSS by minute (MB): {}",
+        samples
+            .iter()
+            .map(|(m, kb)| format!("{m}:{}", kb / 1024))
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    println!(
+        "feed-to-row latency (s): p50 {:.2}, p95 {:.2}, max {:.2}",
+        pct(0.5),
+        pct(0.95),
+        pct(1.0)
+    );
     pool.close().await;
     let mut c = <sqlx::PgConnection as sqlx::Connection>::connect(&admin).await?;
-    sqlx::query(&format!("DROP DATABASE IF EXISTS \"{db_name}\" WITH (FORCE)")).execute(&mut c).await?;
+    sqlx::query(&format!(
+        "DROP DATABASE IF EXISTS \"{db_name}\" WITH (FORCE)"
+    ))
+    .execute(&mut c)
+    .await?;
     Ok(())
 }

@@ -55,7 +55,9 @@ impl Default for Pipeline {
     fn default() -> Self {
         Self {
             channel_capacity: 64,
-            workers: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
+            workers: std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2),
             batch_size: 100,
             batch_timeout: Duration::from_millis(500),
             shutdown_timeout: Duration::from_secs(30),
@@ -75,7 +77,10 @@ pub struct StoreSettings {
 
 impl Default for StoreSettings {
     fn default() -> Self {
-        Self { raw_pages_retention: Some(Duration::from_secs(90 * 86_400)), retention: None }
+        Self {
+            raw_pages_retention: Some(Duration::from_secs(90 * 86_400)),
+            retention: None,
+        }
     }
 }
 
@@ -112,7 +117,12 @@ pub struct Problems {
 impl fmt::Display for Problems {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let n = self.problems.len();
-        writeln!(f, "{}: {n} problem{}", self.path.display(), if n == 1 { "" } else { "s" })?;
+        writeln!(
+            f,
+            "{}: {n} problem{}",
+            self.path.display(),
+            if n == 1 { "" } else { "s" }
+        )?;
         for p in &self.problems {
             writeln!(f, "  {}: {p}", self.path.display())?;
         }
@@ -127,10 +137,17 @@ impl Config {
     pub fn load(path: &Path) -> Result<Config, Problems> {
         let text = std::fs::read_to_string(path).map_err(|e| Problems {
             path: path.to_path_buf(),
-            problems: vec![Problem { line: None, column: None, message: format!("cannot read the file: {e}") }],
+            problems: vec![Problem {
+                line: None,
+                column: None,
+                message: format!("cannot read the file: {e}"),
+            }],
         })?;
         let base = path.parent().unwrap_or(Path::new("."));
-        Config::parse(&text, base).map_err(|problems| Problems { path: path.to_path_buf(), problems })
+        Config::parse(&text, base).map_err(|problems| Problems {
+            path: path.to_path_buf(),
+            problems,
+        })
     }
 
     /// Parses configuration text; relative profile paths are taken from `base`.
@@ -146,21 +163,37 @@ impl Config {
         };
         let mut c = Checker::new(text);
         let root = doc.as_table();
-        c.known_keys(root, "", &["database", "crawler", "pipeline", "parser", "http", "store", "sources"]);
+        c.known_keys(
+            root,
+            "",
+            &[
+                "database", "crawler", "pipeline", "parser", "http", "store", "sources",
+            ],
+        );
 
         let mut database_url = "postgres://postgres@127.0.0.1:5432/wirehose".to_string();
         if let Some(t) = c.table(root, "database") {
             c.known_keys(t, "database.", &["url"]);
             if let Some(u) = c.string(t, "url", "database.") {
                 match url::Url::parse(&u) {
-                    Ok(p) if p.scheme() == "postgres" || p.scheme() == "postgresql" => database_url = u,
-                    _ => c.at_item(t.get("url"), "database.url must be a postgres:// URL".into()),
+                    Ok(p) if p.scheme() == "postgres" || p.scheme() == "postgresql" => {
+                        database_url = u
+                    }
+                    _ => c.at_item(
+                        t.get("url"),
+                        "database.url must be a postgres:// URL".into(),
+                    ),
                 }
             }
         }
 
         let mut crawler = Crawler {
-            user_agent: concat!("wirehose/", env!("CARGO_PKG_VERSION"), " (+https://github.com/wirehose/wirehose)").into(),
+            user_agent: concat!(
+                "wirehose/",
+                env!("CARGO_PKG_VERSION"),
+                " (+https://github.com/wirehose/wirehose)"
+            )
+            .into(),
             ..Crawler::default()
         };
         if let Some(t) = c.table(root, "crawler") {
@@ -178,10 +211,21 @@ impl Config {
                 ("retry_base", &mut crawler.retry_base),
                 ("retry_max", &mut crawler.retry_max),
                 ("min_poll_interval", &mut crawler.min_poll_interval),
-                ("disabled_probe_interval", &mut crawler.disabled_probe_interval),
+                (
+                    "disabled_probe_interval",
+                    &mut crawler.disabled_probe_interval,
+                ),
             ];
             let mut known: Vec<&str> = durations.iter().map(|(k, _)| *k).collect();
-            let counts = ["max_body_bytes", "max_redirects", "max_url_len", "concurrency", "feed_concurrency", "max_attempts", "feed_failures_to_disable"];
+            let counts = [
+                "max_body_bytes",
+                "max_redirects",
+                "max_url_len",
+                "concurrency",
+                "feed_concurrency",
+                "max_attempts",
+                "feed_failures_to_disable",
+            ];
             known.extend(counts);
             known.extend(["user_agent", "allow_private_networks"]);
             c.known_keys(t, "crawler.", &known);
@@ -192,7 +236,9 @@ impl Config {
             }
             let min = |k: &str| if k == "max_redirects" { 0 } else { 1 };
             for key in counts {
-                let Some(v) = c.integer(t, key, "crawler.", min(key)) else { continue };
+                let Some(v) = c.integer(t, key, "crawler.", min(key)) else {
+                    continue;
+                };
                 let small = usize::try_from(v).unwrap_or(usize::MAX);
                 match key {
                     "max_body_bytes" => crawler.max_body_bytes = v,
@@ -206,7 +252,10 @@ impl Config {
             }
             if let Some(v) = c.string(t, "user_agent", "crawler.") {
                 if v.trim().is_empty() {
-                    c.at_item(t.get("user_agent"), "crawler.user_agent must not be empty".into());
+                    c.at_item(
+                        t.get("user_agent"),
+                        "crawler.user_agent must not be empty".into(),
+                    );
                 }
                 crawler.user_agent = v;
             }
@@ -220,7 +269,14 @@ impl Config {
             c.known_keys(
                 t,
                 "pipeline.",
-                &["channel_capacity", "workers", "batch_size", "batch_timeout", "shutdown_timeout", "keep_raw_pages"],
+                &[
+                    "channel_capacity",
+                    "workers",
+                    "batch_size",
+                    "batch_timeout",
+                    "shutdown_timeout",
+                    "keep_raw_pages",
+                ],
             );
             if let Some(v) = c.integer(t, "channel_capacity", "pipeline.", 1) {
                 pipeline.channel_capacity = v as usize;
@@ -256,7 +312,10 @@ impl Config {
             if let Some(v) = c.string(t, "listen", "http.") {
                 match v.parse::<SocketAddr>() {
                     Ok(a) => http_listen = Some(a),
-                    Err(_) => c.at_item(t.get("listen"), format!("http.listen: {v:?} is not an address like 127.0.0.1:9187")),
+                    Err(_) => c.at_item(
+                        t.get("listen"),
+                        format!("http.listen: {v:?} is not an address like 127.0.0.1:9187"),
+                    ),
                 }
             }
         }
@@ -264,7 +323,10 @@ impl Config {
         let mut store = StoreSettings::default();
         if let Some(t) = c.table(root, "store") {
             c.known_keys(t, "store.", &["raw_pages_retention", "retention"]);
-            for (key, slot) in [("raw_pages_retention", &mut store.raw_pages_retention), ("retention", &mut store.retention)] {
+            for (key, slot) in [
+                ("raw_pages_retention", &mut store.raw_pages_retention),
+                ("retention", &mut store.retention),
+            ] {
                 match c.string(t, key, "store.").as_deref() {
                     None => {}
                     Some("forever") => *slot = None,
@@ -279,7 +341,15 @@ impl Config {
 
         let sources = c.sources(root);
         if c.problems.is_empty() {
-            Ok(Config { database_url, crawler, pipeline, profiles, http_listen, store, sources })
+            Ok(Config {
+                database_url,
+                crawler,
+                pipeline,
+                profiles,
+                http_listen,
+                store,
+                sources,
+            })
         } else {
             c.problems.sort_by_key(|p| (p.line, p.column));
             Err(c.problems)
@@ -295,14 +365,22 @@ struct Checker<'a> {
 
 impl<'a> Checker<'a> {
     fn new(text: &'a str) -> Self {
-        Self { text, problems: Vec::new() }
+        Self {
+            text,
+            problems: Vec::new(),
+        }
     }
 
     fn position(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
         let before = self.text.get(..offset).unwrap_or(self.text);
         let line = before.matches('\n').count() + 1;
-        let column = before.rsplit('\n').next().map(|l| l.chars().count()).unwrap_or(0) + 1;
+        let column = before
+            .rsplit('\n')
+            .next()
+            .map(|l| l.chars().count())
+            .unwrap_or(0)
+            + 1;
         (line, column)
     }
 
@@ -314,7 +392,11 @@ impl<'a> Checker<'a> {
             }
             None => (None, None),
         };
-        self.problems.push(Problem { line, column, message });
+        self.problems.push(Problem {
+            line,
+            column,
+            message,
+        });
     }
 
     fn at_item(&mut self, item: Option<&Item>, message: String) {
@@ -325,7 +407,10 @@ impl<'a> Checker<'a> {
         for (key, _) in table.iter() {
             if !known.contains(&key) {
                 let span = table.key(key).and_then(|k| k.span());
-                self.at(span, format!("unknown key `{prefix}{key}` (known: {})", known.join(", ")));
+                self.at(
+                    span,
+                    format!("unknown key `{prefix}{key}` (known: {})", known.join(", ")),
+                );
             }
         }
     }
@@ -344,7 +429,10 @@ impl<'a> Checker<'a> {
         match table.get(key)? {
             Item::Value(v) => Some(v),
             other => {
-                self.at(other.span(), format!("`{key}` must be a value, not a table"));
+                self.at(
+                    other.span(),
+                    format!("`{key}` must be a value, not a table"),
+                );
                 None
             }
         }
@@ -364,7 +452,10 @@ impl<'a> Checker<'a> {
     fn strings(&mut self, table: &Table, key: &str, prefix: &str) -> Option<Vec<String>> {
         let v = self.value(table, key)?;
         let Some(arr) = v.as_array() else {
-            self.at(v.span(), format!("{prefix}{key} must be an array of strings"));
+            self.at(
+                v.span(),
+                format!("{prefix}{key} must be an array of strings"),
+            );
             return None;
         };
         let mut out = Vec::new();
@@ -380,7 +471,10 @@ impl<'a> Checker<'a> {
     fn duration(&mut self, table: &Table, key: &str, prefix: &str) -> Option<Duration> {
         let v = self.value(table, key)?;
         let Some(s) = v.as_str() else {
-            self.at(v.span(), format!("{prefix}{key} must be a duration string such as \"30s\" or \"2m\""));
+            self.at(
+                v.span(),
+                format!("{prefix}{key} must be a duration string such as \"30s\" or \"2m\""),
+            );
             return None;
         };
         match humantime::parse_duration(s) {
@@ -397,7 +491,10 @@ impl<'a> Checker<'a> {
         match v.as_integer() {
             Some(i) if i >= min => Some(i as u64),
             Some(i) => {
-                self.at(v.span(), format!("{prefix}{key} must be at least {min}, not {i}"));
+                self.at(
+                    v.span(),
+                    format!("{prefix}{key} must be at least {min}, not {i}"),
+                );
                 None
             }
             None => {
@@ -423,7 +520,10 @@ impl<'a> Checker<'a> {
             return Vec::new();
         };
         let Some(tables) = item.as_array_of_tables() else {
-            self.at(item.span(), "`sources` must be an array of tables ([[sources]])".into());
+            self.at(
+                item.span(),
+                "`sources` must be an array of tables ([[sources]])".into(),
+            );
             return Vec::new();
         };
         let mut out: Vec<Source> = Vec::new();
@@ -431,7 +531,15 @@ impl<'a> Checker<'a> {
             self.known_keys(
                 t,
                 "sources.",
-                &["name", "agency", "kind", "url", "poll_interval", "link_selector", "allowed_hosts"],
+                &[
+                    "name",
+                    "agency",
+                    "kind",
+                    "url",
+                    "poll_interval",
+                    "link_selector",
+                    "allowed_hosts",
+                ],
             );
             let name = self.string(t, "name", "sources.");
             if name.is_none() && t.get("name").is_none() {
@@ -441,15 +549,23 @@ impl<'a> Checker<'a> {
                 if n.trim().is_empty() {
                     self.at_item(t.get("name"), "sources.name must not be empty".into());
                 } else if out.iter().any(|s| &s.name == n) {
-                    self.at_item(t.get("name"), format!("source name {n:?} is used twice; names must be unique"));
+                    self.at_item(
+                        t.get("name"),
+                        format!("source name {n:?} is used twice; names must be unique"),
+                    );
                 }
             }
             let url = self.string(t, "url", "sources.");
             match &url {
-                None if t.get("url").is_none() => self.at(t.span(), "a [[sources]] entry needs a `url`".into()),
+                None if t.get("url").is_none() => {
+                    self.at(t.span(), "a [[sources]] entry needs a `url`".into())
+                }
                 Some(u) => match url::Url::parse(u) {
                     Ok(p) if p.scheme() == "http" || p.scheme() == "https" => {}
-                    _ => self.at_item(t.get("url"), format!("sources.url {u:?} is not an http(s) URL")),
+                    _ => self.at_item(
+                        t.get("url"),
+                        format!("sources.url {u:?} is not an http(s) URL"),
+                    ),
                 },
                 None => {}
             }
@@ -472,20 +588,38 @@ impl<'a> Checker<'a> {
             let link_selector = self.string(t, "link_selector", "sources.");
             if let Some(sel) = &link_selector {
                 if scraper_selector_is_valid(sel).is_err() {
-                    self.at_item(t.get("link_selector"), format!("sources.link_selector {sel:?} is not a valid CSS selector"));
+                    self.at_item(
+                        t.get("link_selector"),
+                        format!("sources.link_selector {sel:?} is not a valid CSS selector"),
+                    );
                 }
             }
             if kind == SourceKind::Listing && link_selector.is_none() {
                 self.at(t.span(), "a listing source needs a `link_selector`".into());
             }
-            let poll_interval = self.duration(t, "poll_interval", "sources.").unwrap_or(Duration::from_secs(300));
+            let poll_interval = self
+                .duration(t, "poll_interval", "sources.")
+                .unwrap_or(Duration::from_secs(300));
             if poll_interval < Duration::from_secs(1) {
-                self.at_item(t.get("poll_interval"), "sources.poll_interval must be at least 1s".into());
+                self.at_item(
+                    t.get("poll_interval"),
+                    "sources.poll_interval must be at least 1s".into(),
+                );
             }
             let agency = self.string(t, "agency", "sources.");
-            let allowed_hosts = self.strings(t, "allowed_hosts", "sources.").unwrap_or_default();
+            let allowed_hosts = self
+                .strings(t, "allowed_hosts", "sources.")
+                .unwrap_or_default();
             if let (Some(name), Some(url)) = (name, url) {
-                out.push(Source { name, agency, kind, url, poll_interval, link_selector, allowed_hosts });
+                out.push(Source {
+                    name,
+                    agency,
+                    kind,
+                    url,
+                    poll_interval,
+                    link_selector,
+                    allowed_hosts,
+                });
             }
         }
         out
@@ -558,14 +692,19 @@ poll_interval = 5
         )
         .expect_err("invalid");
         let lines: Vec<_> = problems.iter().map(|p| p.line).collect();
-        assert_eq!(lines, vec![Some(2), Some(3), Some(7), Some(8), Some(11), Some(13)], "{problems:#?}");
+        assert_eq!(
+            lines,
+            vec![Some(2), Some(3), Some(7), Some(8), Some(11), Some(13)],
+            "{problems:#?}"
+        );
         assert!(problems[1].message.contains("unknown key `crawler.colour`"));
         assert!(problems[4].message.contains("used twice"));
     }
 
     #[test]
     fn retention_reads_durations_and_forever() {
-        let c = parse("[store]\nraw_pages_retention = \"forever\"\nretention = \"400d\"\n").expect("valid");
+        let c = parse("[store]\nraw_pages_retention = \"forever\"\nretention = \"400d\"\n")
+            .expect("valid");
         assert_eq!(c.store.raw_pages_retention, None);
         assert_eq!(c.store.retention, Some(Duration::from_secs(400 * 86_400)));
         let p = parse("[store]\nretention = \"a while\"\n").expect_err("invalid");
@@ -582,7 +721,9 @@ poll_interval = 5
     #[test]
     fn the_shipped_configs_are_valid() {
         for f in ["wirehose.toml", "reference.toml"] {
-            let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../config").join(f);
+            let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("../../config")
+                .join(f);
             let c = Config::load(&path).unwrap_or_else(|e| panic!("{e}"));
             assert!(!c.sources.is_empty(), "{f} has no sources");
         }

@@ -33,15 +33,35 @@ pub enum Format {
 }
 
 /// Runs parser and analyzer on one page's bytes.
-pub fn extract_bytes(parser: &parser::Parser, bytes: &[u8], url: Option<&str>, source: String) -> Result<Extracted, String> {
-    let opts = parser::ParseOptions { url, ..Default::default() };
+pub fn extract_bytes(
+    parser: &parser::Parser,
+    bytes: &[u8],
+    url: Option<&str>,
+    source: String,
+) -> Result<Extracted, String> {
+    let opts = parser::ParseOptions {
+        url,
+        ..Default::default()
+    };
     let article = parser.parse(bytes, &opts).map_err(|e| e.to_string())?;
     let Analysis { quotes, entities } = analyzer::analyze(&article);
-    let url = url.map(str::to_string).or_else(|| article.canonical_url.clone());
-    Ok(Extracted { source, url, article, quotes, entities })
+    let url = url
+        .map(str::to_string)
+        .or_else(|| article.canonical_url.clone());
+    Ok(Extracted {
+        source,
+        url,
+        article,
+        quotes,
+        entities,
+    })
 }
 
-fn extract_file(parser: &parser::Parser, path: &PathBuf, url: Option<&str>) -> Result<Extracted, (String, String)> {
+fn extract_file(
+    parser: &parser::Parser,
+    path: &PathBuf,
+    url: Option<&str>,
+) -> Result<Extracted, (String, String)> {
     let source = path.display().to_string();
     std::fs::read(path)
         .map_err(|e| format!("cannot read {source}: {e}"))
@@ -51,9 +71,16 @@ fn extract_file(parser: &parser::Parser, path: &PathBuf, url: Option<&str>) -> R
 
 /// Extracts every file, using up to `jobs` threads, and prints the results in input order.
 /// Returns how many files failed.
-pub fn run(parser: &parser::Parser, files: &[PathBuf], url: Option<&str>, format: Format, jobs: usize) -> anyhow::Result<usize> {
+pub fn run(
+    parser: &parser::Parser,
+    files: &[PathBuf],
+    url: Option<&str>,
+    format: Format,
+    jobs: usize,
+) -> anyhow::Result<usize> {
     let jobs = jobs.clamp(1, files.len().max(1));
-    let mut results: Vec<Option<Result<Extracted, (String, String)>>> = (0..files.len()).map(|_| None).collect();
+    let mut results: Vec<Option<Result<Extracted, (String, String)>>> =
+        (0..files.len()).map(|_| None).collect();
     let chunk = files.len().div_ceil(jobs).max(1);
     std::thread::scope(|s| {
         for (slots, paths) in results.chunks_mut(chunk).zip(files.chunks(chunk)) {

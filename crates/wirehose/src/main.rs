@@ -107,10 +107,14 @@ fn main() -> ExitCode {
 }
 
 fn init_tracing(format: LogFormat) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,sqlx_core=error,sqlx_postgres=warn"));
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+        tracing_subscriber::EnvFilter::new("info,sqlx=warn,sqlx_core=error,sqlx_postgres=warn")
+    });
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi);
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(ansi);
     match format {
         LogFormat::Text => builder.init(),
         LogFormat::Json => builder.json().flatten_event(true).init(),
@@ -119,7 +123,12 @@ fn init_tracing(format: LogFormat) {
 
 fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Extract { format, url, jobs, files } => {
+        Command::Extract {
+            format,
+            url,
+            jobs,
+            files,
+        } => {
             if url.is_some() && files.len() > 1 {
                 anyhow::bail!("--url applies to one file; {} were given", files.len());
             }
@@ -127,9 +136,17 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 anyhow::bail!("--format json takes one file; use --format jsonl for several");
             }
             let parser = load_parser(&cli.config, None)?;
-            let jobs = jobs.unwrap_or_else(|| std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1));
+            let jobs = jobs.unwrap_or_else(|| {
+                std::thread::available_parallelism()
+                    .map(|n| n.get())
+                    .unwrap_or(1)
+            });
             let failed = extract::run(&parser, &files, url.as_deref(), format, jobs)?;
-            Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+            Ok(if failed == 0 {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
         }
         Command::CheckConfig => match Config::load(&cli.config) {
             Ok(c) => {
@@ -156,7 +173,14 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             let parser = Arc::new(load_parser(&cli.config, Some(&config))?);
             runtime()?.block_on(import_warc(config, parser, files))
         }
-        Command::Reprocess { source, since, until, outdated, restart, batch } => {
+        Command::Reprocess {
+            source,
+            since,
+            until,
+            outdated,
+            restart,
+            batch,
+        } => {
             let config = load_config(&cli.config)?;
             let parser = Arc::new(load_parser(&cli.config, Some(&config))?);
             runtime()?.block_on(async {
@@ -168,8 +192,19 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                     fetched_until: until,
                     extractor_version_not: outdated.then(|| store.extractor_version().to_string()),
                 };
-                let s = reprocess::run(&store, parser, filter, restart, batch.max(1), config.pipeline.workers).await?;
-                println!("reprocessed {} stories ({} no longer parse)", s.articles, s.failures);
+                let s = reprocess::run(
+                    &store,
+                    parser,
+                    filter,
+                    restart,
+                    batch.max(1),
+                    config.pipeline.workers,
+                )
+                .await?;
+                println!(
+                    "reprocessed {} stories ({} no longer parse)",
+                    s.articles, s.failures
+                );
                 Ok(ExitCode::SUCCESS)
             })
         }
@@ -177,7 +212,12 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             let config = load_config(&cli.config)?;
             runtime()?.block_on(async {
                 let store = connect(&config).await?;
-                print!("{}", status::report(store.pool()).await.context("reading the crawl state")?);
+                print!(
+                    "{}",
+                    status::report(store.pool())
+                        .await
+                        .context("reading the crawl state")?
+                );
                 Ok(ExitCode::SUCCESS)
             })
         }
@@ -190,7 +230,10 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the async runtime")
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
 }
 
 fn load_config(path: &Path) -> anyhow::Result<Config> {
@@ -208,14 +251,17 @@ fn load_parser(config_path: &Path, config: Option<&Config>) -> anyhow::Result<pa
     let profiles = match config {
         Some(c) => c.profiles.clone(),
         // `extract` needs no config file, but uses its profiles when there is one.
-        None => Config::load(config_path).map(|c| c.profiles).unwrap_or_default(),
+        None => Config::load(config_path)
+            .map(|c| c.profiles)
+            .unwrap_or_default(),
     };
     if profiles.is_empty() {
         return Ok(parser::Parser::default());
     }
     let mut extra = Vec::new();
     for p in &profiles {
-        let text = std::fs::read_to_string(p).with_context(|| format!("reading site profile {}", p.display()))?;
+        let text = std::fs::read_to_string(p)
+            .with_context(|| format!("reading site profile {}", p.display()))?;
         extra.push((p.display().to_string(), text));
     }
     parser::Parser::with_profiles(&extra).context("loading site profiles")
@@ -246,7 +292,11 @@ async fn connect(config: &Config) -> anyhow::Result<store::Store> {
 }
 
 /// Hourly upkeep: month partitions created ahead, retention applied.
-async fn maintenance(store: store::Store, settings: config::StoreSettings, shutdown: CancellationToken) {
+async fn maintenance(
+    store: store::Store,
+    settings: config::StoreSettings,
+    shutdown: CancellationToken,
+) {
     let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
     loop {
         tokio::select! {
@@ -258,7 +308,10 @@ async fn maintenance(store: store::Store, settings: config::StoreSettings, shutd
         }
         let now = chrono::Utc::now();
         let ago = |d: std::time::Duration| {
-            chrono::Duration::from_std(d).ok().and_then(|d| now.checked_sub_signed(d)).unwrap_or(chrono::DateTime::<chrono::Utc>::MIN_UTC)
+            chrono::Duration::from_std(d)
+                .ok()
+                .and_then(|d| now.checked_sub_signed(d))
+                .unwrap_or(chrono::DateTime::<chrono::Utc>::MIN_UTC)
         };
         if let Some(keep) = settings.raw_pages_retention {
             match store.drop_raw_pages_older_than(ago(keep)).await {
@@ -281,8 +334,15 @@ async fn run_daemon(config: Config, parser: Arc<parser::Parser>) -> anyhow::Resu
     let store = connect(&config).await?;
     store.migrate().await.context("applying migrations")?;
     let shutdown = CancellationToken::new();
-    tokio::spawn(watch_signals(shutdown.clone(), config.pipeline.shutdown_timeout));
-    tokio::spawn(maintenance(store.clone(), config.store.clone(), shutdown.clone()));
+    tokio::spawn(watch_signals(
+        shutdown.clone(),
+        config.pipeline.shutdown_timeout,
+    ));
+    tokio::spawn(maintenance(
+        store.clone(),
+        config.store.clone(),
+        shutdown.clone(),
+    ));
     let metrics = metrics::Metrics::new();
     if let Some(addr) = config.http_listen {
         let (m, pool, token) = (metrics.clone(), store.pool().clone(), shutdown.clone());
@@ -297,19 +357,33 @@ async fn run_daemon(config: Config, parser: Arc<parser::Parser>) -> anyhow::Resu
     Ok(ExitCode::SUCCESS)
 }
 
-async fn import_warc(config: Config, parser: Arc<parser::Parser>, files: Vec<PathBuf>) -> anyhow::Result<ExitCode> {
+async fn import_warc(
+    config: Config,
+    parser: Arc<parser::Parser>,
+    files: Vec<PathBuf>,
+) -> anyhow::Result<ExitCode> {
     let store = connect(&config).await?;
     store.migrate().await.context("applying migrations")?;
     let shutdown = CancellationToken::new();
-    tokio::spawn(watch_signals(shutdown.clone(), config.pipeline.shutdown_timeout));
+    tokio::spawn(watch_signals(
+        shutdown.clone(),
+        config.pipeline.shutdown_timeout,
+    ));
     let metrics = metrics::Metrics::new();
     let summary = Arc::new(std::sync::Mutex::new(warc::Summary::default()));
     let (slot, max_body) = (summary.clone(), config.crawler.max_body_bytes);
-    pipeline::run_with(&config, store, parser, metrics.clone(), shutdown, move |pages| async move {
-        let s = warc::produce(files, pages, max_body).await?;
-        *slot.lock().unwrap_or_else(|e| e.into_inner()) = s;
-        Ok(())
-    })
+    pipeline::run_with(
+        &config,
+        store,
+        parser,
+        metrics.clone(),
+        shutdown,
+        move |pages| async move {
+            let s = warc::produce(files, pages, max_body).await?;
+            *slot.lock().unwrap_or_else(|e| e.into_inner()) = s;
+            Ok(())
+        },
+    )
     .await?;
     let s = *summary.lock().unwrap_or_else(|e| e.into_inner());
     println!(

@@ -48,7 +48,10 @@ pub struct Metrics {
 }
 
 fn labels(pairs: &[(&str, &str)]) -> Labels {
-    pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
 }
 
 impl Metrics {
@@ -64,45 +67,103 @@ impl Metrics {
             quotes_stored: Counter::default(),
             mentions_stored: Counter::default(),
             store_errors: Counter::default(),
-            stage_seconds: Family::new_with_constructor(|| Histogram::new(exponential_buckets(0.0005, 2.0, 16))),
+            stage_seconds: Family::new_with_constructor(|| {
+                Histogram::new(exponential_buckets(0.0005, 2.0, 16))
+            }),
             queue_depth: Family::default(),
             frontier: Family::default(),
             fetch_failures: Family::default(),
             host_backoff: Family::default(),
             running: AtomicBool::new(false),
         };
-        r.register("pages_processed", "Pages that reached the parser", m.pages_processed.clone());
-        r.register("parse_failures", "Pages the parser could not turn into an article", m.parse_failures.clone());
-        r.register("profile_failures", "Pages whose site profile yielded nothing usable", m.profile_failures.clone());
-        r.register("articles_stored", "Articles committed to PostgreSQL", m.articles_stored.clone());
-        r.register("quotes_stored", "Quotes committed to PostgreSQL", m.quotes_stored.clone());
-        r.register("mentions_stored", "Entity mentions committed to PostgreSQL", m.mentions_stored.clone());
-        r.register("store_errors", "Batch writes that failed and were retried", m.store_errors.clone());
-        r.register("stage_seconds", "Seconds per item in each stage", m.stage_seconds.clone());
-        r.register("queue_depth", "Items waiting in each channel between stages", m.queue_depth.clone());
-        r.register("frontier_urls", "Article URLs in the shared frontier, by state", m.frontier.clone());
-        r.register("fetch_failures_24h", "Failed requests in the last 24 hours, by class", m.fetch_failures.clone());
-        r.register("host_backoff_level", "Backoff level of each host (0: none)", m.host_backoff.clone());
+        r.register(
+            "pages_processed",
+            "Pages that reached the parser",
+            m.pages_processed.clone(),
+        );
+        r.register(
+            "parse_failures",
+            "Pages the parser could not turn into an article",
+            m.parse_failures.clone(),
+        );
+        r.register(
+            "profile_failures",
+            "Pages whose site profile yielded nothing usable",
+            m.profile_failures.clone(),
+        );
+        r.register(
+            "articles_stored",
+            "Articles committed to PostgreSQL",
+            m.articles_stored.clone(),
+        );
+        r.register(
+            "quotes_stored",
+            "Quotes committed to PostgreSQL",
+            m.quotes_stored.clone(),
+        );
+        r.register(
+            "mentions_stored",
+            "Entity mentions committed to PostgreSQL",
+            m.mentions_stored.clone(),
+        );
+        r.register(
+            "store_errors",
+            "Batch writes that failed and were retried",
+            m.store_errors.clone(),
+        );
+        r.register(
+            "stage_seconds",
+            "Seconds per item in each stage",
+            m.stage_seconds.clone(),
+        );
+        r.register(
+            "queue_depth",
+            "Items waiting in each channel between stages",
+            m.queue_depth.clone(),
+        );
+        r.register(
+            "frontier_urls",
+            "Article URLs in the shared frontier, by state",
+            m.frontier.clone(),
+        );
+        r.register(
+            "fetch_failures_24h",
+            "Failed requests in the last 24 hours, by class",
+            m.fetch_failures.clone(),
+        );
+        r.register(
+            "host_backoff_level",
+            "Backoff level of each host (0: none)",
+            m.host_backoff.clone(),
+        );
         *m.registry.lock().unwrap_or_else(|e| e.into_inner()) = r;
         Arc::new(m)
     }
 
     /// Records the time one item spent in `stage`.
     pub fn observe(&self, stage: &str, d: Duration) {
-        self.stage_seconds.get_or_create(&labels(&[("stage", stage)])).observe(d.as_secs_f64());
+        self.stage_seconds
+            .get_or_create(&labels(&[("stage", stage)]))
+            .observe(d.as_secs_f64());
     }
 
     /// Sets the depth of one channel.
     pub fn set_queue(&self, channel: &str, depth: usize) {
-        self.queue_depth.get_or_create(&labels(&[("channel", channel)])).set(depth as i64);
+        self.queue_depth
+            .get_or_create(&labels(&[("channel", channel)]))
+            .set(depth as i64);
     }
 
     /// Refreshes the gauges read from the shared database.
     async fn refresh_from_db(&self, pool: &PgPool) -> Result<(), sqlx::Error> {
         let states: Vec<(String, i64)> =
-            sqlx::query_as("SELECT state, count(*) FROM crawl_urls GROUP BY state").fetch_all(pool).await?;
+            sqlx::query_as("SELECT state, count(*) FROM crawl_urls GROUP BY state")
+                .fetch_all(pool)
+                .await?;
         for (state, n) in states {
-            self.frontier.get_or_create(&labels(&[("state", &state)])).set(n);
+            self.frontier
+                .get_or_create(&labels(&[("state", &state)]))
+                .set(n);
         }
         let classes: Vec<(String, i64)> = sqlx::query_as(
             "SELECT class, count(*) FROM crawl_failures WHERE at > now() - interval '24 hours' GROUP BY class",
@@ -110,12 +171,18 @@ impl Metrics {
         .fetch_all(pool)
         .await?;
         for (class, n) in classes {
-            self.fetch_failures.get_or_create(&labels(&[("class", &class)])).set(n);
+            self.fetch_failures
+                .get_or_create(&labels(&[("class", &class)]))
+                .set(n);
         }
         let hosts: Vec<(String, i32)> =
-            sqlx::query_as("SELECT host, backoff_level FROM crawl_hosts").fetch_all(pool).await?;
+            sqlx::query_as("SELECT host, backoff_level FROM crawl_hosts")
+                .fetch_all(pool)
+                .await?;
         for (host, level) in hosts {
-            self.host_backoff.get_or_create(&labels(&[("host", &host)])).set(level as i64);
+            self.host_backoff
+                .get_or_create(&labels(&[("host", &host)]))
+                .set(level as i64);
         }
         Ok(())
     }
@@ -136,29 +203,55 @@ struct Endpoint {
 }
 
 async fn metrics(State(s): State<Endpoint>) -> impl IntoResponse {
-    let fresh = tokio::time::timeout(Duration::from_secs(5), s.metrics.refresh_from_db(&s.pool)).await;
+    let fresh =
+        tokio::time::timeout(Duration::from_secs(5), s.metrics.refresh_from_db(&s.pool)).await;
     if !matches!(fresh, Ok(Ok(()))) {
         tracing::debug!("metrics: database gauges not refreshed");
     }
-    ([(header::CONTENT_TYPE, "application/openmetrics-text; version=1.0.0; charset=utf-8")], s.metrics.render())
+    (
+        [(
+            header::CONTENT_TYPE,
+            "application/openmetrics-text; version=1.0.0; charset=utf-8",
+        )],
+        s.metrics.render(),
+    )
 }
 
 async fn health(State(s): State<Endpoint>) -> impl IntoResponse {
-    let db = tokio::time::timeout(Duration::from_secs(3), sqlx::query("SELECT 1").execute(&s.pool)).await;
+    let db = tokio::time::timeout(
+        Duration::from_secs(3),
+        sqlx::query("SELECT 1").execute(&s.pool),
+    )
+    .await;
     let db_ok = matches!(db, Ok(Ok(_)));
     let running = s.metrics.running.load(Ordering::Relaxed);
-    let body = format!("database: {}\nstages: {}\n", if db_ok { "ok" } else { "unreachable" }, if running { "running" } else { "stopped" });
-    let status = if db_ok && running { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    let body = format!(
+        "database: {}\nstages: {}\n",
+        if db_ok { "ok" } else { "unreachable" },
+        if running { "running" } else { "stopped" }
+    );
+    let status = if db_ok && running {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
     (status, body)
 }
 
 /// Serves `/metrics` and `/health` on `addr` until `shutdown`.
-pub async fn serve(addr: SocketAddr, metrics: Arc<Metrics>, pool: PgPool, shutdown: CancellationToken) -> std::io::Result<()> {
+pub async fn serve(
+    addr: SocketAddr,
+    metrics: Arc<Metrics>,
+    pool: PgPool,
+    shutdown: CancellationToken,
+) -> std::io::Result<()> {
     let app = axum::Router::new()
         .route("/metrics", axum::routing::get(self::metrics))
         .route("/health", axum::routing::get(health))
         .with_state(Endpoint { metrics, pool });
     let listener = tokio::net::TcpListener::bind(addr).await?;
     tracing::info!(%addr, "serving /metrics and /health");
-    axum::serve(listener, app).with_graceful_shutdown(async move { shutdown.cancelled().await }).await
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async move { shutdown.cancelled().await })
+        .await
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use model::{AnalyzedArticle, FetchedPage, Failure, Outcome, RawPage};
+use model::{AnalyzedArticle, Failure, FetchedPage, Outcome, RawPage};
 use store::Store;
 use tokio::sync::{mpsc, Semaphore};
 use tokio::task::JoinSet;
@@ -27,14 +27,31 @@ pub async fn run(
     metrics: Arc<Metrics>,
     shutdown: CancellationToken,
 ) -> anyhow::Result<()> {
-    store.upsert_sources(&config.sources).await.context("recording the configured sources")?;
+    store
+        .upsert_sources(&config.sources)
+        .await
+        .context("recording the configured sources")?;
     let fetcher = fetcher::Fetcher::new(config.crawler.clone(), store.pool().clone())?;
-    info!(sources = config.sources.len(), workers = config.pipeline.workers, "wirehose running");
+    info!(
+        sources = config.sources.len(),
+        workers = config.pipeline.workers,
+        "wirehose running"
+    );
     let sources = config.sources.clone();
     let token = shutdown.clone();
-    run_with(&config, store, parser, metrics, shutdown, move |page_tx| async move {
-        fetcher.run(sources, page_tx, token).await.map_err(anyhow::Error::from)
-    })
+    run_with(
+        &config,
+        store,
+        parser,
+        metrics,
+        shutdown,
+        move |page_tx| async move {
+            fetcher
+                .run(sources, page_tx, token)
+                .await
+                .map_err(anyhow::Error::from)
+        },
+    )
     .await
 }
 
@@ -57,21 +74,49 @@ where
     let (out_tx, out_rx) = mpsc::channel::<Outcome>(cap);
     let frontier = fetcher::Frontier::new(store.pool().clone());
     let watchdog = Watchdog::default();
-    tokio::spawn(watchdog.clone().watch(Duration::from_secs(60), shutdown.clone()));
+    tokio::spawn(
+        watchdog
+            .clone()
+            .watch(Duration::from_secs(60), shutdown.clone()),
+    );
 
-    tokio::spawn(sample_queues(page_tx.downgrade(), out_tx.downgrade(), metrics.clone()));
+    tokio::spawn(sample_queues(
+        page_tx.downgrade(),
+        out_tx.downgrade(),
+        metrics.clone(),
+    ));
     let mut stages = JoinSet::new();
     let head = produce(page_tx);
     stages.spawn(async move { ("source", head.await) });
     let p = config.pipeline.clone();
     let (m, w) = (metrics.clone(), watchdog.clone());
-    stages.spawn(async move { ("process", process(page_rx, out_tx, parser, p.workers, p.keep_raw_pages, m, w).await) });
+    stages.spawn(async move {
+        (
+            "process",
+            process(page_rx, out_tx, parser, p.workers, p.keep_raw_pages, m, w).await,
+        )
+    });
     let store_token = shutdown.clone();
     let m = metrics.clone();
     stages.spawn(async move {
-        ("store", sink(out_rx, store, frontier, p.batch_size, p.batch_timeout, m, watchdog, store_token).await)
+        (
+            "store",
+            sink(
+                out_rx,
+                store,
+                frontier,
+                p.batch_size,
+                p.batch_timeout,
+                m,
+                watchdog,
+                store_token,
+            )
+            .await,
+        )
     });
-    metrics.running.store(true, std::sync::atomic::Ordering::Relaxed);
+    metrics
+        .running
+        .store(true, std::sync::atomic::Ordering::Relaxed);
 
     let mut first_error = None;
     while let Some(joined) = stages.join_next().await {
@@ -88,7 +133,9 @@ where
             }
         }
     }
-    metrics.running.store(false, std::sync::atomic::Ordering::Relaxed);
+    metrics
+        .running
+        .store(false, std::sync::atomic::Ordering::Relaxed);
     match first_error {
         Some(e) => Err(e),
         None => Ok(()),
@@ -115,7 +162,22 @@ async fn process(
         let in_flight = watchdog.enter("parse+analyze", page.url.clone());
         tracker.spawn_blocking(move || {
             let _in_flight = in_flight;
-            let outcome = process_page(&parser, page, keep_raw, Some(&metrics));
+            let (source, url) = (page.source.clone(), page.url.clone());
+            // A bug in the parser or analyzer must cost one page, not the worker or the page's lease.
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                process_page(&parser, page, keep_raw, Some(&metrics))
+            }))
+            .unwrap_or_else(|_| {
+                tracing::error!(%url, "the parser or analyzer panicked on this page; recorded as a failure");
+                Outcome::Failed(Failure {
+                    source,
+                    url,
+                    stage: "parse".into(),
+                    class: "panic".into(),
+                    reason: "the parser or analyzer panicked".into(),
+                    at: chrono::Utc::now(),
+                })
+            });
             // The store stage only closes after this sender is dropped, so a send fails only on a crash.
             let _ = out.blocking_send(outcome);
             drop(permit);
@@ -127,7 +189,12 @@ async fn process(
 }
 
 /// Turns one fetched page into what the store writes.
-pub fn process_page(parser: &parser::Parser, page: FetchedPage, keep_raw: bool, metrics: Option<&Metrics>) -> Outcome {
+pub fn process_page(
+    parser: &parser::Parser,
+    page: FetchedPage,
+    keep_raw: bool,
+    metrics: Option<&Metrics>,
+) -> Outcome {
     let started = std::time::Instant::now();
     let opts = parser::ParseOptions {
         url: Some(&page.final_url),
@@ -140,17 +207,23 @@ pub fn process_page(parser: &parser::Parser, page: FetchedPage, keep_raw: bool, 
             if parsed.profile_failed {
                 tracing::warn!(source = %page.source, url = %page.url, profile = ?parsed.profile, "site profile found no body; the generic extractor took over");
                 if let Some(m) = metrics {
-                    m.profile_failures.get_or_create(&vec![("source".into(), page.source.clone())]).inc();
+                    m.profile_failures
+                        .get_or_create(&vec![("source".into(), page.source.clone())])
+                        .inc();
                 }
             }
-            let parsed = std::time::Instant::now();
+            let parse_done = std::time::Instant::now();
             let analysis = analyzer::analyze(&article);
             if let Some(m) = metrics {
                 m.pages_processed.inc();
-                m.observe("parse", parsed - started);
-                m.observe("analyze", parsed.elapsed());
+                m.observe("parse", parse_done - started);
+                m.observe("analyze", parse_done.elapsed());
             }
-            let raw = keep_raw.then(|| RawPage { status: page.status, headers: page.headers.clone(), body: page.body });
+            let raw = keep_raw.then(|| RawPage {
+                status: page.status,
+                headers: page.headers.clone(),
+                body: page.body,
+            });
             Outcome::Article(Box::new(AnalyzedArticle {
                 source: page.source,
                 agency: page.agency,
@@ -165,16 +238,18 @@ pub fn process_page(parser: &parser::Parser, page: FetchedPage, keep_raw: bool, 
         Err(e) => {
             if let Some(m) = metrics {
                 m.pages_processed.inc();
-                m.parse_failures.get_or_create(&vec![("source".into(), page.source.clone())]).inc();
+                m.parse_failures
+                    .get_or_create(&vec![("source".into(), page.source.clone())])
+                    .inc();
             }
             Outcome::Failed(Failure {
-            source: page.source,
-            url: page.url,
-            stage: "parse".into(),
-            class: "parse".into(),
-            reason: e.to_string(),
-            at: chrono::Utc::now(),
-        })
+                source: page.source,
+                url: page.url,
+                stage: "parse".into(),
+                class: "parse".into(),
+                reason: e.to_string(),
+                at: chrono::Utc::now(),
+            })
         }
     }
 }
@@ -206,7 +281,14 @@ async fn sink(
                 _ = &mut deadline => break,
             }
         }
-        let in_flight = watchdog.enter("store", format!("batch of {} starting with {}", batch.len(), outcome_url(&batch[0])));
+        let in_flight = watchdog.enter(
+            "store",
+            format!(
+                "batch of {} starting with {}",
+                batch.len(),
+                outcome_url(&batch[0])
+            ),
+        );
         write_with_retry(&store, &frontier, &batch, &metrics, &shutdown).await?;
         drop(in_flight);
         batch.clear();
@@ -234,7 +316,12 @@ async fn write_with_retry(
                 if failing_since.take().is_some() {
                     info!("database reachable again; writes resumed");
                 }
-                debug!(articles = stats.articles, quotes = stats.quotes, mentions = stats.mentions, "batch stored");
+                debug!(
+                    articles = stats.articles,
+                    quotes = stats.quotes,
+                    mentions = stats.mentions,
+                    "batch stored"
+                );
                 break;
             }
             Err(e) => {
@@ -271,11 +358,17 @@ async fn write_with_retry(
 }
 
 /// Samples channel depths for `/metrics` without keeping the channels open.
-async fn sample_queues(pages: mpsc::WeakSender<FetchedPage>, outcomes: mpsc::WeakSender<Outcome>, metrics: Arc<Metrics>) {
+async fn sample_queues(
+    pages: mpsc::WeakSender<FetchedPage>,
+    outcomes: mpsc::WeakSender<Outcome>,
+    metrics: Arc<Metrics>,
+) {
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     loop {
         tick.tick().await;
-        let (Some(p), Some(o)) = (pages.upgrade(), outcomes.upgrade()) else { return };
+        let (Some(p), Some(o)) = (pages.upgrade(), outcomes.upgrade()) else {
+            return;
+        };
         metrics.set_queue("pages", p.max_capacity() - p.capacity());
         metrics.set_queue("outcomes", o.max_capacity() - o.capacity());
     }

@@ -32,7 +32,10 @@ pub async fn run(
     if restart {
         store.clear_cursor(&name).await?;
     }
-    let mut after = store.load_cursor(&name).await.context("reading the cursor")?;
+    let mut after = store
+        .load_cursor(&name)
+        .await
+        .context("reading the cursor")?;
     let total = store.count_raw_pages(&filter).await?;
     let bar = ProgressBar::new(total);
     bar.set_style(
@@ -45,7 +48,9 @@ pub async fn run(
     let mut summary = Summary::default();
     loop {
         let pages = store.raw_pages_after(&filter, after, batch).await?;
-        let Some(last) = pages.last().map(|p| p.article_id) else { break };
+        let Some(last) = pages.last().map(|p| p.article_id) else {
+            break;
+        };
         let parser = parser.clone();
         let outcomes = tokio::task::spawn_blocking(move || {
             let chunk = pages.len().div_ceil(workers.max(1)).max(1);
@@ -55,11 +60,16 @@ pub async fn run(
                     .map(|part| {
                         let parser = &parser;
                         s.spawn(move || {
-                            part.iter().map(|p| process_page(parser, p.to_fetched_page(), false, None)).collect::<Vec<_>>()
+                            part.iter()
+                                .map(|p| process_page(parser, p.to_fetched_page(), false, None))
+                                .collect::<Vec<_>>()
                         })
                     })
                     .collect();
-                handles.into_iter().flat_map(|h| h.join().unwrap_or_default()).collect::<Vec<Outcome>>()
+                handles
+                    .into_iter()
+                    .flat_map(|h| h.join().unwrap_or_default())
+                    .collect::<Vec<Outcome>>()
             })
         })
         .await?;
@@ -69,7 +79,10 @@ pub async fn run(
                 Outcome::Failed(_) => summary.failures += 1,
             }
         }
-        store.write_reprocessed(&outcomes).await.context("writing reprocessed stories")?;
+        store
+            .write_reprocessed(&outcomes)
+            .await
+            .context("writing reprocessed stories")?;
         after = last;
         store.save_cursor(&name, after).await?;
         bar.inc(outcomes.len() as u64);

@@ -5,7 +5,16 @@ use std::fmt::Write as _;
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 
-type FeedRow = (String, Option<DateTime<Utc>>, DateTime<Utc>, f64, i32, bool, Option<String>, Option<i32>);
+type FeedRow = (
+    String,
+    Option<DateTime<Utc>>,
+    DateTime<Utc>,
+    f64,
+    i32,
+    bool,
+    Option<String>,
+    Option<i32>,
+);
 
 fn ago(t: Option<DateTime<Utc>>, now: DateTime<Utc>) -> String {
     match t {
@@ -13,9 +22,15 @@ fn ago(t: Option<DateTime<Utc>>, now: DateTime<Utc>) -> String {
         Some(t) => {
             let secs = (now - t).num_seconds();
             if secs >= 0 {
-                format!("{} ago", humantime::format_duration(std::time::Duration::from_secs(secs as u64)))
+                format!(
+                    "{} ago",
+                    humantime::format_duration(std::time::Duration::from_secs(secs as u64))
+                )
             } else {
-                format!("in {}", humantime::format_duration(std::time::Duration::from_secs((-secs) as u64)))
+                format!(
+                    "in {}",
+                    humantime::format_duration(std::time::Duration::from_secs((-secs) as u64))
+                )
             }
         }
     }
@@ -31,12 +46,23 @@ pub async fn report(pool: &PgPool) -> Result<String, sqlx::Error> {
     )
     .fetch_all(pool)
     .await?;
-    let _ = writeln!(out, "{:<16} {:<18} {:<18} {:>9} {:>6} {:>5}  {}", "SOURCE", "LAST POLL", "NEXT POLL", "INTERVAL", "FAILS", "NEW", "STATE");
+    let _ = writeln!(
+        out,
+        "{:<16} {:<18} {:<18} {:>9} {:>6} {:>5}  {}",
+        "SOURCE", "LAST POLL", "NEXT POLL", "INTERVAL", "FAILS", "NEW", "STATE"
+    );
     for (source, last, next, interval, fails, disabled, error, new_items) in feeds {
         let state = if disabled {
             "disabled (probed rarely)".to_string()
         } else if fails > 0 {
-            format!("backing off: {}", error.unwrap_or_default().chars().take(60).collect::<String>())
+            format!(
+                "backing off: {}",
+                error
+                    .unwrap_or_default()
+                    .chars()
+                    .take(60)
+                    .collect::<String>()
+            )
         } else {
             "ok".into()
         };
@@ -48,7 +74,9 @@ pub async fn report(pool: &PgPool) -> Result<String, sqlx::Error> {
             ago(Some(next), now),
             interval.round(),
             fails,
-            new_items.map(|n| n.to_string()).unwrap_or_else(|| "-".into()),
+            new_items
+                .map(|n| n.to_string())
+                .unwrap_or_else(|| "-".into()),
             state
         );
     }
@@ -65,7 +93,9 @@ pub async fn report(pool: &PgPool) -> Result<String, sqlx::Error> {
         let _ = writeln!(out, "  {source:<16} {n:>7}");
     }
     let states: Vec<(String, i64)> =
-        sqlx::query_as("SELECT state, count(*) FROM crawl_urls GROUP BY state ORDER BY state").fetch_all(pool).await?;
+        sqlx::query_as("SELECT state, count(*) FROM crawl_urls GROUP BY state ORDER BY state")
+            .fetch_all(pool)
+            .await?;
     let _ = writeln!(out, "\nFRONTIER");
     for (state, n) in states {
         let _ = writeln!(out, "  {state:<16} {n:>7}");
@@ -78,7 +108,11 @@ pub async fn report(pool: &PgPool) -> Result<String, sqlx::Error> {
     if !hosts.is_empty() {
         let _ = writeln!(out, "\nHOSTS BACKING OFF");
         for (host, level, next) in hosts {
-            let _ = writeln!(out, "  {host:<32} level {level:>2}, next request {}", ago(Some(next), now));
+            let _ = writeln!(
+                out,
+                "  {host:<32} level {level:>2}, next request {}",
+                ago(Some(next), now)
+            );
         }
     }
     Ok(out)

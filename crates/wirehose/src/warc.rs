@@ -28,7 +28,10 @@ struct HttpMessage {
 }
 
 fn header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a str> {
-    headers.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    headers
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
 }
 
 /// Parses the HTTP response stored in a WARC `response` record.
@@ -43,20 +46,34 @@ fn parse_http(block: &[u8], max_body: u64) -> Option<HttpMessage> {
     let headers: Vec<(String, String)> = resp
         .headers
         .iter()
-        .map(|h| (h.name.to_ascii_lowercase(), String::from_utf8_lossy(h.value).trim().to_string()))
+        .map(|h| {
+            (
+                h.name.to_ascii_lowercase(),
+                String::from_utf8_lossy(h.value).trim().to_string(),
+            )
+        })
         .collect();
     let mut body = block.get(head_len..)?.to_vec();
     if header(&headers, "transfer-encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked")) {
         body = dechunk(&body)?;
     }
     let limit = max_body + 1;
-    body = match header(&headers, "content-encoding").map(str::to_ascii_lowercase).as_deref() {
-        Some("gzip") | Some("x-gzip") => read_capped(flate2::read::MultiGzDecoder::new(&body[..]), limit)?,
+    body = match header(&headers, "content-encoding")
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("gzip") | Some("x-gzip") => {
+            read_capped(flate2::read::MultiGzDecoder::new(&body[..]), limit)?
+        }
         Some("deflate") => read_capped(flate2::read::ZlibDecoder::new(&body[..]), limit)?,
         Some("identity") | None => body,
         Some(_) => return None,
     };
-    (body.len() as u64 <= max_body).then_some(HttpMessage { status, headers, body })
+    (body.len() as u64 <= max_body).then_some(HttpMessage {
+        status,
+        headers,
+        body,
+    })
 }
 
 fn read_capped(r: impl Read, limit: u64) -> Option<Vec<u8>> {
@@ -89,7 +106,12 @@ fn is_gzip(path: &Path) -> std::io::Result<bool> {
 }
 
 /// Reads one archive and sends every HTML 200 response to `pages`; runs on a blocking thread.
-fn read_archive(path: &Path, pages: &mpsc::Sender<FetchedPage>, max_body: u64, bar: &ProgressBar) -> anyhow::Result<Summary> {
+fn read_archive(
+    path: &Path,
+    pages: &mpsc::Sender<FetchedPage>,
+    max_body: u64,
+    bar: &ProgressBar,
+) -> anyhow::Result<Summary> {
     let mut summary = Summary::default();
     let source = "warc".to_string();
     let handle = |summary: &mut Summary, record: warc::Record<warc::BufferedBody>| -> bool {
@@ -99,7 +121,10 @@ fn read_archive(path: &Path, pages: &mpsc::Sender<FetchedPage>, max_body: u64, b
             summary.skipped += 1;
             return true;
         }
-        let Some(url) = record.header(WarcHeader::TargetURI).map(|u| u.trim_matches(['<', '>']).to_string()) else {
+        let Some(url) = record
+            .header(WarcHeader::TargetURI)
+            .map(|u| u.trim_matches(['<', '>']).to_string())
+        else {
             summary.skipped += 1;
             return true;
         };
@@ -168,11 +193,16 @@ fn read_archive(path: &Path, pages: &mpsc::Sender<FetchedPage>, max_body: u64, b
 }
 
 /// Sends every archive's pages into the pipeline, with a progress bar; returns the totals.
-pub async fn produce(files: Vec<PathBuf>, pages: mpsc::Sender<FetchedPage>, max_body: u64) -> anyhow::Result<Summary> {
+pub async fn produce(
+    files: Vec<PathBuf>,
+    pages: mpsc::Sender<FetchedPage>,
+    max_body: u64,
+) -> anyhow::Result<Summary> {
     tokio::task::spawn_blocking(move || {
         let bar = ProgressBar::new_spinner();
         bar.set_style(
-            ProgressStyle::with_template("{spinner} {msg} {pos} records ({per_sec})").unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            ProgressStyle::with_template("{spinner} {msg} {pos} records ({per_sec})")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
         );
         let mut total = Summary::default();
         for f in &files {
@@ -209,7 +239,10 @@ mod tests {
         let msg = parse_http(&block, 1000).expect("parsed");
         assert_eq!(msg.status, 200);
         assert_eq!(msg.body, b"<html><p>hello</p></html>");
-        assert!(parse_http(&block, 10).is_none(), "a body over the cap is refused");
+        assert!(
+            parse_http(&block, 10).is_none(),
+            "a body over the cap is refused"
+        );
     }
 
     #[test]

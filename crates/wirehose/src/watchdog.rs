@@ -32,7 +32,10 @@ pub struct InFlight {
 
 impl Drop for InFlight {
     fn drop(&mut self) {
-        self.items.lock().unwrap_or_else(|e| e.into_inner()).remove(&self.id);
+        self.items
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(&self.id);
     }
 }
 
@@ -40,9 +43,20 @@ impl Watchdog {
     /// Records that `item` entered `stage`, until the returned guard drops.
     pub fn enter(&self, stage: &'static str, item: impl Into<String>) -> InFlight {
         let id = self.next.fetch_add(1, Ordering::Relaxed);
-        let entry = Entry { stage, item: item.into(), since: Instant::now(), reported: false };
-        self.items.lock().unwrap_or_else(|e| e.into_inner()).insert(id, entry);
-        InFlight { id, items: self.items.clone() }
+        let entry = Entry {
+            stage,
+            item: item.into(),
+            since: Instant::now(),
+            reported: false,
+        };
+        self.items
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(id, entry);
+        InFlight {
+            id,
+            items: self.items.clone(),
+        }
     }
 
     /// Items in flight longer than `limit` that were not reported yet (each is reported once).
@@ -89,7 +103,10 @@ mod tests {
         let reported = w.stuck(Duration::from_secs(60));
         assert_eq!(reported.len(), 1);
         assert_eq!(reported[0].1, "https://wire.example/slow");
-        assert!(w.stuck(Duration::from_secs(60)).is_empty(), "reported twice");
+        assert!(
+            w.stuck(Duration::from_secs(60)).is_empty(),
+            "reported twice"
+        );
         drop(stuck);
     }
 }

@@ -37,10 +37,26 @@ async fn a_small_archive_is_imported_once() {
     let tass = include_str!("fixtures/tass-style.html").replace("{{BASE}}", base);
     let ap = include_str!("fixtures/ap-style.html").replace("{{BASE}}", base);
     let mut archive = record("warcinfo", "", b"software: test\r\n");
-    archive.extend(record("request", &format!("{base}/world/1001"), b"GET /world/1001 HTTP/1.1\r\n\r\n"));
-    archive.extend(record("response", &format!("{base}/world/1001"), &response(&tass)));
-    archive.extend(record("response", &format!("{base}/article/flood-cleanup-3f9a"), &response(&ap)));
-    archive.extend(record("response", &format!("{base}/logo.png"), b"HTTP/1.1 200 OK\r\nContent-Type: image/png\r\n\r\n\x89PNG"));
+    archive.extend(record(
+        "request",
+        &format!("{base}/world/1001"),
+        b"GET /world/1001 HTTP/1.1\r\n\r\n",
+    ));
+    archive.extend(record(
+        "response",
+        &format!("{base}/world/1001"),
+        &response(&tass),
+    ));
+    archive.extend(record(
+        "response",
+        &format!("{base}/article/flood-cleanup-3f9a"),
+        &response(&ap),
+    ));
+    archive.extend(record(
+        "response",
+        &format!("{base}/logo.png"),
+        b"HTTP/1.1 200 OK\r\nContent-Type: image/png\r\n\r\n\x89PNG",
+    ));
     let path = dir.join("news.warc.gz");
     std::fs::write(&path, &archive).unwrap();
     let config = dir.join("wirehose.toml");
@@ -55,36 +71,72 @@ async fn a_small_archive_is_imported_once() {
             .output()
             .expect("run import-warc");
         let stdout = String::from_utf8_lossy(&out.stdout);
-        assert!(out.status.success(), "import-warc failed: {}", String::from_utf8_lossy(&out.stderr));
-        assert!(stdout.contains("imported 2 pages from 5 records (3 skipped)"), "summary: {stdout}");
+        assert!(
+            out.status.success(),
+            "import-warc failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            stdout.contains("imported 2 pages from 5 records (3 skipped)"),
+            "summary: {stdout}"
+        );
     }
 
     let pool = common::pool(&db_url).await;
-    let urls: Vec<String> = sqlx::query_scalar("SELECT url FROM articles ORDER BY url").fetch_all(&pool).await.unwrap();
-    assert_eq!(urls, vec![format!("{base}/article/flood-cleanup-3f9a"), format!("{base}/world/1001")]);
-    let speaker: Option<String> = sqlx::query_scalar("SELECT speaker FROM quotes WHERE text LIKE '%without hysteria%'")
-        .fetch_one(&pool)
+    let urls: Vec<String> = sqlx::query_scalar("SELECT url FROM articles ORDER BY url")
+        .fetch_all(&pool)
         .await
-        .expect("the quote, stored once");
+        .unwrap();
+    assert_eq!(
+        urls,
+        vec![
+            format!("{base}/article/flood-cleanup-3f9a"),
+            format!("{base}/world/1001")
+        ]
+    );
+    let speaker: Option<String> =
+        sqlx::query_scalar("SELECT speaker FROM quotes WHERE text LIKE '%without hysteria%'")
+            .fetch_one(&pool)
+            .await
+            .expect("the quote, stored once");
     assert_eq!(speaker.as_deref(), Some("Sergei Lavrov"));
 
     // Reprocessing from the stored raw pages rebuilds what an older extractor got wrong.
-    sqlx::query("DELETE FROM quotes").execute(&pool).await.unwrap();
-    sqlx::query("UPDATE articles SET title = 'stale title'").execute(&pool).await.unwrap();
+    sqlx::query("DELETE FROM quotes")
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE articles SET title = 'stale title'")
+        .execute(&pool)
+        .await
+        .unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_wirehose"))
         .args(["reprocess", "--restart", "--config"])
         .arg(&config)
         .env_remove("DATABASE_URL")
         .output()
         .expect("run reprocess");
-    assert!(out.status.success(), "reprocess failed: {}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("reprocessed 2 stories"), "{}", String::from_utf8_lossy(&out.stdout));
-    let stale: i64 = sqlx::query_scalar("SELECT count(*) FROM articles WHERE title = 'stale title'").fetch_one(&pool).await.unwrap();
+    assert!(
+        out.status.success(),
+        "reprocess failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("reprocessed 2 stories"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let stale: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM articles WHERE title = 'stale title'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     assert_eq!(stale, 0);
-    let speaker: Option<String> = sqlx::query_scalar("SELECT speaker FROM quotes WHERE text LIKE '%without hysteria%'")
-        .fetch_one(&pool)
-        .await
-        .expect("the quote, rebuilt once");
+    let speaker: Option<String> =
+        sqlx::query_scalar("SELECT speaker FROM quotes WHERE text LIKE '%without hysteria%'")
+            .fetch_one(&pool)
+            .await
+            .expect("the quote, rebuilt once");
     assert_eq!(speaker.as_deref(), Some("Sergei Lavrov"));
     pool.close().await;
     common::drop_database(&db_name).await;

@@ -14,13 +14,18 @@ use sqlx::{Connection, PgConnection, PgPool};
 
 /// The server URL tests connect to, from `DATABASE_URL`.
 pub fn admin_url() -> String {
-    std::env::var("DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+    std::env::var("DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
 }
 
 /// A fresh database name and its URL; the database itself is left for the daemon to create.
 pub fn fresh_database(tag: &str) -> (String, String) {
     static N: AtomicUsize = AtomicUsize::new(0);
-    let name = format!("wirehose_{tag}_{}_{}", std::process::id(), N.fetch_add(1, Ordering::Relaxed));
+    let name = format!(
+        "wirehose_{tag}_{}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    );
     let mut url = url::Url::parse(&admin_url()).expect("DATABASE_URL is a URL");
     url.set_path(&format!("/{name}"));
     (name, url.to_string())
@@ -42,12 +47,16 @@ pub async fn admin() -> PgConnection {
 /// Drops a test database.
 pub async fn drop_database(name: &str) {
     let mut c = admin().await;
-    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).execute(&mut c).await;
+    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+        .execute(&mut c)
+        .await;
 }
 
 /// Connects to a database made by the daemon.
 pub async fn pool(url: &str) -> PgPool {
-    PgPool::connect(url).await.expect("connect to the test database")
+    PgPool::connect(url)
+        .await
+        .expect("connect to the test database")
 }
 
 /// A local site: path → (content type, body with `{{BASE}}` replaced), counting requests per path.
@@ -81,7 +90,9 @@ async fn serve(State(s): State<SiteState>, uri: Uri) -> Response {
 
 /// Serves `pages` on 127.0.0.1 at a free port.
 pub async fn start_site(pages: &[(&str, &'static str, &str)]) -> Site {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let addr: SocketAddr = listener.local_addr().expect("addr");
     let base = format!("http://{addr}");
     let pages: HashMap<_, _> = pages
@@ -89,7 +100,10 @@ pub async fn start_site(pages: &[(&str, &'static str, &str)]) -> Site {
         .map(|(path, ct, body)| (path.to_string(), (*ct, body.replace("{{BASE}}", &base))))
         .collect();
     let hits = Arc::new(Mutex::new(HashMap::new()));
-    let state = SiteState { pages: Arc::new(pages), hits: hits.clone() };
+    let state = SiteState {
+        pages: Arc::new(pages),
+        hits: hits.clone(),
+    };
     let app = axum::Router::new().fallback(serve).with_state(state);
     tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
@@ -150,7 +164,9 @@ fn feed_xml(base: &str, host: usize, stories: usize) -> String {
     let items: String = (0..stories)
         .map(|i| format!("<item><title>Story {host}-{i}</title><link>{base}/news/{i}</link><guid>{base}/news/{i}</guid></item>"))
         .collect();
-    format!(r#"<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Test Wire {host}</title><link>{base}/</link><description>test</description>{items}</channel></rss>"#)
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Test Wire {host}</title><link>{base}/</link><description>test</description>{items}</channel></rss>"#
+    )
 }
 
 async fn wire_serve(State(s): State<(usize, WireState)>, uri: Uri) -> Response {
@@ -160,10 +176,21 @@ async fn wire_serve(State(s): State<(usize, WireState)>, uri: Uri) -> Response {
     tokio::time::sleep(s.delay).await;
     let path = uri.path();
     let resp = if path == "/rss.xml" {
-        ([(header::CONTENT_TYPE, "application/rss+xml")], feed_xml(&s.base, host, s.stories)).into_response()
-    } else if let Some(i) = path.strip_prefix("/news/").and_then(|i| i.parse::<usize>().ok()) {
+        (
+            [(header::CONTENT_TYPE, "application/rss+xml")],
+            feed_xml(&s.base, host, s.stories),
+        )
+            .into_response()
+    } else if let Some(i) = path
+        .strip_prefix("/news/")
+        .and_then(|i| i.parse::<usize>().ok())
+    {
         s.article_hits.fetch_add(1, Ordering::SeqCst);
-        ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], story_html(host, i)).into_response()
+        (
+            [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+            story_html(host, i),
+        )
+            .into_response()
     } else {
         (StatusCode::NOT_FOUND, "not found").into_response()
     };
@@ -179,7 +206,9 @@ pub async fn start_wire(hosts: usize, stories: usize, delay: std::time::Duration
     let mut bases = Vec::new();
     for h in 0..hosts {
         let ip = format!("127.0.0.{}", h + 2);
-        let listener = tokio::net::TcpListener::bind(format!("{ip}:0")).await.expect("bind a loopback host");
+        let listener = tokio::net::TcpListener::bind(format!("{ip}:0"))
+            .await
+            .expect("bind a loopback host");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         let state = WireState {
             base: base.clone(),
@@ -189,13 +218,19 @@ pub async fn start_wire(hosts: usize, stories: usize, delay: std::time::Duration
             max_in_flight: max_in_flight.clone(),
             article_hits: article_hits.clone(),
         };
-        let app = axum::Router::new().fallback(wire_serve).with_state((h, state));
+        let app = axum::Router::new()
+            .fallback(wire_serve)
+            .with_state((h, state));
         tokio::spawn(async move {
             let _ = axum::serve(listener, app).await;
         });
         bases.push(base);
     }
-    Wire { bases, max_in_flight, article_hits }
+    Wire {
+        bases,
+        max_in_flight,
+        article_hits,
+    }
 }
 
 /// A daemon configuration for the wire hosts, with short leases so a killed daemon's work returns fast.
@@ -227,7 +262,10 @@ shutdown_timeout = "20s"
 }
 
 /// Starts `wirehose run` on `config`, its log going to `log` (or the test's stderr).
-pub fn start_daemon(config: &std::path::Path, log: Option<&std::path::Path>) -> std::process::Child {
+pub fn start_daemon(
+    config: &std::path::Path,
+    log: Option<&std::path::Path>,
+) -> std::process::Child {
     let stderr = match log {
         Some(p) => std::process::Stdio::from(std::fs::File::create(p).expect("log file")),
         None => std::process::Stdio::inherit(),
@@ -245,7 +283,10 @@ pub fn start_daemon(config: &std::path::Path, log: Option<&std::path::Path>) -> 
 
 /// Sends `signal` and waits for the exit status (a generous bound, so a hung daemon fails the test).
 pub fn stop(mut child: std::process::Child, signal: &str) -> std::process::ExitStatus {
-    let ok = std::process::Command::new("kill").args([signal, &child.id().to_string()]).status().expect("kill");
+    let ok = std::process::Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .expect("kill");
     assert!(ok.success());
     let until = std::time::Instant::now() + std::time::Duration::from_secs(60);
     loop {
@@ -268,7 +309,10 @@ where
 {
     let until = std::time::Instant::now() + std::time::Duration::from_secs(120);
     while !cond().await {
-        assert!(std::time::Instant::now() < until, "gave up waiting for {what}");
+        assert!(
+            std::time::Instant::now() < until,
+            "gave up waiting for {what}"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
 }
@@ -278,17 +322,27 @@ pub async fn pool_when_ready(url: &str) -> PgPool {
     let until = std::time::Instant::now() + std::time::Duration::from_secs(90);
     loop {
         if let Ok(p) = PgPool::connect(url).await {
-            if sqlx::query("SELECT 1 FROM articles LIMIT 1").execute(&p).await.is_ok() {
+            if sqlx::query("SELECT 1 FROM articles LIMIT 1")
+                .execute(&p)
+                .await
+                .is_ok()
+            {
                 return p;
             }
             p.close().await;
         }
-        assert!(std::time::Instant::now() < until, "the daemon never created and migrated {url}");
+        assert!(
+            std::time::Instant::now() < until,
+            "the daemon never created and migrated {url}"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
 }
 
 /// Counts rows of a query returning one bigint.
 pub async fn count(pool: &PgPool, sql: &str) -> i64 {
-    sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await.unwrap_or_else(|e| panic!("{sql}: {e}"))
+    sqlx::query_scalar::<_, i64>(sql)
+        .fetch_one(pool)
+        .await
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
 }
