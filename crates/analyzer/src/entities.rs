@@ -649,15 +649,22 @@ fn titles_before(d: &Doc, s: usize) -> Vec<String> {
     let g = &*crate::lexicon::GAZETTEER;
     let mut out = Vec::new();
     let mut i = s;
-    while i > 0 && out.len() < 7 {
+    let mut steps = 0;
+    while i > 0 && out.len() < 14 && steps < 24 {
+        steps += 1;
         let j = i - 1;
         if !d.toks[j].word || !d.same_ctx(j, s) {
             break;
         }
         let t = d.t(j);
+        // Through the joints of a long title ("Deputy Prime Minister and Envoy to the ... District").
+        if matches!(t, "of" | "for" | "to" | "and" | "the" | "on") && j > 0 && (d.is_cap(j - 1) || matches!(d.t(j - 1), "to" | "of" | "for" | "on")) && (d.is_cap(i) || d.t(i) == "the") {
+            i = j;
+            continue;
+        }
         let lt = t.to_lowercase();
         if TITLES.contains(t) || PERSON_ROLES.contains(lt.as_str()) || g.demonyms.contains_key(t) || is_acronym(t)
-            || (d.is_cap(j) && !STOP.contains(t)) || lt == "counterpart" || lt == "foreign"
+            || (d.is_cap(j) && (!STOP.contains(t) || DIRECTIONS.contains(t))) || lt == "counterpart" || lt == "foreign"
         {
             out.push(lt);
             i = j;
@@ -801,6 +808,25 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
             if k != m.ent {
                 m.ent = k;
             }
+        }
+    }
+
+    // An acronym never spelled out in brackets stands for the organisation whose initials it is ("FAA").
+    let org_initials: Vec<(usize, String)> = mentions
+        .iter()
+        .filter(|m| ents[m.ent].kind == EntityType::Organization && m.e - m.s >= 2)
+        .map(|m| (m.ent, initials(d, m.s, m.e)))
+        .collect();
+    for m in mentions.iter_mut() {
+        let name = &ents[m.ent].name;
+        // "OPEC+" is a wider group than "OPEC": only plain letters qualify.
+        let plain = name.chars().all(|c| c.is_ascii_uppercase());
+        if m.e - m.s != 1 || ents[m.ent].kind != EntityType::Organization || !plain || !is_acronym(name) || acronyms.contains_key(name) {
+            continue;
+        }
+        let letters: String = name.chars().filter(|c| c.is_alphabetic()).collect();
+        if let Some((k, _)) = org_initials.iter().find(|(k, ini)| *k != m.ent && ini.chars().count() >= 3 && *ini == letters) {
+            m.ent = *k;
         }
     }
 

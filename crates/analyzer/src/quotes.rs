@@ -208,7 +208,11 @@ impl<'a, 'b> Ctx<'a, 'b> {
                     return Some(Np { sp: Sp::Statement, s, e: j + 1 });
                 }
                 // The head is the last role noun of the phrase ("the Russian foreign minister").
-                if is_role_head(x) && !(j + 1 < hi && is_role_head(self.lc(j + 1))) {
+                // "the deputy prime minister": a later role noun in the same phrase is the head.
+                let later_head = (j + 1..(s + 6).min(hi))
+                    .take_while(|&m| self.d.toks[m].word && self.outside(m))
+                    .any(|m| is_role_head(self.lc(m)));
+                if is_role_head(x) && !later_head {
                     return Some(Np { sp: Sp::Desc { quals, head: x.to_string() }, s, e: j + 1 });
                 }
                 quals.push(x.to_string());
@@ -835,7 +839,10 @@ fn indirect(ctx: &mut Ctx, sent: Sentence, si: usize, accepted: &[(usize, usize)
                 && (TITLES.contains(d.t(ns - 1))
                     || d.is_cap(ns - 1)
                     || PERSON_ROLES.contains(ctx.lc(ns - 1))
-                    || (matches!(d.t(ns - 1), "of" | "for" | "to" | "and" | "the" | "on") && d.is_cap(ns) && ns - 1 > sent.s && d.is_cap(ns - 2)))
+                    || (matches!(d.t(ns - 1), "of" | "for" | "to" | "and" | "the" | "on")
+                        && (d.is_cap(ns) || matches!(d.t(ns), "the"))
+                        && ns - 1 > sent.s
+                        && (d.is_cap(ns - 2) || matches!(d.t(ns - 2), "to" | "of" | "for" | "on"))))
             {
                 ns -= 1;
             }

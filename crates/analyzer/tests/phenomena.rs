@@ -451,3 +451,26 @@ fn compass_adjectives_open_organisation_and_place_names() {
     assert!(has_entity(&a, "Northern Ice Route", EntityType::Location), "{:?}", a.entities);
     assert!(!a.entities.iter().any(|e| e.name.starts_with("Western ") && e.name.contains("officials")));
 }
+
+#[test]
+fn preposed_clause_before_a_long_title_and_its_descriptor() {
+    let a = analyze_text(
+        "Rail freight to the coast will double within two years, Deputy Prime Minister and Special Envoy to the Northern Lakes District Ivan Sorokin said at the Northern Transport Forum (NTF).\n\n\
+         According to the deputy prime minister, the first new line will open in March.",
+        None,
+    );
+    let q = quotes(&a);
+    assert_eq!(q[0], (QuoteKind::Indirect, Some("Ivan Sorokin"), "Rail freight to the coast will double within two years"), "{q:?}");
+    assert_eq!(q[1], (QuoteKind::Indirect, Some("Ivan Sorokin"), "the first new line will open in March"), "{q:?}");
+}
+
+#[test]
+fn bare_acronym_links_to_the_organisation_it_spells() {
+    let a = analyze_text(
+        "The National Rail Safety Agency will hire 300 inspectors. NRSA officials said the first would start in June.",
+        None,
+    );
+    let e = entity(&a, "National Rail Safety Agency").expect("agency");
+    assert!(e.mentions.iter().any(|m| m.text == "NRSA"), "{:?}", a.entities);
+    assert!(entity(&a, "NRSA").is_none());
+}
