@@ -781,6 +781,8 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
             pending.push(c);
             continue;
         };
+        // "X, the country's largest union,": an appositive names what X is.
+        let kind = if kind == EntityType::Person && !c.titled && appositive_is_org(d, c.e) { EntityType::Organization } else { kind };
         // A full name printed again needs no new evidence.
         if kind == EntityType::Person && !ents.iter().any(|e| e.kind == kind && e.name == c.name) && !person_evidence(c) {
             continue;
@@ -897,6 +899,7 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
             EntityType::Location => {}
         }
     }
+    let mut single_words: HashMap<&str, usize> = HashMap::default();
     for c in pending {
         let w = match_form(&c.name);
         // Known acronym.
@@ -950,6 +953,26 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
         };
         let prev_the = c.s > 0 && d.lc(c.s - 1) == "the";
         let next_lc = d.lc(c.e);
+        // A word already made an organisation or place in this pass ("steelmaker Nordstahl", then "Nordstahl").
+        if let Some(&k) = single_words.get(c.name.as_str()) {
+            mentions.push(MentionRef { s: c.s, e: c.e, ent: k });
+            continue;
+        }
+        let company = c.s > 0 && COMPANY_NOUNS.contains(d.lc(c.s - 1)) && d.t(c.s - 1).starts_with(char::is_lowercase)
+            || (!sentence_start && matches!(next_lc, "shares" | "stock"))
+            || appositive_is_org(d, c.e);
+        let place_noun = matches!(next_lc, "area" | "region" | "district" | "province" | "station" | "county" | "valley" | "basin" | "coast" | "peninsula" | "prefecture" | "oblast")
+            && prev_the;
+        if company || place_noun {
+            let kind = if company { EntityType::Organization } else { EntityType::Location };
+            let k = add_ent(&c.name, kind, &mut ents);
+            if redirect.len() < ents.len() {
+                redirect.push(k);
+            }
+            single_words.insert(c.name.as_str(), k);
+            mentions.push(MentionRef { s: c.s, e: c.e, ent: k });
+            continue;
+        }
         if c.titled || (next_is_cue && !prev_the) {
             // A lone unknown word that speaks is more often a company ("Flydubai said") than a person,
             // who wire copy introduces by full name or title.
@@ -1041,6 +1064,26 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
         by_first.insert(m.s, k);
     }
     Entities { ents, mentions: kept, by_last, by_first, agency: agency_ent }
+}
+
+/// Whether the appositive after a name (", Germany's largest industrial union,") calls it an organisation.
+fn appositive_is_org(d: &Doc, e: usize) -> bool {
+    if d.t(e) != "," {
+        return false;
+    }
+    for k in e + 1..(e + 8).min(d.toks.len()) {
+        let w = d.lc(k);
+        if !d.toks[k].word && !matches!(w, "’s" | "'s") {
+            return false;
+        }
+        if PERSON_ROLES.contains(w) {
+            return false;
+        }
+        if (ORG_ROLES.contains(w) || COMPANY_NOUNS.contains(w)) && w != "statement" && d.t(k).starts_with(char::is_lowercase) {
+            return matches!(d.t(k + 1), "," | "." | "of" | "for" | "in" | "that" | "which" | "with");
+        }
+    }
+    false
 }
 
 fn index_get(ents: &[Ent], name: &str, kind: EntityType) -> Option<usize> {

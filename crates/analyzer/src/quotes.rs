@@ -170,6 +170,21 @@ impl<'a, 'b> Ctx<'a, 'b> {
         }
         if let Some(&m) = self.en.by_first.get(&s) {
             let m = self.en.mentions[m];
+            // "Nordstahl chief executive Jane Roe": the company names whose officer speaks.
+            if self.en.ents[m.ent].kind != EntityType::Person {
+                let mut k = m.e;
+                while k < hi && k < m.e + 4 && self.outside(k) && (PERSON_ROLES.contains(self.lc(k)) || TITLES.contains(self.t(k))) {
+                    k += 1;
+                }
+                if k > m.e {
+                    if let Some(&p) = self.en.by_first.get(&k) {
+                        let p = self.en.mentions[p];
+                        if self.en.ents[p.ent].kind == EntityType::Person {
+                            return Some(Np { sp: Sp::Ent(p.ent), s: m.s, e: p.e });
+                        }
+                    }
+                }
+            }
             return Some(Np { sp: Sp::Ent(m.ent), s: m.s, e: m.e });
         }
         // Titles and roles before the name: `said Socialist legislator César Luena`, or a long title
@@ -419,6 +434,11 @@ impl<'a, 'b> Ctx<'a, 'b> {
             if let Some(np) = self.quoted_as_saying(j, sent) {
                 return Some((np, "quoted as saying".into()));
             }
+            if is_calling_verb(self, j) {
+                if let Some(np) = self.np_left(j, sent.s.max(lo)) {
+                    return Some((np, self.t(j).to_string()));
+                }
+            }
             if w == "put" && self.lc(j + 1) == "it" {
                 // "As Lavrov put it, ..."
                 if let Some(np) = self.np_left(j, lo) {
@@ -513,6 +533,15 @@ impl<'a, 'b> Ctx<'a, 'b> {
         }
         None
     }
+}
+
+/// "called the decision "...": a verb of describing with an object before the quoted words
+/// gives the speaker's words ("called" right before the quote names a thing instead).
+fn is_calling_verb(ctx: &Ctx, k: usize) -> bool {
+    matches!(ctx.lc(k), "called" | "described" | "termed" | "branded" | "hailed" | "labelled" | "labeled")
+        && ctx.outside(k + 1)
+        && ctx.d.toks.get(k + 1).is_some_and(|t| t.word)
+        && (k + 2..(k + 6).min(ctx.d.toks.len())).any(|m| !ctx.outside(m))
 }
 
 fn word_count(s: &str) -> usize {
@@ -625,6 +654,7 @@ pub fn find(d: &Doc, quotes: &[QuoteSpan], sents: &[Sentence], en: &mut Entities
                     let w = ctx.lc(k);
                     CUE_VERBS.contains(w)
                         || CUE_PARTICIPLES.contains(w)
+                        || is_calling_verb(&ctx, k)
                         || w == "according"
                         || w == "view"
                         || (w == "put" && ctx.lc(k + 1) == "it")
@@ -857,7 +887,14 @@ fn indirect(ctx: &mut Ctx, sent: Sentence, si: usize, accepted: &[(usize, usize)
                 ns -= 1;
             }
             if ns > sent.s + 4 && ns < sent.s + 150 && d.t(ns - 1) == "," && (sent.s..ns).all(|k| ctx.outside(k)) {
-                found.push((sent.s, ns - 1, np, w.to_string()));
+                // The dateline opening the story is not part of the reported words ("PLACE, May 3 (AGENCY) ...").
+                let mut from = sent.s;
+                if d.toks[sent.s].para == 0 {
+                    if let Some(x) = (sent.s..(sent.s + 14).min(ns)).find(|&x| matches!(d.t(x), ")" | "--" | "—" | "–" | "/") && x + 1 < ns && d.is_cap(x + 1)) {
+                        from = x + 1;
+                    }
+                }
+                found.push((from, ns - 1, np, w.to_string()));
             }
         }
     }

@@ -474,3 +474,50 @@ fn bare_acronym_links_to_the_organisation_it_spells() {
     assert!(e.mentions.iter().any(|m| m.text == "NRSA"), "{:?}", a.entities);
     assert!(entity(&a, "NRSA").is_none());
 }
+
+#[test]
+fn partial_quote_after_a_verb_of_describing() {
+    let a = analyze_text(
+        "Der Betriebsrat der Werft, the shipyard workers' council, met on Monday. Harbour union chief Lotte Amsel called the ruling „a fair day for every welder in the port“.",
+        None,
+    );
+    let q = quotes(&a);
+    assert!(q.contains(&(QuoteKind::Partial, Some("Lotte Amsel"), "a fair day for every welder in the port")), "{q:?}");
+}
+
+#[test]
+fn unknown_companies_and_places_from_their_context() {
+    let a = analyze_text(
+        "The state will help steelmaker Ostwerk build a new furnace. Ostwerk said the plant would open in 2029. \
+         Grenwald, the region's largest dockworkers union, welcomed the plan. \
+         Rockets were fired from the Kalvanto area of the coast and from the Brisvik station.",
+        None,
+    );
+    assert!(has_entity(&a, "Ostwerk", EntityType::Organization), "{:?}", a.entities);
+    assert_eq!(entity(&a, "Ostwerk").map(|e| e.mentions.len()), Some(2));
+    assert!(has_entity(&a, "Grenwald", EntityType::Organization), "{:?}", a.entities);
+    assert!(has_entity(&a, "Kalvanto", EntityType::Location), "{:?}", a.entities);
+    assert!(has_entity(&a, "Brisvik", EntityType::Location), "{:?}", a.entities);
+}
+
+#[test]
+fn company_officer_is_the_speaker_not_the_company() {
+    let a = analyze_text(
+        "Ostwerk chief executive Jonas Lindqvist welcomed the grant but said the company still needed cheaper power. \
+         „We cannot run on promises“, he said.",
+        None,
+    );
+    let q = quotes(&a);
+    assert!(q.iter().all(|x| x.1 == Some("Jonas Lindqvist")), "{q:?}");
+    assert_eq!(q.len(), 2, "{q:?}");
+}
+
+#[test]
+fn dateline_is_not_part_of_a_preposed_clause() {
+    let a = analyze_text(
+        "Kochi, Mar 3 (PTI) The port trust will dredge the main channel before the monsoon, its chairman R Menon said on Friday.",
+        None,
+    );
+    let q = quotes(&a);
+    assert_eq!(q[0].2, "The port trust will dredge the main channel before the monsoon", "{q:?}");
+}
