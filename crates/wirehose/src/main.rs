@@ -108,7 +108,7 @@ fn main() -> ExitCode {
 
 fn init_tracing(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| {
-        tracing_subscriber::EnvFilter::new("info,sqlx=warn,sqlx_core=error,sqlx_postgres=warn")
+        tracing_subscriber::EnvFilter::new("info,sqlx=error,sqlx_core=error,sqlx_postgres=warn")
     });
     let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let builder = tracing_subscriber::fmt()

@@ -171,8 +171,18 @@ fn feed_xml(base: &str, host: usize, stories: usize) -> String {
 
 async fn wire_serve(State(s): State<(usize, WireState)>, uri: Uri) -> Response {
     let (host, s) = s;
+    // A client killed mid-request drops this future: the guard still counts the request out.
+    struct Out(Arc<AtomicUsize>);
+    impl Drop for Out {
+        fn drop(&mut self) {
+            self.0.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
     let now = s.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
-    s.max_in_flight.fetch_max(now, Ordering::SeqCst);
+    let _out = Out(s.in_flight.clone());
+    if s.max_in_flight.fetch_max(now, Ordering::SeqCst) < now && now > 1 {
+        eprintln!("wire host {host}: {now} requests in flight, the newest for {}", uri.path());
+    }
     tokio::time::sleep(s.delay).await;
     let path = uri.path();
     let resp = if path == "/rss.xml" {
@@ -194,7 +204,6 @@ async fn wire_serve(State(s): State<(usize, WireState)>, uri: Uri) -> Response {
     } else {
         (StatusCode::NOT_FOUND, "not found").into_response()
     };
-    s.in_flight.fetch_sub(1, Ordering::SeqCst);
     resp
 }
 
