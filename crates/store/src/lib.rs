@@ -4,6 +4,8 @@
 //! Writes go in batches, one transaction each, with multi-row `UNNEST` statements; they are
 //! idempotent, record changed stories as versions, link syndicated copies to their original and
 //! keep the raw pages (compressed) so the parser and analyzer can be re-run over them.
+//! Full-text vectors are left out of the writes and filled moments later by
+//! [`Store::index_search_batch`], so search lags ingestion by the caller's interval.
 
 mod reprocess;
 pub mod simhash;
@@ -201,6 +203,18 @@ impl Store {
             .await?;
         self.forget_partitions();
         Ok(u32::try_from(dropped).unwrap_or(0))
+    }
+
+    /// Fills the full-text vectors of up to `limit` stories written or changed since the last
+    /// call, with their quotes', oldest first; returns how many stories it indexed (0 when none
+    /// waits). The writer leaves vectors out to keep writes fast, so search lags ingestion until
+    /// this runs: the daemon calls it every few seconds, looping while it returns `limit`.
+    pub async fn index_search_batch(&self, limit: u32) -> Result<u64, StoreError> {
+        let done: i32 = sqlx::query_scalar("SELECT wirehose_index_search($1)")
+            .bind(i32::try_from(limit).unwrap_or(i32::MAX))
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(u64::try_from(done).unwrap_or(0))
     }
 
     /// Raw-page retention: drops the months of raw pages that ended at or before `cutoff`.

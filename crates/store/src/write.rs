@@ -690,7 +690,11 @@ async fn upsert_articles(
              version = articles.version
                  + CASE WHEN $30 AND articles.content_hash <> EXCLUDED.content_hash THEN 1 ELSE 0 END,
              fetched_at = GREATEST(articles.fetched_at, EXCLUDED.fetched_at),
-             extractor_version = EXCLUDED.extractor_version, updated_at = now()",
+             extractor_version = EXCLUDED.extractor_version, updated_at = now(),
+             -- New content or new quotes: wirehose_index_search recomputes the vectors.
+             search = CASE WHEN $30 AND articles.content_hash = EXCLUDED.content_hash
+                            AND articles.extractor_version = EXCLUDED.extractor_version
+                       THEN articles.search END",
     )
     .bind(&id)
     .bind(&seen)

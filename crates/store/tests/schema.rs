@@ -312,6 +312,7 @@ async fn a_huge_page_of_distinct_words_is_stored_and_searchable(pool: PgPool) {
     );
     let stats = store.write_batch(&[out(a)]).await.expect("stored");
     assert_eq!(stats.articles, 1);
+    assert_eq!(store.index_search_batch(10).await.expect("indexed"), 1);
     assert_eq!(
         count(&pool, "SELECT count(*) FROM articles WHERE search @@ to_tsquery('english', 'negotiating & term10')").await,
         1

@@ -462,3 +462,64 @@ async fn two_daemons_writing_the_same_stories_at_once_make_one_row_each(pool: Pg
     assert_eq!(count(&pool, "SELECT count(*) FROM (SELECT article_id FROM quotes GROUP BY article_id HAVING count(*) <> 2) x").await, 0);
     assert_no_orphans(&pool).await;
 }
+
+/// Stories matching a query through the analysts' search function.
+async fn found(pool: &PgPool, query: &str) -> Vec<String> {
+    sqlx::query_scalar("SELECT title FROM search_articles($1, 'en') ORDER BY title")
+        .bind(query)
+        .fetch_all(pool)
+        .await
+        .expect("search_articles")
+}
+
+#[sqlx::test(migrations = "../../migrations")]
+async fn a_written_story_becomes_searchable_once_indexed_and_again_after_a_change(pool: PgPool) {
+    let store = store(pool.clone()).await;
+    let url = "https://wire.example/world/1001";
+    store
+        .write_batch(&[
+            out(minister_story("wire", url, at(2, 9))),
+            out(bank_story("wire", "https://wire.example/business/2001", at(2, 10))),
+        ])
+        .await
+        .expect("write");
+    // The writer leaves the vectors to the indexer: nothing is searchable yet.
+    assert!(found(&pool, "pilotage").await.is_empty());
+    assert_eq!(count(&pool, "SELECT count(*) FROM quotes WHERE search IS NULL").await, 3);
+
+    // A limit smaller than the backlog indexes the oldest first; the next call the rest.
+    assert_eq!(store.index_search_batch(1).await.expect("index"), 1);
+    assert_eq!(
+        found(&pool, "pilotage").await,
+        ["Austria and Hungary to resume Danube treaty talks"]
+    );
+    assert!(found(&pool, "mortgage arrears").await.is_empty());
+    assert_eq!(store.index_search_batch(10).await.expect("index"), 1);
+    assert_eq!(store.index_search_batch(10).await.expect("index"), 0);
+    assert_eq!(found(&pool, "mortgage arrears").await.len(), 1);
+    let quote_hits: Vec<String> =
+        sqlx::query_scalar("SELECT speaker FROM search_quotes('ports burden', 'en')")
+            .fetch_all(&pool)
+            .await
+            .expect("search_quotes");
+    assert_eq!(quote_hits, ["Tamas Kertesz"]);
+
+    // A re-fetch of the same content keeps its vectors.
+    let stats = store
+        .write_batch(&[out(minister_story("wire", url, at(3, 9)))])
+        .await
+        .expect("refetch");
+    assert_eq!(stats.articles, 1);
+    assert_eq!(count(&pool, "SELECT count(*) FROM articles WHERE search IS NULL").await, 0);
+
+    // A changed story is searched by its new words once indexed again, never by stale ones.
+    let updated_body = MINISTER_STORY.replace("pilotage", "dredging");
+    let updated = story("wire", url, at(4, 9), "Danube treaty talks widen", &updated_body);
+    store.write_batch(&[out(updated)]).await.expect("update");
+    assert!(found(&pool, "pilotage").await.is_empty());
+    assert!(found(&pool, "dredging").await.is_empty());
+    assert_eq!(store.index_search_batch(10).await.expect("index"), 1);
+    assert_eq!(found(&pool, "dredging").await, ["Danube treaty talks widen"]);
+    assert!(found(&pool, "pilotage").await.is_empty());
+    assert_eq!(count(&pool, "SELECT count(*) FROM quotes WHERE search IS NULL").await, 0);
+}

@@ -281,6 +281,8 @@ pub async fn load_examples_fixture(store: &store::Store) {
         .write_batch(&[out(updated)])
         .await
         .expect("fixture update");
+    // Search vectors are filled after the writes, as the daemon's maintenance task does.
+    assert_eq!(store.index_search_batch(100).await.expect("indexed"), 3);
 }
 
 /// The references the writer keeps instead of foreign keys: nothing points nowhere.
