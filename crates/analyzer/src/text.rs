@@ -88,6 +88,10 @@ pub fn tokenize(text: &str) -> Vec<Tok> {
                 }
                 if (c == '-' || c == '‐' || is_apostrophe(c)) && next_alnum {
                     i += 1;
+                    if c != '\'' && c != '’' {
+                        // "Korea-U.S.": the abbreviation after a hyphen is its own segment.
+                        seg_start = i;
+                    }
                     continue;
                 }
                 // Numbers keep their decimal point and thousands separator ("3.8", "1,200").
@@ -119,7 +123,13 @@ pub fn tokenize(text: &str) -> Vec<Tok> {
             let w = &text[s..e];
             // Split the possessive "’s" off ("Putin’s").
             let poss = ["’s", "'s", "’S", "'S"].iter().find(|p| w.len() > p.len() + 1 && w.ends_with(*p));
-            if let Some(p) = poss {
+            // "Oslo-based": the place is a word of its own, the suffix a separate token.
+            let based = ["-based", "‐based"].iter().find(|p| w.len() > p.len() + 1 && w.ends_with(*p) && w.starts_with(char::is_uppercase));
+            if let Some(p) = based {
+                let cut = e - p.len();
+                toks.push(Tok { start: s, end: cut, word: true, para });
+                toks.push(Tok { start: cut, end: e, word: false, para });
+            } else if let Some(p) = poss {
                 let cut = e - p.len();
                 toks.push(Tok { start: s, end: cut, word: true, para });
                 toks.push(Tok { start: cut, end: e, word: false, para });

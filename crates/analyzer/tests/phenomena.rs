@@ -521,3 +521,27 @@ fn dateline_is_not_part_of_a_preposed_clause() {
     let q = quotes(&a);
     assert_eq!(q[0].2, "The port trust will dredge the main channel before the monsoon", "{q:?}");
 }
+
+#[test]
+fn place_before_based_and_abbreviation_after_a_hyphen() {
+    let a = analyze_text(
+        "Marta Lindgren, head of research at Bergen-based Fjordline Analytics, said the joint Norway-U.S. drills would end on Friday.",
+        None,
+    );
+    assert!(has_entity(&a, "Bergen", EntityType::Location), "{:?}", a.entities);
+    let q = quotes(&a);
+    assert_eq!(q[0], (QuoteKind::Indirect, Some("Marta Lindgren"), "the joint Norway-U.S. drills would end on Friday"), "{q:?}");
+}
+
+#[test]
+fn pronoun_goes_to_the_person_of_its_gender_after_a_lowercase_job_title() {
+    let a = analyze_text(
+        "Economy Minister Katharina Albrecht announced the grant on Monday. \
+         Ostwerk chief executive Matthias Keller welcomed it. \"We need cheaper power before the end of the year,\" he said. \
+         \"The money comes with strict conditions,\" she said.",
+        None,
+    );
+    let q = quotes(&a);
+    assert_eq!(q[0].1, Some("Matthias Keller"), "{q:?}");
+    assert_eq!(q[1].1, Some("Katharina Albrecht"), "{q:?}");
+}
