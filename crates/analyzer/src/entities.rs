@@ -359,7 +359,8 @@ fn candidates(d: &Doc) -> Vec<Cand> {
                 }
             }
             // "and" never joins two complete names ("the Foreign Ministry and the Federal Security Service").
-            let joins_two = (t == "and" || t == "the") && (ORG_HEADS.contains(d.t(e - 1)) || LOC_HEADS.contains(d.t(e - 1)));
+            let joins_two = (t == "and" || t == "the") && (ORG_HEADS.contains(d.t(e - 1)) || LOC_HEADS.contains(d.t(e - 1)))
+                || (t == "and" && d.t(e + 1) == "the");
             if CONNECTORS.contains(t) && !joins_two && (has_head(d, s, e, &ORG_HEADS) || has_head(d, s, e, &LOC_HEADS)) {
                 let mut k = e + 1;
                 if k < n && d.t(k) == "the" {
@@ -558,7 +559,7 @@ fn classify_plain(d: &Doc, s: usize, e: usize, acronym: Option<usize>, out: &mut
     if has_head(d, s, e, &ORG_HEADS) && e - s > 1 {
         // Trailing title words after the head are not part of it ("Foreign Ministry Spokeswoman").
         let mut end = e;
-        while end > s + 1 && TITLES.contains(d.t(end - 1)) && !ORG_HEADS.contains(d.t(end - 1)) {
+        while end > s + 1 && TITLES.contains(d.t(end - 1)) && !ORG_HEADS.contains(d.t(end - 1)) && !CONNECTORS.contains(d.t(end - 2)) {
             end -= 1;
         }
         // "Former Trump Organization": a leading "former" or "acting" is not part of the name.

@@ -545,3 +545,13 @@ fn pronoun_goes_to_the_person_of_its_gender_after_a_lowercase_job_title() {
     assert_eq!(q[0].1, Some("Matthias Keller"), "{q:?}");
     assert_eq!(q[1].1, Some("Katharina Albrecht"), "{q:?}");
 }
+
+#[test]
+fn two_ministries_joined_by_and_the_stay_apart() {
+    let a = analyze_text(
+        "The Ministry of Foreign Affairs and the Ministry of Defence said in a joint statement that the exercise was over.",
+        None,
+    );
+    assert!(has_entity(&a, "Ministry of Foreign Affairs", EntityType::Organization), "{:?}", a.entities);
+    assert!(has_entity(&a, "Ministry of Defence", EntityType::Organization), "{:?}", a.entities);
+}
