@@ -260,8 +260,15 @@ fn title_chain(d: &Doc, s: usize, e: usize) -> Option<usize> {
     while ns < e && !d.is_cap(ns) {
         ns += 1;
     }
+    // "Secretary of the Security Council of Armenia Armen Grigoryan": after "of" the first word of a
+    // longer tail is the object of the title (a place or company), the last two the name.
+    let mut shrunk = false;
+    if ns > s && chain_link(d.t(ns - 1)) && e - ns >= 3 && (e - 2..e).all(|i| d.is_cap(i)) {
+        ns = e - 2;
+        shrunk = true;
+    }
     let name_words = (ns..e).filter(|&i| d.is_cap(i)).count();
-    if name_words < 2 || ns <= s || !not_name(d.t(ns - 1)) {
+    if name_words < 2 || ns <= s || !(shrunk || not_name(d.t(ns - 1))) {
         return None;
     }
     if !(s..ns).any(|i| TITLES.contains(d.t(i)) && d.is_cap(i)) {
@@ -281,7 +288,9 @@ fn title_chain(d: &Doc, s: usize, e: usize) -> Option<usize> {
             let has_title = (a..b).find(|&i| TITLES.contains(d.t(i))).is_some_and(|f| {
                 (f..b).all(|i| TITLES.contains(d.t(i)) || PORTFOLIO.contains(d.t(i))) && (a..f).all(|i| d.is_cap(i))
             });
-            let entity = has_head(d, a, b, &ORG_HEADS) || has_head(d, a, b, &LOC_HEADS) || gaz_lookup(d, a, b).is_some();
+            // After "of", a capitalised word is what the office belongs to ("of Gazprom").
+            let object = a > s && matches!(d.t(a - 1), "of" | "at") && (a..b).all(|i| d.is_cap(i)) && b - a <= 2;
+            let entity = has_head(d, a, b, &ORG_HEADS) || has_head(d, a, b, &LOC_HEADS) || gaz_lookup(d, a, b).is_some() || object;
             if !(titles || has_title || entity) {
                 return None;
             }

@@ -153,7 +153,9 @@ pub static PERSON_ROLES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
 pub static ORG_ROLES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
     set("ministry agency commission government bloc company council committee office department regulator party court \
          embassy military army kremlin alliance organisation organization union bank fund firm group administration \
-         authority authorities watchdog cartel statement cabinet parliament institute bureau service board office \
+         authority authorities watchdog cartel utility operator carrier airline lender insurer retailer miner \
+         producer manufacturer carmaker automaker steelmaker chipmaker drugmaker broadcaster consortium \
+         conglomerate exporter statement cabinet parliament institute bureau service board office \
          agency regulator center centre")
 });
 

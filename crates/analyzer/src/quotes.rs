@@ -197,7 +197,7 @@ impl<'a, 'b> Ctx<'a, 'b> {
                 }
             }
             let t = self.t(k - 1);
-            let joiner = k - 1 > s && matches!(t, "of" | "for" | "to" | "and" | "the" | "," | "on") && self.d.is_cap(k) && k - s >= 2;
+            let joiner = k - 1 > s && matches!(t, "of" | "for" | "to" | "and" | "the" | "," | "on") && (self.d.is_cap(k) || self.t(k) == "the") && k - s >= 2;
             let ok = self.outside(k - 1)
                 && (self.d.is_cap(k - 1) || TITLES.contains(t) || PERSON_ROLES.contains(self.lc(k - 1)) || t == "&" || joiner || (k - 1 == s && matches!(self.lc(k - 1), "the" | "a")));
             if !ok {
@@ -353,7 +353,8 @@ impl<'a, 'b> Ctx<'a, 'b> {
             };
             let hit = e.words.iter().any(|w| w == head || syn.contains(&w.as_str()));
             // A generic noun ("the group", "the regulator") may stand for any organisation named before.
-            let generic = matches!(head, "group" | "regulator" | "watchdog" | "organisation" | "organization" | "bloc" | "alliance" | "company" | "firm" | "agency" | "cartel");
+            let generic = matches!(head, "group" | "regulator" | "watchdog" | "organisation" | "organization" | "bloc" | "alliance" | "agency" | "cartel" | "union")
+                || COMPANY_NOUNS.contains(head);
             if !hit && !(generic && quals.is_empty() && Some(k) != self.en.agency) {
                 continue;
             }

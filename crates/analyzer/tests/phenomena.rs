@@ -555,3 +555,26 @@ fn two_ministries_joined_by_and_the_stay_apart() {
     assert!(has_entity(&a, "Ministry of Foreign Affairs", EntityType::Organization), "{:?}", a.entities);
     assert!(has_entity(&a, "Ministry of Defence", EntityType::Organization), "{:?}", a.entities);
 }
+
+#[test]
+fn title_of_an_organisation_or_place_before_the_name() {
+    let a = analyze_text(
+        "\"The new line will carry freight first,\" said Chairman of the Supervisory Board of Nordbahn Henrik Aalto. \
+         Secretary of the Defence Council of Estonia Mari Kask said the drills would go ahead.",
+        None,
+    );
+    let q = quotes(&a);
+    assert_eq!(q[0].1, Some("Henrik Aalto"), "{q:?}");
+    assert_eq!(q[1].1, Some("Mari Kask"), "{q:?}");
+    assert!(has_entity(&a, "Estonia", EntityType::Location), "{:?}", a.entities);
+}
+
+#[test]
+fn industry_nouns_point_back_to_the_company() {
+    let a = analyze_text(
+        "Baltic Ferry Lines Holdings said its profit had doubled. The operator said that two new ships would join the fleet in May.",
+        None,
+    );
+    let q = quotes(&a);
+    assert_eq!(q[1], (QuoteKind::Indirect, Some("Baltic Ferry Lines Holdings"), "two new ships would join the fleet in May"), "{q:?}");
+}
