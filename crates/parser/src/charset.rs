@@ -3,18 +3,18 @@
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
 
 /// The decoded page text and how its encoding was chosen.
-pub(crate) struct Decoded {
-    pub text: String,
+pub(crate) struct Decoded<'a> {
+    pub text: std::borrow::Cow<'a, str>,
     pub encoding: &'static Encoding,
     pub source: &'static str,
 }
 
 /// Decodes page bytes, recording which step decided the encoding.
-pub(crate) fn decode(bytes: &[u8], content_type: Option<&str>, url: Option<&str>) -> Decoded {
+pub(crate) fn decode<'a>(bytes: &'a [u8], content_type: Option<&str>, url: Option<&str>) -> Decoded<'a> {
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
         let rest = bytes.get(bom_len..).unwrap_or_default();
         let (text, _) = enc.decode_without_bom_handling(rest);
-        return Decoded { text: text.into_owned(), encoding: enc, source: "bom" };
+        return Decoded { text, encoding: enc, source: "bom" };
     }
     let (enc, source) = if let Some(enc) = content_type.and_then(http_charset) {
         (enc, "http")
@@ -41,7 +41,8 @@ pub(crate) fn decode(bytes: &[u8], content_type: Option<&str>, url: Option<&str>
     // A page declaring UTF-16 in its text is read as UTF-8 (WHATWG), since the declaration was readable as ASCII.
     let enc = if source == "meta" && (enc == UTF_16LE || enc == UTF_16BE) { UTF_8 } else { enc };
     let (text, _) = enc.decode_without_bom_handling(bytes);
-    Decoded { text: text.into_owned(), encoding: enc, source }
+    // Valid UTF-8 is borrowed, not copied.
+    Decoded { text, encoding: enc, source }
 }
 
 /// The charset parameter of a `Content-Type` header.

@@ -6,11 +6,35 @@
 /// Nesting deeper than this is flattened.
 pub(crate) const MAX_DEPTH: usize = 512;
 
-const VOID: &[&str] = &[
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr",
-    "p", "li", "dt", "dd", "tr", "td", "th", "option", "!doctype",
-];
-const RAW: &[&str] = &["script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "plaintext"];
+/// How a tag counts for nesting, decided once per tag from its lower-cased name.
+#[derive(PartialEq)]
+enum Kind {
+    /// Never holds children, or closes itself implicitly (p, li, td...): not counted.
+    Void,
+    /// Raw text up to its end tag (script, style...).
+    Raw,
+    /// Everything else.
+    Nesting,
+}
+
+fn kind(name: &str) -> Kind {
+    let b = name.as_bytes();
+    if b.len() > 9 {
+        return Kind::Nesting;
+    }
+    let mut buf = [0u8; 9];
+    for (d, s) in buf.iter_mut().zip(b) {
+        *d = s.to_ascii_lowercase();
+    }
+    match &buf[..b.len()] {
+        b"area" | b"base" | b"br" | b"col" | b"embed" | b"hr" | b"img" | b"input" | b"link" | b"meta" | b"param"
+        | b"source" | b"track" | b"wbr" | b"p" | b"li" | b"dt" | b"dd" | b"tr" | b"td" | b"th" | b"option"
+        | b"!doctype" => Kind::Void,
+        b"script" | b"style" | b"textarea" | b"title" | b"xmp" | b"iframe" | b"noembed" | b"noframes"
+        | b"plaintext" => Kind::Raw,
+        _ => Kind::Nesting,
+    }
+}
 
 struct Tag<'a> {
     end: usize,
@@ -67,9 +91,9 @@ pub(crate) fn cap_nesting(s: &str) -> (Option<String>, bool) {
             i = at + 1;
             continue;
         };
-        let is = |list: &[&str]| list.iter().any(|n| n.eq_ignore_ascii_case(t.name));
+        let k = kind(t.name);
         let mut next = t.end;
-        if !t.closing && is(RAW) {
+        if !t.closing && k == Kind::Raw {
             // Skip raw text up to its end tag; its '<' are not tags.
             next = find_end_tag(s, t.end, t.name).unwrap_or(s.len());
             // Script and style bodies are never read (JSON-LD aside): leaving them out spares the tokenizer.
@@ -92,7 +116,7 @@ pub(crate) fn cap_nesting(s: &str) -> (Option<String>, bool) {
             i = end;
             continue;
         }
-        if t.self_closing || is(VOID) || t.name.starts_with('!') {
+        if t.self_closing || k == Kind::Void || t.name.starts_with('!') {
             i = next;
             continue;
         }

@@ -113,15 +113,15 @@ impl Tag {
 
 /// One node of the flat tree.
 #[derive(Debug)]
-pub(crate) struct DNode {
+pub(crate) struct DNode<'a> {
     pub parent: Ix,
     pub children: Vec<Ix>,
     /// `None` for text nodes.
     pub tag: Option<Tag>,
     /// Lower-cased `class` and `id` joined by a space (elements only).
     pub cls: Box<str>,
-    /// Text content (text nodes only).
-    pub text: Box<str>,
+    /// Text content (text nodes only), borrowed from the parsed page.
+    pub text: &'a str,
     /// Non-space characters of `text`.
     pub chars: u32,
     /// Whether the element is hidden, dialog-like or otherwise never content.
@@ -133,17 +133,18 @@ pub(crate) struct DNode {
 }
 
 /// The page as a flat tree in document order (a parent always precedes its children).
-pub(crate) struct Dom {
-    pub nodes: Vec<DNode>,
-    /// Maps scraper node ids to indices (filled for elements only).
+pub(crate) struct Dom<'a> {
+    pub nodes: Vec<DNode<'a>>,
+    /// Maps scraper node ids to indices (elements only, and only when asked for: site profiles select
+    /// with scraper and need it, the generic extractor does not).
     pub by_id: HashMap<NodeId, Ix>,
 }
 
-impl Dom {
-    /// Builds the flat tree from a parsed document.
-    pub(crate) fn build(html: &Html) -> Dom {
-        let mut nodes: Vec<DNode> = Vec::with_capacity(4096);
-        let mut by_id = HashMap::with_capacity(2048);
+impl<'a> Dom<'a> {
+    /// Builds the flat tree from a parsed document; `index_ids` fills [`Dom::by_id`].
+    pub(crate) fn build(html: &'a Html, index_ids: bool) -> Dom<'a> {
+        let mut nodes: Vec<DNode<'a>> = Vec::with_capacity(4096);
+        let mut by_id = if index_ids { HashMap::with_capacity(2048) } else { HashMap::new() };
         let mut stack: Vec<Ix> = Vec::with_capacity(64);
         for edge in html.tree.root().traverse() {
             match edge {
@@ -164,7 +165,9 @@ impl Dom {
                                         if !cls.is_empty() {
                                             cls.push(' ');
                                         }
-                                        cls.push_str(&v.to_ascii_lowercase());
+                                        let from = cls.len();
+                                        cls.push_str(v);
+                                        cls[from..].make_ascii_lowercase();
                                     }
                                     // React streams server-rendered parts into hidden `S:` boundaries that
                                     // scripts reveal at once; their text is the page's own.
@@ -184,19 +187,21 @@ impl Dom {
                                 children: Vec::new(),
                                 tag: Some(tag),
                                 cls: cls.into(),
-                                text: "".into(),
+                                text: "",
                                 chars: 0,
                                 hidden,
                                 role,
                                 itemprop,
                             });
-                            by_id.insert(n.id(), ix);
+                            if index_ids {
+                                by_id.insert(n.id(), ix);
+                            }
                         }
                         Node::Text(t) => {
                             // Script and style bodies are never read; skip copying them.
                             let junk = parent != NONE && nodes[parent as usize].tag == Some(Tag::Junk);
-                            let (text, chars): (Box<str>, u32) =
-                                if junk { ("".into(), 0) } else { ((**t).into(), crate::extract::non_space_chars(t)) };
+                            let (text, chars): (&'a str, u32) =
+                                if junk { ("", 0) } else { (&**t, crate::extract::non_space_chars(t)) };
                             nodes.push(DNode {
                                 parent,
                                 children: Vec::new(),
@@ -215,7 +220,7 @@ impl Dom {
                                 children: Vec::new(),
                                 tag: Some(Tag::OtherBlock),
                                 cls: "".into(),
-                                text: "".into(),
+                                text: "",
                                 chars: 0,
                                 hidden: false,
                                 role: "".into(),
@@ -229,7 +234,7 @@ impl Dom {
                                 children: Vec::new(),
                                 tag: Some(Tag::Junk),
                                 cls: "".into(),
-                                text: "".into(),
+                                text: "",
                                 chars: 0,
                                 hidden: true,
                                 role: "".into(),

@@ -147,7 +147,6 @@ impl Parser {
 
     fn extract(&self, html: &Html, opts: &ParseOptions<'_>) -> Parsed {
         let meta = meta::collect(html);
-        let dom = Dom::build(html);
         let mut warnings = Vec::new();
         let page_url = opts
             .url
@@ -159,6 +158,7 @@ impl Parser {
             .and_then(|u| url::Url::parse(u).ok())
             .and_then(|u| u.host_str().map(|h| h.to_ascii_lowercase()));
         let profile = host.as_deref().and_then(|h| self.profiles.iter().find(|p| p.matches(h)));
+        let dom = Dom::build(html, profile.is_some());
 
         let mut art = Article::default();
         let mut profile_failed = false;
@@ -614,7 +614,7 @@ fn first_raw_text(dom: &Dom, pred: impl Fn(&dom::DNode) -> bool) -> Option<Strin
 pub fn debug_trace(bytes: &[u8], needle: &str) -> String {
     let decoded = charset::decode(bytes, None, None);
     let html = Html::parse_document(&decoded.text);
-    let dom = Dom::build(&html);
+    let dom = Dom::build(&html, false);
     let a = extract::analyse(&dom, &[], &[]);
     let roots = extract::find_body_roots(&dom, &a);
     let (good, bad) = extract::prose_figures(&dom, &a);
