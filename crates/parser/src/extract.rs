@@ -215,7 +215,7 @@ pub(crate) fn inner_text(dom: &Dom, a: &Analysis, root: Ix) -> String {
         }
         let node = &dom.nodes[iu];
         if node.tag.is_none() {
-            push_collapsed(&mut out, &node.text);
+            push_collapsed(&mut out, node.text);
         } else {
             if node.tag.is_some_and(|t| t.is_block() || t == Tag::Br) && !out.ends_with(' ') && !out.is_empty() {
                 out.push(' ');
@@ -426,7 +426,7 @@ pub(crate) fn paragraphs(dom: &Dom, a: &Analysis, roots: &[Ix]) -> Vec<Para> {
         match node.tag {
             None => {
                 let before = cur.text.len();
-                push_collapsed(&mut cur.text, &node.text);
+                push_collapsed(&mut cur.text, node.text);
                 let added = non_space_chars(&cur.text[before..]);
                 cur.chars += added;
                 if in_link > 0 {

@@ -592,7 +592,7 @@ fn first_raw_text(dom: &Dom, pred: impl Fn(&dom::DNode) -> bool) -> Option<Strin
                 let node = &dom.nodes[j as usize];
                 match node.tag {
                     None => {
-                        out.push_str(&node.text);
+                        out.push_str(node.text);
                         out.push(' ');
                     }
                     Some(Tag::Junk) => {}
