@@ -968,8 +968,13 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
             mentions.push(MentionRef { s: c.s, e: c.e, ent: k });
             continue;
         }
+        let market_verb = matches!(
+            d.lc(c.e + 1),
+            "rose" | "fell" | "jumped" | "slid" | "dropped" | "gained" | "climbed" | "slumped" | "tumbled" | "closed" | "ended" | "edged" | "were" | "surged" | "sank" | "plunged" | "soared" | "lost" | "rallied"
+        );
         let company = c.s > 0 && COMPANY_NOUNS.contains(d.lc(c.s - 1)) && d.t(c.s - 1).starts_with(char::is_lowercase)
-            || (!sentence_start && matches!(next_lc, "shares" | "stock"))
+            || (matches!(next_lc, "shares" | "stock") && (!sentence_start || market_verb))
+            || (officer_follows(d, c.e, &mentions, &ents) && !common_capital(&c.name))
             || appositive_is_org(d, c.e);
         let place_noun = matches!(next_lc, "area" | "region" | "district" | "province" | "station" | "county" | "valley" | "basin" | "coast" | "peninsula" | "prefecture" | "oblast")
             && prev_the;
@@ -1074,6 +1079,32 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
         by_first.insert(m.s, k);
     }
     Entities { ents, mentions: kept, by_last, by_first, agency: agency_ent }
+}
+
+/// A capitalised common noun ("Mission director ..."), not a company's name.
+fn common_capital(w: &str) -> bool {
+    ORG_HEADS.contains(w) || LOC_HEADS.contains(w) || TITLES.contains(w) || EVENT_HEADS.contains(w) || PORTFOLIO.contains(w)
+        || matches!(
+            w,
+            "Project" | "Team" | "Campaign" | "Site" | "Factory" | "Sales" | "Operations" | "Technical" | "Senior"
+                | "Junior" | "Assistant" | "Lead" | "Associate" | "Flight" | "Test" | "Crew" | "Ground" | "Launch"
+                | "Studio" | "Film" | "Hospital" | "School" | "Club" | "Fire" | "Rescue" | "Border" | "Customs" | "Tax"
+                | "Prison" | "Poll" | "Site" | "Mine" | "Rail" | "Plant" | "Port" | "Airport" | "City" | "State"
+                | "County" | "Town" | "Village" | "Regional" | "Local" | "National" | "Federal" | "Provincial"
+                | "Municipal" | "Hotel" | "Bank" | "Film" | "Festival" | "Museum" | "Theatre" | "Theater" | "Tour"
+                | "Race" | "Match" | "Game" | "League" | "Youth" | "Student" | "Students" | "Union" | "Trade"
+        )
+}
+
+/// "Siemens chief financial officer Ralf Thomas": lower-case role words, then a person's name.
+fn officer_follows(d: &Doc, e: usize, mentions: &[MentionRef], ents: &[Ent]) -> bool {
+    let mut k = e;
+    let mut role = false;
+    while k < d.toks.len() && k < e + 4 && d.toks[k].word && d.t(k).starts_with(char::is_lowercase) {
+        role |= PERSON_ROLES.contains(d.lc(k));
+        k += 1;
+    }
+    role && k > e && mentions.iter().any(|m| m.s == k && ents[m.ent].kind == EntityType::Person)
 }
 
 /// Whether the appositive after a name (", Germany's largest industrial union,") calls it an organisation.

@@ -355,7 +355,9 @@ impl<'a, 'b> Ctx<'a, 'b> {
             // A generic noun ("the group", "the regulator") may stand for any organisation named before.
             let generic = matches!(head, "group" | "regulator" | "watchdog" | "organisation" | "organization" | "bloc" | "alliance" | "agency" | "cartel" | "union")
                 || COMPANY_NOUNS.contains(head);
-            if !hit && !(generic && quals.is_empty() && Some(k) != self.en.agency) {
+            // Without a word in common, only an organisation of this or the previous sentence.
+            let near = self.d.sent_of.get(at).copied().unwrap_or(0).saturating_sub(self.d.sent_of.get(pos).copied().unwrap_or(0)) <= 1;
+            if !hit && !(generic && near && quals.is_empty() && Some(k) != self.en.agency) {
                 continue;
             }
             let qual_hits = quals.iter().filter(|q| e.words.contains(*q)).count() as i64;

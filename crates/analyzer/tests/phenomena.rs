@@ -578,3 +578,19 @@ fn industry_nouns_point_back_to_the_company() {
     let q = quotes(&a);
     assert_eq!(q[1], (QuoteKind::Indirect, Some("Baltic Ferry Lines Holdings"), "two new ships would join the fleet in May"), "{q:?}");
 }
+
+#[test]
+fn company_before_its_officer_and_share_moves() {
+    let a = analyze_text(
+        "Vestmark chief financial officer Ola Brekke said orders rose 5%. Project director Lena Holm said the site was ready.\n\n\
+         The carrier said in a filing that it had cut 300 jobs. Nordair shares fell 2% in Oslo.",
+        None,
+    );
+    assert!(has_entity(&a, "Vestmark", EntityType::Organization), "{:?}", a.entities);
+    assert!(has_entity(&a, "Nordair", EntityType::Organization), "{:?}", a.entities);
+    assert!(entity(&a, "Project").is_none(), "{:?}", a.entities);
+    let q = quotes(&a);
+    assert_eq!(q[0].1, Some("Ola Brekke"), "{q:?}");
+    // The carrier is not the company named two sentences earlier.
+    assert!(q.iter().any(|x| x.2 == "it had cut 300 jobs" && x.1.is_none()), "{q:?}");
+}
