@@ -13,7 +13,7 @@ static LEAD: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 static NOISE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\S+@\S+|https?://\S+|\bemail the author\b|\bfollow\b.*$|\bupdated\b.*$|\bpublished\b.*$|\(.*?\)")
+    Regex::new(r"(?i)\S+@\S+|https?://\S+|\bemail the author\b|\bfollow\b.*$|\bview\s+(?:all|more|full)\b.*$|\b(?:more|all)\s+(?:articles|stories|posts)\b.*$|\bupdated\b.*$|\bpublished\b.*$|\(.*?\)")
         .expect("static regex")
 });
 
@@ -171,6 +171,8 @@ mod tests {
         assert_eq!(clean_byline("By Lucie DURAND with Omar FARES in Beirut"), ["Lucie Durand", "Omar Fares"]);
         assert_eq!(clean_byline("Jean-Luc MOREAU, Ana DA SILVA"), ["Jean-Luc Moreau", "Ana da Silva"]);
         assert_eq!(clean_byline("By Priya Nair in New Delhi"), ["Priya Nair"]);
+        assert_eq!(clean_byline("Tomas Reyes View More Articles"), ["Tomas Reyes"]);
+        assert_eq!(clean_byline("Ines Varga | More stories by this author"), ["Ines Varga"]);
         assert_eq!(clean_byline("JR Smith"), ["JR Smith"]);
         assert_eq!(clean_byline("Henry Ford III"), ["Henry Ford III"]);
     }
