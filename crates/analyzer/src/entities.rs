@@ -383,6 +383,11 @@ fn candidates(d: &Doc) -> Vec<Cand> {
             }
             break;
         }
+        // "Plan on Ocean Policy", "Strategy for Digital Growth": the subject of a plan or law is part of its title.
+        if s >= 2 && matches!(d.t(s - 1), "on" | "for") && EVENT_HEADS.contains(d.t(s - 2)) && gaz_lookup(d, s, e).is_none() {
+            i = e;
+            continue;
+        }
         // The adjective stays only in an organisation's or place's name.
         if direction_start && STOP.contains(d.t(s)) && !(has_head(d, s + 1, e, &ORG_HEADS) || has_head(d, s + 1, e, &LOC_HEADS)) {
             s += 1;

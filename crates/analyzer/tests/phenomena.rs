@@ -594,3 +594,13 @@ fn company_before_its_officer_and_share_moves() {
     // The carrier is not the company named two sentences earlier.
     assert!(q.iter().any(|x| x.2 == "it had cut 300 jobs" && x.1.is_none()), "{q:?}");
 }
+
+#[test]
+fn subject_of_a_plan_or_law_is_not_an_entity() {
+    let a = analyze_text(
+        "The cabinet adopted the Basic Plan on Coastal Policy and the Strategy for Digital Growth, while the Treaty on Open Skies covers Canada.",
+        None,
+    );
+    assert!(entity(&a, "Coastal Policy").is_none() && entity(&a, "Digital Growth").is_none(), "{:?}", a.entities);
+    assert!(has_entity(&a, "Canada", EntityType::Location), "{:?}", a.entities);
+}
