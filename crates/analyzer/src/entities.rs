@@ -1094,9 +1094,9 @@ fn common_capital(w: &str) -> bool {
             "Project" | "Team" | "Campaign" | "Site" | "Factory" | "Sales" | "Operations" | "Technical" | "Senior"
                 | "Junior" | "Assistant" | "Lead" | "Associate" | "Flight" | "Test" | "Crew" | "Ground" | "Launch"
                 | "Studio" | "Film" | "Hospital" | "School" | "Club" | "Fire" | "Rescue" | "Border" | "Customs" | "Tax"
-                | "Prison" | "Poll" | "Site" | "Mine" | "Rail" | "Plant" | "Port" | "Airport" | "City" | "State"
+                | "Prison" | "Poll" | "Mine" | "Rail" | "Plant" | "Port" | "Airport" | "City" | "State"
                 | "County" | "Town" | "Village" | "Regional" | "Local" | "National" | "Federal" | "Provincial"
-                | "Municipal" | "Hotel" | "Bank" | "Film" | "Festival" | "Museum" | "Theatre" | "Theater" | "Tour"
+                | "Municipal" | "Hotel" | "Bank" | "Festival" | "Museum" | "Theatre" | "Theater" | "Tour"
                 | "Race" | "Match" | "Game" | "League" | "Youth" | "Student" | "Students" | "Union" | "Trade"
         )
 }

@@ -357,7 +357,7 @@ impl<'a, 'b> Ctx<'a, 'b> {
                 || COMPANY_NOUNS.contains(head);
             // Without a word in common, only an organisation of this or the previous sentence.
             let near = self.d.sent_of.get(at).copied().unwrap_or(0).saturating_sub(self.d.sent_of.get(pos).copied().unwrap_or(0)) <= 1;
-            if !hit && !(generic && near && quals.is_empty() && Some(k) != self.en.agency) {
+            if !(hit || generic && near && quals.is_empty() && Some(k) != self.en.agency) {
                 continue;
             }
             let qual_hits = quals.iter().filter(|q| e.words.contains(*q)).count() as i64;
