@@ -389,7 +389,8 @@ fn candidates(d: &Doc) -> Vec<Cand> {
             continue;
         }
         // The adjective stays only in an organisation's or place's name.
-        if direction_start && STOP.contains(d.t(s)) && !(has_head(d, s + 1, e, &ORG_HEADS) || has_head(d, s + 1, e, &LOC_HEADS)) {
+        let gaz_name = gaz_longest(d, s, e).is_some_and(|(ge, _)| ge > s + 1);
+        if direction_start && STOP.contains(d.t(s)) && !gaz_name && !(has_head(d, s + 1, e, &ORG_HEADS) || has_head(d, s + 1, e, &LOC_HEADS)) {
             s += 1;
         }
         classify_run(d, s, e, &mut out);

@@ -604,3 +604,10 @@ fn subject_of_a_plan_or_law_is_not_an_entity() {
     assert!(entity(&a, "Coastal Policy").is_none() && entity(&a, "Digital Growth").is_none(), "{:?}", a.entities);
     assert!(has_entity(&a, "Canada", EntityType::Location), "{:?}", a.entities);
 }
+
+#[test]
+fn compass_adjective_of_a_known_place_stays() {
+    let a = analyze_text("Northern Ireland First Minister Aoife Kerrigan said the border would stay open.", None);
+    assert!(has_entity(&a, "Northern Ireland", EntityType::Location), "{:?}", a.entities);
+    assert_eq!(quotes(&a)[0].1, Some("Aoife Kerrigan"));
+}
