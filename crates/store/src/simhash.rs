@@ -4,6 +4,8 @@
 //! credit line). A 64-bit SimHash over overlapping word shingles changes only a few bits under
 //! such edits, while unrelated stories differ in about half of them.
 
+use std::borrow::Cow;
+
 /// Words per shingle: three keeps common phrases from dominating yet tolerates small edits.
 const SHINGLE_WORDS: usize = 3;
 
@@ -15,24 +17,24 @@ pub const MAX_DISTANCE: u32 = 7;
 
 /// The 64-bit SimHash of `text`'s lower-cased word 3-shingles, or `None` for short texts.
 pub fn simhash(text: &str) -> Option<u64> {
-    let words: Vec<String> = words(text).collect();
+    let words: Vec<Cow<'_, str>> = words(text).collect();
     if words.len() < MIN_WORDS {
         return None;
     }
-    let mut weights = [0i32; 64];
+    // Per bit, how many shingle hashes have it set; a bit is set when most do. Counting
+    // without branches lets the compiler vectorise the inner loop.
+    let mut ones = [0u32; 64];
+    let mut shingles = 0u32;
     for shingle in words.windows(SHINGLE_WORDS) {
         let h = shingle_hash(shingle);
-        for (bit, w) in weights.iter_mut().enumerate() {
-            if h >> bit & 1 == 1 {
-                *w += 1;
-            } else {
-                *w -= 1;
-            }
+        for (bit, n) in ones.iter_mut().enumerate() {
+            *n += ((h >> bit) & 1) as u32;
         }
+        shingles += 1;
     }
     let mut out = 0u64;
-    for (bit, w) in weights.iter().enumerate() {
-        if *w > 0 {
+    for (bit, n) in ones.iter().enumerate() {
+        if 2 * n > shingles {
             out |= 1 << bit;
         }
     }
@@ -45,15 +47,26 @@ pub fn hamming(a: u64, b: u64) -> u32 {
 }
 
 /// Lower-cased alphanumeric words (apostrophes inside words kept), punctuation dropped.
-fn words(text: &str) -> impl Iterator<Item = String> + '_ {
+fn words(text: &str) -> impl Iterator<Item = Cow<'_, str>> + '_ {
     text.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '\u{2019}'))
         .map(|w| w.trim_matches(|c| c == '\'' || c == '\u{2019}'))
         .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
+        .map(|w| {
+            // Most words are already lower case: borrow them instead of copying.
+            let lower = |c: char| {
+                let mut l = c.to_lowercase();
+                l.next() == Some(c) && l.next().is_none()
+            };
+            if w.chars().all(lower) {
+                Cow::Borrowed(w)
+            } else {
+                Cow::Owned(w.to_lowercase())
+            }
+        })
 }
 
 /// FNV-1a over the shingle's words, then a SplitMix64 finaliser so every bit is well mixed.
-fn shingle_hash(shingle: &[String]) -> u64 {
+fn shingle_hash(shingle: &[Cow<'_, str>]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for w in shingle {
         for b in w.as_bytes().iter().chain(std::iter::once(&0x1f)) {

@@ -66,7 +66,6 @@ struct Prepared<'a> {
     hash: Vec<u8>,
     simhash: Option<i64>,
     word_count: i32,
-    raw: Option<PreparedRaw>,
     id: i64,
     first_seen_at: DateTime<Utc>,
     action: Action,
@@ -148,6 +147,28 @@ pub(crate) fn compress(bytes: &[u8]) -> Vec<u8> {
     enc.finish().unwrap_or_default()
 }
 
+/// Compresses a fetched page for `raw_pages`; done only for pages that are stored, so a replay
+/// of known stories costs no compression.
+fn prepare_raw(r: &model::RawPage) -> PreparedRaw {
+    let headers: Vec<[String; 2]> = r
+        .headers
+        .iter()
+        .map(|(k, v)| [clean(k), clean(v)])
+        .collect();
+    PreparedRaw {
+        sha: Sha256::digest(&r.body).to_vec(),
+        body: compress(&r.body),
+        len: i32::try_from(r.body.len()).unwrap_or(i32::MAX),
+        headers: serde_json::to_string(&headers).unwrap_or_else(|_| "[]".into()),
+        content_type: r
+            .headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+            .map(|(_, v)| clean(v)),
+        status: i16::try_from(r.status).unwrap_or(0),
+    }
+}
+
 fn prepare(a: &AnalyzedArticle) -> Prepared<'_> {
     let art = &a.article;
     let mut list: Vec<(String, &'static str)> = Vec::with_capacity(4);
@@ -176,25 +197,6 @@ fn prepare(a: &AnalyzedArticle) -> Prepared<'_> {
     let body = clean(&art.body);
     let title = opt(&art.title);
     let lede = opt(&art.lede);
-    let raw = a.raw.as_ref().map(|r| {
-        let headers: Vec<[String; 2]> = r
-            .headers
-            .iter()
-            .map(|(k, v)| [clean(k), clean(v)])
-            .collect();
-        PreparedRaw {
-            sha: Sha256::digest(&r.body).to_vec(),
-            body: compress(&r.body),
-            len: i32::try_from(r.body.len()).unwrap_or(i32::MAX),
-            headers: serde_json::to_string(&headers).unwrap_or_else(|_| "[]".into()),
-            content_type: r
-                .headers
-                .iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case("content-type"))
-                .map(|(_, v)| clean(v)),
-            status: i16::try_from(r.status).unwrap_or(0),
-        }
-    });
     Prepared {
         a,
         fetched_at: micros(a.fetched_at),
@@ -203,7 +205,6 @@ fn prepare(a: &AnalyzedArticle) -> Prepared<'_> {
         word_count: offset(body.split_whitespace().count()),
         urls: list,
         story_url,
-        raw,
         id: 0,
         first_seen_at: micros(a.fetched_at),
         action: Action::Skip,
@@ -336,7 +337,7 @@ impl Store {
             let pages: Vec<&Prepared> = written
                 .iter()
                 .copied()
-                .filter(|p| matches!(p.action, Action::Insert | Action::Replace) && p.raw.is_some())
+                .filter(|p| matches!(p.action, Action::Insert | Action::Replace) && p.a.raw.is_some())
                 .collect();
             if !pages.is_empty() {
                 stats.raw_pages = insert_raw_pages(conn, &pages).await?;
@@ -1078,8 +1079,11 @@ async fn insert_raw_pages(
     let mut headers = Vec::new();
     let mut len = Vec::new();
     let mut body = Vec::new();
-    for p in rows {
-        let Some(raw) = &p.raw else { continue };
+    let raws: Vec<(&Prepared, PreparedRaw)> = rows
+        .iter()
+        .filter_map(|p| Some((*p, prepare_raw(p.a.raw.as_ref()?))))
+        .collect();
+    for (p, raw) in &raws {
         ids.push(p.id);
         seen.push(p.first_seen_at);
         fetched.push(p.fetched_at);
