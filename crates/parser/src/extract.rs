@@ -467,7 +467,7 @@ static BOILER_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?xi)^(?:
             read\s+(?:also|more|next)\b | see\s+also\b | also\s+read\b | related\s*(?:articles?|stories|news|coverage|content|topics|reading)?\s*: |
-            advertisement$ | advertising$ | ad$ | sponsored$ | share\s+(?:this|on|via)\b | share$ | follow\s+us\b | sign\s+up\b |
+            advertisement$ | advertising$ | ad$ | adverts?$ | (?:\d+\s+)?comments?$ | tell\s+us\s+what\s+you\s+think | sponsored$ | share\s+(?:this|on|via)\b | share$ | follow\s+us\b | sign\s+up\b |
             subscribe\b | click\s+here\b | more\s*:\s | photo\s*: | image\s*: | file\s+photo\b | watch\s*: | listen\s*: |
             copyright\b | ©\s | \(c\)\s | all\s+rights\s+reserved | \(end\)$ | bc-[a-z0-9-]+ | our\s+standards\s*: |
             \(?\s*(?:additional\s+)?(?:reporting|writing|editing)\s+by\b | (?:\S+\s+){0,8}(?:writers?|reporters?|correspondents?)\b.{0,120}\bcontributed(?:\s+to)?\s+(?:this|the)\s+report | this\s+story\s+has\s+been\s+corrected |
@@ -525,6 +525,28 @@ pub(crate) fn is_timestamp_line(text: &str) -> bool {
     words > 0
 }
 
+static ABOUT_HEAD: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?i)^(?:about|über|à propos de|acerca de|sobre)\s+\S.{0,60}$").expect("static regex"));
+static SELF_DESCRIPTION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^[\p{Lu}][\w&.,'’\- ]{1,60}?\s+(?:is|are)\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,4}?(?:leading|global|world'?s|international|premier|largest|independent|pioneer)\b")
+        .expect("static regex")
+});
+
+/// Press releases end with the company's standard description ("Acme is a leading provider of ..."): it
+/// is not the story. Only the last few paragraphs are looked at, and never the first; an "About Acme"
+/// heading right before it goes too. An "About" section in other words is left alone: it is often
+/// the story's own last part.
+fn cut_press_release_tail(paras: &mut Vec<String>) {
+    let from = paras.len().saturating_sub(4).max(1);
+    if let Some(mut i) = (from..paras.len()).find(|&i| SELF_DESCRIPTION.is_match(&paras[i])) {
+        let heading = |p: &str| p.len() < 80 && ABOUT_HEAD.is_match(p) && !p.ends_with('.');
+        if i > 1 && heading(&paras[i - 1]) {
+            i -= 1;
+        }
+        paras.truncate(i);
+    }
+}
+
 /// Drops link lists, sign-offs and other furniture lines that survived pruning.
 pub(crate) fn clean_paragraphs(paras: Vec<Para>) -> Vec<String> {
     let mut out: Vec<String> = Vec::with_capacity(paras.len());
@@ -543,6 +565,7 @@ pub(crate) fn clean_paragraphs(paras: Vec<Para>) -> Vec<String> {
         }
         out.push(p.text);
     }
+    cut_press_release_tail(&mut out);
     // A trailing heading with nothing after it belongs to what was cut.
     out
 }
@@ -550,6 +573,52 @@ pub(crate) fn clean_paragraphs(paras: Vec<Para>) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn strings(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn press_release_boilerplate_is_cut() {
+        let mut p = strings(&[
+            "GENEVA - Corvane today announced a water-metering service for small towns.",
+            "\"Towns asked us for this,\" said chief executive Lena Ward.",
+            "The service starts in spring.",
+            "About Corvane",
+            "Corvane is a leading provider of metering software for utilities, with offices in 12 countries.",
+        ]);
+        cut_press_release_tail(&mut p);
+        assert_eq!(p.len(), 3);
+        let mut q = strings(&[
+            "GENEVA - Corvane today announced a water-metering service.",
+            "The service starts in spring.",
+            "Corvane is a global supplier of meters based in Geneva.",
+        ]);
+        cut_press_release_tail(&mut q);
+        assert_eq!(q.len(), 2);
+        // A story that opens by describing a company keeps it.
+        let mut r = strings(&["Corvane is a leading maker of meters.", "It was founded in 1990."]);
+        cut_press_release_tail(&mut r);
+        assert_eq!(r.len(), 2);
+        // An "About" section that does not read as a company's standard description stays.
+        let mut s = strings(&["Lead.", "More detail.", "About Corvane", "Corvane sells meters to 40 towns."]);
+        cut_press_release_tail(&mut s);
+        assert_eq!(s.len(), 4);
+    }
+
+    #[test]
+    fn furniture_lines_leave_the_body() {
+        let para = |t: &str| Para { text: t.to_string(), link_chars: 0, chars: non_space_chars(t), heading: false, list_item: false };
+        let got = clean_paragraphs(vec![
+            para("The council approved the budget on Monday."),
+            para("Advert"),
+            para("12 comments"),
+            para("Tell us what you think..."),
+            para("Published on 03/02/2024 - 10:15"),
+            para("Work starts in May."),
+        ]);
+        assert_eq!(got, ["The council approved the budget on Monday.", "Work starts in May."]);
+    }
 
     #[test]
     fn timestamp_lines() {
