@@ -1070,7 +1070,12 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
             continue;
         }
         let first = ent.words.first().cloned().unwrap_or_default();
-        let f = ent.titles.iter().any(|t| FEMALE.contains(t.as_str())) || FEMALE.contains(first.as_str());
+        let last = ent.words.last().cloned().unwrap_or_default();
+        // Given names ending in -a and Slavic family names in -ova/-eva/-skaya are women's, with known exceptions.
+        let female_form = ent.words.len() >= 2
+            && (first.ends_with('a') && first.chars().count() > 2 && !MALE_IN_A.contains(&first.as_str())
+                || ["ova", "eva", "yova", "skaya", "tskaya"].iter().any(|x| last.ends_with(x)));
+        let f = ent.titles.iter().any(|t| FEMALE.contains(t.as_str())) || FEMALE.contains(first.as_str()) || female_form && !MALE.contains(first.as_str());
         let m = ent.titles.iter().any(|t| MALE.contains(t.as_str())) || MALE.contains(first.as_str());
         ent.female = match (f, m) {
             (true, false) => Some(true),
@@ -1132,6 +1137,14 @@ fn appositive_is_org(d: &Doc, e: usize) -> bool {
     }
     false
 }
+
+/// Men's given names that end in -a.
+const MALE_IN_A: &[&str] = &[
+    "nikita", "ilya", "luca", "andrea", "joshua", "elia", "sasha", "mustafa", "musa", "isa", "yahya", "krishna",
+    "kostya", "misha", "vanya", "tolya", "pasha", "dima", "vova", "jonah", "akira", "ryota", "kota", "shota",
+    "yuta", "sota", "takuya", "tetsuya", "kazuya", "naoya", "tatsuya", "seiya", "yuya", "hamza", "osama", "usama",
+    "taha", "reza", "mirza", "raza", "nicola", "battista", "bora", "siyabonga", "thabo", "ezra", "juma", "saba",
+];
 
 fn index_get(ents: &[Ent], name: &str, kind: EntityType) -> Option<usize> {
     ents.iter().position(|e| e.kind == kind && e.name.eq_ignore_ascii_case(name))

@@ -611,3 +611,14 @@ fn compass_adjective_of_a_known_place_stays() {
     assert!(has_entity(&a, "Northern Ireland", EntityType::Location), "{:?}", a.entities);
     assert_eq!(quotes(&a)[0].1, Some("Aoife Kerrigan"));
 }
+
+#[test]
+fn gender_from_name_forms_guides_pronouns() {
+    let a = analyze_text(
+        "Finance minister Teodor Zielak and central bank governor Dagmara Wolnik met on Monday. \
+         Wolnik said rates would stay on hold. \"The deficit will shrink next year,\" he said.",
+        None,
+    );
+    let q = quotes(&a);
+    assert_eq!(q.last().map(|x| x.1), Some(Some("Teodor Zielak")), "{q:?}");
+}
