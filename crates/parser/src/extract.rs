@@ -483,6 +483,12 @@ static TAIL_CODE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:\(end\)|ends?|-0-|[a-z]{1,4}/[a-z]{1,4}(?:/[a-z]{1,4})?|\(?[a-z]{2,4}/[a-z]{2,4}\)?|#+|\*+)$").expect("static regex")
 });
 
+/// Subscription pitches inside the story column ("... delivered to your inbox", "Click here for more").
+static PROMO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:in|to|through|into)\s+your\s+(?:inbox|letterbox|mailbox)\b|\bclick\s+here\s+(?:for|to)\s+(?:more|subscribe|sign)")
+        .expect("static regex")
+});
+
 static STAMP_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:(?:first\s+|last\s+)?(?:published|updated|posted|modified|created|released)|date|last\s+update|pub(?:lished)?\.?)\s*(?:on|at)?\s*:?\s*")
         .expect("static regex")
@@ -560,7 +566,8 @@ pub(crate) fn clean_paragraphs(paras: Vec<Para>) -> Vec<String> {
         }
         // "Published on 12/03/2025 - 08:15" is the page's date stamp; bare times ("4:14 p.m.") in
         // live coverage are content.
-        if is_timestamp_line(&p.text) || !p.text.chars().any(char::is_alphanumeric) || BOILER_LINE.is_match(&p.text) || TAIL_CODE.is_match(&p.text) {
+        let promo = p.chars < 250 && PROMO.is_match(&p.text);
+        if promo || is_timestamp_line(&p.text) || !p.text.chars().any(char::is_alphanumeric) || BOILER_LINE.is_match(&p.text) || TAIL_CODE.is_match(&p.text) {
             continue;
         }
         out.push(p.text);
@@ -614,6 +621,8 @@ mod tests {
             para("Advert"),
             para("12 comments"),
             para("Tell us what you think..."),
+            para("Get the Harbour Weekly delivered to your inbox every Friday. Click here for more information."),
+            para("Get our morning briefing right in your inbox."),
             para("Published on 03/02/2024 - 10:15"),
             para("Work starts in May."),
         ]);
