@@ -337,7 +337,9 @@ impl Store {
             let pages: Vec<&Prepared> = written
                 .iter()
                 .copied()
-                .filter(|p| matches!(p.action, Action::Insert | Action::Replace) && p.a.raw.is_some())
+                .filter(|p| {
+                    matches!(p.action, Action::Insert | Action::Replace) && p.a.raw.is_some()
+                })
                 .collect();
             if !pages.is_empty() {
                 stats.raw_pages = insert_raw_pages(conn, &pages).await?;

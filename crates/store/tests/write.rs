@@ -479,13 +479,20 @@ async fn a_written_story_becomes_searchable_once_indexed_and_again_after_a_chang
     store
         .write_batch(&[
             out(minister_story("wire", url, at(2, 9))),
-            out(bank_story("wire", "https://wire.example/business/2001", at(2, 10))),
+            out(bank_story(
+                "wire",
+                "https://wire.example/business/2001",
+                at(2, 10),
+            )),
         ])
         .await
         .expect("write");
     // The writer leaves the vectors to the indexer: nothing is searchable yet.
     assert!(found(&pool, "pilotage").await.is_empty());
-    assert_eq!(count(&pool, "SELECT count(*) FROM quotes WHERE search IS NULL").await, 3);
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM quotes WHERE search IS NULL").await,
+        3
+    );
 
     // A limit smaller than the backlog indexes the oldest first; the next call the rest.
     assert_eq!(store.index_search_batch(1).await.expect("index"), 1);
@@ -510,16 +517,31 @@ async fn a_written_story_becomes_searchable_once_indexed_and_again_after_a_chang
         .await
         .expect("refetch");
     assert_eq!(stats.articles, 1);
-    assert_eq!(count(&pool, "SELECT count(*) FROM articles WHERE search IS NULL").await, 0);
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM articles WHERE search IS NULL").await,
+        0
+    );
 
     // A changed story is searched by its new words once indexed again, never by stale ones.
     let updated_body = MINISTER_STORY.replace("pilotage", "dredging");
-    let updated = story("wire", url, at(4, 9), "Danube treaty talks widen", &updated_body);
+    let updated = story(
+        "wire",
+        url,
+        at(4, 9),
+        "Danube treaty talks widen",
+        &updated_body,
+    );
     store.write_batch(&[out(updated)]).await.expect("update");
     assert!(found(&pool, "pilotage").await.is_empty());
     assert!(found(&pool, "dredging").await.is_empty());
     assert_eq!(store.index_search_batch(10).await.expect("index"), 1);
-    assert_eq!(found(&pool, "dredging").await, ["Danube treaty talks widen"]);
+    assert_eq!(
+        found(&pool, "dredging").await,
+        ["Danube treaty talks widen"]
+    );
     assert!(found(&pool, "pilotage").await.is_empty());
-    assert_eq!(count(&pool, "SELECT count(*) FROM quotes WHERE search IS NULL").await, 0);
+    assert_eq!(
+        count(&pool, "SELECT count(*) FROM quotes WHERE search IS NULL").await,
+        0
+    );
 }
