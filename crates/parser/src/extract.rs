@@ -472,7 +472,8 @@ static BOILER_LINE: LazyLock<Regex> = LazyLock::new(|| {
             copyright\b | ©\s | \(c\)\s | all\s+rights\s+reserved | \(end\)$ | bc-[a-z0-9-]+ | our\s+standards\s*: |
             \(?\s*(?:additional\s+)?(?:reporting|writing|editing)\s+by\b | (?:\S+\s+){0,8}(?:writers?|reporters?|correspondents?)\b.{0,120}\bcontributed(?:\s+to)?\s+(?:this|the)\s+report | this\s+story\s+has\s+been\s+corrected |
             sign\s+up\s+here | get\s+(?:the|our)\s+newsletter | we\s+use\s+cookies | this\s+(?:website|site)\s+uses\s+cookies |
-            continue\s+reading | skip\s+to\b | loading\.*$ | (?:\d+\s+)?min(?:ute)?s?\s+read$ | updated\s*:?\s*$
+            continue\s+reading | follow\s+(?:\S+\s+){0,8}on\s+(?:facebook|twitter|instagram|x|linkedin|threads|bluesky)\b |
+            more\s+(?:\S+\s+){0,3}\S+:\s+https?:// | (?:https?://)?(?:www\.)?[a-z0-9-]+\.[a-z]{2,}/\S*$ | skip\s+to\b | loading\.*$ | (?:\d+\s+)?min(?:ute)?s?\s+read$ | updated\s*:?\s*$
         )",
     )
     .expect("static regex")
@@ -623,6 +624,9 @@ mod tests {
             para("Tell us what you think..."),
             para("Get the Harbour Weekly delivered to your inbox every Friday. Click here for more information."),
             para("Get our morning briefing right in your inbox."),
+            para("Follow the Harbour Weekly opinion desk on Facebook and Twitter (@HarbourOpinion)."),
+            para("More regional sport: https://example.com/sport and https://example.com/scores"),
+            para("social.example/harbourdesk"),
             para("Published on 03/02/2024 - 10:15"),
             para("Work starts in May."),
         ]);
