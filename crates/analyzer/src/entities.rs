@@ -868,6 +868,13 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
                 best = Some(b);
             }
         }
+        // "the Central Bank" of a story about the "Bank of Russia" or the "Reserve Bank of India".
+        if best.is_none() && ents[a].kind == EntityType::Organization && ents[a].words == ["central", "bank"] {
+            best = (0..ents.len()).find(|&b| {
+                b != a && ents[b].kind == EntityType::Organization && ents[b].words.len() >= 3
+                    && ents[b].words.iter().any(|w| w == "bank") && ents[b].words.iter().any(|w| w == "of" || w == "central" || w == "reserve" || w == "national")
+            });
+        }
         if let Some(b) = best {
             redirect[a] = b;
         }

@@ -622,3 +622,14 @@ fn gender_from_name_forms_guides_pronouns() {
     let q = quotes(&a);
     assert_eq!(q.last().map(|x| x.1), Some(Some("Teodor Zielak")), "{q:?}");
 }
+
+#[test]
+fn central_bank_is_the_country_bank_named_before() {
+    let a = analyze_text(
+        "The Bank of Norway left its key rate unchanged. Finance Minister Ola Dahl said the government and the Central Bank agreed on the outlook.",
+        None,
+    );
+    let bank = entity(&a, "Bank of Norway").expect("bank");
+    assert!(bank.mentions.iter().any(|m| m.text == "Central Bank"), "{:?}", a.entities);
+    assert!(entity(&a, "Central Bank").is_none());
+}
