@@ -468,9 +468,9 @@ impl<'a, 'b> Ctx<'a, 'b> {
         if k <= sent.s + 2 || !matches!(self.lc(k - 1), "and" | "but") {
             return None;
         }
-        // Only one finite clause before it: no other speech verb in between.
-        if (sent.s..k - 1).any(|j| self.outside(j) && CUE_VERBS.contains(self.t(j))) {
-            return None;
+        // "X said that ... and added that ...": the speaker of the first speech verb.
+        if let Some(j) = (sent.s..k - 1).rev().find(|&j| self.outside(j) && CUE_VERBS.contains(self.t(j))) {
+            return self.np_left(j, sent.s);
         }
         let np = self.subject(sent.s, k - 1)?;
         (np.e < k - 1).then_some(np)

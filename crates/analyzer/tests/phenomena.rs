@@ -633,3 +633,11 @@ fn central_bank_is_the_country_bank_named_before() {
     assert!(bank.mentions.iter().any(|m| m.text == "Central Bank"), "{:?}", a.entities);
     assert!(entity(&a, "Central Bank").is_none());
 }
+
+#[test]
+fn second_verb_after_and_keeps_the_first_speaker() {
+    let a = analyze_text("Port director Anneli Saar said that cargo volumes rose by a tenth and added that two new cranes would arrive in May.", None);
+    let q = quotes(&a);
+    assert!(q.contains(&(QuoteKind::Indirect, Some("Anneli Saar"), "cargo volumes rose by a tenth")), "{q:?}");
+    assert!(q.contains(&(QuoteKind::Indirect, Some("Anneli Saar"), "two new cranes would arrive in May")), "{q:?}");
+}
