@@ -535,7 +535,7 @@ pub(crate) fn is_timestamp_line(text: &str) -> bool {
 static ABOUT_HEAD: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)^(?:about|über|à propos de|acerca de|sobre)\s+\S.{0,60}$").expect("static regex"));
 static SELF_DESCRIPTION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^[\p{Lu}][\w&.,'’\- ]{1,60}?\s+(?:is|are)\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,4}?(?:leading|global|world'?s|international|premier|largest|independent|pioneer)\b")
+    Regex::new(r"^\p{Lu}\S*(?:\s+\S+){0,6}?\s+(?:is|are)\s+(?:a|an|the)\s+(?:\S+\s+){0,4}?(?:leading|global|world'?s|international|premier|largest|independent|pioneer)\b")
         .expect("static regex")
 });
 
