@@ -291,6 +291,33 @@ async fn connect(config: &Config) -> anyhow::Result<store::Store> {
     Ok(store.with_extractor_version(EXTRACTOR_VERSION))
 }
 
+/// Fills full-text search vectors of new stories off the write path, every few seconds.
+async fn search_indexer(store: store::Store, shutdown: CancellationToken) {
+    let mut tick = tokio::time::interval(std::time::Duration::from_secs(2));
+    loop {
+        tokio::select! {
+            _ = shutdown.cancelled() => return,
+            _ = tick.tick() => {}
+        }
+        if let Err(e) = index_all(&store).await {
+            tracing::debug!(error = %e, "search indexing deferred");
+        }
+    }
+}
+
+/// Indexes every story still waiting for its search vector.
+async fn index_all(store: &store::Store) -> Result<u64, store::StoreError> {
+    const BATCH: u32 = 500;
+    let mut total = 0;
+    loop {
+        let n = store.index_search_batch(BATCH).await?;
+        total += n;
+        if n < u64::from(BATCH) {
+            return Ok(total);
+        }
+    }
+}
+
 /// Hourly upkeep: month partitions created ahead, retention applied.
 async fn maintenance(
     store: store::Store,
@@ -364,6 +391,7 @@ async fn import_warc(
 ) -> anyhow::Result<ExitCode> {
     let store = connect(&config).await?;
     store.migrate().await.context("applying migrations")?;
+    let store_for_index = store.clone();
     let shutdown = CancellationToken::new();
     tokio::spawn(watch_signals(
         shutdown.clone(),
@@ -386,6 +414,9 @@ async fn import_warc(
     )
     .await?;
     let s = *summary.lock().unwrap_or_else(|e| e.into_inner());
+    index_all(&store_for_index)
+        .await
+        .context("indexing the imported stories for search")?;
     println!(
         "imported {} pages from {} records ({} skipped); {} articles, {} quotes, {} mentions stored",
         s.pages,

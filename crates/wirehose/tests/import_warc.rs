@@ -100,6 +100,11 @@ async fn a_small_archive_is_imported_once() {
             .await
             .expect("the quote, stored once");
     assert_eq!(speaker.as_deref(), Some("Sergei Lavrov"));
+    let found: i64 = sqlx::query_scalar("SELECT count(*) FROM search_articles('hysteria')")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(found, 1, "the imported story is not searchable");
 
     // Reprocessing from the stored raw pages rebuilds what an older extractor got wrong.
     sqlx::query("DELETE FROM quotes")

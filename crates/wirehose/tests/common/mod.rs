@@ -181,7 +181,10 @@ async fn wire_serve(State(s): State<(usize, WireState)>, uri: Uri) -> Response {
     let now = s.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
     let _out = Out(s.in_flight.clone());
     if s.max_in_flight.fetch_max(now, Ordering::SeqCst) < now && now > 1 {
-        eprintln!("wire host {host}: {now} requests in flight, the newest for {}", uri.path());
+        eprintln!(
+            "wire host {host}: {now} requests in flight, the newest for {}",
+            uri.path()
+        );
     }
     tokio::time::sleep(s.delay).await;
     let path = uri.path();
