@@ -1,17 +1,25 @@
-//! Runs every SQL example of `sql-examples.md` as the read-only role on fixture data and checks
-//! the result shown under it, so the documentation cannot drift from the schema.
+//! Runs every SQL example of the README's "Example queries" section as the read-only role on
+//! fixture data and checks the result shown under it, so the documentation cannot drift from the schema.
 
 mod common;
 
 use common::*;
 use sqlx::PgPool;
 
-const EXAMPLES: &str = include_str!("../sql-examples.md");
+const README: &str = include_str!("../../../README.md");
+
+/// The README's "Example queries" section.
+fn section() -> &'static str {
+    let start = README.find("## Example queries").expect("the README has an Example queries section");
+    let rest = &README[start..];
+    let end = rest[3..].find("\n## ").map_or(rest.len(), |i| i + 3);
+    &rest[..end]
+}
 
 /// (query, expected lines) for each ```sql block and the ```text block after it.
 fn examples() -> Vec<(String, Vec<String>)> {
     let mut out = Vec::new();
-    let mut rest = EXAMPLES;
+    let mut rest = section();
     while let Some(start) = rest.find("```sql\n") {
         let after = &rest[start + 7..];
         let end = after.find("```").expect("closed sql block");
