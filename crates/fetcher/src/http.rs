@@ -113,41 +113,22 @@ const KEPT_HEADERS: &[&str] = &[
     "content-type", "content-language", "last-modified", "etag", "date", "link", "x-robots-tag",
 ];
 
-#[derive(Debug)]
+// Typed causes inside reqwest errors, downcast by `classify` to a failure class.
+#[derive(Debug, thiserror::Error)]
+#[error("refused address: {0}")]
 struct BlockedAddress(String);
-impl std::fmt::Display for BlockedAddress {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "refused address: {}", self.0)
-    }
-}
-impl StdError for BlockedAddress {}
 
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("dns: {0}")]
 struct DnsFailure(String);
-impl std::fmt::Display for DnsFailure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "dns: {}", self.0)
-    }
-}
-impl StdError for DnsFailure {}
 
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
 struct BadUrl(String);
-impl std::fmt::Display for BadUrl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-impl StdError for BadUrl {}
 
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
+#[error("more than {0} redirects")]
 struct TooManyRedirects(usize);
-impl std::fmt::Display for TooManyRedirects {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "more than {} redirects", self.0)
-    }
-}
-impl StdError for TooManyRedirects {}
 
 /// Whether an address is one a public crawler must not reach (SSRF guard).
 pub fn forbidden_ip(ip: IpAddr) -> bool {
