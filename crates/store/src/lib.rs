@@ -7,6 +7,7 @@
 //! Full-text vectors are left out of the writes and filled moments later by
 //! [`Store::index_search_batch`], so search lags ingestion by the caller's interval.
 
+mod copy;
 mod reprocess;
 pub mod simhash;
 pub mod urls;

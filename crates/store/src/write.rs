@@ -8,6 +8,7 @@ use model::{AnalyzedArticle, DateSource, EntityType, Failure, Outcome};
 use sha2::{Digest, Sha256};
 use sqlx::{PgConnection, Row};
 
+use crate::copy::CopyRows;
 use crate::{simhash, urls, Store, StoreError, WriteStats};
 
 /// Longest key kept in a btree-indexed column; PostgreSQL rejects index rows over ~2.7 KB.
@@ -303,7 +304,12 @@ impl Store {
         if written.is_empty() {
             return Ok(());
         }
-        stats.articles = upsert_articles(conn, &written, mode, self.extractor_version()).await?;
+        let (fresh, known): (Vec<&Prepared>, Vec<&Prepared>) =
+            written.iter().partition(|p| p.action == Action::Insert);
+        stats.articles = copy_new_articles(conn, &fresh, self.extractor_version()).await?;
+        if !known.is_empty() {
+            stats.articles += upsert_articles(conn, &known, mode, self.extractor_version()).await?;
+        }
         insert_urls(conn, &written).await?;
 
         let analysed: Vec<&Prepared> = written
@@ -476,7 +482,12 @@ async fn lookup_urls(
     urls: &[String],
 ) -> Result<HashMap<String, (i64, DateTime<Utc>)>, StoreError> {
     let rows =
-        sqlx::query("SELECT url, article_id, first_seen_at FROM article_urls WHERE url = ANY($1)")
+        // A join, not `url = ANY($1)`: while the table's statistics say it is small, the planner
+        // picks a sequential scan for ANY and compares every row with every URL of the batch.
+        sqlx::query(
+            "SELECT a.url, a.article_id, a.first_seen_at
+             FROM unnest($1::text[]) AS k(url) JOIN article_urls a ON a.url = k.url",
+        )
             .bind(urls)
             .fetch_all(&mut *conn)
             .await?;
@@ -592,6 +603,60 @@ async fn archive_versions(
     .execute(&mut *conn)
     .await?;
     Ok(done.rows_affected())
+}
+
+/// Loads stories seen for the first time. Their ids are fresh and their URLs reserved in this
+/// transaction, so no row can conflict and COPY needs no upsert.
+async fn copy_new_articles(
+    conn: &mut PgConnection,
+    rows: &[&Prepared<'_>],
+    extractor_version: &str,
+) -> Result<u64, StoreError> {
+    let mut copy = CopyRows::new();
+    for p in rows {
+        let a = &p.a.article;
+        let dl = a.dateline.as_ref();
+        copy.plain(p.id)
+            .time(p.first_seen_at)
+            .text(&p.story_url)
+            .text(&p.a.source)
+            .opt_text(p.a.agency.as_deref())
+            .opt_text(a.title.as_deref())
+            .opt_text(a.lede.as_deref())
+            .text(&a.body)
+            .text_array(&a.authors)
+            .opt_text(a.byline.as_deref())
+            .opt_time(a.published_at.map(|t| t.with_timezone(&Utc)))
+            .opt_time(a.modified_at.map(|t| t.with_timezone(&Utc)))
+            .opt_text(a.date_source.map(date_source))
+            .opt_text(dl.and_then(|d| d.place.as_deref()))
+            .opt_text(dl.and_then(|d| d.date.as_deref()))
+            .opt_text(dl.and_then(|d| d.agency.as_deref()))
+            .opt_text(a.language.as_deref())
+            .opt_plain(a.language_confidence)
+            .opt_text(a.section.as_deref())
+            .text_array(&a.tags)
+            .opt_text(a.canonical_url.as_deref())
+            .text(&p.a.final_url)
+            .opt_text(a.image_url.as_deref())
+            .plain(p.word_count)
+            .opt_plain(a.is_accessible_for_free)
+            .bytes(&p.hash)
+            .opt_plain(p.simhash)
+            .time(p.fetched_at)
+            .text(extractor_version)
+            .end_row();
+    }
+    copy_in(
+        conn,
+        "COPY articles (id, first_seen_at, url, source, agency, title, lede, body, authors, byline,
+             published_at, modified_at, date_source, dateline_place, dateline_date, dateline_agency,
+             language, language_confidence, section, tags, canonical_url, final_url, image_url,
+             word_count, is_accessible_for_free, content_hash, simhash, fetched_at, extractor_version)
+         FROM STDIN",
+        copy,
+    )
+    .await
 }
 
 async fn upsert_articles(
@@ -899,76 +964,68 @@ async fn insert_quotes(
     ids: &HashMap<(String, EntityType), i64>,
     extractor_version: &str,
 ) -> Result<u64, StoreError> {
-    let mut article = Vec::new();
-    let mut seen = Vec::new();
-    let mut text = Vec::new();
-    let mut speaker = Vec::new();
-    let mut speaker_text = Vec::new();
-    let mut speaker_type = Vec::new();
-    let mut speaker_entity_id = Vec::new();
-    let mut kind = Vec::new();
-    let mut cue = Vec::new();
-    let mut start = Vec::new();
-    let mut end = Vec::new();
-    let mut confidence = Vec::new();
-    let mut language = Vec::new();
+    let mut copy = CopyRows::new();
     for p in rows {
+        let language = p.a.article.language.as_deref();
         for q in &p.a.analysis.quotes {
-            article.push(p.id);
-            seen.push(p.first_seen_at);
-            text.push(clean(&q.text));
-            speaker.push(
-                q.speaker
-                    .as_deref()
-                    .map(entity_name)
-                    .filter(|s| !s.is_empty()),
-            );
-            speaker_text.push(opt(&q.speaker_text));
-            speaker_type.push(q.speaker_type.map(EntityType::as_str));
-            speaker_entity_id.push(
-                q.speaker
-                    .as_deref()
-                    .and_then(|s| speaker_entity(p.a, s, q.speaker_type, ids)),
-            );
-            kind.push(q.kind.as_str());
-            cue.push(opt(&q.cue));
-            let s = offset(q.start);
-            start.push(s);
-            end.push(offset(q.end).max(s));
-            confidence.push(if q.confidence.is_finite() {
+            let speaker = q
+                .speaker
+                .as_deref()
+                .map(entity_name)
+                .filter(|s| !s.is_empty());
+            let speaker_entity_id = q
+                .speaker
+                .as_deref()
+                .and_then(|s| speaker_entity(p.a, s, q.speaker_type, ids));
+            let start = offset(q.start);
+            let confidence = if q.confidence.is_finite() {
                 q.confidence
             } else {
                 0.0
-            });
-            language.push(opt(&p.a.article.language));
+            };
+            copy.plain(p.id)
+                .time(p.first_seen_at)
+                .text(&q.text)
+                .opt_text(speaker.as_deref())
+                .opt_text(q.speaker_text.as_deref())
+                .opt_text(q.speaker_type.map(EntityType::as_str))
+                .opt_plain(speaker_entity_id)
+                .text(q.kind.as_str())
+                .opt_text(q.cue.as_deref())
+                .plain(start)
+                .plain(offset(q.end).max(start))
+                .plain(confidence)
+                .opt_text(language)
+                .text(extractor_version)
+                .end_row();
         }
     }
-    if article.is_empty() {
+    copy_in(
+        conn,
+        "COPY quotes (article_id, first_seen_at, text, speaker, speaker_text, speaker_type,
+             speaker_entity_id, kind, cue, start_offset, end_offset, confidence, language, extractor_version)
+         FROM STDIN",
+        copy,
+    )
+    .await
+}
+
+/// Sends COPY rows; an empty buffer costs no round trip.
+async fn copy_in(
+    conn: &mut PgConnection,
+    statement: &str,
+    rows: CopyRows,
+) -> Result<u64, StoreError> {
+    if rows.rows() == 0 {
         return Ok(0);
     }
-    let done = sqlx::query(
-        "INSERT INTO quotes (article_id, first_seen_at, text, speaker, speaker_text, speaker_type,
-             speaker_entity_id, kind, cue, start_offset, end_offset, confidence, language, extractor_version)
-         SELECT *, $14 FROM unnest($1::bigint[], $2::timestamptz[], $3::text[], $4::text[], $5::text[],
-             $6::text[], $7::bigint[], $8::text[], $9::text[], $10::int[], $11::int[], $12::real[], $13::text[])",
-    )
-    .bind(&article)
-    .bind(&seen)
-    .bind(&text)
-    .bind(&speaker)
-    .bind(&speaker_text)
-    .bind(&speaker_type)
-    .bind(&speaker_entity_id)
-    .bind(&kind)
-    .bind(&cue)
-    .bind(&start)
-    .bind(&end)
-    .bind(&confidence)
-    .bind(&language)
-    .bind(extractor_version)
-    .execute(&mut *conn)
-    .await?;
-    Ok(done.rows_affected())
+    let mut copy = conn.copy_in_raw(statement).await?;
+    if let Err(e) = copy.send(rows.into_bytes()).await {
+        // Ends the COPY so the connection stays usable; the send error is the one that matters.
+        let _ = copy.abort(e.to_string()).await;
+        return Err(e.into());
+    }
+    Ok(copy.finish().await?)
 }
 
 async fn insert_mentions(
@@ -976,44 +1033,30 @@ async fn insert_mentions(
     rows: &[&Prepared<'_>],
     ids: &HashMap<(String, EntityType), i64>,
 ) -> Result<u64, StoreError> {
-    let mut article = Vec::new();
-    let mut seen = Vec::new();
-    let mut entity = Vec::new();
-    let mut start = Vec::new();
-    let mut end = Vec::new();
-    let mut surface = Vec::new();
+    let mut copy = CopyRows::new();
     for p in rows {
         for e in &p.a.analysis.entities {
             let Some(&id) = ids.get(&(entity_name(&e.name), e.entity_type)) else {
                 continue;
             };
             for m in &e.mentions {
-                article.push(p.id);
-                seen.push(p.first_seen_at);
-                entity.push(id);
-                let s = offset(m.start);
-                start.push(s);
-                end.push(offset(m.end).max(s));
-                surface.push(clean(&m.text));
+                let start = offset(m.start);
+                copy.plain(p.id)
+                    .time(p.first_seen_at)
+                    .plain(id)
+                    .plain(start)
+                    .plain(offset(m.end).max(start))
+                    .text(&m.text)
+                    .end_row();
             }
         }
     }
-    if article.is_empty() {
-        return Ok(0);
-    }
-    let done = sqlx::query(
-        "INSERT INTO mentions (article_id, first_seen_at, entity_id, start_offset, end_offset, surface)
-         SELECT * FROM unnest($1::bigint[], $2::timestamptz[], $3::bigint[], $4::int[], $5::int[], $6::text[])",
+    copy_in(
+        conn,
+        "COPY mentions (article_id, first_seen_at, entity_id, start_offset, end_offset, surface) FROM STDIN",
+        copy,
     )
-    .bind(&article)
-    .bind(&seen)
-    .bind(&entity)
-    .bind(&start)
-    .bind(&end)
-    .bind(&surface)
-    .execute(&mut *conn)
-    .await?;
-    Ok(done.rows_affected())
+    .await
 }
 
 /// Links each new story to the first-seen near-duplicate from another source in the days

@@ -37,7 +37,8 @@ fn find(body: &str, needle: &str) -> (usize, usize) {
     (start, start + needle.chars().count())
 }
 
-fn mention(body: &str, text: &str) -> Mention {
+/// A mention of `text` at its first place in `body`.
+pub fn mention(body: &str, text: &str) -> Mention {
     let (start, end) = find(body, text);
     Mention {
         text: text.to_owned(),
@@ -46,7 +47,8 @@ fn mention(body: &str, text: &str) -> Mention {
     }
 }
 
-fn quote(body: &str, text: &str, speaker: Option<&str>, printed: &str) -> Quote {
+/// A direct quote of `text` at its first place in `body`.
+pub fn quote(body: &str, text: &str, speaker: Option<&str>, printed: &str) -> Quote {
     let (start, end) = find(body, text);
     Quote {
         text: text.to_owned(),
