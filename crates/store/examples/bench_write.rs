@@ -1,8 +1,10 @@
 //! Write benchmark: a plain COPY of N synthetic analyzed articles (article, quote and mention
-//! rows into unindexed tables) against the store's own write path on the same data and run.
+//! rows into unindexed tables) against the store's own write path on the same data and run, and
+//! a COPY of the same kind of rows into the store's own indexed, partitioned tables.
 //!
 //! Usage: `cargo run --release -p store --example bench_write -- [ARTICLES] [BATCH]`
-//! (defaults 2000 and 100). Uses DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres)
+//! (defaults 2000 and 100); BENCH_ROUNDS (default 3) sets how many side-by-side rounds give the
+//! median ratios. Uses DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres)
 //! to create a throwaway database, which it drops at the end.
 
 use std::time::Instant;
@@ -12,7 +14,6 @@ use model::{
     Analysis, AnalyzedArticle, Article, Dateline, Entity, EntityType, Mention, Outcome, Quote,
     QuoteKind, RawPage,
 };
-use sqlx::postgres::PgPoolCopyExt;
 
 const WORDS: &[&str] = &[
     "minister",
@@ -228,34 +229,53 @@ fn esc(s: &str) -> String {
         .replace('\r', "\\r")
 }
 
-async fn copy_baseline(
+/// Creates (or empties) unindexed, unpartitioned tables with the store's columns.
+async fn plain_tables(pool: &sqlx::PgPool) -> Result<(), sqlx::Error> {
+    sqlx::raw_sql(
+        "DROP TABLE IF EXISTS copy_articles, copy_quotes, copy_mentions;
+         CREATE TABLE copy_articles (id bigint, first_seen_at timestamptz, url text, source text, title text,
+             lede text, body text, authors text[], published_at timestamptz, dateline_place text,
+             dateline_agency text, language text, content_hash bytea, simhash bigint, fetched_at timestamptz,
+             extractor_version text);
+         CREATE TABLE copy_quotes (article_id bigint, first_seen_at timestamptz, text text, speaker text,
+             speaker_type text, speaker_entity_id bigint, kind text, cue text, start_offset int, end_offset int,
+             confidence real, language text, extractor_version text);
+         CREATE TABLE copy_mentions (article_id bigint, first_seen_at timestamptz, entity_id bigint,
+             start_offset int, end_offset int, surface text);",
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// A plain COPY of the stories' article, quote and mention rows, in one transaction, into the
+/// tables named `{prefix}articles`, `{prefix}quotes` and `{prefix}mentions`: the unindexed
+/// `copy_` tables (the COPY ceiling), or the store's own partitioned, indexed tables (the
+/// ceiling for this schema, without the store's lookups, entity upserts and syndication links).
+async fn copy_stories(
     pool: &sqlx::PgPool,
     stories: &[AnalyzedArticle],
+    id_base: i64,
+    prefix: &str,
 ) -> Result<(f64, u64), sqlx::Error> {
-    sqlx::query(
-        "CREATE TABLE copy_articles (id bigint, url text, source text, title text, lede text, body text,
-             authors text[], published_at timestamptz, dateline_place text, dateline_agency text,
-             language text, fetched_at timestamptz)",
-    )
-    .execute(pool)
-    .await?;
-    sqlx::query(
-        "CREATE TABLE copy_quotes (article_id bigint, text text, speaker text, kind text, start_offset int,
-             end_offset int, confidence real)",
-    )
-    .execute(pool)
-    .await?;
-    sqlx::query(
-        "CREATE TABLE copy_mentions (article_id bigint, entity text, type text, start_offset int, end_offset int,
-             surface text)",
-    )
-    .execute(pool)
-    .await?;
+    // The entity ids the store gave these names, so index inserts spread as in the store's run.
+    let ids: std::collections::HashMap<String, i64> =
+        sqlx::query_as::<_, (String, i64)>("SELECT name, id FROM entities")
+            .fetch_all(pool)
+            .await?
+            .into_iter()
+            .collect();
+    let id_of = |name: &str| ids.get(name).copied().unwrap_or(1);
     let (mut a, mut q, mut m) = (String::new(), String::new(), String::new());
     for (i, s) in stories.iter().enumerate() {
+        let id = id_base + i as i64;
         let art = &s.article;
+        let seen = s.fetched_at.to_rfc3339();
+        let sim = store::simhash::simhash(&art.body)
+            .map(|h| (h as i64).to_string())
+            .unwrap_or_else(|| "\\N".into());
         a.push_str(&format!(
-            "{i}\t{}\t{}\t{}\t{}\t{}\t{{{}}}\t{}\t{}\t{}\t{}\t{}\n",
+            "{id}\t{seen}\t{}\t{}\t{}\t{}\t{}\t{{{}}}\t{}\tGENEVA\tWIRE\ten\t\\\\x{:064x}\t{sim}\t{seen}\tbench\n",
             esc(&s.url),
             esc(&s.source),
             esc(art.title.as_deref().unwrap_or("")),
@@ -270,16 +290,14 @@ async fn copy_baseline(
             art.published_at
                 .map(|t| t.to_rfc3339())
                 .unwrap_or_else(|| "\\N".into()),
-            "GENEVA",
-            "WIRE",
-            "en",
-            s.fetched_at.to_rfc3339()
+            id,
         ));
         for x in &s.analysis.quotes {
             q.push_str(&format!(
-                "{i}\t{}\t{}\tdirect\t{}\t{}\t{}\n",
+                "{id}\t{seen}\t{}\t{}\tperson\t{}\tdirect\tsaid\t{}\t{}\t{}\ten\tbench\n",
                 esc(&x.text),
                 esc(x.speaker.as_deref().unwrap_or("")),
+                id_of(x.speaker.as_deref().unwrap_or("")),
                 x.start,
                 x.end,
                 x.confidence
@@ -288,8 +306,8 @@ async fn copy_baseline(
         for e in &s.analysis.entities {
             for x in &e.mentions {
                 m.push_str(&format!(
-                    "{i}\t{}\tperson\t{}\t{}\t{}\n",
-                    esc(&e.name),
+                    "{id}\t{seen}\t{}\t{}\t{}\t{}\n",
+                    id_of(&e.name),
                     x.start,
                     x.end,
                     esc(&x.text)
@@ -298,18 +316,37 @@ async fn copy_baseline(
         }
     }
     let started = Instant::now();
+    let mut tx = pool.begin().await?;
     let mut rows = 0;
-    for (table, data) in [
-        ("copy_articles", a),
-        ("copy_quotes", q),
-        ("copy_mentions", m),
+    for (statement, data) in [
+        (
+            format!(
+                "COPY {prefix}articles (id, first_seen_at, url, source, title, lede, body, authors, published_at,
+                     dateline_place, dateline_agency, language, content_hash, simhash, fetched_at, extractor_version)
+                 FROM STDIN"
+            ),
+            a,
+        ),
+        (
+            format!(
+                "COPY {prefix}quotes (article_id, first_seen_at, text, speaker, speaker_type, speaker_entity_id,
+                     kind, cue, start_offset, end_offset, confidence, language, extractor_version) FROM STDIN"
+            ),
+            q,
+        ),
+        (
+            format!(
+                "COPY {prefix}mentions (article_id, first_seen_at, entity_id, start_offset, end_offset, surface)
+                 FROM STDIN"
+            ),
+            m,
+        ),
     ] {
-        let mut copy = pool
-            .copy_in_raw(&format!("COPY {table} FROM STDIN"))
-            .await?;
+        let mut copy = tx.copy_in_raw(&statement).await?;
         copy.send(data.into_bytes()).await?;
         rows += copy.finish().await?;
     }
+    tx.commit().await?;
     Ok((started.elapsed().as_secs_f64(), rows))
 }
 
@@ -381,7 +418,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         / n.max(1);
     println!("{n} synthetic stories, body ~{avg_body} bytes, ~{rows_per_story} rows each (1 article, 10 quotes, 20 mentions), batches of {batch}");
 
-    let (copy_secs, copy_rows) = copy_baseline(store.pool(), &plain).await?;
+    plain_tables(store.pool()).await?;
+    let (copy_secs, copy_rows) = copy_stories(store.pool(), &plain, 0, "copy_").await?;
     let (store_secs, store_rows) = store_path(&store, &without_raw, batch).await?;
     let (raw_secs, raw_rows) = store_path(&store, &with_raw, batch).await?;
     let replay_started = Instant::now();
@@ -475,6 +513,60 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "ratio store two writers / COPY (rows/s): {:.2}",
         (pair_rows as f64 / pair_secs) / (copy_rows as f64 / copy_secs)
     );
+
+    // Rounds of the three side by side, on fresh stories each time: on a shared 2-core machine
+    // one run is noisy, so the median ratio is the figure to quote.
+    let rounds: usize = std::env::var("BENCH_ROUNDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(3);
+    let (mut vs_plain, mut vs_schema) = (Vec::new(), Vec::new());
+    for r in 0..rounds {
+        let fresh: Vec<AnalyzedArticle> = (0..n)
+            .map(|i| synthetic(i, &mut rng, &format!("r{r}")))
+            .map(|mut a| {
+                a.raw = None;
+                a
+            })
+            .collect();
+        let schema_copy: Vec<AnalyzedArticle> = (0..n)
+            .map(|i| synthetic(i, &mut rng, &format!("s{r}")))
+            .collect();
+        plain_tables(store.pool()).await?;
+        let (c_secs, c_rows) = copy_stories(store.pool(), &fresh, 0, "copy_").await?;
+        let (s_secs, s_rows) = store_path(&store, &fresh, batch).await?;
+        let (k_secs, k_rows) = copy_stories(
+            store.pool(),
+            &schema_copy,
+            1_000_000_000 + (r * n) as i64,
+            "",
+        )
+        .await?;
+        let (plain_rate, store_rate, schema_rate) = (
+            c_rows as f64 / c_secs,
+            s_rows as f64 / s_secs,
+            k_rows as f64 / k_secs,
+        );
+        println!(
+            "round {}: COPY plain {plain_rate:.0} rows/s, store {store_rate:.0} rows/s, COPY into the store's tables {schema_rate:.0} rows/s; store/plain {:.2}, store/schema COPY {:.2}",
+            r + 1,
+            store_rate / plain_rate,
+            store_rate / schema_rate
+        );
+        vs_plain.push(store_rate / plain_rate);
+        vs_schema.push(store_rate / schema_rate);
+    }
+    if rounds > 0 {
+        let median = |v: &mut Vec<f64>| {
+            v.sort_by(f64::total_cmp);
+            v[v.len() / 2]
+        };
+        println!(
+            "median over {rounds} rounds: ratio store / COPY into plain tables {:.2}; store / COPY into the store's own tables {:.2}",
+            median(&mut vs_plain),
+            median(&mut vs_schema)
+        );
+    }
 
     store.pool().close().await;
     if std::env::var_os("BENCH_KEEP_DB").is_some() {
