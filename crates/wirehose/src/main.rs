@@ -370,6 +370,7 @@ async fn run_daemon(config: Config, parser: Arc<parser::Parser>) -> anyhow::Resu
         config.store.clone(),
         shutdown.clone(),
     ));
+    tokio::spawn(search_indexer(store.clone(), shutdown.clone()));
     let metrics = metrics::Metrics::new();
     if let Some(addr) = config.http_listen {
         let (m, pool, token) = (metrics.clone(), store.pool().clone(), shutdown.clone());
