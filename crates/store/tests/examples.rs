@@ -10,7 +10,9 @@ const README: &str = include_str!("../../../README.md");
 
 /// The README's "Example queries" section.
 fn section() -> &'static str {
-    let start = README.find("## Example queries").expect("the README has an Example queries section");
+    let start = README
+        .find("## Example queries")
+        .expect("the README has an Example queries section");
     let rest = &README[start..];
     let end = rest[3..].find("\n## ").map_or(rest.len(), |i| i + 3);
     &rest[..end]
