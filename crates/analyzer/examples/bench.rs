@@ -12,7 +12,9 @@ const PEOPLE: &[(&str, &str, &str)] = &[
     ("French", "Defence Minister", "Claire Dubois"),
     ("Turkish", "Trade Minister", "Emre Kaya"),
 ];
-const PLACES: &[&str] = &["Moscow", "Berlin", "Tokyo", "Cairo", "Paris", "Ankara", "Geneva", "Vienna"];
+const PLACES: &[&str] = &[
+    "Moscow", "Berlin", "Tokyo", "Cairo", "Paris", "Ankara", "Geneva", "Vienna",
+];
 
 fn article(i: usize) -> (String, &'static str) {
     let (dem, title, name) = PEOPLE[i % PEOPLE.len()];
@@ -67,7 +69,10 @@ fn cpu_ns() -> Option<u64> {
 }
 
 fn main() {
-    let n: usize = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(20_000);
+    let n: usize = std::env::args()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(20_000);
     let docs: Vec<(String, &str)> = (0..64).map(article).collect();
     let avg = docs.iter().map(|d| d.0.len()).sum::<usize>() / docs.len();
     // Warm up: loads the gazetteer.

@@ -6,12 +6,19 @@
 use std::path::Path;
 
 fn main() {
-    let arg = std::env::args().nth(1).expect("usage: gold_extract CASE.html");
+    let arg = std::env::args()
+        .nth(1)
+        .expect("usage: gold_extract CASE.html");
     let html = Path::new(&arg);
-    let stem = html.file_name().and_then(|s| s.to_str()).unwrap_or("").trim_end_matches(".html");
+    let stem = html
+        .file_name()
+        .and_then(|s| s.to_str())
+        .unwrap_or("")
+        .trim_end_matches(".html");
     let gold_path = html.with_file_name(format!("{stem}.gold.json"));
     let gold: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&gold_path).expect("read gold")).expect("parse gold");
+        serde_json::from_str(&std::fs::read_to_string(&gold_path).expect("read gold"))
+            .expect("parse gold");
     let a = &gold["article"];
     let dateline = a["dateline"].as_object().map(|d| model::Dateline {
         place: d.get("place").and_then(|x| x.as_str()).map(String::from),

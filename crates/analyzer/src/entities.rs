@@ -74,12 +74,16 @@ impl<'a> Doc<'a> {
     }
     /// The lower-cased text of token `i`.
     pub fn lc(&self, i: usize) -> &str {
-        self.lower_at.get(i).map_or("", |&(a, b)| &self.lower[a as usize..b as usize])
+        self.lower_at
+            .get(i)
+            .map_or("", |&(a, b)| &self.lower[a as usize..b as usize])
     }
     /// Whether token `i` starts with a capital (or is a name word such as "al-Sisi", "d'Ivoire").
     pub fn is_cap(&self, i: usize) -> bool {
         let t = self.t(i);
-        let Some(tok) = self.toks.get(i) else { return false };
+        let Some(tok) = self.toks.get(i) else {
+            return false;
+        };
         if !tok.word {
             return false;
         }
@@ -88,7 +92,9 @@ impl<'a> Doc<'a> {
         if first.is_uppercase() {
             return !is_contraction(t) && !is_compound_adjective(t);
         }
-        for p in ["al-", "el-", "d'", "d’", "bin-", "ad-", "as-", "an-", "ash-", "at-", "az-"] {
+        for p in [
+            "al-", "el-", "d'", "d’", "bin-", "ad-", "as-", "an-", "ash-", "at-", "az-",
+        ] {
             if let Some(rest) = t.strip_prefix(p) {
                 return rest.chars().next().is_some_and(|c| c.is_uppercase());
             }
@@ -106,9 +112,34 @@ fn is_compound_adjective(t: &str) -> bool {
     t.rsplit_once('-').is_some_and(|(_, tail)| {
         matches!(
             tail,
-            "leaning" | "based" | "led" | "backed" | "born" | "owned" | "run" | "style" | "era" | "speaking" | "made"
-                | "controlled" | "held" | "allied" | "funded" | "linked" | "friendly" | "bound" | "wide" | "like"
-                | "majority" | "occupied" | "appointed" | "elect" | "designate" | "level" | "related" | "focused"
+            "leaning"
+                | "based"
+                | "led"
+                | "backed"
+                | "born"
+                | "owned"
+                | "run"
+                | "style"
+                | "era"
+                | "speaking"
+                | "made"
+                | "controlled"
+                | "held"
+                | "allied"
+                | "funded"
+                | "linked"
+                | "friendly"
+                | "bound"
+                | "wide"
+                | "like"
+                | "majority"
+                | "occupied"
+                | "appointed"
+                | "elect"
+                | "designate"
+                | "level"
+                | "related"
+                | "focused"
         )
     })
 }
@@ -116,7 +147,10 @@ fn is_compound_adjective(t: &str) -> bool {
 fn is_contraction(t: &str) -> bool {
     if let Some(pos) = t.find(['\'', '’']) {
         let tail: String = t[pos..].chars().skip(1).collect();
-        return matches!(tail.as_str(), "t" | "s" | "re" | "ll" | "ve" | "m" | "d" | "T" | "S");
+        return matches!(
+            tail.as_str(),
+            "t" | "s" | "re" | "ll" | "ve" | "m" | "d" | "T" | "S"
+        );
     }
     false
 }
@@ -203,17 +237,25 @@ fn has_head(d: &Doc, s: usize, e: usize, heads: &HashSet<&'static str>) -> bool 
 
 fn is_acronym(t: &str) -> bool {
     let letters = t.chars().filter(|c| c.is_alphabetic()).count();
-    (2..=6).contains(&letters) && t.chars().all(|c| c.is_uppercase() || c.is_ascii_digit() || c == '.' || c == '-' || c == '+')
+    (2..=6).contains(&letters)
+        && t.chars()
+            .all(|c| c.is_uppercase() || c.is_ascii_digit() || c == '.' || c == '-' || c == '+')
 }
 
 /// Words that join the pieces of a long title ("Envoy to the ...", "Minister of ..., ... and ...").
 fn chain_link(t: &str) -> bool {
-    matches!(t, "of" | "for" | "on" | "and" | "the" | "to" | "in" | "," | "&")
+    matches!(
+        t,
+        "of" | "for" | "on" | "and" | "the" | "to" | "in" | "," | "&"
+    )
 }
 
 /// Capital initials of a span's words ("Joint Chiefs of Staff" → "JCS").
 fn initials(d: &Doc, s: usize, e: usize) -> String {
-    (s..e).filter(|&i| d.toks[i].word && d.is_cap(i)).filter_map(|i| d.t(i).chars().next()).collect()
+    (s..e)
+        .filter(|&i| d.toks[i].word && d.is_cap(i))
+        .filter_map(|i| d.t(i).chars().next())
+        .collect()
 }
 
 /// Whether `acr` spells the initials of the span (letters only).
@@ -230,7 +272,10 @@ fn acronym_run_end(d: &Doc, s: usize, e: usize) -> Option<usize> {
     while k < n && k < e + 12 && d.same_ctx(s, k) {
         let t = d.t(k);
         if t == "(" {
-            let fits = k + 2 < n && d.t(k + 2) == ")" && is_acronym(d.t(k + 1)) && acronym_fits(d, s, k, d.t(k + 1));
+            let fits = k + 2 < n
+                && d.t(k + 2) == ")"
+                && is_acronym(d.t(k + 1))
+                && acronym_fits(d, s, k, d.t(k + 1));
             return fits.then_some(k);
         }
         if !(d.is_cap(k) || CONNECTORS.contains(t) || t == "," || t == "&") {
@@ -246,7 +291,12 @@ fn acronym_run_end(d: &Doc, s: usize, e: usize) -> Option<usize> {
 /// District Yuri Trutnev"): returns where the name starts, when every piece before it is a title
 /// word, a portfolio or the name of an organisation or place.
 fn title_chain(d: &Doc, s: usize, e: usize) -> Option<usize> {
-    let not_name = |t: &str| TITLES.contains(t) || PORTFOLIO.contains(t) || ORG_HEADS.contains(t) || LOC_HEADS.contains(t);
+    let not_name = |t: &str| {
+        TITLES.contains(t)
+            || PORTFOLIO.contains(t)
+            || ORG_HEADS.contains(t)
+            || LOC_HEADS.contains(t)
+    };
     let mut ns = e;
     while ns > s {
         let t = d.t(ns - 1);
@@ -283,14 +333,26 @@ fn title_chain(d: &Doc, s: usize, e: usize) -> Option<usize> {
             b += 1;
         }
         if b > a {
-            let titles = (a..b).all(|i| TITLES.contains(d.t(i)) || PORTFOLIO.contains(d.t(i)) || g.demonyms.contains_key(d.t(i)) || is_acronym(d.t(i)));
+            let titles = (a..b).all(|i| {
+                TITLES.contains(d.t(i))
+                    || PORTFOLIO.contains(d.t(i))
+                    || g.demonyms.contains_key(d.t(i))
+                    || is_acronym(d.t(i))
+            });
             // "Union Minister", "FAA Administrator": a name before the title words, none after them.
             let has_title = (a..b).find(|&i| TITLES.contains(d.t(i))).is_some_and(|f| {
-                (f..b).all(|i| TITLES.contains(d.t(i)) || PORTFOLIO.contains(d.t(i))) && (a..f).all(|i| d.is_cap(i))
+                (f..b).all(|i| TITLES.contains(d.t(i)) || PORTFOLIO.contains(d.t(i)))
+                    && (a..f).all(|i| d.is_cap(i))
             });
             // After "of", a capitalised word is what the office belongs to ("of Gazprom").
-            let object = a > s && matches!(d.t(a - 1), "of" | "at") && (a..b).all(|i| d.is_cap(i)) && b - a <= 2;
-            let entity = has_head(d, a, b, &ORG_HEADS) || has_head(d, a, b, &LOC_HEADS) || gaz_lookup(d, a, b).is_some() || object;
+            let object = a > s
+                && matches!(d.t(a - 1), "of" | "at")
+                && (a..b).all(|i| d.is_cap(i))
+                && b - a <= 2;
+            let entity = has_head(d, a, b, &ORG_HEADS)
+                || has_head(d, a, b, &LOC_HEADS)
+                || gaz_lookup(d, a, b).is_some()
+                || object;
             if !(titles || has_title || entity) {
                 return None;
             }
@@ -318,14 +380,25 @@ fn candidates(d: &Doc) -> Vec<Cand> {
         if d.t(i) == "The" && i + 1 < n && d.is_cap(i + 1) {
             if let Some((ge, x)) = gaz_longest(d, i, (i + 4).min(n)) {
                 if ge > i + 1 && (ge >= n || !d.is_cap(ge)) {
-                    out.push(Cand { s: i, e: ge, kind: Some(x.kind), name: x.canonical.clone(), titled: false, acronym: None });
+                    out.push(Cand {
+                        s: i,
+                        e: ge,
+                        kind: Some(x.kind),
+                        name: x.canonical.clone(),
+                        titled: false,
+                        acronym: None,
+                    });
                     i = ge;
                     continue;
                 }
             }
         }
         // "Eastern Economic Forum", "Northern Sea Route": a compass adjective opening a name.
-        let direction_start = DIRECTIONS.contains(d.t(i)) && i + 1 < n && d.is_cap(i + 1) && !STOP.contains(d.t(i + 1)) && d.same_ctx(i, i + 1);
+        let direction_start = DIRECTIONS.contains(d.t(i))
+            && i + 1 < n
+            && d.is_cap(i + 1)
+            && !STOP.contains(d.t(i + 1))
+            && d.same_ctx(i, i + 1);
         if !(d.is_cap(i) && !STOP.contains(d.t(i)) || particle_start || direction_start) {
             i += 1;
             continue;
@@ -342,7 +415,12 @@ fn candidates(d: &Doc) -> Vec<Cand> {
                 continue;
             }
             // "Far Eastern Federal University": a compass adjective inside a name.
-            if DIRECTIONS.contains(t) && e + 1 < n && d.is_cap(e + 1) && !STOP.contains(d.t(e + 1)) && d.same_ctx(s, e + 1) {
+            if DIRECTIONS.contains(t)
+                && e + 1 < n
+                && d.is_cap(e + 1)
+                && !STOP.contains(d.t(e + 1))
+                && d.same_ctx(s, e + 1)
+            {
                 e += 1;
                 continue;
             }
@@ -368,15 +446,24 @@ fn candidates(d: &Doc) -> Vec<Cand> {
                 }
             }
             // "and" never joins two complete names ("the Foreign Ministry and the Federal Security Service").
-            let joins_two = (t == "and" || t == "the") && (ORG_HEADS.contains(d.t(e - 1)) || LOC_HEADS.contains(d.t(e - 1)))
+            let joins_two = (t == "and" || t == "the")
+                && (ORG_HEADS.contains(d.t(e - 1)) || LOC_HEADS.contains(d.t(e - 1)))
                 || (t == "and" && d.t(e + 1) == "the");
-            if CONNECTORS.contains(t) && !joins_two && (has_head(d, s, e, &ORG_HEADS) || has_head(d, s, e, &LOC_HEADS)) {
+            if CONNECTORS.contains(t)
+                && !joins_two
+                && (has_head(d, s, e, &ORG_HEADS) || has_head(d, s, e, &LOC_HEADS))
+            {
                 let mut k = e + 1;
                 if k < n && d.t(k) == "the" {
                     k += 1;
                 }
                 // Not before a lone letter ("the Air Force on X").
-                if k < n && d.is_cap(k) && !STOP.contains(d.t(k)) && d.same_ctx(s, k) && d.t(k).chars().count() > 1 {
+                if k < n
+                    && d.is_cap(k)
+                    && !STOP.contains(d.t(k))
+                    && d.same_ctx(s, k)
+                    && d.t(k).chars().count() > 1
+                {
                     e = k;
                     continue;
                 }
@@ -384,13 +471,21 @@ fn candidates(d: &Doc) -> Vec<Cand> {
             break;
         }
         // "Plan on Ocean Policy", "Strategy for Digital Growth": the subject of a plan or law is part of its title.
-        if s >= 2 && matches!(d.t(s - 1), "on" | "for") && EVENT_HEADS.contains(d.t(s - 2)) && gaz_lookup(d, s, e).is_none() {
+        if s >= 2
+            && matches!(d.t(s - 1), "on" | "for")
+            && EVENT_HEADS.contains(d.t(s - 2))
+            && gaz_lookup(d, s, e).is_none()
+        {
             i = e;
             continue;
         }
         // The adjective stays only in an organisation's or place's name.
         let gaz_name = gaz_longest(d, s, e).is_some_and(|(ge, _)| ge > s + 1);
-        if direction_start && STOP.contains(d.t(s)) && !gaz_name && !(has_head(d, s + 1, e, &ORG_HEADS) || has_head(d, s + 1, e, &LOC_HEADS)) {
+        if direction_start
+            && STOP.contains(d.t(s))
+            && !gaz_name
+            && !(has_head(d, s + 1, e, &ORG_HEADS) || has_head(d, s + 1, e, &LOC_HEADS))
+        {
             s += 1;
         }
         classify_run(d, s, e, &mut out);
@@ -416,7 +511,12 @@ fn title_chain_end(d: &Doc, s: usize, e: usize) -> Option<usize> {
         if !d.is_cap(k) {
             break;
         }
-        while k < n && d.same_ctx(s, k) && (d.is_cap(k) && !STOP.contains(d.t(k)) || DIRECTIONS.contains(d.t(k)) || PARTICLES.contains(d.t(k)) && k + 1 < n && d.is_cap(k + 1)) {
+        while k < n
+            && d.same_ctx(s, k)
+            && (d.is_cap(k) && !STOP.contains(d.t(k))
+                || DIRECTIONS.contains(d.t(k))
+                || PARTICLES.contains(d.t(k)) && k + 1 < n && d.is_cap(k + 1))
+        {
             k += 1;
         }
         if title_chain(d, s, k).is_some() {
@@ -431,11 +531,16 @@ fn title_chain_end(d: &Doc, s: usize, e: usize) -> Option<usize> {
 
 fn classify_run(d: &Doc, mut s: usize, e: usize, out: &mut Vec<Cand>) {
     // Inverted attribution opening a sentence: "Said Kishida: ...".
-    if matches!(d.t(s), "Said" | "Added" | "Says") && e > s + 1 && (s == 0 || d.sent_of[s] != d.sent_of[s - 1]) {
+    if matches!(d.t(s), "Said" | "Added" | "Says")
+        && e > s + 1
+        && (s == 0 || d.sent_of[s] != d.sent_of[s - 1])
+    {
         s += 1;
     }
     // Acronym in brackets right after: "International Atomic Energy Agency (IAEA)".
-    let acronym = (e + 2 < d.toks.len() && d.t(e) == "(" && d.t(e + 2) == ")" && is_acronym(d.t(e + 1))).then_some(e + 1);
+    let acronym =
+        (e + 2 < d.toks.len() && d.t(e) == "(" && d.t(e + 2) == ")" && is_acronym(d.t(e + 1)))
+            .then_some(e + 1);
     // A long title before a name: titles dropped, organisations and places inside kept.
     let joined = (s..e).any(|i| chain_link(d.t(i)));
     if joined && acronym.is_none() {
@@ -466,7 +571,14 @@ fn classify_run(d: &Doc, mut s: usize, e: usize, out: &mut Vec<Cand>) {
                     k += 1;
                 }
             }
-            out.push(Cand { s: ns, e, kind: Some(EntityType::Person), name: span_text(d, ns, e), titled: true, acronym: None });
+            out.push(Cand {
+                s: ns,
+                e,
+                kind: Some(EntityType::Person),
+                name: span_text(d, ns, e),
+                titled: true,
+                acronym: None,
+            });
             return;
         }
     }
@@ -493,7 +605,10 @@ fn classify_run(d: &Doc, mut s: usize, e: usize, out: &mut Vec<Cand>) {
         }
     }
     let has_connector = (s..e).any(|i| CONNECTORS.contains(d.t(i)));
-    let titled_name = name_s < e && title_s < name_s && !has_connector && !(name_s..e).any(|i| EVENT_HEADS.contains(d.t(i)));
+    let titled_name = name_s < e
+        && title_s < name_s
+        && !has_connector
+        && !(name_s..e).any(|i| EVENT_HEADS.contains(d.t(i)));
     if titled_name {
         // Titles are preceded by an organisation, a place or a nationality.
         if title_s > s {
@@ -511,13 +626,22 @@ fn classify_run(d: &Doc, mut s: usize, e: usize, out: &mut Vec<Cand>) {
         }
         let g = gaz_lookup(d, name_s, e);
         match g {
-            Some(x) if x.kind == EntityType::Location && e - name_s > 1 => {
-                out.push(Cand { s: name_s, e, kind: Some(x.kind), name: x.canonical.clone(), titled: false, acronym })
-            }
+            Some(x) if x.kind == EntityType::Location && e - name_s > 1 => out.push(Cand {
+                s: name_s,
+                e,
+                kind: Some(x.kind),
+                name: x.canonical.clone(),
+                titled: false,
+                acronym,
+            }),
             _ => out.push(Cand {
                 s: name_s,
                 e,
-                kind: if e - name_s == 1 { None } else { Some(EntityType::Person) },
+                kind: if e - name_s == 1 {
+                    None
+                } else {
+                    Some(EntityType::Person)
+                },
                 name: span_text(d, name_s, e),
                 titled: true,
                 acronym: None,
@@ -534,18 +658,34 @@ fn classify_plain(d: &Doc, s: usize, e: usize, acronym: Option<usize>, out: &mut
         return;
     }
     // An all-caps place opening the body is the dateline ("LA CROSSE, Wis. (AP) —").
-    if s == 0 && e > 1 && gaz_lookup(d, s, e).is_none() && (s..e).all(|i| !d.t(i).chars().any(char::is_lowercase))
+    if s == 0
+        && e > 1
+        && gaz_lookup(d, s, e).is_none()
+        && (s..e).all(|i| !d.t(i).chars().any(char::is_lowercase))
         && matches!(d.t(e), "," | "(")
     {
         let name = span_text(d, s, e)
             .split(' ')
             .map(|w| {
                 let mut cs = w.chars();
-                cs.next().map(|c| c.to_uppercase().chain(cs.flat_map(char::to_lowercase)).collect::<String>()).unwrap_or_default()
+                cs.next()
+                    .map(|c| {
+                        c.to_uppercase()
+                            .chain(cs.flat_map(char::to_lowercase))
+                            .collect::<String>()
+                    })
+                    .unwrap_or_default()
             })
             .collect::<Vec<_>>()
             .join(" ");
-        out.push(Cand { s, e, kind: Some(EntityType::Location), name, titled: false, acronym: None });
+        out.push(Cand {
+            s,
+            e,
+            kind: Some(EntityType::Location),
+            name,
+            titled: false,
+            acronym: None,
+        });
         return;
     }
     // A particle before a place is an article of another language ("la France").
@@ -555,13 +695,27 @@ fn classify_plain(d: &Doc, s: usize, e: usize, acronym: Option<usize>, out: &mut
     }
     // Whole run in the gazetteer.
     if let Some(x) = gaz_lookup(d, s, e) {
-        out.push(Cand { s, e, kind: Some(x.kind), name: x.canonical.clone(), titled: false, acronym });
+        out.push(Cand {
+            s,
+            e,
+            kind: Some(x.kind),
+            name: x.canonical.clone(),
+            titled: false,
+            acronym,
+        });
         return;
     }
     // A multi-word name spelled out by the acronym after it is an organisation ("Joint Chiefs of Staff (JCS)").
     if let Some(a) = acronym {
         if e - s > 1 && acronym_fits(d, s, e, d.t(a)) && !has_head(d, s, e, &LOC_HEADS) {
-            out.push(Cand { s, e, kind: Some(EntityType::Organization), name: span_text(d, s, e), titled: false, acronym });
+            out.push(Cand {
+                s,
+                e,
+                kind: Some(EntityType::Organization),
+                name: span_text(d, s, e),
+                titled: false,
+                acronym,
+            });
             return;
         }
     }
@@ -574,7 +728,11 @@ fn classify_plain(d: &Doc, s: usize, e: usize, acronym: Option<usize>, out: &mut
     if has_head(d, s, e, &ORG_HEADS) && e - s > 1 {
         // Trailing title words after the head are not part of it ("Foreign Ministry Spokeswoman").
         let mut end = e;
-        while end > s + 1 && TITLES.contains(d.t(end - 1)) && !ORG_HEADS.contains(d.t(end - 1)) && !CONNECTORS.contains(d.t(end - 2)) {
+        while end > s + 1
+            && TITLES.contains(d.t(end - 1))
+            && !ORG_HEADS.contains(d.t(end - 1))
+            && !CONNECTORS.contains(d.t(end - 2))
+        {
             end -= 1;
         }
         // "Former Trump Organization": a leading "former" or "acting" is not part of the name.
@@ -582,11 +740,25 @@ fn classify_plain(d: &Doc, s: usize, e: usize, acronym: Option<usize>, out: &mut
         while s + 1 < end && matches!(d.t(s), "Former" | "Acting" | "Ex" | "Interim" | "Then") {
             s += 1;
         }
-        out.push(Cand { s, e: end, kind: Some(EntityType::Organization), name: span_text(d, s, end), titled: false, acronym });
+        out.push(Cand {
+            s,
+            e: end,
+            kind: Some(EntityType::Organization),
+            name: span_text(d, s, end),
+            titled: false,
+            acronym,
+        });
         return;
     }
     if has_head(d, s, e, &LOC_HEADS) && dl == 0 && e - s > 1 {
-        out.push(Cand { s, e, kind: Some(EntityType::Location), name: span_text(d, s, e), titled: false, acronym });
+        out.push(Cand {
+            s,
+            e,
+            kind: Some(EntityType::Location),
+            name: span_text(d, s, e),
+            titled: false,
+            acronym,
+        });
         return;
     }
     if dl > 0 {
@@ -612,7 +784,14 @@ fn classify_plain(d: &Doc, s: usize, e: usize, acronym: Option<usize>, out: &mut
             if rest_s < i {
                 pieces.push((rest_s, i));
             }
-            out.push(Cand { s: i, e: ge, kind: Some(x.kind), name: x.canonical.clone(), titled: false, acronym: None });
+            out.push(Cand {
+                s: i,
+                e: ge,
+                kind: Some(x.kind),
+                name: x.canonical.clone(),
+                titled: false,
+                acronym: None,
+            });
             i = ge;
             rest_s = ge;
         } else {
@@ -634,18 +813,41 @@ fn classify_plain(d: &Doc, s: usize, e: usize, acronym: Option<usize>, out: &mut
 fn plain_name(d: &Doc, s: usize, e: usize, acronym: Option<usize>, out: &mut Vec<Cand>) {
     if e - s == 1 {
         let t = d.t(s);
-        let digit_near = |i: Option<usize>| i.is_some_and(|i| d.t(i).starts_with(|c: char| c.is_ascii_digit()));
+        let digit_near =
+            |i: Option<usize>| i.is_some_and(|i| d.t(i).starts_with(|c: char| c.is_ascii_digit()));
         // Unknown capitals count as an acronym when defined in brackets or 3-4 letters long ("TSX", not "ET" or "CLAIM").
         let letters = t.chars().filter(|c| c.is_alphabetic()).count();
         let plausible = acronym.is_some() || ((3..=4).contains(&letters) && !TITLES.contains(t));
-        if is_acronym(t) && plausible && !digit_near(s.checked_sub(1)) && !digit_near(Some(e)) && (d.inq[s].is_none() || acronym.is_some()) {
-            out.push(Cand { s, e, kind: Some(EntityType::Organization), name: t.to_string(), titled: false, acronym });
+        if is_acronym(t)
+            && plausible
+            && !digit_near(s.checked_sub(1))
+            && !digit_near(Some(e))
+            && (d.inq[s].is_none() || acronym.is_some())
+        {
+            out.push(Cand {
+                s,
+                e,
+                kind: Some(EntityType::Organization),
+                name: t.to_string(),
+                titled: false,
+                acronym,
+            });
         } else {
-            out.push(Cand { s, e, kind: None, name: t.to_string(), titled: false, acronym });
+            out.push(Cand {
+                s,
+                e,
+                kind: None,
+                name: t.to_string(),
+                titled: false,
+                acronym,
+            });
         }
         return;
     }
-    if DIRECTIONS.contains(d.t(s)) || (s..e).any(|i| d.t(i).chars().any(|c| c.is_ascii_digit()) || EVENT_HEADS.contains(d.t(i))) {
+    if DIRECTIONS.contains(d.t(s))
+        || (s..e)
+            .any(|i| d.t(i).chars().any(|c| c.is_ascii_digit()) || EVENT_HEADS.contains(d.t(i)))
+    {
         return;
     }
     // "Socialist S" of "S&D": names do not end in a bare letter.
@@ -657,8 +859,19 @@ fn plain_name(d: &Doc, s: usize, e: usize, acronym: Option<usize>, out: &mut Vec
         return;
     }
     // "CFRA Research": a leading acronym makes an organisation, not a person ("YP Rajesh" has initials).
-    let kind = if is_acronym(d.t(s)) && d.t(s).chars().count() > 2 { EntityType::Organization } else { EntityType::Person };
-    out.push(Cand { s, e, kind: Some(kind), name: span_text(d, s, e), titled: false, acronym });
+    let kind = if is_acronym(d.t(s)) && d.t(s).chars().count() > 2 {
+        EntityType::Organization
+    } else {
+        EntityType::Person
+    };
+    out.push(Cand {
+        s,
+        e,
+        kind: Some(kind),
+        name: span_text(d, s, e),
+        titled: false,
+        acronym,
+    });
 }
 
 fn titles_before(d: &Doc, s: usize) -> Vec<String> {
@@ -674,13 +887,22 @@ fn titles_before(d: &Doc, s: usize) -> Vec<String> {
         }
         let t = d.t(j);
         // Through the joints of a long title ("Deputy Prime Minister and Envoy to the ... District").
-        if matches!(t, "of" | "for" | "to" | "and" | "the" | "on") && j > 0 && (d.is_cap(j - 1) || matches!(d.t(j - 1), "to" | "of" | "for" | "on")) && (d.is_cap(i) || d.t(i) == "the") {
+        if matches!(t, "of" | "for" | "to" | "and" | "the" | "on")
+            && j > 0
+            && (d.is_cap(j - 1) || matches!(d.t(j - 1), "to" | "of" | "for" | "on"))
+            && (d.is_cap(i) || d.t(i) == "the")
+        {
             i = j;
             continue;
         }
         let lt = t.to_lowercase();
-        if TITLES.contains(t) || PERSON_ROLES.contains(lt.as_str()) || g.demonyms.contains_key(t) || is_acronym(t)
-            || (d.is_cap(j) && (!STOP.contains(t) || DIRECTIONS.contains(t))) || lt == "counterpart" || lt == "foreign"
+        if TITLES.contains(t)
+            || PERSON_ROLES.contains(lt.as_str())
+            || g.demonyms.contains_key(t)
+            || is_acronym(t)
+            || (d.is_cap(j) && (!STOP.contains(t) || DIRECTIONS.contains(t)))
+            || lt == "counterpart"
+            || lt == "foreign"
         {
             out.push(lt);
             i = j;
@@ -718,7 +940,12 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
     // Agency of the dateline ("/TASS/", "(AP)").
     let mut agency_ent = None;
     if let Some(agency) = dateline_agency.filter(|a| !a.trim().is_empty()) {
-        let head_end = d.toks.iter().position(|t| t.para > 0).unwrap_or(d.toks.len()).min(40);
+        let head_end = d
+            .toks
+            .iter()
+            .position(|t| t.para > 0)
+            .unwrap_or(d.toks.len())
+            .min(40);
         let name = crate::lexicon::GAZETTEER
             .names
             .get(agency)
@@ -727,7 +954,11 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
         let k = add_ent(&name, EntityType::Organization, &mut ents);
         agency_ent = Some(k);
         if let Some(i) = (0..head_end).find(|&i| d.t(i) == agency) {
-            mentions.push(MentionRef { s: i, e: i + 1, ent: k });
+            mentions.push(MentionRef {
+                s: i,
+                e: i + 1,
+                ent: k,
+            });
         }
     }
 
@@ -761,13 +992,16 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
                         b += 1;
                     }
                     let piece: Vec<&str> = (a..b).map(|j| d.t(j)).collect();
-                    piece.len() < name.len() && name.windows(piece.len()).any(|w| w == piece.as_slice())
+                    piece.len() < name.len()
+                        && name.windows(piece.len()).any(|w| w == piece.as_slice())
                 })
             })
         })
     };
     let person_evidence = |c: &Cand| -> bool {
-        if c.titled || (c.s > 0 && (TITLES.contains(d.t(c.s - 1)) || PERSON_ROLES.contains(d.lc(c.s - 1)))) {
+        if c.titled
+            || (c.s > 0 && (TITLES.contains(d.t(c.s - 1)) || PERSON_ROLES.contains(d.lc(c.s - 1))))
+        {
             return true;
         }
         let next = d.t(c.e);
@@ -779,12 +1013,17 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
             return true;
         }
         // Inverted attribution: `," said Noor Haddad of ...`.
-        if c.s > 0 && CUE_VERBS.contains(d.t(c.s - 1)) && matches!(next, "," | "." | "of" | "who" | "") {
+        if c.s > 0
+            && CUE_VERBS.contains(d.t(c.s - 1))
+            && matches!(next, "," | "." | "of" | "who" | "")
+        {
             return true;
         }
         let words: Vec<&str> = (c.s..c.e).map(|i| d.t(i)).collect();
         let given = words.first().map(|w| w.to_lowercase()).unwrap_or_default();
-        words.iter().any(|w| PARTICLES.contains(w) || w.contains('-') && w.starts_with(char::is_lowercase))
+        words
+            .iter()
+            .any(|w| PARTICLES.contains(w) || w.contains('-') && w.starts_with(char::is_lowercase))
             || FEMALE.contains(given.as_str())
             || MALE.contains(given.as_str())
             || alone_elsewhere(c)
@@ -798,17 +1037,32 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
             continue;
         };
         // "X, the country's largest union,": an appositive names what X is.
-        let kind = if kind == EntityType::Person && !c.titled && appositive_is_org(d, c.e) { EntityType::Organization } else { kind };
+        let kind = if kind == EntityType::Person && !c.titled && appositive_is_org(d, c.e) {
+            EntityType::Organization
+        } else {
+            kind
+        };
         // A full name printed again needs no new evidence.
-        if kind == EntityType::Person && !ents.iter().any(|e| e.kind == kind && e.name == c.name) && !person_evidence(c) {
+        if kind == EntityType::Person
+            && !ents.iter().any(|e| e.kind == kind && e.name == c.name)
+            && !person_evidence(c)
+        {
             continue;
         }
         if let Some(&k) = acronyms.get(&c.name) {
-            mentions.push(MentionRef { s: c.s, e: c.e, ent: k });
+            mentions.push(MentionRef {
+                s: c.s,
+                e: c.e,
+                ent: k,
+            });
             continue;
         }
         let k = add_ent(&c.name, kind, &mut ents);
-        mentions.push(MentionRef { s: c.s, e: c.e, ent: k });
+        mentions.push(MentionRef {
+            s: c.s,
+            e: c.e,
+            ent: k,
+        });
         if let Some(a) = c.acronym {
             let at = d.t(a).to_string();
             acronyms.insert(at, k);
@@ -839,11 +1093,19 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
         let name = &ents[m.ent].name;
         // "OPEC+" is a wider group than "OPEC": only plain letters qualify.
         let plain = name.chars().all(|c| c.is_ascii_uppercase());
-        if m.e - m.s != 1 || ents[m.ent].kind != EntityType::Organization || !plain || !is_acronym(name) || acronyms.contains_key(name) {
+        if m.e - m.s != 1
+            || ents[m.ent].kind != EntityType::Organization
+            || !plain
+            || !is_acronym(name)
+            || acronyms.contains_key(name)
+        {
             continue;
         }
         let letters: String = name.chars().filter(|c| c.is_alphabetic()).collect();
-        if let Some((k, _)) = org_initials.iter().find(|(k, ini)| *k != m.ent && ini.chars().count() >= 3 && *ini == letters) {
+        if let Some((k, _)) = org_initials
+            .iter()
+            .find(|(k, ini)| *k != m.ent && ini.chars().count() >= 3 && *ini == letters)
+        {
             m.ent = *k;
         }
     }
@@ -853,14 +1115,18 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
     for a in 0..ents.len() {
         let mut best: Option<usize> = None;
         for b in 0..ents.len() {
-            if a == b || ents[a].kind != ents[b].kind || ents[b].words.len() <= ents[a].words.len() {
+            if a == b || ents[a].kind != ents[b].kind || ents[b].words.len() <= ents[a].words.len()
+            {
                 continue;
             }
             // "Ahmad Faizal" of "Ahmad Faizal bin Rahman": the given names before a particle.
             let before_particle = ents[a].kind == EntityType::Person
                 && ents[a].words.len() >= 2
                 && ents[b].words.starts_with(&ents[a].words)
-                && ents[b].words.get(ents[a].words.len()).is_some_and(|w| PARTICLES.contains(w.as_str()));
+                && ents[b]
+                    .words
+                    .get(ents[a].words.len())
+                    .is_some_and(|w| PARTICLES.contains(w.as_str()));
             if (ents[b].words.ends_with(&ents[a].words) || before_particle)
                 && ents[a].kind != EntityType::Location
                 && best.is_none_or(|x| ents[b].words.len() > ents[x].words.len())
@@ -869,10 +1135,19 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
             }
         }
         // "the Central Bank" of a story about the "Bank of Russia" or the "Reserve Bank of India".
-        if best.is_none() && ents[a].kind == EntityType::Organization && ents[a].words == ["central", "bank"] {
+        if best.is_none()
+            && ents[a].kind == EntityType::Organization
+            && ents[a].words == ["central", "bank"]
+        {
             best = (0..ents.len()).find(|&b| {
-                b != a && ents[b].kind == EntityType::Organization && ents[b].words.len() >= 3
-                    && ents[b].words.iter().any(|w| w == "bank") && ents[b].words.iter().any(|w| w == "of" || w == "central" || w == "reserve" || w == "national")
+                b != a
+                    && ents[b].kind == EntityType::Organization
+                    && ents[b].words.len() >= 3
+                    && ents[b].words.iter().any(|w| w == "bank")
+                    && ents[b]
+                        .words
+                        .iter()
+                        .any(|w| w == "of" || w == "central" || w == "reserve" || w == "national")
             });
         }
         if let Some(b) = best {
@@ -927,7 +1202,11 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
         let w = match_form(&c.name);
         // Known acronym.
         if let Some(&k) = acronyms.get(&c.name) {
-            mentions.push(MentionRef { s: c.s, e: c.e, ent: redirect[k] });
+            mentions.push(MentionRef {
+                s: c.s,
+                e: c.e,
+                ent: redirect[k],
+            });
             continue;
         }
         let mut best: Option<(usize, (i64, bool, i64))> = None;
@@ -955,7 +1234,13 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
             // Nearest mention before wins among equals (Kim Yo Jong over Kim Jong Un).
             let ps = &ent_positions[k];
             let at = ps.partition_point(|&p| p <= c.s);
-            let rank = if at > 0 { (score, true, -((c.s - ps[at - 1]) as i64)) } else if at < ps.len() { (score, false, -((ps[at] - c.s) as i64)) } else { continue };
+            let rank = if at > 0 {
+                (score, true, -((c.s - ps[at - 1]) as i64))
+            } else if at < ps.len() {
+                (score, false, -((ps[at] - c.s) as i64))
+            } else {
+                continue;
+            };
             if best.is_none_or(|(_, r)| rank > r) {
                 best = Some((k, rank));
             }
@@ -963,7 +1248,11 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
         if let Some((k, _)) = best {
             let at = ent_positions[k].partition_point(|&p| p <= c.s);
             ent_positions[k].insert(at, c.s);
-            mentions.push(MentionRef { s: c.s, e: c.e, ent: k });
+            mentions.push(MentionRef {
+                s: c.s,
+                e: c.e,
+                ent: k,
+            });
             continue;
         }
         let sentence_start = c.s == 0 || d.sent_of[c.s] != d.sent_of[c.s - 1];
@@ -978,33 +1267,82 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
         let next_lc = d.lc(c.e);
         // A word already made an organisation or place in this pass ("steelmaker Nordstahl", then "Nordstahl").
         if let Some(&k) = single_words.get(c.name.as_str()) {
-            mentions.push(MentionRef { s: c.s, e: c.e, ent: k });
+            mentions.push(MentionRef {
+                s: c.s,
+                e: c.e,
+                ent: k,
+            });
             continue;
         }
         let market_verb = matches!(
             d.lc(c.e + 1),
-            "rose" | "fell" | "jumped" | "slid" | "dropped" | "gained" | "climbed" | "slumped" | "tumbled" | "closed" | "ended" | "edged" | "were" | "surged" | "sank" | "plunged" | "soared" | "lost" | "rallied"
+            "rose"
+                | "fell"
+                | "jumped"
+                | "slid"
+                | "dropped"
+                | "gained"
+                | "climbed"
+                | "slumped"
+                | "tumbled"
+                | "closed"
+                | "ended"
+                | "edged"
+                | "were"
+                | "surged"
+                | "sank"
+                | "plunged"
+                | "soared"
+                | "lost"
+                | "rallied"
         );
-        let company = c.s > 0 && COMPANY_NOUNS.contains(d.lc(c.s - 1)) && d.t(c.s - 1).starts_with(char::is_lowercase)
+        let company = c.s > 0
+            && COMPANY_NOUNS.contains(d.lc(c.s - 1))
+            && d.t(c.s - 1).starts_with(char::is_lowercase)
             || (matches!(next_lc, "shares" | "stock") && (!sentence_start || market_verb))
             || (officer_follows(d, c.e, &mentions, &ents) && !common_capital(&c.name))
             || appositive_is_org(d, c.e);
-        let place_noun = matches!(next_lc, "area" | "region" | "district" | "province" | "station" | "county" | "valley" | "basin" | "coast" | "peninsula" | "prefecture" | "oblast")
-            && prev_the;
+        let place_noun = matches!(
+            next_lc,
+            "area"
+                | "region"
+                | "district"
+                | "province"
+                | "station"
+                | "county"
+                | "valley"
+                | "basin"
+                | "coast"
+                | "peninsula"
+                | "prefecture"
+                | "oblast"
+        ) && prev_the;
         if company || place_noun {
-            let kind = if company { EntityType::Organization } else { EntityType::Location };
+            let kind = if company {
+                EntityType::Organization
+            } else {
+                EntityType::Location
+            };
             let k = add_ent(&c.name, kind, &mut ents);
             if redirect.len() < ents.len() {
                 redirect.push(k);
             }
             single_words.insert(c.name.as_str(), k);
-            mentions.push(MentionRef { s: c.s, e: c.e, ent: k });
+            mentions.push(MentionRef {
+                s: c.s,
+                e: c.e,
+                ent: k,
+            });
             continue;
         }
         if c.titled || (next_is_cue && !prev_the) {
             // A lone unknown word that speaks is more often a company ("Flydubai said") than a person,
             // who wire copy introduces by full name or title.
-            let kind = if c.titled { EntityType::Person } else { EntityType::Organization };
+            let kind = if c.titled {
+                EntityType::Person
+            } else {
+                EntityType::Organization
+            };
             let k = add_ent(&c.name, kind, &mut ents);
             if redirect.len() < ents.len() {
                 redirect.push(k);
@@ -1012,21 +1350,53 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
             for t in titles_before(d, c.s) {
                 ents[k].titles.insert(t);
             }
-            mentions.push(MentionRef { s: c.s, e: c.e, ent: k });
+            mentions.push(MentionRef {
+                s: c.s,
+                e: c.e,
+                ent: k,
+            });
         } else if !sentence_start
-            && matches!(next_lc, "party" | "movement" | "newspaper" | "daily" | "broadcaster" | "agency" | "group" | "company" | "channel" | "magazine" | "weekly" | "network")
+            && matches!(
+                next_lc,
+                "party"
+                    | "movement"
+                    | "newspaper"
+                    | "daily"
+                    | "broadcaster"
+                    | "agency"
+                    | "group"
+                    | "company"
+                    | "channel"
+                    | "magazine"
+                    | "weekly"
+                    | "network"
+            )
         {
             let k = add_ent(&c.name, EntityType::Organization, &mut ents);
             if redirect.len() < ents.len() {
                 redirect.push(k);
             }
-            mentions.push(MentionRef { s: c.s, e: c.e, ent: k });
-        } else if c.s >= 2 && d.t(c.s - 1) == "of" && matches!(d.lc(c.s - 2), "city" | "town" | "village" | "port" | "region" | "province") {
+            mentions.push(MentionRef {
+                s: c.s,
+                e: c.e,
+                ent: k,
+            });
+        } else if c.s >= 2
+            && d.t(c.s - 1) == "of"
+            && matches!(
+                d.lc(c.s - 2),
+                "city" | "town" | "village" | "port" | "region" | "province"
+            )
+        {
             let k = add_ent(&c.name, EntityType::Location, &mut ents);
             if redirect.len() < ents.len() {
                 redirect.push(k);
             }
-            mentions.push(MentionRef { s: c.s, e: c.e, ent: k });
+            mentions.push(MentionRef {
+                s: c.s,
+                e: c.e,
+                ent: k,
+            });
         }
     }
 
@@ -1036,10 +1406,15 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
         if g.demonyms.contains_key(d.t(i)) && d.t(i + 1) == "government" {
             let name = format!("{} government", d.t(i));
             let k = add_ent(&name, EntityType::Organization, &mut ents);
-            mentions.push(MentionRef { s: i, e: i + 2, ent: k });
+            mentions.push(MentionRef {
+                s: i,
+                e: i + 2,
+                ent: k,
+            });
         }
         // "Zaporozhye nuclear power plant", "Fukushima Daiichi nuclear power plant".
-        if d.is_cap(i) && d.t(i + 1) == "nuclear" && d.t(i + 2) == "power" && d.t(i + 3) == "plant" {
+        if d.is_cap(i) && d.t(i + 1) == "nuclear" && d.t(i + 2) == "power" && d.t(i + 3) == "plant"
+        {
             let mut r = i;
             while r > 0 && d.is_cap(r - 1) && d.same_ctx(r - 1, i) && !STOP.contains(d.t(r - 1)) {
                 r -= 1;
@@ -1048,7 +1423,11 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
                 mentions.retain(|m| m.e <= r || m.s > i);
                 let name = span_text(d, r, i + 4);
                 let k = add_ent(&name, EntityType::Location, &mut ents);
-                mentions.push(MentionRef { s: r, e: i + 4, ent: k });
+                mentions.push(MentionRef {
+                    s: r,
+                    e: i + 4,
+                    ent: k,
+                });
                 // The plant's short form "Zaporozhye NPP".
                 let npp = format!("{} NPP", span_text(d, r, i + 1));
                 if let Some(&old) = index_get(&ents, &npp, EntityType::Location).as_ref() {
@@ -1080,10 +1459,17 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
         let last = ent.words.last().cloned().unwrap_or_default();
         // Given names ending in -a and Slavic family names in -ova/-eva/-skaya are women's, with known exceptions.
         let female_form = ent.words.len() >= 2
-            && (first.ends_with('a') && first.chars().count() > 2 && !MALE_IN_A.contains(&first.as_str())
-                || ["ova", "eva", "yova", "skaya", "tskaya"].iter().any(|x| last.ends_with(x)));
-        let f = ent.titles.iter().any(|t| FEMALE.contains(t.as_str())) || FEMALE.contains(first.as_str()) || female_form && !MALE.contains(first.as_str());
-        let m = ent.titles.iter().any(|t| MALE.contains(t.as_str())) || MALE.contains(first.as_str());
+            && (first.ends_with('a')
+                && first.chars().count() > 2
+                && !MALE_IN_A.contains(&first.as_str())
+                || ["ova", "eva", "yova", "skaya", "tskaya"]
+                    .iter()
+                    .any(|x| last.ends_with(x)));
+        let f = ent.titles.iter().any(|t| FEMALE.contains(t.as_str()))
+            || FEMALE.contains(first.as_str())
+            || female_form && !MALE.contains(first.as_str());
+        let m =
+            ent.titles.iter().any(|t| MALE.contains(t.as_str())) || MALE.contains(first.as_str());
         ent.female = match (f, m) {
             (true, false) => Some(true),
             (false, true) => Some(false),
@@ -1096,21 +1482,86 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
         by_last.insert(m.e - 1, k);
         by_first.insert(m.s, k);
     }
-    Entities { ents, mentions: kept, by_last, by_first, agency: agency_ent }
+    Entities {
+        ents,
+        mentions: kept,
+        by_last,
+        by_first,
+        agency: agency_ent,
+    }
 }
 
 /// A capitalised common noun ("Mission director ..."), not a company's name.
 fn common_capital(w: &str) -> bool {
-    ORG_HEADS.contains(w) || LOC_HEADS.contains(w) || TITLES.contains(w) || EVENT_HEADS.contains(w) || PORTFOLIO.contains(w)
+    ORG_HEADS.contains(w)
+        || LOC_HEADS.contains(w)
+        || TITLES.contains(w)
+        || EVENT_HEADS.contains(w)
+        || PORTFOLIO.contains(w)
         || matches!(
             w,
-            "Project" | "Team" | "Campaign" | "Site" | "Factory" | "Sales" | "Operations" | "Technical" | "Senior"
-                | "Junior" | "Assistant" | "Lead" | "Associate" | "Flight" | "Test" | "Crew" | "Ground" | "Launch"
-                | "Studio" | "Film" | "Hospital" | "School" | "Club" | "Fire" | "Rescue" | "Border" | "Customs" | "Tax"
-                | "Prison" | "Poll" | "Mine" | "Rail" | "Plant" | "Port" | "Airport" | "City" | "State"
-                | "County" | "Town" | "Village" | "Regional" | "Local" | "National" | "Federal" | "Provincial"
-                | "Municipal" | "Hotel" | "Bank" | "Festival" | "Museum" | "Theatre" | "Theater" | "Tour"
-                | "Race" | "Match" | "Game" | "League" | "Youth" | "Student" | "Students" | "Union" | "Trade"
+            "Project"
+                | "Team"
+                | "Campaign"
+                | "Site"
+                | "Factory"
+                | "Sales"
+                | "Operations"
+                | "Technical"
+                | "Senior"
+                | "Junior"
+                | "Assistant"
+                | "Lead"
+                | "Associate"
+                | "Flight"
+                | "Test"
+                | "Crew"
+                | "Ground"
+                | "Launch"
+                | "Studio"
+                | "Film"
+                | "Hospital"
+                | "School"
+                | "Club"
+                | "Fire"
+                | "Rescue"
+                | "Border"
+                | "Customs"
+                | "Tax"
+                | "Prison"
+                | "Poll"
+                | "Mine"
+                | "Rail"
+                | "Plant"
+                | "Port"
+                | "Airport"
+                | "City"
+                | "State"
+                | "County"
+                | "Town"
+                | "Village"
+                | "Regional"
+                | "Local"
+                | "National"
+                | "Federal"
+                | "Provincial"
+                | "Municipal"
+                | "Hotel"
+                | "Bank"
+                | "Festival"
+                | "Museum"
+                | "Theatre"
+                | "Theater"
+                | "Tour"
+                | "Race"
+                | "Match"
+                | "Game"
+                | "League"
+                | "Youth"
+                | "Student"
+                | "Students"
+                | "Union"
+                | "Trade"
         )
 }
 
@@ -1118,11 +1569,15 @@ fn common_capital(w: &str) -> bool {
 fn officer_follows(d: &Doc, e: usize, mentions: &[MentionRef], ents: &[Ent]) -> bool {
     let mut k = e;
     let mut role = false;
-    while k < d.toks.len() && k < e + 4 && d.toks[k].word && d.t(k).starts_with(char::is_lowercase) {
+    while k < d.toks.len() && k < e + 4 && d.toks[k].word && d.t(k).starts_with(char::is_lowercase)
+    {
         role |= PERSON_ROLES.contains(d.lc(k));
         k += 1;
     }
-    role && k > e && mentions.iter().any(|m| m.s == k && ents[m.ent].kind == EntityType::Person)
+    role && k > e
+        && mentions
+            .iter()
+            .any(|m| m.s == k && ents[m.ent].kind == EntityType::Person)
 }
 
 /// Whether the appositive after a name (", Germany's largest industrial union,") calls it an organisation.
@@ -1138,8 +1593,14 @@ fn appositive_is_org(d: &Doc, e: usize) -> bool {
         if PERSON_ROLES.contains(w) {
             return false;
         }
-        if (ORG_ROLES.contains(w) || COMPANY_NOUNS.contains(w)) && w != "statement" && d.t(k).starts_with(char::is_lowercase) {
-            return matches!(d.t(k + 1), "," | "." | "of" | "for" | "in" | "that" | "which" | "with");
+        if (ORG_ROLES.contains(w) || COMPANY_NOUNS.contains(w))
+            && w != "statement"
+            && d.t(k).starts_with(char::is_lowercase)
+        {
+            return matches!(
+                d.t(k + 1),
+                "," | "." | "of" | "for" | "in" | "that" | "which" | "with"
+            );
         }
     }
     false
@@ -1147,12 +1608,57 @@ fn appositive_is_org(d: &Doc, e: usize) -> bool {
 
 /// Men's given names that end in -a.
 const MALE_IN_A: &[&str] = &[
-    "nikita", "ilya", "luca", "andrea", "joshua", "elia", "sasha", "mustafa", "musa", "isa", "yahya", "krishna",
-    "kostya", "misha", "vanya", "tolya", "pasha", "dima", "vova", "jonah", "akira", "ryota", "kota", "shota",
-    "yuta", "sota", "takuya", "tetsuya", "kazuya", "naoya", "tatsuya", "seiya", "yuya", "hamza", "osama", "usama",
-    "taha", "reza", "mirza", "raza", "nicola", "battista", "bora", "siyabonga", "thabo", "ezra", "juma", "saba",
+    "nikita",
+    "ilya",
+    "luca",
+    "andrea",
+    "joshua",
+    "elia",
+    "sasha",
+    "mustafa",
+    "musa",
+    "isa",
+    "yahya",
+    "krishna",
+    "kostya",
+    "misha",
+    "vanya",
+    "tolya",
+    "pasha",
+    "dima",
+    "vova",
+    "jonah",
+    "akira",
+    "ryota",
+    "kota",
+    "shota",
+    "yuta",
+    "sota",
+    "takuya",
+    "tetsuya",
+    "kazuya",
+    "naoya",
+    "tatsuya",
+    "seiya",
+    "yuya",
+    "hamza",
+    "osama",
+    "usama",
+    "taha",
+    "reza",
+    "mirza",
+    "raza",
+    "nicola",
+    "battista",
+    "bora",
+    "siyabonga",
+    "thabo",
+    "ezra",
+    "juma",
+    "saba",
 ];
 
 fn index_get(ents: &[Ent], name: &str, kind: EntityType) -> Option<usize> {
-    ents.iter().position(|e| e.kind == kind && e.name.eq_ignore_ascii_case(name))
+    ents.iter()
+        .position(|e| e.kind == kind && e.name.eq_ignore_ascii_case(name))
 }

@@ -37,8 +37,14 @@ pub static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(|| {
     let mut max_tokens = 1;
     for line in GAZETTEER_TSV.lines() {
         let mut parts = line.split('\t');
-        let (Some(kind), Some(name)) = (parts.next(), parts.next()) else { continue };
-        let canonical = parts.next().filter(|c| !c.is_empty()).unwrap_or(name).to_string();
+        let (Some(kind), Some(name)) = (parts.next(), parts.next()) else {
+            continue;
+        };
+        let canonical = parts
+            .next()
+            .filter(|c| !c.is_empty())
+            .unwrap_or(name)
+            .to_string();
         let kind = match kind {
             "L" => EntityType::Location,
             "O" => EntityType::Organization,
@@ -52,11 +58,18 @@ pub static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(|| {
         let entry = GazEntry { kind, canonical };
         // Short all-caps forms ("US", "AP") only match as printed.
         if name.chars().count() > 3 {
-            lower.entry(name.to_lowercase()).or_insert_with(|| entry.clone());
+            lower
+                .entry(name.to_lowercase())
+                .or_insert_with(|| entry.clone());
         }
         names.insert(name.to_string(), entry);
     }
-    Gazetteer { names, lower, demonyms, max_tokens }
+    Gazetteer {
+        names,
+        lower,
+        demonyms,
+        max_tokens,
+    }
 });
 
 fn set(words: &'static str) -> HashSet<&'static str> {
@@ -230,7 +243,8 @@ pub static PARTICLES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
 });
 
 /// Lower-case words that may join the words of an organisation or place name ("League of Arab States").
-pub static CONNECTORS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| set("of for on and the de"));
+pub static CONNECTORS: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| set("of for on and the de"));
 
 /// Direction words that begin place names, never person names.
 pub static DIRECTIONS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
@@ -250,7 +264,8 @@ pub static CUE_VERBS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
 });
 
 /// Speech verbs that take a clause without "that" ("Putin said the talks were useful").
-pub static SAY_VERBS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| set("said says say told tells tell"));
+pub static SAY_VERBS: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| set("said says say told tells tell"));
 
 /// Participles that carry on a speaker's words ("adding that", "noting that").
 pub static CUE_PARTICIPLES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
@@ -265,9 +280,8 @@ pub static NAMING_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
 });
 
 /// Determiners before a quoted noun phrase ("the "two-state solution"").
-pub static DETERMINERS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
-    set("the a an its their his her our this that these those 's ’s")
-});
+pub static DETERMINERS: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| set("the a an its their his her our this that these those 's ’s"));
 
 /// Nouns for people who are told something ("told reporters").
 pub static LISTENERS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {

@@ -20,12 +20,17 @@ use model::{Analysis, Article, Entity, Mention, Quote};
 pub fn analyze(article: &Article) -> Analysis {
     let agency = article.dateline.as_ref().and_then(|d| d.agency.as_deref());
     let mut analysis = analyze_text(&article.body, agency);
-    let english = article.language.as_deref().is_none_or(|l| l.eq_ignore_ascii_case("en") || l.to_ascii_lowercase().starts_with("en-"));
+    let english = article
+        .language
+        .as_deref()
+        .is_none_or(|l| l.eq_ignore_ascii_case("en") || l.to_ascii_lowercase().starts_with("en-"));
     if !english {
         analysis.quotes.clear();
         let gaz = &*lexicon::GAZETTEER;
         let agency_name = agency.map(|a| gaz.names.get(a).map_or(a, |g| g.canonical.as_str()));
-        analysis.entities.retain(|e| gaz.names.contains_key(&e.name) || Some(e.name.as_str()) == agency_name);
+        analysis
+            .entities
+            .retain(|e| gaz.names.contains_key(&e.name) || Some(e.name.as_str()) == agency_name);
     }
     analysis
 }
@@ -51,7 +56,14 @@ pub fn analyze_text(body: &str, dateline_agency: Option<&str>) -> Analysis {
         }
         lower_at.push((a as u32, lower.len() as u32));
     }
-    let doc = entities::Doc { text: body, toks: &toks, inq: &inq, sent_of, lower, lower_at };
+    let doc = entities::Doc {
+        text: body,
+        toks: &toks,
+        inq: &inq,
+        sent_of,
+        lower,
+        lower_at,
+    };
     let mut ents = entities::recognize(&doc, dateline_agency);
     let (found, descs) = quotes::find(&doc, &qspans, &sents, &mut ents);
 
@@ -77,11 +89,19 @@ pub fn analyze_text(body: &str, dateline_agency: Option<&str>) -> Analysis {
     let mut entities: Vec<Entity> = ents
         .ents
         .iter()
-        .map(|e| Entity { name: e.name.clone(), entity_type: e.kind, mentions: Vec::new() })
+        .map(|e| Entity {
+            name: e.name.clone(),
+            entity_type: e.kind,
+            mentions: Vec::new(),
+        })
         .collect();
     for m in &ents.mentions {
         let (s, e) = (toks[m.s].start, toks[m.e - 1].end);
-        entities[m.ent].mentions.push(Mention { text: body[s..e].to_string(), start: offsets.at(s), end: offsets.at(e) });
+        entities[m.ent].mentions.push(Mention {
+            text: body[s..e].to_string(),
+            start: offsets.at(s),
+            end: offsets.at(e),
+        });
     }
     // Descriptors that named a speaker ("the Russian president") are mentions too, unless they hold a name.
     for (s, e, k) in descs {
@@ -92,7 +112,14 @@ pub fn analyze_text(body: &str, dateline_agency: Option<&str>) -> Analysis {
         let list = &mut entities[k].mentions;
         let at = offsets.at(bs);
         let pos = list.partition_point(|m| m.start < at);
-        list.insert(pos, Mention { text: body[bs..be].to_string(), start: at, end: offsets.at(be) });
+        list.insert(
+            pos,
+            Mention {
+                text: body[bs..be].to_string(),
+                start: at,
+                end: offsets.at(be),
+            },
+        );
     }
     // The dateline's agency is kept even when the body does not print it.
     let agency_name = ents.agency;

@@ -46,7 +46,9 @@ struct Np {
     e: usize,
 }
 
-const PRONOUNS: &[&str] = &["he", "she", "it", "they", "him", "her", "his", "i", "we", "its", "their", "them"];
+const PRONOUNS: &[&str] = &[
+    "he", "she", "it", "they", "him", "her", "his", "i", "we", "its", "their", "them",
+];
 
 struct Ctx<'a, 'b> {
     d: &'b Doc<'a>,
@@ -81,7 +83,9 @@ impl<'a, 'b> Ctx<'a, 'b> {
         }
         if i > lo + 1 && self.t(i - 1) == "," {
             // Appositive between commas: "Orban, who had threatened ..., said".
-            let j = (lo.max(i.saturating_sub(30))..i - 1).rev().find(|&j| self.t(j) == "," || !self.outside(j))?;
+            let j = (lo.max(i.saturating_sub(30))..i - 1)
+                .rev()
+                .find(|&j| self.t(j) == "," || !self.outside(j))?;
             if self.t(j) != "," || j <= lo {
                 return None;
             }
@@ -89,13 +93,21 @@ impl<'a, 'b> Ctx<'a, 'b> {
             if let Some(&m) = self.en.by_last.get(&(i - 2)) {
                 let m = self.en.mentions[m];
                 if m.s == j + 1 && self.en.ents[m.ent].kind != EntityType::Location {
-                    return Some(Np { sp: Sp::Ent(m.ent), s: m.s, e: m.e });
+                    return Some(Np {
+                        sp: Sp::Ent(m.ent),
+                        s: m.s,
+                        e: m.e,
+                    });
                 }
             }
             i = j;
         }
         // "The Joint Chiefs of Staff (JCS) said": the name before its bracketed acronym.
-        if i >= lo + 4 && self.t(i - 1) == ")" && self.t(i - 3) == "(" && self.en.by_last.contains_key(&(i - 4)) {
+        if i >= lo + 4
+            && self.t(i - 1) == ")"
+            && self.t(i - 3) == "("
+            && self.en.by_last.contains_key(&(i - 4))
+        {
             i -= 3;
         }
         if i <= lo {
@@ -111,38 +123,75 @@ impl<'a, 'b> Ctx<'a, 'b> {
                 // "The sister of North Korean leader Kim Jong Un said": the one named is not the speaker.
                 let mut ns = m.s;
                 let link = |w: &str| matches!(w, "of" | "for" | "in" | "at" | "from");
-                while ns > lo && self.d.toks[ns - 1].word && !link(self.lc(ns - 1)) && m.s - ns < 5 {
+                while ns > lo && self.d.toks[ns - 1].word && !link(self.lc(ns - 1)) && m.s - ns < 5
+                {
                     let t = self.t(ns - 1);
-                    if !(TITLES.contains(t) || PERSON_ROLES.contains(self.lc(ns - 1)) || GAZETTEER.demonyms.contains_key(t) || self.d.is_cap(ns - 1) || self.lc(ns - 1) == "the") {
+                    if !(TITLES.contains(t)
+                        || PERSON_ROLES.contains(self.lc(ns - 1))
+                        || GAZETTEER.demonyms.contains_key(t)
+                        || self.d.is_cap(ns - 1)
+                        || self.lc(ns - 1) == "the")
+                    {
                         break;
                     }
                     ns -= 1;
                 }
                 let lower_head = self.t(ns.saturating_sub(2)).starts_with(char::is_lowercase);
-                if ns > lo + 1 && link(self.lc(ns - 1)) && lower_head && is_role_head(self.lc(ns - 2)) {
+                if ns > lo + 1
+                    && link(self.lc(ns - 1))
+                    && lower_head
+                    && is_role_head(self.lc(ns - 2))
+                {
                     let mut ds = ns - 2;
                     if ds > lo && matches!(self.lc(ds - 1), "a" | "an" | "the") {
                         ds -= 1;
                     }
                     return self.np_left(ns - 1, lo).or(Some(Np {
-                        sp: Sp::Desc { quals: Vec::new(), head: self.lc(ns - 2).to_string() },
+                        sp: Sp::Desc {
+                            quals: Vec::new(),
+                            head: self.lc(ns - 2).to_string(),
+                        },
                         s: ds,
                         e: m.e,
                     }));
                 }
-                return Some(Np { sp: Sp::Ent(m.ent), s: m.s, e: m.e });
+                return Some(Np {
+                    sp: Sp::Ent(m.ent),
+                    s: m.s,
+                    e: m.e,
+                });
             }
         }
         let w = self.lc(k);
         if PRONOUNS.contains(&w) {
-            return Some(Np { sp: Sp::Pron(w.to_string()), s: k, e: k + 1 });
+            return Some(Np {
+                sp: Sp::Pron(w.to_string()),
+                s: k,
+                e: k + 1,
+            });
         }
         if w == "statement" && k > lo && matches!(self.lc(k - 1), "the" | "a" | "its" | "this") {
-            return Some(Np { sp: Sp::Statement, s: k - 1, e: k + 1 });
+            return Some(Np {
+                sp: Sp::Statement,
+                s: k - 1,
+                e: k + 1,
+            });
         }
         // "the head of state said".
-        if w == "state" && k >= lo + 3 && self.lc(k - 1) == "of" && self.lc(k - 2) == "head" && self.lc(k - 3) == "the" {
-            return Some(Np { sp: Sp::Desc { quals: Vec::new(), head: "president".into() }, s: k - 3, e: k + 1 });
+        if w == "state"
+            && k >= lo + 3
+            && self.lc(k - 1) == "of"
+            && self.lc(k - 2) == "head"
+            && self.lc(k - 3) == "the"
+        {
+            return Some(Np {
+                sp: Sp::Desc {
+                    quals: Vec::new(),
+                    head: "president".into(),
+                },
+                s: k - 3,
+                e: k + 1,
+            });
         }
         if is_role_head(w) {
             let mut j = k;
@@ -151,7 +200,14 @@ impl<'a, 'b> Ctx<'a, 'b> {
                 let p = self.lc(j - 1);
                 if matches!(p, "the" | "a" | "an" | "its" | "his" | "her" | "their") {
                     quals.reverse();
-                    return Some(Np { sp: Sp::Desc { quals, head: w.to_string() }, s: j - 1, e: k + 1 });
+                    return Some(Np {
+                        sp: Sp::Desc {
+                            quals,
+                            head: w.to_string(),
+                        },
+                        s: j - 1,
+                        e: k + 1,
+                    });
                 }
                 if !self.d.toks[j - 1].word || !self.outside(j - 1) {
                     break;
@@ -173,19 +229,31 @@ impl<'a, 'b> Ctx<'a, 'b> {
             // "Nordstahl chief executive Jane Roe": the company names whose officer speaks.
             if self.en.ents[m.ent].kind != EntityType::Person {
                 let mut k = m.e;
-                while k < hi && k < m.e + 4 && self.outside(k) && (PERSON_ROLES.contains(self.lc(k)) || TITLES.contains(self.t(k))) {
+                while k < hi
+                    && k < m.e + 4
+                    && self.outside(k)
+                    && (PERSON_ROLES.contains(self.lc(k)) || TITLES.contains(self.t(k)))
+                {
                     k += 1;
                 }
                 if k > m.e {
                     if let Some(&p) = self.en.by_first.get(&k) {
                         let p = self.en.mentions[p];
                         if self.en.ents[p.ent].kind == EntityType::Person {
-                            return Some(Np { sp: Sp::Ent(p.ent), s: m.s, e: p.e });
+                            return Some(Np {
+                                sp: Sp::Ent(p.ent),
+                                s: m.s,
+                                e: p.e,
+                            });
                         }
                     }
                 }
             }
-            return Some(Np { sp: Sp::Ent(m.ent), s: m.s, e: m.e });
+            return Some(Np {
+                sp: Sp::Ent(m.ent),
+                s: m.s,
+                e: m.e,
+            });
         }
         // Titles and roles before the name: `said Socialist legislator César Luena`, or a long title
         // joined by "of", "and" and commas (`said Minister of Transport, Ports and Shipping X`).
@@ -193,25 +261,45 @@ impl<'a, 'b> Ctx<'a, 'b> {
             if let Some(&m) = self.en.by_first.get(&k) {
                 let m = self.en.mentions[m];
                 if self.en.ents[m.ent].kind == EntityType::Person {
-                    return Some(Np { sp: Sp::Ent(m.ent), s, e: m.e });
+                    return Some(Np {
+                        sp: Sp::Ent(m.ent),
+                        s,
+                        e: m.e,
+                    });
                 }
             }
             let t = self.t(k - 1);
-            let joiner = k - 1 > s && matches!(t, "of" | "for" | "to" | "and" | "the" | "," | "on") && (self.d.is_cap(k) || self.t(k) == "the") && k - s >= 2;
+            let joiner = k - 1 > s
+                && matches!(t, "of" | "for" | "to" | "and" | "the" | "," | "on")
+                && (self.d.is_cap(k) || self.t(k) == "the")
+                && k - s >= 2;
             let ok = self.outside(k - 1)
-                && (self.d.is_cap(k - 1) || TITLES.contains(t) || PERSON_ROLES.contains(self.lc(k - 1)) || t == "&" || joiner || (k - 1 == s && matches!(self.lc(k - 1), "the" | "a")));
+                && (self.d.is_cap(k - 1)
+                    || TITLES.contains(t)
+                    || PERSON_ROLES.contains(self.lc(k - 1))
+                    || t == "&"
+                    || joiner
+                    || (k - 1 == s && matches!(self.lc(k - 1), "the" | "a")));
             if !ok {
                 break;
             }
         }
         let w = self.lc(s);
         if PRONOUNS.contains(&w) {
-            return Some(Np { sp: Sp::Pron(w.to_string()), s, e: s + 1 });
+            return Some(Np {
+                sp: Sp::Pron(w.to_string()),
+                s,
+                e: s + 1,
+            });
         }
         if matches!(w, "the" | "a" | "an" | "its" | "his" | "her") {
             if let Some(&m) = self.en.by_first.get(&(s + 1)) {
                 let m = self.en.mentions[m];
-                return Some(Np { sp: Sp::Ent(m.ent), s: m.s, e: m.e });
+                return Some(Np {
+                    sp: Sp::Ent(m.ent),
+                    s: m.s,
+                    e: m.e,
+                });
             }
             let mut quals = Vec::new();
             for j in s + 1..(s + 6).min(hi) {
@@ -220,7 +308,11 @@ impl<'a, 'b> Ctx<'a, 'b> {
                 }
                 let x = self.lc(j);
                 if x == "statement" {
-                    return Some(Np { sp: Sp::Statement, s, e: j + 1 });
+                    return Some(Np {
+                        sp: Sp::Statement,
+                        s,
+                        e: j + 1,
+                    });
                 }
                 // The head is the last role noun of the phrase ("the Russian foreign minister").
                 // "the deputy prime minister": a later role noun in the same phrase is the head.
@@ -228,7 +320,14 @@ impl<'a, 'b> Ctx<'a, 'b> {
                     .take_while(|&m| self.d.toks[m].word && self.outside(m))
                     .any(|m| is_role_head(self.lc(m)));
                 if is_role_head(x) && !later_head {
-                    return Some(Np { sp: Sp::Desc { quals, head: x.to_string() }, s, e: j + 1 });
+                    return Some(Np {
+                        sp: Sp::Desc {
+                            quals,
+                            head: x.to_string(),
+                        },
+                        s,
+                        e: j + 1,
+                    });
                 }
                 quals.push(x.to_string());
             }
@@ -259,7 +358,9 @@ impl<'a, 'b> Ctx<'a, 'b> {
                     _ => None,
                 }?;
                 let ok = |k: usize| match want {
-                    Some(female) => ents[k].kind == EntityType::Person && ents[k].female != Some(!female),
+                    Some(female) => {
+                        ents[k].kind == EntityType::Person && ents[k].female != Some(!female)
+                    }
                     None => ents[k].kind == EntityType::Organization,
                 };
                 let sent_at = self.d.sent_of.get(at).copied().unwrap_or(usize::MAX);
@@ -268,10 +369,22 @@ impl<'a, 'b> Ctx<'a, 'b> {
                         return Some(k);
                     }
                 }
-                self.en.mentions.iter().rev().find(|m| m.e <= at && ok(m.ent)).map(|m| m.ent)
+                self.en
+                    .mentions
+                    .iter()
+                    .rev()
+                    .find(|m| m.e <= at && ok(m.ent))
+                    .map(|m| m.ent)
             }
             Sp::Statement => {
-                let recent: Vec<usize> = self.salience.iter().rev().filter(|(t, _)| *t < at).map(|x| x.1).take(4).collect();
+                let recent: Vec<usize> = self
+                    .salience
+                    .iter()
+                    .rev()
+                    .filter(|(t, _)| *t < at)
+                    .map(|x| x.1)
+                    .take(4)
+                    .collect();
                 recent
                     .iter()
                     .copied()
@@ -289,19 +402,53 @@ impl<'a, 'b> Ctx<'a, 'b> {
     }
 
     fn last_mention_before(&self, k: usize, at: usize) -> Option<usize> {
-        self.en.mentions.iter().filter(|m| m.ent == k && m.s < at).map(|m| m.s).max()
+        self.en
+            .mentions
+            .iter()
+            .filter(|m| m.ent == k && m.s < at)
+            .map(|m| m.s)
+            .max()
     }
 
     fn resolve_person_desc(&self, quals: &[String], head: &str, at: usize) -> Option<usize> {
         let g = &*GAZETTEER;
         let is_dem = |w: &str| {
-            let cap: String = w.chars().take(1).flat_map(char::to_uppercase).chain(w.chars().skip(1)).collect();
+            let cap: String = w
+                .chars()
+                .take(1)
+                .flat_map(char::to_uppercase)
+                .chain(w.chars().skip(1))
+                .collect();
             g.demonyms.contains_key(&cap)
         };
         let syn: &[&str] = match head {
-            "chief" | "head" => &["chief", "head", "director", "director-general", "chairman", "chairwoman", "chair", "secretary-general", "president", "leader", "ceo"],
-            "diplomat" => &["minister", "spokeswoman", "spokesman", "spokesperson", "ambassador", "envoy", "diplomat", "counterpart", "secretary-general"],
-            "spokeswoman" | "spokesman" | "spokesperson" => &["spokeswoman", "spokesman", "spokesperson"],
+            "chief" | "head" => &[
+                "chief",
+                "head",
+                "director",
+                "director-general",
+                "chairman",
+                "chairwoman",
+                "chair",
+                "secretary-general",
+                "president",
+                "leader",
+                "ceo",
+            ],
+            "diplomat" => &[
+                "minister",
+                "spokeswoman",
+                "spokesman",
+                "spokesperson",
+                "ambassador",
+                "envoy",
+                "diplomat",
+                "counterpart",
+                "secretary-general",
+            ],
+            "spokeswoman" | "spokesman" | "spokesperson" => {
+                &["spokeswoman", "spokesman", "spokesperson"]
+            }
             "leader" => &["leader", "president", "premier", "chancellor", "prime"],
             "premier" => &["premier", "prime"],
             "official" => &[],
@@ -312,7 +459,9 @@ impl<'a, 'b> Ctx<'a, 'b> {
             if e.kind != EntityType::Person {
                 continue;
             }
-            let Some(pos) = self.last_mention_before(k, at) else { continue };
+            let Some(pos) = self.last_mention_before(k, at) else {
+                continue;
+            };
             let head_ok = e.titles.contains(head)
                 || syn.iter().any(|s| e.titles.contains(*s))
                 || (e.titles.contains("counterpart"))
@@ -341,22 +490,51 @@ impl<'a, 'b> Ctx<'a, 'b> {
             if e.kind != EntityType::Organization {
                 continue;
             }
-            let Some(pos) = self.last_mention_before(k, at) else { continue };
+            let Some(pos) = self.last_mention_before(k, at) else {
+                continue;
+            };
             // "the alliance" is NATO, "the bloc" the European Union or ASEAN.
             let syn: &[&str] = match head {
                 "alliance" => &["alliance", "treaty"],
                 "bloc" => &["union", "association", "community"],
                 "organisation" | "organization" => &["organisation", "organization"],
-                "regulator" | "watchdog" => &["authority", "commission", "regulator", "agency", "administration"],
+                "regulator" | "watchdog" => &[
+                    "authority",
+                    "commission",
+                    "regulator",
+                    "agency",
+                    "administration",
+                ],
                 "government" | "cabinet" => &["government", "cabinet"],
                 _ => &[],
             };
-            let hit = e.words.iter().any(|w| w == head || syn.contains(&w.as_str()));
+            let hit = e
+                .words
+                .iter()
+                .any(|w| w == head || syn.contains(&w.as_str()));
             // A generic noun ("the group", "the regulator") may stand for any organisation named before.
-            let generic = matches!(head, "group" | "regulator" | "watchdog" | "organisation" | "organization" | "bloc" | "alliance" | "agency" | "cartel" | "union")
-                || COMPANY_NOUNS.contains(head);
+            let generic = matches!(
+                head,
+                "group"
+                    | "regulator"
+                    | "watchdog"
+                    | "organisation"
+                    | "organization"
+                    | "bloc"
+                    | "alliance"
+                    | "agency"
+                    | "cartel"
+                    | "union"
+            ) || COMPANY_NOUNS.contains(head);
             // Without a word in common, only an organisation of this or the previous sentence.
-            let near = self.d.sent_of.get(at).copied().unwrap_or(0).saturating_sub(self.d.sent_of.get(pos).copied().unwrap_or(0)) <= 1;
+            let near = self
+                .d
+                .sent_of
+                .get(at)
+                .copied()
+                .unwrap_or(0)
+                .saturating_sub(self.d.sent_of.get(pos).copied().unwrap_or(0))
+                <= 1;
             if !(hit || generic && near && quals.is_empty() && Some(k) != self.en.agency) {
                 continue;
             }
@@ -383,14 +561,20 @@ impl<'a, 'b> Ctx<'a, 'b> {
         let mut i = s;
         // Titles before the name: "Estonian Prime Minister Kaja Kallas welcomed ...".
         let mut k = i;
-        while k < e.min(i + 6) && self.d.toks[k].word && !self.en.by_first.contains_key(&k) && (TITLES.contains(self.t(k)) || GAZETTEER.demonyms.contains_key(self.t(k))) {
+        while k < e.min(i + 6)
+            && self.d.toks[k].word
+            && !self.en.by_first.contains_key(&k)
+            && (TITLES.contains(self.t(k)) || GAZETTEER.demonyms.contains_key(self.t(k)))
+        {
             k += 1;
         }
         if k > i && self.en.by_first.contains_key(&k) {
             return self.np_right(k, e);
         }
         let first = self.t(i);
-        let lead_adverbial = STOP.contains(first) || CUE_PARTICIPLES.contains(first.to_lowercase().as_str()) || first == "Speaking";
+        let lead_adverbial = STOP.contains(first)
+            || CUE_PARTICIPLES.contains(first.to_lowercase().as_str())
+            || first == "Speaking";
         if lead_adverbial {
             if let Some(c) = (s..e.min(s + 20)).find(|&j| self.t(j) == "," && self.outside(j)) {
                 i = c + 1;
@@ -415,10 +599,19 @@ impl<'a, 'b> Ctx<'a, 'b> {
                     return Some((np, "according to".into()));
                 }
             }
-            if matches!(w, "view" | "words" | "opinion") && j >= lo + 2 && self.lc(j - 2) == "in" || (w == "view" && j >= lo + 2) {
+            if matches!(w, "view" | "words" | "opinion") && j >= lo + 2 && self.lc(j - 2) == "in"
+                || (w == "view" && j >= lo + 2)
+            {
                 let p = self.lc(j - 1);
                 if p == "his" || p == "her" || p == "its" {
-                    return Some((Np { sp: Sp::Pron(p.to_string()), s: j - 1, e: j }, format!("in {} {}", self.t(j - 1), self.t(j))));
+                    return Some((
+                        Np {
+                            sp: Sp::Pron(p.to_string()),
+                            s: j - 1,
+                            e: j,
+                        },
+                        format!("in {} {}", self.t(j - 1), self.t(j)),
+                    ));
                 }
                 if (p == "’s" || p == "'s") && j >= lo + 2 {
                     if let Some(np) = self.np_left(j - 1, lo) {
@@ -427,7 +620,10 @@ impl<'a, 'b> Ctx<'a, 'b> {
                 }
             }
             if CUE_VERBS.contains(w) {
-                if let Some(np) = self.np_left(j, sent.s.max(lo.saturating_sub(0))).or_else(|| self.coordinated_subject(j, sent)) {
+                if let Some(np) = self
+                    .np_left(j, sent.s.max(lo.saturating_sub(0)))
+                    .or_else(|| self.coordinated_subject(j, sent))
+                {
                     return Some((np, self.t(j).to_string()));
                 }
                 if let Some(np) = self.np_right(j + 1, hi) {
@@ -469,7 +665,10 @@ impl<'a, 'b> Ctx<'a, 'b> {
             return None;
         }
         // "X said that ... and added that ...": the speaker of the first speech verb.
-        if let Some(j) = (sent.s..k - 1).rev().find(|&j| self.outside(j) && CUE_VERBS.contains(self.t(j))) {
+        if let Some(j) = (sent.s..k - 1)
+            .rev()
+            .find(|&j| self.outside(j) && CUE_VERBS.contains(self.t(j)))
+        {
             return self.np_left(j, sent.s);
         }
         let np = self.subject(sent.s, k - 1)?;
@@ -484,7 +683,10 @@ impl<'a, 'b> Ctx<'a, 'b> {
         if self.lc(v - 2) == "quoted" {
             return self.np_left(v - 2, sent.s);
         }
-        let q = (sent.s..v - 1).rev().take(8).find(|&k| self.lc(k) == "quoted")?;
+        let q = (sent.s..v - 1)
+            .rev()
+            .take(8)
+            .find(|&k| self.lc(k) == "quoted")?;
         self.np_left(v - 1, q + 1)
     }
 
@@ -516,11 +718,14 @@ impl<'a, 'b> Ctx<'a, 'b> {
             return None;
         }
         if self.lc(a) == "according" && self.lc(a + 1) == "to" {
-            return self.np_right(a + 2, sent.e).map(|np| (np, "according to".to_string()));
+            return self
+                .np_right(a + 2, sent.e)
+                .map(|np| (np, "according to".to_string()));
         }
         for v in a..(a + 14).min(sent.e) {
             // Words, possessives and the commas of an appositive (`," Jane Doe, a spokesperson, said`).
-            if !self.outside(v) || (!self.d.toks[v].word && !matches!(self.t(v), "’s" | "'s" | ",")) {
+            if !self.outside(v) || (!self.d.toks[v].word && !matches!(self.t(v), "’s" | "'s" | ","))
+            {
                 return None;
             }
             // `," Peskov was quoted as saying by Interfax.`
@@ -529,7 +734,9 @@ impl<'a, 'b> Ctx<'a, 'b> {
             }
             if CUE_VERBS.contains(self.t(v)) {
                 if v == a {
-                    return self.np_right(v + 1, sent.e).map(|np| (np, self.t(v).to_string()));
+                    return self
+                        .np_right(v + 1, sent.e)
+                        .map(|np| (np, self.t(v).to_string()));
                 }
                 return self.np_left(v, a).map(|np| (np, self.t(v).to_string()));
             }
@@ -541,25 +748,38 @@ impl<'a, 'b> Ctx<'a, 'b> {
 /// "called the decision "...": a verb of describing with an object before the quoted words
 /// gives the speaker's words ("called" right before the quote names a thing instead).
 fn is_calling_verb(ctx: &Ctx, k: usize) -> bool {
-    matches!(ctx.lc(k), "called" | "described" | "termed" | "branded" | "hailed" | "labelled" | "labeled")
-        && ctx.outside(k + 1)
+    matches!(
+        ctx.lc(k),
+        "called" | "described" | "termed" | "branded" | "hailed" | "labelled" | "labeled"
+    ) && ctx.outside(k + 1)
         && ctx.d.toks.get(k + 1).is_some_and(|t| t.word)
         && (k + 2..(k + 6).min(ctx.d.toks.len())).any(|m| !ctx.outside(m))
 }
 
 fn word_count(s: &str) -> usize {
-    s.split_whitespace().filter(|w| w.chars().any(char::is_alphanumeric)).count()
+    s.split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count()
 }
 
 fn title_case(s: &str) -> bool {
     s.split_whitespace()
         .filter(|w| w.chars().any(char::is_alphabetic))
-        .all(|w| w.chars().find(|c| c.is_alphabetic()).is_some_and(char::is_uppercase))
+        .all(|w| {
+            w.chars()
+                .find(|c| c.is_alphabetic())
+                .is_some_and(char::is_uppercase)
+        })
 }
 
 /// Finds every quote and piece of reported speech with its speaker.
 /// Quotes found, and the descriptors that were resolved to an entity on the way.
-pub fn find(d: &Doc, quotes: &[QuoteSpan], sents: &[Sentence], en: &mut Entities) -> (Vec<Found>, Vec<(usize, usize, usize)>) {
+pub fn find(
+    d: &Doc,
+    quotes: &[QuoteSpan],
+    sents: &[Sentence],
+    en: &mut Entities,
+) -> (Vec<Found>, Vec<(usize, usize, usize)>) {
     let n = d.toks.len();
     // Token range of each quotation, marks included.
     let qtok: Vec<(usize, usize)> = quotes
@@ -570,7 +790,13 @@ pub fn find(d: &Doc, quotes: &[QuoteSpan], sents: &[Sentence], en: &mut Entities
             (s, e)
         })
         .collect();
-    let mut ctx = Ctx { d, en, salience: Vec::new(), last_speaker: None, desc_mentions: Vec::new() };
+    let mut ctx = Ctx {
+        d,
+        en,
+        salience: Vec::new(),
+        last_speaker: None,
+        desc_mentions: Vec::new(),
+    };
     let mut out: Vec<Found> = Vec::new();
     let mut qi = 0;
     let mut prev_colon_subject: Option<Np> = None;
@@ -579,7 +805,16 @@ pub fn find(d: &Doc, quotes: &[QuoteSpan], sents: &[Sentence], en: &mut Entities
         if let Some(np) = ctx.subject(sent.s, sent.e) {
             if let Some(k) = ctx.resolve(&np.sp, np.s) {
                 if ctx.en.ents[k].kind == EntityType::Person {
-                    let persons = ctx.en.mentions.iter().filter(|m| m.s >= sent.s && m.e <= sent.e && ctx.en.ents[m.ent].kind == EntityType::Person).count();
+                    let persons = ctx
+                        .en
+                        .mentions
+                        .iter()
+                        .filter(|m| {
+                            m.s >= sent.s
+                                && m.e <= sent.e
+                                && ctx.en.ents[m.ent].kind == EntityType::Person
+                        })
+                        .count();
                     if persons == 1 && ctx.en.ents[k].female.is_none() {
                         for j in np.e..sent.e {
                             if !ctx.outside(j) {
@@ -610,9 +845,14 @@ pub fn find(d: &Doc, quotes: &[QuoteSpan], sents: &[Sentence], en: &mut Entities
                 let join = groups.last().is_some_and(|g| {
                     let prev = *g.last().unwrap_or(&qi);
                     let (a, b) = (qtok[prev].1, qtok[qi].0);
-                    let prev_text = &d.text[quotes[prev].pieces.last().map_or(0, |p| p.0)..quotes[prev].pieces.last().map_or(0, |p| p.1)];
-                    let next_first = quotes[qi].pieces.first().and_then(|p| d.text[p.0..p.1].chars().next());
-                    a < b && b - a <= 14
+                    let prev_text = &d.text[quotes[prev].pieces.last().map_or(0, |p| p.0)
+                        ..quotes[prev].pieces.last().map_or(0, |p| p.1)];
+                    let next_first = quotes[qi]
+                        .pieces
+                        .first()
+                        .and_then(|p| d.text[p.0..p.1].chars().next());
+                    a < b
+                        && b - a <= 14
                         && (a..b).any(|k| CUE_VERBS.contains(d.t(k)))
                         && d.t(b - 1) == ","
                         && !prev_text.ends_with(['.', '!', '?'])
@@ -635,8 +875,15 @@ pub fn find(d: &Doc, quotes: &[QuoteSpan], sents: &[Sentence], en: &mut Entities
         for g in &groups {
             let (first, last) = (g[0], g[g.len() - 1]);
             let (qs, qe) = (qtok[first].0, qtok[last].1);
-            let pieces: Vec<(usize, usize)> = g.iter().flat_map(|&q| quotes[q].pieces.iter().copied()).collect();
-            let text = pieces.iter().map(|&(a, b)| &d.text[a..b]).collect::<Vec<_>>().join(" ");
+            let pieces: Vec<(usize, usize)> = g
+                .iter()
+                .flat_map(|&q| quotes[q].pieces.iter().copied())
+                .collect();
+            let text = pieces
+                .iter()
+                .map(|&(a, b)| &d.text[a..b])
+                .collect::<Vec<_>>()
+                .join(" ");
             let words = word_count(&text);
             let prefix: Vec<usize> = (region_start..qs).filter(|&k| ctx.outside(k)).collect();
             let last_pre = prefix.last().copied();
@@ -644,41 +891,68 @@ pub fn find(d: &Doc, quotes: &[QuoteSpan], sents: &[Sentence], en: &mut Entities
             let starts_upper = text.chars().next().is_some_and(char::is_uppercase);
             // `Lavrov said, "We ..."` and `Lavrov said "We ..."` introduce whole sentences.
             let verb_comma = last_pre.is_some_and(|k| {
-                (d.t(k) == "," && k > 0 && CUE_VERBS.contains(d.t(k - 1))) || (CUE_VERBS.contains(d.t(k)) && starts_upper)
+                (d.t(k) == "," && k > 0 && CUE_VERBS.contains(d.t(k - 1)))
+                    || (CUE_VERBS.contains(d.t(k)) && starts_upper)
             });
             let initial = prefix.is_empty();
-            let kind = if initial || colon || verb_comma { QuoteKind::Direct } else { QuoteKind::Partial };
+            let kind = if initial || colon || verb_comma {
+                QuoteKind::Direct
+            } else {
+                QuoteKind::Partial
+            };
             // A split quote carries its attribution between its parts.
             let after = ctx.attribution_after(qtok[first].1, sent);
             region_start = qe;
 
-            let sentence_has_cue = *has_cue.get_or_insert_with(|| (sent.s..sent.e).any(|k| {
-                ctx.outside(k) && {
-                    let w = ctx.lc(k);
-                    CUE_VERBS.contains(w)
-                        || CUE_PARTICIPLES.contains(w)
-                        || is_calling_verb(&ctx, k)
-                        || w == "according"
-                        || w == "view"
-                        || (w == "put" && ctx.lc(k + 1) == "it")
-                        || (matches!(w, "words" | "opinion") && k >= sent.s + 2 && ctx.lc(k - 2) == "in")
-                }
-            }));
+            let sentence_has_cue = *has_cue.get_or_insert_with(|| {
+                (sent.s..sent.e).any(|k| {
+                    ctx.outside(k) && {
+                        let w = ctx.lc(k);
+                        CUE_VERBS.contains(w)
+                            || CUE_PARTICIPLES.contains(w)
+                            || is_calling_verb(&ctx, k)
+                            || w == "according"
+                            || w == "view"
+                            || (w == "put" && ctx.lc(k + 1) == "it")
+                            || (matches!(w, "words" | "opinion")
+                                && k >= sent.s + 2
+                                && ctx.lc(k - 2) == "in")
+                    }
+                })
+            });
             if kind == QuoteKind::Partial {
                 let before_w = last_pre.map_or("", |k| ctx.lc(k));
                 let naming = NAMING_WORDS.contains(before_w)
-                    || (before_w == "as" && last_pre.is_some_and(|k| k > 0 && matches!(ctx.lc(k - 1), "known" | "referred" | "described")));
+                    || (before_w == "as"
+                        && last_pre.is_some_and(|k| {
+                            k > 0 && matches!(ctx.lc(k - 1), "known" | "referred" | "described")
+                        }));
                 let det = DETERMINERS.contains(before_w) && words <= 4;
-                if naming || det || words < 2 || !sentence_has_cue || (title_case(&text) && words <= 6) {
+                if naming
+                    || det
+                    || words < 2
+                    || !sentence_has_cue
+                    || (title_case(&text) && words <= 6)
+                {
                     continue;
                 }
-            } else if after.is_none() && !colon && !verb_comma && (words < 3 || (title_case(&text) && words <= 6)) {
+            } else if after.is_none()
+                && !colon
+                && !verb_comma
+                && (words < 3 || (title_case(&text) && words <= 6))
+            {
                 continue;
             }
 
             let mut attr = match kind {
                 QuoteKind::Partial => ctx.attribution_before(sent.s, qs, sent).or(after),
-                _ => after.or_else(|| if colon || verb_comma { ctx.attribution_before(sent.s, qs, sent) } else { None }),
+                _ => after.or_else(|| {
+                    if colon || verb_comma {
+                        ctx.attribution_before(sent.s, qs, sent)
+                    } else {
+                        None
+                    }
+                }),
             };
             if attr.is_none() && colon {
                 attr = ctx.subject(sent.s, qs).map(|np| (np, String::new()));
@@ -694,13 +968,23 @@ pub fn find(d: &Doc, quotes: &[QuoteSpan], sents: &[Sentence], en: &mut Entities
                 ctx.note_desc(np, speaker);
                 span = Some((d.toks[np.s].start, d.toks[np.e - 1].end));
                 cue = (!c.is_empty()).then(|| c.clone());
-                conf = if speaker.is_some() { Ctx::confidence(&np.sp) } else { 0.2 };
+                conf = if speaker.is_some() {
+                    Ctx::confidence(&np.sp)
+                } else {
+                    0.2
+                };
             }
             // A speech verb right after the quote names someone, even one we cannot resolve ("a source told TASS").
             let cue_after = (qtok[first].1..(qtok[first].1 + 8).min(sent.e))
                 .take_while(|&k| ctx.outside(k))
                 .any(|k| CUE_VERBS.contains(d.t(k)));
-            if speaker.is_none() && kind == QuoteKind::Direct && attr.is_none() && !cue_after && initial && si > 0 {
+            if speaker.is_none()
+                && kind == QuoteKind::Direct
+                && attr.is_none()
+                && !cue_after
+                && initial
+                && si > 0
+            {
                 // `Lavrov was blunt. "We will not ..."`: the person the previous sentence was about.
                 let prev = sents[si - 1];
                 if d.toks[prev.s].para == d.toks[sent.s].para {
@@ -729,7 +1013,16 @@ pub fn find(d: &Doc, quotes: &[QuoteSpan], sents: &[Sentence], en: &mut Entities
             }
             accepted.push((qs, qe));
             let (start, end) = (pieces[0].0, pieces[pieces.len() - 1].1);
-            out.push(Found { start, end, text, kind, speaker, speaker_span: span, cue, confidence: conf });
+            out.push(Found {
+                start,
+                end,
+                text,
+                kind,
+                speaker,
+                speaker_span: span,
+                cue,
+                confidence: conf,
+            });
         }
 
         indirect(&mut ctx, sent, si, &accepted, &mut out);
@@ -752,7 +1045,13 @@ pub fn find(d: &Doc, quotes: &[QuoteSpan], sents: &[Sentence], en: &mut Entities
 }
 
 /// Reported speech without quotation marks in one sentence.
-fn indirect(ctx: &mut Ctx, sent: Sentence, si: usize, accepted: &[(usize, usize)], out: &mut Vec<Found>) {
+fn indirect(
+    ctx: &mut Ctx,
+    sent: Sentence,
+    si: usize,
+    accepted: &[(usize, usize)],
+    out: &mut Vec<Found>,
+) {
     let d = ctx.d;
     let mut claimed: HashSet<usize> = HashSet::default();
     let mut found: Vec<(usize, usize, Np, String)> = Vec::new();
@@ -763,24 +1062,47 @@ fn indirect(ctx: &mut Ctx, sent: Sentence, si: usize, accepted: &[(usize, usize)
         let w = ctx.lc(v);
         // "According to X, CLAUSE".
         if w == "according" && ctx.lc(v + 1) == "to" && v + 2 < sent.e {
-            let Some(np) = ctx.np_right(v + 2, sent.e) else { continue };
+            let Some(np) = ctx.np_right(v + 2, sent.e) else {
+                continue;
+            };
             if np.e < sent.e && d.t(np.e) == "," {
                 found.push((np.e + 1, sent.e, np, "according to".into()));
             }
             continue;
         }
         if let Some(np) = ctx.quoted_as_saying(v, sent) {
-            let s = if ctx.lc(v + 1) == "that" { v + 2 } else { v + 1 };
+            let s = if ctx.lc(v + 1) == "that" {
+                v + 2
+            } else {
+                v + 1
+            };
             // Not when it attributes a quotation (`," Berg was quoted as saying by a daily.`).
-            let after_quote = np.s > sent.s && (!ctx.outside(np.s - 1) || (d.t(np.s - 1) == "," && np.s > sent.s + 1 && !ctx.outside(np.s - 2)));
-            if s < sent.e && ctx.outside(s) && d.toks[s].word && !after_quote && !PREPOSITIONS.contains(ctx.lc(s)) {
+            let after_quote = np.s > sent.s
+                && (!ctx.outside(np.s - 1)
+                    || (d.t(np.s - 1) == "," && np.s > sent.s + 1 && !ctx.outside(np.s - 2)));
+            if s < sent.e
+                && ctx.outside(s)
+                && d.toks[s].word
+                && !after_quote
+                && !PREPOSITIONS.contains(ctx.lc(s))
+            {
                 found.push((s, sent.e, np, "quoted as saying".into()));
             }
             continue;
         }
-        if w == "saying" && v > sent.s && d.t(v - 1) == "," && ctx.lc(v + 1) != "that" && v + 1 < sent.e && ctx.outside(v + 1) && d.toks[v + 1].word {
+        if w == "saying"
+            && v > sent.s
+            && d.t(v - 1) == ","
+            && ctx.lc(v + 1) != "that"
+            && v + 1 < sent.e
+            && ctx.outside(v + 1)
+            && d.toks[v + 1].word
+        {
             // "..., declined to comment, saying defence was a national matter."
-            let np = ctx.finite_speaker_left(v, sent).map(|x| x.0).or_else(|| ctx.subject(sent.s, v));
+            let np = ctx
+                .finite_speaker_left(v, sent)
+                .map(|x| x.0)
+                .or_else(|| ctx.subject(sent.s, v));
             if let Some(np) = np {
                 found.push((v + 1, sent.e, np, w.to_string()));
             }
@@ -797,10 +1119,15 @@ fn indirect(ctx: &mut Ctx, sent: Sentence, si: usize, accepted: &[(usize, usize)
                         }
                     }
                 }
-            } else if let Some(np) = ctx.finite_speaker_left(v, sent).or_else(|| {
-                // `"...," the Commission said in a statement, adding that ...`.
-                ctx.attribution_before(sent.s, v, sent)
-            }).map(|x| x.0).or_else(|| ctx.subject(sent.s, v)) {
+            } else if let Some(np) = ctx
+                .finite_speaker_left(v, sent)
+                .or_else(|| {
+                    // `"...," the Commission said in a statement, adding that ...`.
+                    ctx.attribution_before(sent.s, v, sent)
+                })
+                .map(|x| x.0)
+                .or_else(|| ctx.subject(sent.s, v))
+            {
                 found.push((v + 2, sent.e, np, w.to_string()));
             }
             continue;
@@ -808,23 +1135,36 @@ fn indirect(ctx: &mut Ctx, sent: Sentence, si: usize, accepted: &[(usize, usize)
         if !CUE_VERBS.contains(w) || w == "according" {
             continue;
         }
-        let Some(np) = ctx.np_left(v, sent.s).or_else(|| ctx.coordinated_subject(v, sent)) else { continue };
+        let Some(np) = ctx
+            .np_left(v, sent.s)
+            .or_else(|| ctx.coordinated_subject(v, sent))
+        else {
+            continue;
+        };
         // Attribution of a quotation, not reported speech.
-        if np.s > sent.s && (!ctx.outside(np.s - 1) || (d.t(np.s - 1) == "," && np.s > sent.s + 1 && !ctx.outside(np.s - 2))) {
+        if np.s > sent.s
+            && (!ctx.outside(np.s - 1)
+                || (d.t(np.s - 1) == "," && np.s > sent.s + 1 && !ctx.outside(np.s - 2)))
+        {
             continue;
         }
         let mut j = v + 1;
         let mut start = None;
         let told = matches!(w, "told" | "tells" | "tell");
         if told {
-            let that = (v + 1..(v + 12).min(sent.e)).take_while(|&k| ctx.outside(k) && d.toks[k].word).find(|&k| ctx.lc(k) == "that");
+            let that = (v + 1..(v + 12).min(sent.e))
+                .take_while(|&k| ctx.outside(k) && d.toks[k].word)
+                .find(|&k| ctx.lc(k) == "that");
             if let Some(t) = that {
                 start = Some(t + 1);
             } else {
                 if matches!(ctx.lc(j), "his" | "her" | "the" | "their") {
                     j += 1;
                 }
-                if LISTENERS.contains(ctx.lc(j)) && !PREPOSITIONS.contains(ctx.lc(j + 1)) && !ADVERBIALS.contains(d.t(j + 1)) {
+                if LISTENERS.contains(ctx.lc(j))
+                    && !PREPOSITIONS.contains(ctx.lc(j + 1))
+                    && !ADVERBIALS.contains(d.t(j + 1))
+                {
                     start = Some(j + 1);
                 }
             }
@@ -864,7 +1204,8 @@ fn indirect(ctx: &mut Ctx, sent: Sentence, si: usize, accepted: &[(usize, usize)
             continue;
         }
         // Preposed clause: "CLAUSE, Russian President Vladimir Putin said in an interview."
-        let only_adverbials = (v + 1..sent.e).all(|k| ctx.outside(k) && ctx.lc(k) != "that" && d.t(k) != ":");
+        let only_adverbials =
+            (v + 1..sent.e).all(|k| ctx.outside(k) && ctx.lc(k) != "that" && d.t(k) != ":");
         if only_adverbials && valid_start.is_none() {
             let mut ns = np.s;
             while ns > sent.s
@@ -889,11 +1230,19 @@ fn indirect(ctx: &mut Ctx, sent: Sentence, si: usize, accepted: &[(usize, usize)
             if ns > sent.s && matches!(ctx.lc(ns - 1), "the" | "his" | "her" | "its" | "a" | "an") {
                 ns -= 1;
             }
-            if ns > sent.s + 4 && ns < sent.s + 150 && d.t(ns - 1) == "," && (sent.s..ns).all(|k| ctx.outside(k)) {
+            if ns > sent.s + 4
+                && ns < sent.s + 150
+                && d.t(ns - 1) == ","
+                && (sent.s..ns).all(|k| ctx.outside(k))
+            {
                 // The dateline opening the story is not part of the reported words ("PLACE, May 3 (AGENCY) ...").
                 let mut from = sent.s;
                 if d.toks[sent.s].para == 0 {
-                    if let Some(x) = (sent.s..(sent.s + 14).min(ns)).find(|&x| matches!(d.t(x), ")" | "--" | "—" | "–" | "/") && x + 1 < ns && d.is_cap(x + 1)) {
+                    if let Some(x) = (sent.s..(sent.s + 14).min(ns)).find(|&x| {
+                        matches!(d.t(x), ")" | "--" | "—" | "–" | "/")
+                            && x + 1 < ns
+                            && d.is_cap(x + 1)
+                    }) {
                         from = x + 1;
                     }
                 }
@@ -903,7 +1252,8 @@ fn indirect(ctx: &mut Ctx, sent: Sentence, si: usize, accepted: &[(usize, usize)
     }
     for (mut s, mut e, np, cue) in found {
         // An opening adverb is not part of the reported words ("Separately, ...").
-        while s + 1 < e && d.t(s + 1) == "," && (STOP.contains(d.t(s)) || ctx.lc(s).ends_with("ly")) {
+        while s + 1 < e && d.t(s + 1) == "," && (STOP.contains(d.t(s)) || ctx.lc(s).ends_with("ly"))
+        {
             s += 2;
         }
         // Reported clauses are sentence-sized; the cap keeps run-on text linear.
@@ -917,7 +1267,11 @@ fn indirect(ctx: &mut Ctx, sent: Sentence, si: usize, accepted: &[(usize, usize)
                 continue;
             }
             let x = ctx.lc(k);
-            if x == "," && (ctx.lc(k + 1) == "according" || ctx.lc(k + 1) == "citing" || CUE_PARTICIPLES.contains(ctx.lc(k + 1))) {
+            if x == ","
+                && (ctx.lc(k + 1) == "according"
+                    || ctx.lc(k + 1) == "citing"
+                    || CUE_PARTICIPLES.contains(ctx.lc(k + 1)))
+            {
                 e = k;
                 break;
             }
@@ -929,7 +1283,10 @@ fn indirect(ctx: &mut Ctx, sent: Sentence, si: usize, accepted: &[(usize, usize)
             if CUE_VERBS.contains(x) && k > s + 2 {
                 if let Some(inner) = ctx.np_left(k, s) {
                     if ctx.resolve(&inner.sp, inner.s).is_some() {
-                        if let Some(c) = (inner.s.saturating_sub(5).max(s)..inner.s).rev().find(|&c| d.t(c) == ",") {
+                        if let Some(c) = (inner.s.saturating_sub(5).max(s)..inner.s)
+                            .rev()
+                            .find(|&c| d.t(c) == ",")
+                        {
                             e = c;
                             break;
                         }
@@ -945,7 +1302,11 @@ fn indirect(ctx: &mut Ctx, sent: Sentence, si: usize, accepted: &[(usize, usize)
         }
         // Reported words that run into a quotation stop at the last comma before it
         // ("X said that CLAUSE, calling it "...".").
-        if let Some(&(a, _)) = accepted.iter().filter(|&&(a, b)| a < e && b > s).min_by_key(|x| x.0) {
+        if let Some(&(a, _)) = accepted
+            .iter()
+            .filter(|&&(a, b)| a < e && b > s)
+            .min_by_key(|x| x.0)
+        {
             if let Some(c) = (s + 3..a).rev().find(|&c| d.t(c) == ",") {
                 e = c;
             }
@@ -973,7 +1334,11 @@ fn indirect(ctx: &mut Ctx, sent: Sentence, si: usize, accepted: &[(usize, usize)
             speaker,
             speaker_span: Some((d.toks[np.s].start, d.toks[np.e - 1].end)),
             cue: Some(cue),
-            confidence: if speaker.is_some() { Ctx::confidence(&np.sp) * 0.9 } else { 0.3 },
+            confidence: if speaker.is_some() {
+                Ctx::confidence(&np.sp) * 0.9
+            } else {
+                0.3
+            },
         });
     }
 }

@@ -35,9 +35,10 @@ pub struct Sentence {
 
 /// Abbreviations that keep their full stop ("Mr.", "Aug.").
 const ABBREVS: &[&str] = &[
-    "Mr", "Mrs", "Ms", "Dr", "Gen", "Lt", "Col", "Sen", "Rep", "Gov", "Prof", "St", "Jr", "Sr", "Jan", "Feb", "Mar",
-    "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "No", "vs", "Inc", "Corp", "Ltd", "Co", "Adm",
-    "Maj", "Sgt", "Capt", "Mt", "Ft", "approx", "Gov", "Messrs", "Rev", "Supt", "Cmdr", "Brig",
+    "Mr", "Mrs", "Ms", "Dr", "Gen", "Lt", "Col", "Sen", "Rep", "Gov", "Prof", "St", "Jr", "Sr",
+    "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "No",
+    "vs", "Inc", "Corp", "Ltd", "Co", "Adm", "Maj", "Sgt", "Capt", "Mt", "Ft", "approx", "Gov",
+    "Messrs", "Rev", "Supt", "Cmdr", "Brig",
 ];
 
 fn is_apostrophe(c: char) -> bool {
@@ -79,10 +80,18 @@ pub fn tokenize(text: &str) -> Vec<Tok> {
                     i += 1;
                     continue;
                 }
-                let next = if i + 1 < n { Some(chars[i + 1].1) } else { None };
+                let next = if i + 1 < n {
+                    Some(chars[i + 1].1)
+                } else {
+                    None
+                };
                 let next_alnum = next.is_some_and(|x| x.is_alphanumeric());
                 // "OPEC+": a plus sign closing an all-caps name.
-                if c == '+' && !next_alnum && i - start >= 2 && chars[start..i].iter().all(|&(_, x)| x.is_uppercase()) {
+                if c == '+'
+                    && !next_alnum
+                    && i - start >= 2
+                    && chars[start..i].iter().all(|&(_, x)| x.is_uppercase())
+                {
                     i += 1;
                     break;
                 }
@@ -95,12 +104,18 @@ pub fn tokenize(text: &str) -> Vec<Tok> {
                     continue;
                 }
                 // Numbers keep their decimal point and thousands separator ("3.8", "1,200").
-                if (c == '.' || c == ',') && chars[i - 1].1.is_ascii_digit() && next.is_some_and(|x| x.is_ascii_digit()) {
+                if (c == '.' || c == ',')
+                    && chars[i - 1].1.is_ascii_digit()
+                    && next.is_some_and(|x| x.is_ascii_digit())
+                {
                     i += 1;
                     continue;
                 }
                 // "U.S" inside an abbreviation made of single capitals.
-                if c == '.' && i - seg_start == 1 && chars[seg_start].1.is_uppercase() && next.is_some_and(|x| x.is_uppercase())
+                if c == '.'
+                    && i - seg_start == 1
+                    && chars[seg_start].1.is_uppercase()
+                    && next.is_some_and(|x| x.is_uppercase())
                     && (i + 2 >= n || !chars[i + 2].1.is_alphabetic())
                 {
                     i += 1;
@@ -114,7 +129,15 @@ pub fn tokenize(text: &str) -> Vec<Tok> {
             if i < n && chars[i].1 == '.' {
                 // "U.S." and a middle initial ("George W. Bush").
                 let initials = (word.contains('.') && i - seg_start == 1)
-                    || (i - start == 1 && chars[start].1.is_uppercase() && i + 2 < n && chars[i + 1].1 == ' ' && chars[i + 2].1.is_uppercase() && start > 0 && chars[start - 1].1 == ' ' && start >= 2 && chars[start - 2].1.is_alphabetic());
+                    || (i - start == 1
+                        && chars[start].1.is_uppercase()
+                        && i + 2 < n
+                        && chars[i + 1].1 == ' '
+                        && chars[i + 2].1.is_uppercase()
+                        && start > 0
+                        && chars[start - 1].1 == ' '
+                        && start >= 2
+                        && chars[start - 2].1.is_alphabetic());
                 if initials || ABBREVS.contains(&word) {
                     i += 1;
                 }
@@ -122,23 +145,57 @@ pub fn tokenize(text: &str) -> Vec<Tok> {
             let (s, e) = (byte_at(start), byte_at(i));
             let w = &text[s..e];
             // Split the possessive "’s" off ("Putin’s").
-            let poss = ["’s", "'s", "’S", "'S"].iter().find(|p| w.len() > p.len() + 1 && w.ends_with(*p));
+            let poss = ["’s", "'s", "’S", "'S"]
+                .iter()
+                .find(|p| w.len() > p.len() + 1 && w.ends_with(*p));
             // "Oslo-based": the place is a word of its own, the suffix a separate token.
-            let based = ["-based", "‐based"].iter().find(|p| w.len() > p.len() + 1 && w.ends_with(*p) && w.starts_with(char::is_uppercase));
+            let based = ["-based", "‐based"].iter().find(|p| {
+                w.len() > p.len() + 1 && w.ends_with(*p) && w.starts_with(char::is_uppercase)
+            });
             if let Some(p) = based {
                 let cut = e - p.len();
-                toks.push(Tok { start: s, end: cut, word: true, para });
-                toks.push(Tok { start: cut, end: e, word: false, para });
+                toks.push(Tok {
+                    start: s,
+                    end: cut,
+                    word: true,
+                    para,
+                });
+                toks.push(Tok {
+                    start: cut,
+                    end: e,
+                    word: false,
+                    para,
+                });
             } else if let Some(p) = poss {
                 let cut = e - p.len();
-                toks.push(Tok { start: s, end: cut, word: true, para });
-                toks.push(Tok { start: cut, end: e, word: false, para });
+                toks.push(Tok {
+                    start: s,
+                    end: cut,
+                    word: true,
+                    para,
+                });
+                toks.push(Tok {
+                    start: cut,
+                    end: e,
+                    word: false,
+                    para,
+                });
             } else {
-                toks.push(Tok { start: s, end: e, word: true, para });
+                toks.push(Tok {
+                    start: s,
+                    end: e,
+                    word: true,
+                    para,
+                });
             }
             continue;
         }
-        toks.push(Tok { start: byte_at(i), end: byte_at(i + 1), word: false, para });
+        toks.push(Tok {
+            start: byte_at(i),
+            end: byte_at(i + 1),
+            word: false,
+            para,
+        });
         i += 1;
     }
     toks
@@ -206,7 +263,12 @@ pub fn find_quotes(text: &str) -> Vec<QuoteSpan> {
                 }
                 let end = byte_at(j);
                 let same_family = k < n && ((chars[k].1 == '‘') == (chars[i].1 == '‘'));
-                if k < n && same_family && closers_for(chars[k].1).is_some() && k + 1 < n && !chars[k + 1].1.is_whitespace() {
+                if k < n
+                    && same_family
+                    && closers_for(chars[k].1).is_some()
+                    && k + 1 < n
+                    && !chars[k + 1].1.is_whitespace()
+                {
                     // The quote goes on in the next paragraph, which reopens it.
                     pieces.push((byte_at(piece_start), end));
                     piece_start = k + 1;
@@ -240,7 +302,11 @@ pub fn find_quotes(text: &str) -> Vec<QuoteSpan> {
             .filter(|(s, e)| e > s)
             .collect();
         if !pieces.is_empty() {
-            out.push(QuoteSpan { pieces, open, close });
+            out.push(QuoteSpan {
+                pieces,
+                open,
+                close,
+            });
         }
         // Continue after the closing mark.
         i = chars.partition_point(|(b, _)| *b < close);
@@ -275,7 +341,12 @@ pub fn quote_membership(toks: &[Tok], quotes: &[QuoteSpan]) -> Vec<Option<usize>
 }
 
 /// Splits tokens into sentences, never inside a quotation.
-pub fn sentences(text: &str, toks: &[Tok], inq: &[Option<usize>], quotes: &[QuoteSpan]) -> Vec<Sentence> {
+pub fn sentences(
+    text: &str,
+    toks: &[Tok],
+    inq: &[Option<usize>],
+    quotes: &[QuoteSpan],
+) -> Vec<Sentence> {
     let mut out = Vec::new();
     let mut s = 0;
     let n = toks.len();
@@ -284,15 +355,23 @@ pub fn sentences(text: &str, toks: &[Tok], inq: &[Option<usize>], quotes: &[Quot
         let t = &text[toks[i].start..toks[i].end];
         let mut end_after = None;
         // The dateline ends at its dash: "TOKYO, Oct. 2 (Kyodo) --", "BEIJING (AP) —".
-        let dash = t == "—" || t == "–" || (t == "-" && i + 1 < n && &text[toks[i + 1].start..toks[i + 1].end] != "-");
+        let dash = t == "—"
+            || t == "–"
+            || (t == "-" && i + 1 < n && &text[toks[i + 1].start..toks[i + 1].end] != "-");
         if toks[i].para == 0 && i < 24 && dash && i > 0 && inq[i].is_none() {
             let prev = &text[toks[i - 1].start..toks[i - 1].end];
-            if prev == ")" || prev == "-" || prev.chars().all(|c| c.is_uppercase() || !c.is_alphabetic()) {
+            if prev == ")"
+                || prev == "-"
+                || prev.chars().all(|c| c.is_uppercase() || !c.is_alphabetic())
+            {
                 end_after = Some(i);
             }
         }
         if end_after.is_some() {
-        } else if i + 1 < n && toks[i + 1].para != toks[i].para && (inq[i].is_none() || inq[i] != inq[i + 1]) {
+        } else if i + 1 < n
+            && toks[i + 1].para != toks[i].para
+            && (inq[i].is_none() || inq[i] != inq[i + 1])
+        {
             end_after = Some(i);
         } else if t == "." || t == "!" || t == "?" || t == "…" {
             match inq[i] {
@@ -300,7 +379,11 @@ pub fn sentences(text: &str, toks: &[Tok], inq: &[Option<usize>], quotes: &[Quot
                 Some(q) => {
                     // Terminal mark right before the closing quotation mark.
                     let mut k = i + 1;
-                    while k < n && inq[k] == Some(q) && toks[k].end <= quotes[q].close && !toks[k].word {
+                    while k < n
+                        && inq[k] == Some(q)
+                        && toks[k].end <= quotes[q].close
+                        && !toks[k].word
+                    {
                         if toks[k].end == quotes[q].close {
                             end_after = Some(k);
                             break;

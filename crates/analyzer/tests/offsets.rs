@@ -19,12 +19,63 @@ impl Rng {
 }
 
 const WORDS: &[&str] = &[
-    "said", "told", "he", "she", "the", "minister", "Russian", "President", "Vladimir", "Putin", "von", "der", "Leyen",
-    "al-Sisi", "Kim", "Jong", "Un", "Moscow", "MOSCOW", "Ministry", "Foreign", "according", "to", "that", "IAEA", "(",
-    ")", "U.S.", "Mr.", "Ülker", "Şahin", "Zoë", "東京", "Türkiye", "adding", "as", "saying", "quoted", "so-called",
-    "in", "his", "view", "Agency", "of", "the", "Board", "Governors", "’s", "'s", "Aug.", "ministry", "statement",
+    "said",
+    "told",
+    "he",
+    "she",
+    "the",
+    "minister",
+    "Russian",
+    "President",
+    "Vladimir",
+    "Putin",
+    "von",
+    "der",
+    "Leyen",
+    "al-Sisi",
+    "Kim",
+    "Jong",
+    "Un",
+    "Moscow",
+    "MOSCOW",
+    "Ministry",
+    "Foreign",
+    "according",
+    "to",
+    "that",
+    "IAEA",
+    "(",
+    ")",
+    "U.S.",
+    "Mr.",
+    "Ülker",
+    "Şahin",
+    "Zoë",
+    "東京",
+    "Türkiye",
+    "adding",
+    "as",
+    "saying",
+    "quoted",
+    "so-called",
+    "in",
+    "his",
+    "view",
+    "Agency",
+    "of",
+    "the",
+    "Board",
+    "Governors",
+    "’s",
+    "'s",
+    "Aug.",
+    "ministry",
+    "statement",
 ];
-const MARKS: &[&str] = &["\"", "“", "”", "«", "»", "„", "‘", "’", "'", ",", ".", ":", "!", "?", "—", "\n\n", "\n", " ", "  ", "…"];
+const MARKS: &[&str] = &[
+    "\"", "“", "”", "«", "»", "„", "‘", "’", "'", ",", ".", ":", "!", "?", "—", "\n\n", "\n", " ",
+    "  ", "…",
+];
 
 fn random_text(rng: &mut Rng, len: usize) -> String {
     let mut s = String::new();
@@ -40,19 +91,29 @@ fn random_text(rng: &mut Rng, len: usize) -> String {
 }
 
 fn slice_chars(body: &str, start: usize, end: usize) -> String {
-    body.chars().skip(start).take(end.saturating_sub(start)).collect()
+    body.chars()
+        .skip(start)
+        .take(end.saturating_sub(start))
+        .collect()
 }
 
 fn check(body: &str) {
     let a = analyze_text(body, Some("TASS"));
     let n = body.chars().count();
     for q in &a.quotes {
-        assert!(q.start <= q.end && q.end <= n, "quote offsets out of range in {body:?}");
+        assert!(
+            q.start <= q.end && q.end <= n,
+            "quote offsets out of range in {body:?}"
+        );
         let s = slice_chars(body, q.start, q.end);
         // A quote in several pieces spans its attribution or paragraph breaks: its ends still match.
         let first = q.text.split(' ').next().unwrap_or("");
         let last = q.text.rsplit(' ').next().unwrap_or("");
-        assert!(s.starts_with(first) && s.ends_with(last), "quote {:?} vs body slice {s:?} in {body:?}", q.text);
+        assert!(
+            s.starts_with(first) && s.ends_with(last),
+            "quote {:?} vs body slice {s:?} in {body:?}",
+            q.text
+        );
         if !q.text.contains(' ') || q.kind == model::QuoteKind::Indirect {
             assert_eq!(s, q.text, "in {body:?}");
         }
@@ -62,7 +123,12 @@ fn check(body: &str) {
         // Only the dateline agency may be listed without a mention in the body.
         assert!(!e.mentions.is_empty() || e.name == "TASS");
         for m in &e.mentions {
-            assert_eq!(slice_chars(body, m.start, m.end), m.text, "mention of {} in {body:?}", e.name);
+            assert_eq!(
+                slice_chars(body, m.start, m.end),
+                m.text,
+                "mention of {} in {body:?}",
+                e.name
+            );
         }
     }
 }
@@ -88,10 +154,14 @@ fn offsets_slice_the_body_on_wire_copy() {
 #[test]
 fn no_panic_on_arbitrary_characters() {
     let mut rng = Rng(12345);
-    let alphabet: Vec<char> = "aZ\"“”«»„‘’' ,.:;!?()-—\n\tÉé漢字🙂\u{200b}\u{301}".chars().collect();
+    let alphabet: Vec<char> = "aZ\"“”«»„‘’' ,.:;!?()-—\n\tÉé漢字🙂\u{200b}\u{301}"
+        .chars()
+        .collect();
     for _ in 0..3000 {
         let len = (rng.next() % 200) as usize;
-        let body: String = (0..len).map(|_| alphabet[(rng.next() % alphabet.len() as u64) as usize]).collect();
+        let body: String = (0..len)
+            .map(|_| alphabet[(rng.next() % alphabet.len() as u64) as usize])
+            .collect();
         check(&body);
     }
     check("");

@@ -4,7 +4,10 @@ use analyzer::analyze_text;
 use model::{Analysis, EntityType, QuoteKind};
 
 fn quotes(a: &Analysis) -> Vec<(QuoteKind, Option<&str>, &str)> {
-    a.quotes.iter().map(|q| (q.kind, q.speaker.as_deref(), q.text.as_str())).collect()
+    a.quotes
+        .iter()
+        .map(|q| (q.kind, q.speaker.as_deref(), q.text.as_str()))
+        .collect()
 }
 
 fn entity<'a>(a: &'a Analysis, name: &str) -> Option<&'a model::Entity> {
@@ -22,8 +25,22 @@ fn straight_quotes_after_and_before_the_speaker() {
         None,
     );
     let q = quotes(&a);
-    assert_eq!(q[0], (QuoteKind::Direct, Some("Ingrid Dalheim"), "The fund will stay invested abroad,"));
-    assert_eq!(q[1], (QuoteKind::Direct, Some("Ingrid Dalheim"), "We will not touch the principal."));
+    assert_eq!(
+        q[0],
+        (
+            QuoteKind::Direct,
+            Some("Ingrid Dalheim"),
+            "The fund will stay invested abroad,"
+        )
+    );
+    assert_eq!(
+        q[1],
+        (
+            QuoteKind::Direct,
+            Some("Ingrid Dalheim"),
+            "We will not touch the principal."
+        )
+    );
     assert!(has_entity(&a, "Oslo", EntityType::Location));
 }
 
@@ -33,7 +50,14 @@ fn curly_quotes_and_inverted_attribution() {
         "Brazilian President Luiz Carvalho met farmers in the north. “Nobody will lose land because of this law,” said Carvalho.",
         None,
     );
-    assert_eq!(quotes(&a), vec![(QuoteKind::Direct, Some("Luiz Carvalho"), "Nobody will lose land because of this law,")]);
+    assert_eq!(
+        quotes(&a),
+        vec![(
+            QuoteKind::Direct,
+            Some("Luiz Carvalho"),
+            "Nobody will lose land because of this law,"
+        )]
+    );
 }
 
 #[test]
@@ -45,7 +69,14 @@ fn guillemets_and_low_high_marks() {
     let q = quotes(&a);
     assert_eq!(q.len(), 2, "{q:?}");
     assert_eq!(q[0].2, "Our border is the border of the whole alliance,");
-    assert_eq!(q[1], (QuoteKind::Direct, Some("Tomasz Wierzbicki"), "We expect solidarity, not sympathy."));
+    assert_eq!(
+        q[1],
+        (
+            QuoteKind::Direct,
+            Some("Tomasz Wierzbicki"),
+            "We expect solidarity, not sympathy."
+        )
+    );
 }
 
 #[test]
@@ -56,7 +87,11 @@ fn nested_single_quotes_stay_inside() {
     );
     assert_eq!(
         quotes(&a),
-        vec![(QuoteKind::Direct, Some("Peter Ochieng"), "When buyers say ‘maybe’, we keep talking until they say ‘yes’,")]
+        vec![(
+            QuoteKind::Direct,
+            Some("Peter Ochieng"),
+            "When buyers say ‘maybe’, we keep talking until they say ‘yes’,"
+        )]
     );
 }
 
@@ -82,7 +117,14 @@ fn split_quote_is_one_quote() {
         "Greek Prime Minister Nikos Pappas visited the port. \"We will respond,\" Pappas said, \"but not now and not in anger.\"",
         None,
     );
-    assert_eq!(quotes(&a), vec![(QuoteKind::Direct, Some("Nikos Pappas"), "We will respond, but not now and not in anger.")]);
+    assert_eq!(
+        quotes(&a),
+        vec![(
+            QuoteKind::Direct,
+            Some("Nikos Pappas"),
+            "We will respond, but not now and not in anger."
+        )]
+    );
 }
 
 #[test]
@@ -92,8 +134,22 @@ fn partial_quotes_after_according_to_and_adding_that() {
         None,
     );
     let q = quotes(&a);
-    assert!(q.contains(&(QuoteKind::Partial, Some("Diego Fuentes"), "will power half a million homes by next year.")), "{q:?}");
-    assert!(q.contains(&(QuoteKind::Partial, Some("Diego Fuentes"), "the copper mines will be the first customers.")), "{q:?}");
+    assert!(
+        q.contains(&(
+            QuoteKind::Partial,
+            Some("Diego Fuentes"),
+            "will power half a million homes by next year."
+        )),
+        "{q:?}"
+    );
+    assert!(
+        q.contains(&(
+            QuoteKind::Partial,
+            Some("Diego Fuentes"),
+            "the copper mines will be the first customers."
+        )),
+        "{q:?}"
+    );
 }
 
 #[test]
@@ -105,7 +161,10 @@ fn indirect_speech_with_and_without_that() {
     let q = quotes(&a);
     let indirect: Vec<_> = q.iter().filter(|x| x.0 == QuoteKind::Indirect).collect();
     assert_eq!(indirect.len(), 3, "{q:?}");
-    assert_eq!(indirect[0].2, "waiting lists had shrunk for the third month in a row");
+    assert_eq!(
+        indirect[0].2,
+        "waiting lists had shrunk for the third month in a row"
+    );
     assert_eq!(indirect[1].2, "the new clinics would open in June");
     assert_eq!(indirect[2].2, "the hospitals need two thousand more nurses");
     assert!(indirect.iter().all(|x| x.1 == Some("Siobhan Kelly")));
@@ -127,9 +186,15 @@ fn pronouns_follow_gender() {
         None,
     );
     let q = quotes(&a);
-    let direct = q.iter().find(|x| x.0 == QuoteKind::Direct).expect("direct quote");
+    let direct = q
+        .iter()
+        .find(|x| x.0 == QuoteKind::Direct)
+        .expect("direct quote");
     assert_eq!(direct.1, Some("Karin Lindqvist"), "{q:?}");
-    let indirect = q.iter().find(|x| x.0 == QuoteKind::Indirect).expect("indirect quote");
+    let indirect = q
+        .iter()
+        .find(|x| x.0 == QuoteKind::Indirect)
+        .expect("indirect quote");
     assert_eq!(indirect.1, Some("Mikko Salonen"));
 }
 
@@ -177,8 +242,16 @@ fn particles_stay_inside_names() {
         "European Commission President Ursula von der Leyen met Saudi Crown Prince Mohammed bin Salman and Egyptian President Abdel Fattah al-Sisi. Von der Leyen said the talks were useful. Sisi said Egypt was ready to help.",
         None,
     );
-    for name in ["Ursula von der Leyen", "Mohammed bin Salman", "Abdel Fattah al-Sisi"] {
-        assert!(has_entity(&a, name, EntityType::Person), "{name}: {:?}", a.entities);
+    for name in [
+        "Ursula von der Leyen",
+        "Mohammed bin Salman",
+        "Abdel Fattah al-Sisi",
+    ] {
+        assert!(
+            has_entity(&a, name, EntityType::Person),
+            "{name}: {:?}",
+            a.entities
+        );
     }
     let q = quotes(&a);
     assert_eq!(q[0].1, Some("Ursula von der Leyen"));
@@ -207,12 +280,18 @@ fn nested_attribution_goes_to_who_spoke() {
     let q = quotes(&a);
     assert_eq!(q.len(), 1, "{q:?}");
     assert_eq!(q[0].1, Some("Xi Jinping"));
-    assert_eq!(q[0].2, "the two countries should expand trade in farm goods");
+    assert_eq!(
+        q[0].2,
+        "the two countries should expand trade in farm goods"
+    );
 }
 
 #[test]
 fn nationality_adjectives_are_not_entities() {
-    let a = analyze_text("Russian and Chinese diplomats met Turkish officials in Ankara.", None);
+    let a = analyze_text(
+        "Russian and Chinese diplomats met Turkish officials in Ankara.",
+        None,
+    );
     let names: Vec<&str> = a.entities.iter().map(|e| e.name.as_str()).collect();
     assert_eq!(names, vec!["Ankara"]);
 }
@@ -223,7 +302,14 @@ fn preposed_reported_speech_stops_at_the_dateline() {
         "LIMA, June 4 (Reuters) - Peru will cut fuel taxes for three months, Economy Minister Raul Castillo said on Monday.",
         Some("Reuters"),
     );
-    assert_eq!(quotes(&a), vec![(QuoteKind::Indirect, Some("Raul Castillo"), "Peru will cut fuel taxes for three months")]);
+    assert_eq!(
+        quotes(&a),
+        vec![(
+            QuoteKind::Indirect,
+            Some("Raul Castillo"),
+            "Peru will cut fuel taxes for three months"
+        )]
+    );
 }
 
 #[test]
@@ -233,7 +319,14 @@ fn name_in_apposition_speaks() {
         None,
     );
     let q = quotes(&a);
-    assert_eq!(q[0], (QuoteKind::Indirect, Some("Peter Szabo"), "the pipeline would be finished by 2027"));
+    assert_eq!(
+        q[0],
+        (
+            QuoteKind::Indirect,
+            Some("Peter Szabo"),
+            "the pipeline would be finished by 2027"
+        )
+    );
     assert_eq!(q[1].1, Some("Peter Szabo"));
 }
 
@@ -243,12 +336,22 @@ fn participle_saying_reports_speech() {
         "Finnish President Aino Virtanen declined to give a date, saying the decision belonged to parliament.",
         None,
     );
-    assert_eq!(quotes(&a), vec![(QuoteKind::Indirect, Some("Aino Virtanen"), "the decision belonged to parliament")]);
+    assert_eq!(
+        quotes(&a),
+        vec![(
+            QuoteKind::Indirect,
+            Some("Aino Virtanen"),
+            "the decision belonged to parliament"
+        )]
+    );
 }
 
 #[test]
 fn generic_speakers_are_not_reported_speech() {
-    let a = analyze_text("Analysts say the central bank may raise rates again in March.", None);
+    let a = analyze_text(
+        "Analysts say the central bank may raise rates again in March.",
+        None,
+    );
     assert!(a.quotes.is_empty(), "{:?}", a.quotes);
 }
 
@@ -274,17 +377,28 @@ fn initials_titles_with_of_and_the_sister_of() {
     let q = quotes(&a);
     assert_eq!(q[0].1, Some("Daniel W. Harlan"), "{q:?}");
     assert_eq!(q[1].1, None, "{q:?}");
-    assert_eq!(a.quotes[1].speaker_text.as_deref(), Some("The younger sister"));
+    assert_eq!(
+        a.quotes[1].speaker_text.as_deref(),
+        Some("The younger sister")
+    );
 }
 
 #[test]
 fn dateline_agency_is_an_organisation() {
     let a = analyzer::analyze(&model::Article {
         body: "Officials met on Monday to discuss the harvest.".into(),
-        dateline: Some(model::Dateline { place: Some("KYIV".into()), date: None, agency: Some("AP".into()) }),
+        dateline: Some(model::Dateline {
+            place: Some("KYIV".into()),
+            date: None,
+            agency: Some("AP".into()),
+        }),
         ..Default::default()
     });
-    assert!(has_entity(&a, "Associated Press", EntityType::Organization), "{:?}", a.entities);
+    assert!(
+        has_entity(&a, "Associated Press", EntityType::Organization),
+        "{:?}",
+        a.entities
+    );
 }
 
 #[test]
@@ -295,7 +409,10 @@ fn unnamed_sources_get_no_name() {
     );
     let q = quotes(&a);
     assert_eq!(q[0].1, Some("Petra Novak"));
-    assert_eq!(q[1], (QuoteKind::Direct, None, "There will be no extension,"));
+    assert_eq!(
+        q[1],
+        (QuoteKind::Direct, None, "There will be no extension,")
+    );
 }
 
 #[test]
@@ -305,9 +422,19 @@ fn numbers_shouting_and_products_are_not_names() {
         Some("Reuters"),
     );
     let q = quotes(&a);
-    assert_eq!(q[0], (QuoteKind::Indirect, Some("National Statistics Institute"), "Bolivia's economy grew 3.8% last year"));
+    assert_eq!(
+        q[0],
+        (
+            QuoteKind::Indirect,
+            Some("National Statistics Institute"),
+            "Bolivia's economy grew 3.8% last year"
+        )
+    );
     let names: Vec<&str> = a.entities.iter().map(|e| e.name.as_str()).collect();
-    assert!(names.contains(&"La Paz") && names.contains(&"The Hague"), "{names:?}");
+    assert!(
+        names.contains(&"La Paz") && names.contains(&"The Hague"),
+        "{names:?}"
+    );
     for bad in ["Uber Eats", "PAY US NOW", "Labor Day", "Day"] {
         assert!(!names.contains(&bad), "{bad} in {names:?}");
     }
@@ -332,7 +459,14 @@ fn single_marks_at_the_top_level() {
         "Scottish First Minister Fiona Reid spoke in Edinburgh. ‘We will not be bullied by anyone,’ Reid said. Fans of the ‘90s bands and the country’s leaders were there.",
         None,
     );
-    assert_eq!(quotes(&a), vec![(QuoteKind::Direct, Some("Fiona Reid"), "We will not be bullied by anyone,")]);
+    assert_eq!(
+        quotes(&a),
+        vec![(
+            QuoteKind::Direct,
+            Some("Fiona Reid"),
+            "We will not be bullied by anyone,"
+        )]
+    );
 }
 
 #[test]
@@ -342,8 +476,22 @@ fn quoted_as_saying_after_and_colon_before_paragraphs() {
         None,
     );
     let q = quotes(&a);
-    assert_eq!(q[0], (QuoteKind::Direct, Some("Jonas Berg"), "Nobody will negotiate with gangs,"));
-    assert_eq!(q[1], (QuoteKind::Direct, Some("Jonas Berg"), "We are ready to act. And we will act within the law."));
+    assert_eq!(
+        q[0],
+        (
+            QuoteKind::Direct,
+            Some("Jonas Berg"),
+            "Nobody will negotiate with gangs,"
+        )
+    );
+    assert_eq!(
+        q[1],
+        (
+            QuoteKind::Direct,
+            Some("Jonas Berg"),
+            "We are ready to act. And we will act within the law."
+        )
+    );
 }
 
 #[test]
@@ -359,10 +507,24 @@ fn long_titles_are_stripped_from_the_speaker() {
     assert_eq!(q[1].1, Some("Renata Okafor"), "{q:?}");
     assert_eq!(q[2].1, Some("Pavel Ostrowski"), "{q:?}");
     for name in ["Tomasz Wielgosz", "Renata Okafor", "Pavel Ostrowski"] {
-        assert!(has_entity(&a, name, EntityType::Person), "{name}: {:?}", a.entities);
+        assert!(
+            has_entity(&a, name, EntityType::Person),
+            "{name}: {:?}",
+            a.entities
+        );
     }
-    assert!(has_entity(&a, "Northern Vistra Region", EntityType::Location), "{:?}", a.entities);
-    assert!(!a.entities.iter().any(|e| e.name.contains("Minister") || e.name.contains("Administrator")), "{:?}", a.entities);
+    assert!(
+        has_entity(&a, "Northern Vistra Region", EntityType::Location),
+        "{:?}",
+        a.entities
+    );
+    assert!(
+        !a.entities
+            .iter()
+            .any(|e| e.name.contains("Minister") || e.name.contains("Administrator")),
+        "{:?}",
+        a.entities
+    );
 }
 
 #[test]
@@ -372,8 +534,24 @@ fn organisation_spelled_by_its_acronym() {
          The Joint Board of Harbour Pilots (JBHP) said the channel would reopen on Friday.",
         None,
     );
-    assert!(has_entity(&a, "Coastal Defence and Rescue Command", EntityType::Organization), "{:?}", a.entities);
-    assert!(has_entity(&a, "Joint Board of Harbour Pilots", EntityType::Organization), "{:?}", a.entities);
+    assert!(
+        has_entity(
+            &a,
+            "Coastal Defence and Rescue Command",
+            EntityType::Organization
+        ),
+        "{:?}",
+        a.entities
+    );
+    assert!(
+        has_entity(
+            &a,
+            "Joint Board of Harbour Pilots",
+            EntityType::Organization
+        ),
+        "{:?}",
+        a.entities
+    );
     let q = quotes(&a);
     assert_eq!(q[0].1, Some("Coastal Defence and Rescue Command"), "{q:?}");
     assert_eq!(q[1].1, Some("Joint Board of Harbour Pilots"), "{q:?}");
@@ -389,10 +567,38 @@ fn second_speech_verb_in_a_coordinated_clause() {
         None,
     );
     let q = quotes(&a);
-    assert!(q.contains(&(QuoteKind::Indirect, Some("Olusegun Adeyemi"), "the port still needed new cranes")), "{q:?}");
-    assert!(q.contains(&(QuoteKind::Partial, Some("Ilse Brandvold"), "within a day or two at most.")), "{q:?}");
-    assert!(q.contains(&(QuoteKind::Indirect, Some("Olusegun Adeyemi"), "the budget covered the repairs")), "{q:?}");
-    assert!(q.contains(&(QuoteKind::Partial, Some("Olusegun Adeyemi"), "nothing is left for next winter.")), "{q:?}");
+    assert!(
+        q.contains(&(
+            QuoteKind::Indirect,
+            Some("Olusegun Adeyemi"),
+            "the port still needed new cranes"
+        )),
+        "{q:?}"
+    );
+    assert!(
+        q.contains(&(
+            QuoteKind::Partial,
+            Some("Ilse Brandvold"),
+            "within a day or two at most."
+        )),
+        "{q:?}"
+    );
+    assert!(
+        q.contains(&(
+            QuoteKind::Indirect,
+            Some("Olusegun Adeyemi"),
+            "the budget covered the repairs"
+        )),
+        "{q:?}"
+    );
+    assert!(
+        q.contains(&(
+            QuoteKind::Partial,
+            Some("Olusegun Adeyemi"),
+            "nothing is left for next winter."
+        )),
+        "{q:?}"
+    );
 }
 
 #[test]
@@ -402,7 +608,14 @@ fn reported_words_stop_before_a_quoted_phrase_of_the_same_sentence() {
         None,
     );
     let q = quotes(&a);
-    assert!(q.contains(&(QuoteKind::Indirect, Some("Aino Virtanen"), "the clinics would stay open through the summer")), "{q:?}");
+    assert!(
+        q.contains(&(
+            QuoteKind::Indirect,
+            Some("Aino Virtanen"),
+            "the clinics would stay open through the summer"
+        )),
+        "{q:?}"
+    );
 }
 
 #[test]
@@ -436,8 +649,15 @@ fn given_names_before_a_particle_are_the_same_person() {
         None,
     );
     let q = quotes(&a);
-    assert!(q.iter().all(|x| x.1 == Some("Idris Hakim bin Othman")), "{q:?}");
-    assert!(entity(&a, "Idris Hakim").is_none() && entity(&a, "Othman").is_none(), "{:?}", a.entities);
+    assert!(
+        q.iter().all(|x| x.1 == Some("Idris Hakim bin Othman")),
+        "{q:?}"
+    );
+    assert!(
+        entity(&a, "Idris Hakim").is_none() && entity(&a, "Othman").is_none(),
+        "{:?}",
+        a.entities
+    );
 }
 
 #[test]
@@ -446,10 +666,25 @@ fn compass_adjectives_open_organisation_and_place_names() {
         "Delegates met at the Western Plains University before the Southern Trade Forum, where shipping along the Northern Ice Route was discussed. Western officials stayed away.",
         None,
     );
-    assert!(has_entity(&a, "Western Plains University", EntityType::Organization), "{:?}", a.entities);
-    assert!(has_entity(&a, "Southern Trade Forum", EntityType::Organization), "{:?}", a.entities);
-    assert!(has_entity(&a, "Northern Ice Route", EntityType::Location), "{:?}", a.entities);
-    assert!(!a.entities.iter().any(|e| e.name.starts_with("Western ") && e.name.contains("officials")));
+    assert!(
+        has_entity(&a, "Western Plains University", EntityType::Organization),
+        "{:?}",
+        a.entities
+    );
+    assert!(
+        has_entity(&a, "Southern Trade Forum", EntityType::Organization),
+        "{:?}",
+        a.entities
+    );
+    assert!(
+        has_entity(&a, "Northern Ice Route", EntityType::Location),
+        "{:?}",
+        a.entities
+    );
+    assert!(!a
+        .entities
+        .iter()
+        .any(|e| e.name.starts_with("Western ") && e.name.contains("officials")));
 }
 
 #[test]
@@ -460,8 +695,24 @@ fn preposed_clause_before_a_long_title_and_its_descriptor() {
         None,
     );
     let q = quotes(&a);
-    assert_eq!(q[0], (QuoteKind::Indirect, Some("Ivan Sorokin"), "Rail freight to the coast will double within two years"), "{q:?}");
-    assert_eq!(q[1], (QuoteKind::Indirect, Some("Ivan Sorokin"), "the first new line will open in March"), "{q:?}");
+    assert_eq!(
+        q[0],
+        (
+            QuoteKind::Indirect,
+            Some("Ivan Sorokin"),
+            "Rail freight to the coast will double within two years"
+        ),
+        "{q:?}"
+    );
+    assert_eq!(
+        q[1],
+        (
+            QuoteKind::Indirect,
+            Some("Ivan Sorokin"),
+            "the first new line will open in March"
+        ),
+        "{q:?}"
+    );
 }
 
 #[test]
@@ -471,7 +722,11 @@ fn bare_acronym_links_to_the_organisation_it_spells() {
         None,
     );
     let e = entity(&a, "National Rail Safety Agency").expect("agency");
-    assert!(e.mentions.iter().any(|m| m.text == "NRSA"), "{:?}", a.entities);
+    assert!(
+        e.mentions.iter().any(|m| m.text == "NRSA"),
+        "{:?}",
+        a.entities
+    );
     assert!(entity(&a, "NRSA").is_none());
 }
 
@@ -482,7 +737,14 @@ fn partial_quote_after_a_verb_of_describing() {
         None,
     );
     let q = quotes(&a);
-    assert!(q.contains(&(QuoteKind::Partial, Some("Lotte Amsel"), "a fair day for every welder in the port")), "{q:?}");
+    assert!(
+        q.contains(&(
+            QuoteKind::Partial,
+            Some("Lotte Amsel"),
+            "a fair day for every welder in the port"
+        )),
+        "{q:?}"
+    );
 }
 
 #[test]
@@ -493,11 +755,27 @@ fn unknown_companies_and_places_from_their_context() {
          Rockets were fired from the Kalvanto area of the coast and from the Brisvik station.",
         None,
     );
-    assert!(has_entity(&a, "Ostwerk", EntityType::Organization), "{:?}", a.entities);
+    assert!(
+        has_entity(&a, "Ostwerk", EntityType::Organization),
+        "{:?}",
+        a.entities
+    );
     assert_eq!(entity(&a, "Ostwerk").map(|e| e.mentions.len()), Some(2));
-    assert!(has_entity(&a, "Grenwald", EntityType::Organization), "{:?}", a.entities);
-    assert!(has_entity(&a, "Kalvanto", EntityType::Location), "{:?}", a.entities);
-    assert!(has_entity(&a, "Brisvik", EntityType::Location), "{:?}", a.entities);
+    assert!(
+        has_entity(&a, "Grenwald", EntityType::Organization),
+        "{:?}",
+        a.entities
+    );
+    assert!(
+        has_entity(&a, "Kalvanto", EntityType::Location),
+        "{:?}",
+        a.entities
+    );
+    assert!(
+        has_entity(&a, "Brisvik", EntityType::Location),
+        "{:?}",
+        a.entities
+    );
 }
 
 #[test]
@@ -519,7 +797,10 @@ fn dateline_is_not_part_of_a_preposed_clause() {
         None,
     );
     let q = quotes(&a);
-    assert_eq!(q[0].2, "The port trust will dredge the main channel before the monsoon", "{q:?}");
+    assert_eq!(
+        q[0].2, "The port trust will dredge the main channel before the monsoon",
+        "{q:?}"
+    );
 }
 
 #[test]
@@ -528,9 +809,21 @@ fn place_before_based_and_abbreviation_after_a_hyphen() {
         "Marta Lindgren, head of research at Bergen-based Fjordline Analytics, said the joint Norway-U.S. drills would end on Friday.",
         None,
     );
-    assert!(has_entity(&a, "Bergen", EntityType::Location), "{:?}", a.entities);
+    assert!(
+        has_entity(&a, "Bergen", EntityType::Location),
+        "{:?}",
+        a.entities
+    );
     let q = quotes(&a);
-    assert_eq!(q[0], (QuoteKind::Indirect, Some("Marta Lindgren"), "the joint Norway-U.S. drills would end on Friday"), "{q:?}");
+    assert_eq!(
+        q[0],
+        (
+            QuoteKind::Indirect,
+            Some("Marta Lindgren"),
+            "the joint Norway-U.S. drills would end on Friday"
+        ),
+        "{q:?}"
+    );
 }
 
 #[test]
@@ -552,8 +845,16 @@ fn two_ministries_joined_by_and_the_stay_apart() {
         "The Ministry of Foreign Affairs and the Ministry of Defence said in a joint statement that the exercise was over.",
         None,
     );
-    assert!(has_entity(&a, "Ministry of Foreign Affairs", EntityType::Organization), "{:?}", a.entities);
-    assert!(has_entity(&a, "Ministry of Defence", EntityType::Organization), "{:?}", a.entities);
+    assert!(
+        has_entity(&a, "Ministry of Foreign Affairs", EntityType::Organization),
+        "{:?}",
+        a.entities
+    );
+    assert!(
+        has_entity(&a, "Ministry of Defence", EntityType::Organization),
+        "{:?}",
+        a.entities
+    );
 }
 
 #[test]
@@ -566,7 +867,11 @@ fn title_of_an_organisation_or_place_before_the_name() {
     let q = quotes(&a);
     assert_eq!(q[0].1, Some("Henrik Aalto"), "{q:?}");
     assert_eq!(q[1].1, Some("Mari Kask"), "{q:?}");
-    assert!(has_entity(&a, "Estonia", EntityType::Location), "{:?}", a.entities);
+    assert!(
+        has_entity(&a, "Estonia", EntityType::Location),
+        "{:?}",
+        a.entities
+    );
 }
 
 #[test]
@@ -576,7 +881,15 @@ fn industry_nouns_point_back_to_the_company() {
         None,
     );
     let q = quotes(&a);
-    assert_eq!(q[1], (QuoteKind::Indirect, Some("Baltic Ferry Lines Holdings"), "two new ships would join the fleet in May"), "{q:?}");
+    assert_eq!(
+        q[1],
+        (
+            QuoteKind::Indirect,
+            Some("Baltic Ferry Lines Holdings"),
+            "two new ships would join the fleet in May"
+        ),
+        "{q:?}"
+    );
 }
 
 #[test]
@@ -586,13 +899,25 @@ fn company_before_its_officer_and_share_moves() {
          The carrier said in a filing that it had cut 300 jobs. Nordair shares fell 2% in Oslo.",
         None,
     );
-    assert!(has_entity(&a, "Vestmark", EntityType::Organization), "{:?}", a.entities);
-    assert!(has_entity(&a, "Nordair", EntityType::Organization), "{:?}", a.entities);
+    assert!(
+        has_entity(&a, "Vestmark", EntityType::Organization),
+        "{:?}",
+        a.entities
+    );
+    assert!(
+        has_entity(&a, "Nordair", EntityType::Organization),
+        "{:?}",
+        a.entities
+    );
     assert!(entity(&a, "Project").is_none(), "{:?}", a.entities);
     let q = quotes(&a);
     assert_eq!(q[0].1, Some("Ola Brekke"), "{q:?}");
     // The carrier is not the company named two sentences earlier.
-    assert!(q.iter().any(|x| x.2 == "it had cut 300 jobs" && x.1.is_none()), "{q:?}");
+    assert!(
+        q.iter()
+            .any(|x| x.2 == "it had cut 300 jobs" && x.1.is_none()),
+        "{q:?}"
+    );
 }
 
 #[test]
@@ -601,14 +926,29 @@ fn subject_of_a_plan_or_law_is_not_an_entity() {
         "The cabinet adopted the Basic Plan on Coastal Policy and the Strategy for Digital Growth, while the Treaty on Open Skies covers Canada.",
         None,
     );
-    assert!(entity(&a, "Coastal Policy").is_none() && entity(&a, "Digital Growth").is_none(), "{:?}", a.entities);
-    assert!(has_entity(&a, "Canada", EntityType::Location), "{:?}", a.entities);
+    assert!(
+        entity(&a, "Coastal Policy").is_none() && entity(&a, "Digital Growth").is_none(),
+        "{:?}",
+        a.entities
+    );
+    assert!(
+        has_entity(&a, "Canada", EntityType::Location),
+        "{:?}",
+        a.entities
+    );
 }
 
 #[test]
 fn compass_adjective_of_a_known_place_stays() {
-    let a = analyze_text("Northern Ireland First Minister Aoife Kerrigan said the border would stay open.", None);
-    assert!(has_entity(&a, "Northern Ireland", EntityType::Location), "{:?}", a.entities);
+    let a = analyze_text(
+        "Northern Ireland First Minister Aoife Kerrigan said the border would stay open.",
+        None,
+    );
+    assert!(
+        has_entity(&a, "Northern Ireland", EntityType::Location),
+        "{:?}",
+        a.entities
+    );
     assert_eq!(quotes(&a)[0].1, Some("Aoife Kerrigan"));
 }
 
@@ -630,7 +970,11 @@ fn central_bank_is_the_country_bank_named_before() {
         None,
     );
     let bank = entity(&a, "Bank of Norway").expect("bank");
-    assert!(bank.mentions.iter().any(|m| m.text == "Central Bank"), "{:?}", a.entities);
+    assert!(
+        bank.mentions.iter().any(|m| m.text == "Central Bank"),
+        "{:?}",
+        a.entities
+    );
     assert!(entity(&a, "Central Bank").is_none());
 }
 
@@ -638,6 +982,20 @@ fn central_bank_is_the_country_bank_named_before() {
 fn second_verb_after_and_keeps_the_first_speaker() {
     let a = analyze_text("Port director Anneli Saar said that cargo volumes rose by a tenth and added that two new cranes would arrive in May.", None);
     let q = quotes(&a);
-    assert!(q.contains(&(QuoteKind::Indirect, Some("Anneli Saar"), "cargo volumes rose by a tenth")), "{q:?}");
-    assert!(q.contains(&(QuoteKind::Indirect, Some("Anneli Saar"), "two new cranes would arrive in May")), "{q:?}");
+    assert!(
+        q.contains(&(
+            QuoteKind::Indirect,
+            Some("Anneli Saar"),
+            "cargo volumes rose by a tenth"
+        )),
+        "{q:?}"
+    );
+    assert!(
+        q.contains(&(
+            QuoteKind::Indirect,
+            Some("Anneli Saar"),
+            "two new cranes would arrive in May"
+        )),
+        "{q:?}"
+    );
 }
