@@ -175,7 +175,14 @@ impl<'a> Dom<'a> {
                                     "aria-hidden" => hidden |= v.eq_ignore_ascii_case("true"),
                                     "style" => {
                                         let s = v.to_ascii_lowercase().replace(' ', "");
-                                        hidden |= s.contains("display:none") || s.contains("visibility:hidden");
+                                        // Also the screen-reader-only pattern: a 1-pixel absolutely placed box
+                                        // (", opens new tab" after links, "Advertisement" labels).
+                                        hidden |= s.contains("display:none")
+                                            || s.contains("visibility:hidden")
+                                            || (s.contains("position:absolute")
+                                                && (s.contains("width:1px")
+                                                    || s.contains("height:1px")
+                                                    || s.contains("clip:rect(0")));
                                     }
                                     "role" => role = v.to_ascii_lowercase().into(),
                                     "itemprop" => itemprop = v.to_ascii_lowercase().into(),
