@@ -62,6 +62,8 @@ pub struct Doc<'a> {
     pub lower: String,
     /// Byte range of each token in `lower`.
     pub lower_at: Vec<(u32, u32)>,
+    /// [`Doc::cap_word`] of each token, worked out once: the passes ask it of most tokens many times.
+    pub caps: Vec<bool>,
 }
 
 impl<'a> Doc<'a> {
@@ -80,11 +82,11 @@ impl<'a> Doc<'a> {
     }
     /// Whether token `i` starts with a capital (or is a name word such as "al-Sisi", "d'Ivoire").
     pub fn is_cap(&self, i: usize) -> bool {
-        let t = self.t(i);
-        let Some(tok) = self.toks.get(i) else {
-            return false;
-        };
-        if !tok.word {
+        self.caps.get(i).copied().unwrap_or(false)
+    }
+    /// Whether a word token's text starts with a capital (or is a name word such as "al-Sisi", "d'Ivoire").
+    pub fn cap_word(t: &str, word: bool) -> bool {
+        if !word {
             return false;
         }
         let mut cs = t.chars();
@@ -190,6 +192,24 @@ fn demonym_len(d: &Doc, i: usize, end: usize) -> usize {
 
 fn gaz_lookup(d: &Doc, s: usize, e: usize) -> Option<&'static GazEntry> {
     let g = &*crate::lexicon::GAZETTEER;
+    // Most runs start with a word that begins no name: ruled out without building the key.
+    if s < e {
+        let first = d.t(s);
+        let all_caps = || {
+            (s..e).any(|i| d.t(i).chars().any(char::is_alphabetic))
+                && !(s..e).any(|i| d.t(i).chars().any(char::is_lowercase))
+        };
+        let lower_first = || {
+            if first.is_ascii() {
+                g.lower_firsts.contains(d.lc(s))
+            } else {
+                g.lower_firsts.contains(&first.to_lowercase())
+            }
+        };
+        if !g.firsts.contains(first) && !(all_caps() && lower_first()) {
+            return None;
+        }
+    }
     let mut key = String::new();
     for i in s..e {
         if i > s {
@@ -962,39 +982,48 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
         }
     }
 
-    // How often each word occurs: a person's name words come back alone ("Kim", "Gheit").
-    // Built only when a name needs this evidence.
-    let positions_cell: std::cell::OnceCell<HashMap<&str, Vec<usize>>> = std::cell::OnceCell::new();
-    let positions = || {
-        positions_cell.get_or_init(|| {
-            let mut p: HashMap<&str, Vec<usize>> = HashMap::default();
-            for i in 0..d.toks.len() {
-                p.entry(d.t(i)).or_default().push(i);
+    // Where each word occurs: a person's name words come back alone ("Kim", "Gheit").
+    // Built only when a name needs this evidence: the first occurrence of each word, and for every
+    // token the next one with the same text (one map entry per word, no list per word).
+    let occurrences_cell: std::cell::OnceCell<(HashMap<&str, u32>, Vec<u32>)> =
+        std::cell::OnceCell::new();
+    let occurrences = |w: &str| {
+        let (first, next) = occurrences_cell.get_or_init(|| {
+            let n = d.toks.len();
+            let mut first: HashMap<&str, u32> =
+                HashMap::with_capacity_and_hasher(n / 2, Default::default());
+            let mut next = vec![u32::MAX; n];
+            for i in (0..n).rev() {
+                if let Some(later) = first.insert(d.t(i), i as u32) {
+                    next[i] = later;
+                }
             }
-            p
+            (first, next)
+        });
+        std::iter::successors(first.get(w).copied(), |&i| {
+            Some(next[i as usize]).filter(|&x| x != u32::MAX)
         })
+        .map(|i| i as usize)
     };
     // Part of the name printed without the rest of it ("Griffen", "Aboul Gheit", "Kim").
     let alone_elsewhere = |c: &Cand| -> bool {
-        let name: Vec<&str> = (c.s..c.e).map(|i| d.t(i)).collect();
+        let len = c.e - c.s;
         (c.s..c.e).any(|p| {
-            positions().get(d.t(p)).is_some_and(|ps| {
-                ps.iter().take(64).any(|&i| {
-                    if i >= c.s && i < c.e {
-                        return false;
-                    }
-                    // The capitalised run around this occurrence must be a shorter piece of the name.
-                    let (mut a, mut b) = (i, i + 1);
-                    while a > 0 && d.is_cap(a - 1) && d.same_ctx(a - 1, i) {
-                        a -= 1;
-                    }
-                    while b < d.toks.len() && d.is_cap(b) && d.same_ctx(b, i) {
-                        b += 1;
-                    }
-                    let piece: Vec<&str> = (a..b).map(|j| d.t(j)).collect();
-                    piece.len() < name.len()
-                        && name.windows(piece.len()).any(|w| w == piece.as_slice())
-                })
+            occurrences(d.t(p)).take(64).any(|i| {
+                if i >= c.s && i < c.e {
+                    return false;
+                }
+                // The capitalised run around this occurrence must be a shorter piece of the name.
+                let (mut a, mut b) = (i, i + 1);
+                while a > 0 && d.is_cap(a - 1) && d.same_ctx(a - 1, i) {
+                    a -= 1;
+                }
+                while b < d.toks.len() && d.is_cap(b) && d.same_ctx(b, i) {
+                    b += 1;
+                }
+                let piece = b - a;
+                piece < len
+                    && (0..=len - piece).any(|o| (0..piece).all(|j| d.t(c.s + o + j) == d.t(a + j)))
             })
         })
     };

@@ -27,6 +27,10 @@ pub struct Gazetteer {
     pub demonyms: HashMap<String, String>,
     /// Longest name in tokens.
     pub max_tokens: usize,
+    /// First words of the exact-case names, to rule out most lookups cheaply.
+    pub firsts: HashSet<String>,
+    /// First words of the lower-cased names.
+    pub lower_firsts: HashSet<String>,
 }
 
 /// The gazetteer, parsed on first use.
@@ -64,11 +68,16 @@ pub static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(|| {
         }
         names.insert(name.to_string(), entry);
     }
+    let first = |n: &String| n.split(' ').next().unwrap_or_default().to_string();
+    let firsts = names.keys().map(first).collect();
+    let lower_firsts = lower.keys().map(first).collect();
     Gazetteer {
         names,
         lower,
         demonyms,
         max_tokens,
+        firsts,
+        lower_firsts,
     }
 });
 

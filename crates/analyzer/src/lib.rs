@@ -51,11 +51,22 @@ pub fn analyze_text(body: &str, dateline_agency: Option<&str>) -> Analysis {
     let mut lower_at = Vec::with_capacity(toks.len());
     for t in &toks {
         let a = lower.len();
-        for c in body[t.start..t.end].chars() {
-            lower.extend(c.to_lowercase());
+        let w = &body[t.start..t.end];
+        if w.is_ascii() {
+            // Most tokens: the same as the per-character mapping below, without its iterator.
+            lower.push_str(w);
+            lower[a..].make_ascii_lowercase();
+        } else {
+            for c in w.chars() {
+                lower.extend(c.to_lowercase());
+            }
         }
         lower_at.push((a as u32, lower.len() as u32));
     }
+    let caps = toks
+        .iter()
+        .map(|t| entities::Doc::cap_word(&body[t.start..t.end], t.word))
+        .collect();
     let doc = entities::Doc {
         text: body,
         toks: &toks,
@@ -63,6 +74,7 @@ pub fn analyze_text(body: &str, dateline_agency: Option<&str>) -> Analysis {
         sent_of,
         lower,
         lower_at,
+        caps,
     };
     let mut ents = entities::recognize(&doc, dateline_agency);
     let (found, descs) = quotes::find(&doc, &qspans, &sents, &mut ents);

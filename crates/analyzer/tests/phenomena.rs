@@ -999,3 +999,24 @@ fn second_verb_after_and_keeps_the_first_speaker() {
         "{q:?}"
     );
 }
+
+#[test]
+fn all_caps_and_accented_gazetteer_names() {
+    let a = analyze_text(
+        "ÅRHUS, Denmark, May 3 — Officials from ZÜRICH and SÃO PAULO met the mayor of Århus on Monday. \"We share the same problems,\" the mayor said.\n\nThe delegation from KRAKÓW arrives next week.",
+        None,
+    );
+    let mentions = |name: &str| {
+        entity(&a, name).map(|e| {
+            e.mentions
+                .iter()
+                .map(|m| m.text.as_str())
+                .collect::<Vec<_>>()
+        })
+    };
+    assert_eq!(mentions("Århus"), Some(vec!["ÅRHUS", "Århus"]));
+    assert_eq!(mentions("Zürich"), Some(vec!["ZÜRICH"]));
+    assert_eq!(mentions("São Paulo"), Some(vec!["SÃO PAULO"]));
+    assert_eq!(mentions("Kraków"), Some(vec!["KRAKÓW"]));
+    assert!(has_entity(&a, "Denmark", EntityType::Location));
+}
