@@ -29,7 +29,7 @@ const BAD_WORDS: &[&str] = &[
     "caption", "credit", "credits", "toolbar", "widget", "widgets", "trending", "popular", "outbrain", "taboola",
     "readmore", "print", "skip", "masthead", "topbar", "pagination", "pager", "rating", "author", "authors", "dateline",
     "timestamp", "meta", "tools", "utility", "hidden", "hide", "sr", "visually", "offscreen", "jump", "teaser",
-    "teasers", "newsfeed", "rail", "signin", "login", "donate", "copyright", "disclaimer", "alert", "toast", "lightbox",
+    "teasers", "newsfeed", "signin", "login", "donate", "copyright", "disclaimer", "alert", "toast", "lightbox",
     "gallery", "carousel", "slider", "slideshow", "video", "player", "embed", "onetrust", "fc", "sticky", "header",
     "headline", "headlines", "kicker", "eyebrow", "subscribe", "paid", "pw", "inline", "upsell", "follow", "feedback",
     "survey", "poll", "playlist", "tooltip", "tags", "tag", "keywords", "topics", "categories", "category", "bio",
@@ -38,6 +38,10 @@ const BAD_WORDS: &[&str] = &[
     "interstitial", "notification", "notifications", "cta", "signup", "optin", "subnav", "dropdown", "drawer",
     "tabs", "tab", "links", "linklist", "toc", "legend",
 ];
+
+/// Furniture words that page layouts also use for the story's own column ("pg-rail-tall__body"):
+/// they mark furniture unless the node holds a story's worth of running text.
+const LAYOUT_WORDS: &[&str] = &["rail"];
 
 /// Words that mark the article itself; a node carrying one is never dropped for a furniture word.
 const GOOD_WORDS: &[&str] = &[
@@ -158,11 +162,16 @@ pub(crate) fn analyse(dom: &Dom, extra_drop: &[Ix], keep: &[Ix]) -> Analysis {
             || ROLES_OUT.contains(&&*node.role);
         // Links inside running text carry styling classes ("with-icon") that say nothing about furniture.
         let (bad, good) = if node.cls.is_empty() || tag == Tag::A { (false, false) } else { class_flags(&node.cls) };
+        let layout = !bad && tag != Tag::A && words(&node.cls).any(|w| LAYOUT_WORDS.contains(&w));
         let never = kept[i] || p == NONE || p == 0 || matches!(tag, Tag::Body | Tag::Main) || (tag == Tag::Article && !bad);
         if never {
             continue;
         }
-        if hard || (soft && !protected) || (bad && !good && !protected) || (bad && good && ld > 0.5 && !protected)
+        if hard
+            || (soft && !protected)
+            || (bad && !good && !protected)
+            || (bad && good && ld > 0.5 && !protected)
+            || (layout && (ld > 0.5 || t < 1000) && !protected)
         {
             removed[i] = true;
         }

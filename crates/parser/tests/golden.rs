@@ -78,4 +78,5 @@ golden! {
     pti => "pti",
     generic_localpaper => "generic-localpaper",
     generic_wire_republish => "generic-wire-republish",
+    generic_rail_layout => "generic-rail-layout",
 }
