@@ -176,6 +176,7 @@ pub(crate) fn analyse(dom: &Dom, extra_drop: &[Ix], keep: &[Ix]) -> Analysis {
             removed[i] = true;
         }
     }
+    cut_after_related_headings(dom, &mut removed, &text, &link);
     // Figures again with the furniture gone.
     text.iter_mut().for_each(|x| *x = 0);
     link.iter_mut().for_each(|x| *x = 0);
@@ -470,6 +471,95 @@ pub(crate) fn paragraphs(dom: &Dom, a: &Analysis, roots: &[Ix]) -> Vec<Para> {
     }
     flush(&mut cur, &mut out);
     out
+}
+
+/// Headings that introduce other stories: "You may also like", "Leia também", "Lesen Sie auch".
+static RELATED_HEADING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?xi)^(?:
+            you\s+(?:may|might)\s+(?:also\s+)?(?:like|enjoy|be\s+interested) | related\s+(?:posts|articles|stories|news|content|coverage|reading|links) |
+            more\s+(?:stories|news|articles|like\s+this) | recommended(?:\s+(?:for\s+you|stories|reading|articles))? | read\s+(?:also|more|next) | see\s+also |
+            also\s+read | don.t\s+miss | most\s+(?:read|popular|viewed) | popular\s+(?:posts|stories|articles) |
+            voc[eê]\s+(?:tamb[eé]m\s+)?pode\s+gostar | leia\s+(?:tamb[eé]m|mais) | veja\s+(?:tamb[eé]m|mais) | not[ií]cias\s+relacionadas |
+            te\s+(?:puede|podr[ií]a)\s+interesar | lee\s+tambi[eé]n | art[ií]culos\s+relacionados | [àa]\s+lire\s+aussi | lire\s+aussi |
+            vous\s+aimerez\s+aussi | sur\s+le\s+m[eê]me\s+sujet | articles\s+similaires | lesen\s+sie\s+auch | das\s+k[öo]nnte\s+sie\s+auch\s+interessieren |
+            mehr\s+zum\s+thema | [äa]hnliche\s+artikel | читайте\s+также | похожие\s+(?:новости|статьи|материалы) | leggi\s+anche |
+            potrebbe\s+interessarti | articoli\s+correlati | ilginizi\s+[çc]ekebilir | benzer\s+haberler
+        )[\s.:!…]*$",
+    )
+    .expect("static regex")
+});
+
+/// A heading that introduces other stories takes its box with it, or, standing among the story's
+/// paragraphs, what follows it up to where running text resumes. Only where running text comes
+/// before it, so a page that opens with such a list keeps its story.
+fn cut_after_related_headings(dom: &Dom, removed: &mut [bool], text: &[u32], link: &[u32]) {
+    let n = dom.nodes.len();
+    for i in 0..n {
+        let node = &dom.nodes[i];
+        if !matches!(node.tag, Some(Tag::H(_))) || node.parent == NONE || removed[node.parent as usize] {
+            continue;
+        }
+        if text[i] == 0 || text[i] > 60 {
+            continue;
+        }
+        let marked = node.cls.contains("related") || node.cls.contains("recommend");
+        if !marked {
+            let mut heading = String::new();
+            let mut j = i + 1;
+            while j < n && dom.is_within(j as Ix, i as Ix) {
+                heading.push_str(dom.nodes[j].text);
+                j += 1;
+            }
+            if !RELATED_HEADING.is_match(heading.trim()) {
+                continue;
+            }
+        }
+        // A heading that opens its container makes the container the block to cut (a few levels up).
+        let mut unit = i;
+        for _ in 0..4 {
+            let parent = dom.nodes[unit].parent;
+            if parent == NONE || parent == 0 {
+                break;
+            }
+            let siblings = &dom.nodes[parent as usize].children;
+            let Some(at) = siblings.iter().position(|&c| c as usize == unit) else { break };
+            let before: u32 = siblings[..at]
+                .iter()
+                .filter(|&&c| !removed[c as usize])
+                .map(|&c| text[c as usize].saturating_sub(link[c as usize]))
+                .sum();
+            if before >= 200 {
+                if unit != i {
+                    // The heading opens a box of its own: the box goes.
+                    removed[unit] = true;
+                } else {
+                    // The heading sits among the story's paragraphs: it and what follows go, up to
+                    // where running text resumes.
+                    removed[unit] = true;
+                    for &c in &siblings[at + 1..] {
+                        let c = c as usize;
+                        if dom.nodes[c].tag == Some(Tag::P) && text[c].saturating_sub(link[c]) >= 100 {
+                            break;
+                        }
+                        removed[c] = true;
+                    }
+                }
+                break;
+            }
+            if before > 0 || matches!(dom.nodes[parent as usize].tag, Some(Tag::Body | Tag::Main)) {
+                break;
+            }
+            unit = parent as usize;
+        }
+    }
+    // Descendants follow their ancestors in document order.
+    for i in 0..n {
+        let p = dom.nodes[i].parent;
+        if p != NONE && removed[p as usize] {
+            removed[i] = true;
+        }
+    }
 }
 
 static BOILER_LINE: LazyLock<Regex> = LazyLock::new(|| {

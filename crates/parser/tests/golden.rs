@@ -79,4 +79,5 @@ golden! {
     generic_localpaper => "generic-localpaper",
     generic_wire_republish => "generic-wire-republish",
     generic_rail_layout => "generic-rail-layout",
+    generic_related_boxes => "generic-related-boxes",
 }
