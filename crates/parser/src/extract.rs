@@ -74,6 +74,11 @@ fn class_flags(cls: &str) -> (bool, bool) {
     (bad, good)
 }
 
+/// Whether a blockquote's class marks an embedded social post ("twitter-tweet", "instagram-media").
+fn is_social_post(cls: &str) -> bool {
+    ["tweet", "twitter", "instagram", "tiktok", "bluesky", "threads", "mastodon"].iter().any(|w| cls.contains(w))
+}
+
 const ROLES_OUT: &[&str] = &["navigation", "banner", "contentinfo", "complementary", "dialog", "alertdialog", "menu", "menubar", "search", "toolbar", "tablist", "alert"];
 
 pub(crate) fn non_space_chars(s: &str) -> u32 {
@@ -93,6 +98,20 @@ pub(crate) fn analyse(dom: &Dom, extra_drop: &[Ix], keep: &[Ix]) -> Analysis {
         while j != NONE && !kept[j as usize] {
             kept[j as usize] = true;
             j = dom.nodes[j as usize].parent;
+        }
+    }
+    // Embedded social posts (a tweet's blockquote) are quoted content: neither they nor the few
+    // wrappers around them ("social-media-embed") go for their names.
+    for (i, node) in dom.nodes.iter().enumerate() {
+        if node.tag == Some(Tag::Blockquote) && is_social_post(&node.cls) {
+            let mut j = i as Ix;
+            for _ in 0..4 {
+                if j == NONE {
+                    break;
+                }
+                kept[j as usize] = true;
+                j = dom.nodes[j as usize].parent;
+            }
         }
     }
     let mut text = vec![0u32; n];
