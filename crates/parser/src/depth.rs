@@ -27,11 +27,11 @@ fn kind(name: &str) -> Kind {
         *d = s.to_ascii_lowercase();
     }
     match &buf[..b.len()] {
-        b"area" | b"base" | b"br" | b"col" | b"embed" | b"hr" | b"img" | b"input" | b"link" | b"meta" | b"param"
-        | b"source" | b"track" | b"wbr" | b"p" | b"li" | b"dt" | b"dd" | b"tr" | b"td" | b"th" | b"option"
-        | b"!doctype" => Kind::Void,
-        b"script" | b"style" | b"textarea" | b"title" | b"xmp" | b"iframe" | b"noembed" | b"noframes"
-        | b"plaintext" => Kind::Raw,
+        b"area" | b"base" | b"br" | b"col" | b"embed" | b"hr" | b"img" | b"input" | b"link"
+        | b"meta" | b"param" | b"source" | b"track" | b"wbr" | b"p" | b"li" | b"dt" | b"dd"
+        | b"tr" | b"td" | b"th" | b"option" | b"!doctype" => Kind::Void,
+        b"script" | b"style" | b"textarea" | b"title" | b"xmp" | b"iframe" | b"noembed"
+        | b"noframes" | b"plaintext" => Kind::Raw,
         _ => Kind::Nesting,
     }
 }
@@ -58,18 +58,25 @@ fn tag_at(s: &str, i: usize) -> Option<Tag<'_>> {
         return None;
     }
     let name = &s[start..j];
-    let close = s[j..].find('>')? + j;
-    Some(Tag { end: close + 1, name, closing, self_closing: close > 0 && b[close - 1] == b'/' })
+    let close = memchr::memchr(b'>', &b[j..])? + j;
+    Some(Tag {
+        end: close + 1,
+        name,
+        closing,
+        self_closing: close > 0 && b[close - 1] == b'/',
+    })
 }
 
 /// Byte offset of the `</name` that ends a raw-text element, searching from `from`.
 fn find_end_tag(s: &str, from: usize, name: &str) -> Option<usize> {
     let b = s.as_bytes();
     let mut i = from;
-    while let Some(off) = s.get(i..)?.find("</") {
+    while let Some(off) = memchr::memmem::find(b.get(i..)?, b"</") {
         let at = i + off;
         let end = at + 2 + name.len();
-        if b.get(at + 2..end).is_some_and(|n| n.eq_ignore_ascii_case(name.as_bytes())) {
+        if b.get(at + 2..end)
+            .is_some_and(|n| n.eq_ignore_ascii_case(name.as_bytes()))
+        {
             return Some(at);
         }
         i = at + 2;
@@ -85,7 +92,8 @@ pub(crate) fn cap_nesting(s: &str) -> (Option<String>, bool) {
     let mut depth = 0usize;
     let mut skipped = 0usize;
     let mut i = 0;
-    while let Some(off) = s[i..].find('<') {
+    // Byte searches (memchr's vectorised ones): this pass reads every byte of the page.
+    while let Some(off) = memchr::memchr(b'<', &s.as_bytes()[i..]) {
         let at = i + off;
         let Some(t) = tag_at(s, at) else {
             i = at + 1;
@@ -97,7 +105,8 @@ pub(crate) fn cap_nesting(s: &str) -> (Option<String>, bool) {
             // Skip raw text up to its end tag; its '<' are not tags.
             next = find_end_tag(s, t.end, t.name).unwrap_or(s.len());
             // Script and style bodies are never read (JSON-LD aside): leaving them out spares the tokenizer.
-            let droppable = (t.name.eq_ignore_ascii_case("script") && !s[at..t.end].to_ascii_lowercase().contains("ld+json"))
+            let droppable = (t.name.eq_ignore_ascii_case("script")
+                && !s[at..t.end].to_ascii_lowercase().contains("ld+json"))
                 || t.name.eq_ignore_ascii_case("style");
             if droppable && next - t.end > 256 {
                 let o = out.get_or_insert_with(|| String::with_capacity(s.len()));
@@ -109,7 +118,9 @@ pub(crate) fn cap_nesting(s: &str) -> (Option<String>, bool) {
         }
         if s[at..].starts_with("<!--") {
             // Comments can hold whole disabled page sections; drop them.
-            let end = s[at + 4..].find("-->").map(|p| at + 4 + p + 3).unwrap_or(s.len());
+            let end = memchr::memmem::find(&s.as_bytes()[at + 4..], b"-->")
+                .map(|p| at + 4 + p + 3)
+                .unwrap_or(s.len());
             let o = out.get_or_insert_with(|| String::with_capacity(s.len()));
             o.push_str(&s[copied..at]);
             copied = end;
@@ -161,14 +172,34 @@ mod tests {
         let (out, flat) = cap_nesting(&page);
         let out = out.expect("changed");
         assert!(!flat);
-        assert_eq!(out.matches("not text").count(), 20, "only the JSON-LD body stays");
+        assert_eq!(
+            out.matches("not text").count(),
+            20,
+            "only the JSON-LD body stays"
+        );
         assert!(!out.contains("old"));
         assert!(out.contains("<p>kept</p>"));
     }
 
     #[test]
+    fn end_tags_and_comment_ends_are_found_past_lookalikes() {
+        assert_eq!(
+            find_end_tag("a < b </scrip </SCRIPT> x", 0, "script"),
+            Some(14)
+        );
+        assert_eq!(find_end_tag("if (a<b) {}", 0, "script"), None);
+        let page = "<p>a</p><!--€> -> --€--><p>b</p><!---->c";
+        assert_eq!(cap_nesting(page).0.as_deref(), Some("<p>a</p><p>b</p>c"));
+    }
+
+    #[test]
     fn shallow_pages_are_untouched() {
-        assert_eq!(cap_nesting("<html><body><div><p>a<p>b</div><script>if (a<b) {}</script></body></html>"), (None, false));
+        assert_eq!(
+            cap_nesting(
+                "<html><body><div><p>a<p>b</div><script>if (a<b) {}</script></body></html>"
+            ),
+            (None, false)
+        );
     }
 
     #[test]
