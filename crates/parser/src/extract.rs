@@ -498,7 +498,8 @@ static RELATED_HEADING: LazyLock<Regex> = LazyLock::new(|| {
         r"(?xi)^(?:
             you\s+(?:may|might)\s+(?:also\s+)?(?:like|enjoy|be\s+interested) | related\s+(?:posts|articles|stories|news|content|coverage|reading|links) |
             more\s+(?:stories|news|articles|like\s+this) | recommended(?:\s+(?:for\s+you|stories|reading|articles))? | read\s+(?:also|more|next) | see\s+also |
-            also\s+read | don.t\s+miss | most\s+(?:read|popular|viewed) | popular\s+(?:posts|stories|articles) |
+            also\s+read | don.t\s+miss | most\s+(?:read|popular|viewed)(?:\s+\w+)? | popular\s+(?:posts|stories|articles) |
+            сам(?:ые|ое)\s+(?:популярн|читаем)\w*(?:\s+\w+)? | по\s+теме | mais\s+lid[ao]s | lo\s+m[aá]s\s+le[ií]do | m[aá]s\s+populares | meistgelesen | les\s+plus\s+lus |
             voc[eê]\s+(?:tamb[eé]m\s+)?pode\s+gostar | leia\s+(?:tamb[eé]m|mais) | veja\s+(?:tamb[eé]m|mais) | not[ií]cias\s+relacionadas |
             te\s+(?:puede|podr[ií]a)\s+interesar | lee\s+tambi[eé]n | art[ií]culos\s+relacionados | [àa]\s+lire\s+aussi | lire\s+aussi |
             vous\s+aimerez\s+aussi | sur\s+le\s+m[eê]me\s+sujet | articles\s+similaires | lesen\s+sie\s+auch | das\s+k[öo]nnte\s+sie\s+auch\s+interessieren |
@@ -703,6 +704,27 @@ mod tests {
 
     fn strings(v: &[&str]) -> Vec<String> {
         v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn related_headings_are_told_from_story_subheadings() {
+        for h in [
+            "You may also like",
+            "Related stories:",
+            "Most popular diets",
+            "Você pode gostar...",
+            "Leia também",
+            "Lesen Sie auch",
+            "À lire aussi",
+            "Читайте также",
+            "Самые популярные новости",
+            "Lo más leído",
+        ] {
+            assert!(RELATED_HEADING.is_match(h), "{h}");
+        }
+        for h in ["What happens next", "Talks resume in Geneva", "Popular anger grows", "Most of the ships turned back"] {
+            assert!(!RELATED_HEADING.is_match(h), "{h}");
+        }
     }
 
     #[test]
