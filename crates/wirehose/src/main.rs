@@ -20,6 +20,11 @@ mod watchdog;
 
 use config::Config;
 
+/// Parsing a page makes and frees hundreds of thousands of small strings and nodes; mimalloc's
+/// per-thread free lists serve them with fewer instructions than the system allocator.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Watches wire-service feeds, extracts every story with its quotes and entities, and stores them in PostgreSQL.
 #[derive(Debug, ClapParser)]
 #[command(name = "wirehose", version, about)]
