@@ -389,12 +389,15 @@ fn candidates(d: &Doc) -> Vec<Cand> {
     let mut out = Vec::new();
     let mut i = 0;
     while i < n {
-        let particle_start = PARTICLES.contains(d.t(i)) && {
-            let mut k = i;
-            while k < n && PARTICLES.contains(d.t(k)) && d.same_ctx(i, k) {
-                k += 1;
+        // Asked only of tokens that do not start a run by their capital.
+        let particle_start = || {
+            PARTICLES.contains(d.t(i)) && {
+                let mut k = i;
+                while k < n && PARTICLES.contains(d.t(k)) && d.same_ctx(i, k) {
+                    k += 1;
+                }
+                k < n && d.is_cap(k) && d.same_ctx(i, k)
             }
-            k < n && d.is_cap(k) && d.same_ctx(i, k)
         };
         // Gazetteer names that begin with "The" ("The Hague").
         if d.t(i) == "The" && i + 1 < n && d.is_cap(i + 1) {
@@ -414,12 +417,12 @@ fn candidates(d: &Doc) -> Vec<Cand> {
             }
         }
         // "Eastern Economic Forum", "Northern Sea Route": a compass adjective opening a name.
-        let direction_start = DIRECTIONS.contains(d.t(i))
-            && i + 1 < n
+        let direction_start = i + 1 < n
             && d.is_cap(i + 1)
+            && DIRECTIONS.contains(d.t(i))
             && !STOP.contains(d.t(i + 1))
             && d.same_ctx(i, i + 1);
-        if !(d.is_cap(i) && !STOP.contains(d.t(i)) || particle_start || direction_start) {
+        if !(d.is_cap(i) && !STOP.contains(d.t(i)) || direction_start || particle_start()) {
             i += 1;
             continue;
         }

@@ -37,8 +37,10 @@ pub fn analyze(article: &Article) -> Analysis {
 
 /// Analyzes a body, with the dateline's agency when there is one.
 pub fn analyze_text(body: &str, dateline_agency: Option<&str>) -> Analysis {
-    let toks = text::tokenize(body);
-    let qspans = text::find_quotes(body);
+    let chars = text::char_table(body);
+    let toks = text::tokenize(body, &chars);
+    let qspans = text::find_quotes(body, &chars);
+    drop(chars);
     let inq = text::quote_membership(&toks, &qspans);
     let sents = text::sentences(body, &toks, &inq, &qspans);
     let mut sent_of = vec![0; toks.len()];

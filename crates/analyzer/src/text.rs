@@ -45,9 +45,25 @@ fn is_apostrophe(c: char) -> bool {
     c == '\'' || c == '’'
 }
 
-/// Splits a body into tokens.
-pub fn tokenize(text: &str) -> Vec<Tok> {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
+/// `char::is_alphanumeric`, answering ASCII and the General Punctuation block (curly quotes,
+/// dashes, ellipsis: none a letter or digit) without the Unicode table search.
+fn is_alnum(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else if ('\u{2000}'..='\u{206F}').contains(&c) {
+        false
+    } else {
+        c.is_alphanumeric()
+    }
+}
+
+/// The body's characters with their byte offsets, shared by [`tokenize`] and [`find_quotes`].
+pub fn char_table(text: &str) -> Vec<(usize, char)> {
+    text.char_indices().collect()
+}
+
+/// Splits a body into tokens; `chars` is its [`char_table`].
+pub fn tokenize(text: &str, chars: &[(usize, char)]) -> Vec<Tok> {
     let n = chars.len();
     let byte_at = |i: usize| if i < n { chars[i].0 } else { text.len() };
     let mut toks = Vec::with_capacity(n / 4);
@@ -67,7 +83,7 @@ pub fn tokenize(text: &str) -> Vec<Tok> {
             para += 1;
             seen_newline = false;
         }
-        if c.is_alphanumeric() {
+        if is_alnum(c) {
             let start = i;
             let mut seg_start = i;
             i += 1;
@@ -76,7 +92,7 @@ pub fn tokenize(text: &str) -> Vec<Tok> {
                     break;
                 }
                 let c = chars[i].1;
-                if c.is_alphanumeric() {
+                if is_alnum(c) {
                     i += 1;
                     continue;
                 }
@@ -85,7 +101,7 @@ pub fn tokenize(text: &str) -> Vec<Tok> {
                 } else {
                     None
                 };
-                let next_alnum = next.is_some_and(|x| x.is_alphanumeric());
+                let next_alnum = next.is_some_and(is_alnum);
                 // "OPEC+": a plus sign closing an all-caps name.
                 if c == '+'
                     && !next_alnum
@@ -214,9 +230,8 @@ fn closers_for(c: char) -> Option<&'static [char]> {
     }
 }
 
-/// Finds double-quoted spans, joining quotes that run over paragraphs.
-pub fn find_quotes(text: &str) -> Vec<QuoteSpan> {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
+/// Finds double-quoted spans, joining quotes that run over paragraphs; `chars` is the body's [`char_table`].
+pub fn find_quotes(text: &str, chars: &[(usize, char)]) -> Vec<QuoteSpan> {
     let n = chars.len();
     let byte_at = |i: usize| if i < n { chars[i].0 } else { text.len() };
     let mut out = Vec::new();
@@ -250,7 +265,7 @@ pub fn find_quotes(text: &str) -> Vec<QuoteSpan> {
         while j < n {
             let c = chars[j].1;
             // A right single mark followed by a letter is an apostrophe ("Putin’s").
-            let apostrophe = c == '’' && chars.get(j + 1).is_some_and(|x| x.1.is_alphanumeric());
+            let apostrophe = c == '’' && chars.get(j + 1).is_some_and(|x| is_alnum(x.1));
             if closers.contains(&c) && !apostrophe {
                 pieces.push((byte_at(piece_start), byte_at(j)));
                 close = Some(byte_at(j + 1));
@@ -419,4 +434,16 @@ pub fn sentences(
         out.push(Sentence { s, e: n });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn is_alnum_agrees_with_the_standard_library() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            assert_eq!(is_alnum(c), c.is_alphanumeric(), "{c:?}");
+        }
+    }
 }
