@@ -168,21 +168,7 @@ pub fn tokenize(text: &str, chars: &[(usize, char)]) -> Vec<Tok> {
             let based = ["-based", "‐based"].iter().find(|p| {
                 w.len() > p.len() + 1 && w.ends_with(*p) && w.starts_with(char::is_uppercase)
             });
-            if let Some(p) = based {
-                let cut = e - p.len();
-                toks.push(Tok {
-                    start: s,
-                    end: cut,
-                    word: true,
-                    para,
-                });
-                toks.push(Tok {
-                    start: cut,
-                    end: e,
-                    word: false,
-                    para,
-                });
-            } else if let Some(p) = poss {
+            if let Some(p) = based.or(poss) {
                 let cut = e - p.len();
                 toks.push(Tok {
                     start: s,
