@@ -2,8 +2,10 @@
 //!
 //! The JSON printed here is a public contract (docs/extract-json.md); scorers read it.
 
+use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use model::{Analysis, Article};
 use serde::Serialize;
@@ -17,10 +19,12 @@ pub struct Extracted {
     pub url: Option<String>,
     /// The extracted article.
     pub article: Article,
-    /// Quotes in body order.
-    pub quotes: Vec<model::Quote>,
-    /// Entities with their mentions.
-    pub entities: Vec<model::Entity>,
+    /// Quotes in body order; absent when the analyzer was not run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quotes: Option<Vec<model::Quote>>,
+    /// Entities with their mentions; absent when the analyzer was not run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entities: Option<Vec<model::Entity>>,
 }
 
 /// Output format of `extract`.
@@ -32,11 +36,25 @@ pub enum Format {
     Jsonl,
 }
 
-/// Runs parser and analyzer on one page's bytes.
+/// What `extract` runs and prints.
+#[derive(Debug, Clone, Copy)]
+pub struct Options<'a> {
+    /// The page's address, when there is one file.
+    pub url: Option<&'a str>,
+    /// Output format.
+    pub format: Format,
+    /// Worker threads.
+    pub jobs: usize,
+    /// Run the analyzer too (quotes and entities).
+    pub analyze: bool,
+}
+
+/// Runs the parser, and the analyzer when asked, on one page's bytes.
 pub fn extract_bytes(
     parser: &parser::Parser,
     bytes: &[u8],
     url: Option<&str>,
+    analyze: bool,
     source: String,
 ) -> Result<Extracted, String> {
     let opts = parser::ParseOptions {
@@ -44,7 +62,12 @@ pub fn extract_bytes(
         ..Default::default()
     };
     let article = parser.parse(bytes, &opts).map_err(|e| e.to_string())?;
-    let Analysis { quotes, entities } = analyzer::analyze(&article);
+    let (quotes, entities) = if analyze {
+        let Analysis { quotes, entities } = analyzer::analyze(&article);
+        (Some(quotes), Some(entities))
+    } else {
+        (None, None)
+    };
     let url = url
         .map(str::to_string)
         .or_else(|| article.canonical_url.clone());
@@ -59,54 +82,78 @@ pub fn extract_bytes(
 
 fn extract_file(
     parser: &parser::Parser,
-    path: &PathBuf,
-    url: Option<&str>,
+    path: &Path,
+    opts: &Options<'_>,
 ) -> Result<Extracted, (String, String)> {
     let source = path.display().to_string();
     std::fs::read(path)
         .map_err(|e| format!("cannot read {source}: {e}"))
-        .and_then(|bytes| extract_bytes(parser, &bytes, url, source.clone()))
+        .and_then(|bytes| extract_bytes(parser, &bytes, opts.url, opts.analyze, source.clone()))
         .map_err(|e| (source, e))
 }
 
-/// Extracts every file, using up to `jobs` threads, and prints the results in input order.
-/// Returns how many files failed.
-pub fn run(
-    parser: &parser::Parser,
-    files: &[PathBuf],
-    url: Option<&str>,
-    format: Format,
-    jobs: usize,
-) -> anyhow::Result<usize> {
-    let jobs = jobs.clamp(1, files.len().max(1));
-    let mut results: Vec<Option<Result<Extracted, (String, String)>>> =
-        (0..files.len()).map(|_| None).collect();
-    let chunk = files.len().div_ceil(jobs).max(1);
-    std::thread::scope(|s| {
-        for (slots, paths) in results.chunks_mut(chunk).zip(files.chunks(chunk)) {
-            s.spawn(move || {
-                for (slot, path) in slots.iter_mut().zip(paths) {
-                    *slot = Some(extract_file(parser, path, url));
+/// Serialises one result as a line (or pretty object) of output.
+fn render(result: Result<Extracted, (String, String)>, format: Format) -> (Vec<u8>, bool) {
+    let failed = result.is_err();
+    let mut line = Vec::new();
+    let written = match (&result, format) {
+        (Ok(x), Format::Json) => serde_json::to_writer_pretty(&mut line, x),
+        (Ok(x), Format::Jsonl) => serde_json::to_writer(&mut line, x),
+        (Err((source, error)), _) => serde_json::to_writer(
+            &mut line,
+            &serde_json::json!({"source": source, "error": error}),
+        ),
+    };
+    if let Err(e) = written {
+        // Serialising owned strings and numbers cannot fail; say so on the line if it ever does.
+        line.clear();
+        let source = match &result {
+            Ok(x) => &x.source,
+            Err((source, _)) => source,
+        };
+        let value =
+            serde_json::json!({"source": source, "error": format!("cannot serialise: {e}")});
+        line = value.to_string().into_bytes();
+    }
+    line.push(b'\n');
+    (line, failed)
+}
+
+/// Extracts every file, using up to `jobs` threads, and prints the results in input order as they
+/// complete, so memory stays flat however many files there are. Returns how many files failed.
+pub fn run(parser: &parser::Parser, files: &[PathBuf], opts: Options<'_>) -> anyhow::Result<usize> {
+    let jobs = opts.jobs.clamp(1, files.len().max(1));
+    // Workers take the next file from a shared counter; a bounded channel keeps them at most a few
+    // pages ahead of the writer, which puts results back in input order.
+    let next = AtomicUsize::new(0);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Vec<u8>, bool)>(jobs * 4);
+    std::thread::scope(|s| -> anyhow::Result<usize> {
+        for _ in 0..jobs {
+            let tx = tx.clone();
+            let next = &next;
+            s.spawn(move || loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(path) = files.get(i) else { break };
+                let (line, failed) = render(extract_file(parser, path, &opts), opts.format);
+                if tx.send((i, line, failed)).is_err() {
+                    break;
                 }
             });
         }
-    });
-    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let mut failed = 0;
-    for result in results.into_iter().flatten() {
-        let value = match result {
-            Ok(x) => serde_json::to_value(&x)?,
-            Err((source, error)) => {
-                failed += 1;
-                serde_json::json!({"source": source, "error": error})
+        drop(tx);
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        let mut pending = BTreeMap::new();
+        let mut want = 0;
+        let mut failed = 0;
+        for (i, line, bad) in rx {
+            failed += usize::from(bad);
+            pending.insert(i, line);
+            while let Some(line) = pending.remove(&want) {
+                out.write_all(&line)?;
+                want += 1;
             }
-        };
-        match format {
-            Format::Json => serde_json::to_writer_pretty(&mut out, &value)?,
-            Format::Jsonl => serde_json::to_writer(&mut out, &value)?,
         }
-        out.write_all(b"\n")?;
-    }
-    out.flush()?;
-    Ok(failed)
+        out.flush()?;
+        Ok(failed)
+    })
 }

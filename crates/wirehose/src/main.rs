@@ -61,6 +61,9 @@ enum Command {
         /// Threads to use (default: all cores).
         #[arg(long)]
         jobs: Option<usize>,
+        /// Run the parser only: no quotes or entities in the output.
+        #[arg(long)]
+        no_analyze: bool,
         /// Saved HTML pages.
         #[arg(required = true)]
         files: Vec<PathBuf>,
@@ -133,6 +136,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             format,
             url,
             jobs,
+            no_analyze,
             files,
         } => {
             if url.is_some() && files.len() > 1 {
@@ -147,7 +151,13 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                     .map(|n| n.get())
                     .unwrap_or(1)
             });
-            let failed = extract::run(&parser, &files, url.as_deref(), format, jobs)?;
+            let opts = extract::Options {
+                url: url.as_deref(),
+                format,
+                jobs,
+                analyze: !no_analyze,
+            };
+            let failed = extract::run(&parser, &files, opts)?;
             Ok(if failed == 0 {
                 ExitCode::SUCCESS
             } else {

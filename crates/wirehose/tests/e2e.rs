@@ -84,10 +84,19 @@ async fn feed_to_postgres_and_clean_shutdown() {
     })
     .await;
     // The running daemon makes its stories searchable without any other command.
-    common::wait_until("stories and quotes indexed for full-text search", || async {
-        common::count(&pool, "SELECT count(*) FROM articles WHERE search IS NOT NULL").await >= 3
-            && common::count(&pool, "SELECT count(*) FROM quotes WHERE search IS NULL").await == 0
-    })
+    common::wait_until(
+        "stories and quotes indexed for full-text search",
+        || async {
+            common::count(
+                &pool,
+                "SELECT count(*) FROM articles WHERE search IS NOT NULL",
+            )
+            .await
+                >= 3
+                && common::count(&pool, "SELECT count(*) FROM quotes WHERE search IS NULL").await
+                    == 0
+        },
+    )
     .await;
     let health = http_get(&http, "/health");
     assert!(health.starts_with("HTTP/1.1 200"), "{health}");
