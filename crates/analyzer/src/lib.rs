@@ -9,6 +9,7 @@
 mod entities;
 mod lexicon;
 mod quotes;
+pub mod simhash;
 mod text;
 
 use model::{Analysis, Article, Entity, Mention, Quote};
@@ -143,7 +144,11 @@ pub fn analyze_text(body: &str, dateline_agency: Option<&str>) -> Analysis {
         !e.mentions.is_empty() || Some(k - 1) == agency_name
     });
     entities.sort_by_key(|e| e.mentions.first().map_or(0, |m| m.start));
-    Analysis { quotes, entities }
+    Analysis {
+        quotes,
+        entities,
+        simhash: simhash::simhash(body),
+    }
 }
 
 impl entities::Ent {

@@ -282,6 +282,9 @@ pub struct Analysis {
     pub quotes: Vec<Quote>,
     /// Entities, each with its mentions.
     pub entities: Vec<Entity>,
+    /// 64-bit SimHash of the body's word shingles, for finding syndicated copies (None when short).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub simhash: Option<u64>,
 }
 
 /// A fully processed story, ready for the store.

@@ -9,7 +9,7 @@
 
 mod copy;
 mod reprocess;
-pub mod simhash;
+mod syndication;
 pub mod urls;
 mod write;
 
@@ -79,6 +79,8 @@ pub struct Store {
     extractor_version: Arc<str>,
     /// Months (year * 12 + month0) whose partitions are known to exist.
     partitions: Arc<Mutex<HashSet<i32>>>,
+    /// Recent stories' SimHashes, for linking syndicated copies.
+    syndication: Arc<syndication::Syndication>,
 }
 
 impl Store {
@@ -88,6 +90,7 @@ impl Store {
             pool,
             extractor_version: Arc::from(DEFAULT_EXTRACTOR_VERSION),
             partitions: Arc::default(),
+            syndication: Arc::default(),
         }
     }
 
@@ -116,6 +119,11 @@ impl Store {
     /// The extractor version recorded on writes.
     pub fn extractor_version(&self) -> &str {
         &self.extractor_version
+    }
+
+    /// Stories held in memory for finding syndicated copies (for monitoring).
+    pub fn syndication_index_len(&self) -> usize {
+        self.syndication.len()
     }
 
     /// The underlying pool.

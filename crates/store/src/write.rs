@@ -1,6 +1,6 @@
 //! The batch write path: one transaction per batch, a fixed number of multi-row statements.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::Write as _;
 
 use chrono::{DateTime, Utc};
@@ -9,14 +9,13 @@ use sha2::{Digest, Sha256};
 use sqlx::{PgConnection, Row};
 
 use crate::copy::CopyRows;
-use crate::{simhash, urls, Store, StoreError, WriteStats};
+use crate::syndication::{self, Recent, Syndication};
+use crate::{urls, Store, StoreError, WriteStats};
 
 /// Longest key kept in a btree-indexed column; PostgreSQL rejects index rows over ~2.7 KB.
 const MAX_KEY_BYTES: usize = 2000;
 /// Longest entity name or alias kept.
 const MAX_NAME_BYTES: usize = 400;
-/// How far back a syndicated original is looked for.
-const SYNDICATION_WINDOW_DAYS: i32 = 3;
 
 /// Whether a batch comes from fetching or from re-running the extractor over stored pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,6 +69,10 @@ struct Prepared<'a> {
     id: i64,
     first_seen_at: DateTime<Utc>,
     action: Action,
+    /// The original this story copies: found for a new story, read back for a stored one.
+    syndicated_from: Option<i64>,
+    /// A new story whose id and URL this batch reserved: nothing is stored for it yet.
+    reserved: bool,
 }
 
 /// Strips NUL characters, which PostgreSQL text cannot hold.
@@ -202,13 +205,15 @@ fn prepare(a: &AnalyzedArticle) -> Prepared<'_> {
         a,
         fetched_at: micros(a.fetched_at),
         hash: content_hash(title.as_deref(), lede.as_deref(), &body),
-        simhash: simhash::simhash(&body).map(|h| h as i64),
+        simhash: a.analysis.simhash.map(|h| h as i64),
         word_count: offset(body.split_whitespace().count()),
         urls: list,
         story_url,
         id: 0,
         first_seen_at: micros(a.fetched_at),
         action: Action::Skip,
+        syndicated_from: None,
+        reserved: false,
     }
 }
 
@@ -271,14 +276,19 @@ impl Store {
                 .await?;
         }
         let mut tx = self.pool.begin().await?;
+        let mut announced = Vec::new();
         if !items.is_empty() {
-            self.write_stories(&mut tx, &mut items, mode, &mut stats)
+            self.write_stories(&mut tx, &mut items, mode, &mut stats, &mut announced)
                 .await?;
         }
         if !failures.is_empty() {
             stats.failures = write_failures(&mut tx, &failures).await?;
         }
         tx.commit().await?;
+        // Only committed stories may become originals.
+        if !announced.is_empty() {
+            self.syndication.committed(announced);
+        }
         Ok(stats)
     }
 
@@ -288,6 +298,7 @@ impl Store {
         items: &mut [Prepared<'_>],
         mode: Mode,
         stats: &mut WriteStats,
+        announced: &mut Vec<Recent>,
     ) -> Result<(), StoreError> {
         ensure_sources(conn, items).await?;
         resolve_identities(conn, items, mode, stats).await?;
@@ -300,10 +311,13 @@ impl Store {
         if !replaced.is_empty() {
             stats.versions = archive_versions(conn, &replaced).await?;
         }
-        let written: Vec<&Prepared> = items.iter().filter(|p| p.action != Action::Skip).collect();
-        if written.is_empty() {
+        if items.iter().all(|p| p.action == Action::Skip) {
             return Ok(());
         }
+        if mode == Mode::Ingest {
+            stats.syndicated = self.link_syndicated(conn, items).await?;
+        }
+        let written: Vec<&Prepared> = items.iter().filter(|p| p.action != Action::Skip).collect();
         let (fresh, known): (Vec<&Prepared>, Vec<&Prepared>) =
             written.iter().partition(|p| p.action == Action::Insert);
         stats.articles = copy_new_articles(conn, &fresh, self.extractor_version()).await?;
@@ -332,14 +346,14 @@ impl Store {
             stats.mentions = insert_mentions(conn, &analysed, &entity_ids).await?;
         }
         if mode == Mode::Ingest {
-            let fresh: Vec<&Prepared> = written
-                .iter()
-                .copied()
-                .filter(|p| p.action == Action::Insert && p.simhash.is_some())
-                .collect();
-            if !fresh.is_empty() {
-                stats.syndicated = link_syndicated(conn, &fresh).await?;
-            }
+            // New and changed stories, with their SimHash, for every store's syndication index.
+            announced.extend(
+                written
+                    .iter()
+                    .filter(|p| matches!(p.action, Action::Insert | Action::Replace))
+                    .filter_map(|p| recent(p)),
+            );
+            Syndication::announce(conn, announced).await?;
             let pages: Vec<&Prepared> = written
                 .iter()
                 .copied()
@@ -454,20 +468,37 @@ async fn resolve_identities(
         group_seen.push(seen);
     }
     // Reserve each new story's URL; a daemon that got there first keeps it, and we join its story.
-    sqlx::query(
+    let reserved: HashSet<String> = sqlx::query_scalar(
         "INSERT INTO article_urls (url, article_id, first_seen_at, kind)
          SELECT u, i, s, 'story' FROM unnest($1::text[], $2::bigint[], $3::timestamptz[]) AS r(u, i, s)
          ORDER BY u
-         ON CONFLICT (url) DO NOTHING",
+         ON CONFLICT (url) DO NOTHING
+         RETURNING url",
     )
     .bind(&story_urls)
     .bind(&group_ids)
     .bind(&group_seen)
-    .execute(&mut *conn)
-    .await?;
-    let owners = lookup_urls(conn, &story_urls).await?;
+    .fetch_all(&mut *conn)
+    .await?
+    .into_iter()
+    .collect();
+    let taken: Vec<String> = story_urls
+        .iter()
+        .filter(|u| !reserved.contains(*u))
+        .cloned()
+        .collect();
+    let owners = if taken.is_empty() {
+        HashMap::new()
+    } else {
+        lookup_urls(conn, &taken).await?
+    };
     for (g, members) in groups.iter().enumerate() {
-        if let Some(&(id, seen)) = owners.get(&story_urls[g]) {
+        let url = &story_urls[g];
+        if reserved.contains(url) {
+            for &i in members {
+                items[i].reserved = true;
+            }
+        } else if let Some(&(id, seen)) = owners.get(url) {
             for &i in members {
                 items[i].id = id;
                 items[i].first_seen_at = seen;
@@ -523,33 +554,44 @@ async fn decide_actions(
             }
         }
     }
+    // Stories this batch reserved cannot be stored yet: only the others are looked up (and locked).
     let mut keys: Vec<(i64, DateTime<Utc>)> = newest
         .values()
+        .filter(|&&i| !items[i].reserved)
         .map(|&i| (items[i].id, items[i].first_seen_at))
         .collect();
     keys.sort();
     let (ids, seen): (Vec<i64>, Vec<DateTime<Utc>>) = keys.into_iter().unzip();
-    let rows = sqlx::query(
-        "SELECT a.id, a.content_hash, a.extractor_version, a.fetched_at
+    let rows = if ids.is_empty() {
+        Vec::new()
+    } else {
+        sqlx::query(
+            "SELECT a.id, a.content_hash, a.extractor_version, a.fetched_at, a.syndicated_from
          FROM articles a JOIN unnest($1::bigint[], $2::timestamptz[]) AS k(id, seen)
            ON a.id = k.id AND a.first_seen_at = k.seen
          ORDER BY a.id
          FOR UPDATE OF a",
-    )
-    .bind(&ids)
-    .bind(&seen)
-    .fetch_all(&mut *conn)
-    .await?;
+        )
+        .bind(&ids)
+        .bind(&seen)
+        .fetch_all(&mut *conn)
+        .await?
+    };
     let mut stored: HashMap<i64, (Vec<u8>, String, DateTime<Utc>)> = HashMap::new();
+    let mut originals: HashMap<i64, i64> = HashMap::new();
     for r in &rows {
+        let id: i64 = r.try_get("id")?;
         stored.insert(
-            r.try_get("id")?,
+            id,
             (
                 r.try_get("content_hash")?,
                 r.try_get("extractor_version")?,
                 r.try_get("fetched_at")?,
             ),
         );
+        if let Some(original) = r.try_get::<Option<i64>, _>("syndicated_from")? {
+            originals.insert(id, original);
+        }
     }
     for (i, p) in items.iter_mut().enumerate() {
         p.action = if p.id < 0 || newest.get(&p.id) != Some(&i) {
@@ -580,6 +622,7 @@ async fn decide_actions(
         if p.action == Action::Skip && p.id >= 0 {
             stats.unchanged += 1;
         }
+        p.syndicated_from = originals.get(&p.id).copied();
     }
     Ok(())
 }
@@ -643,6 +686,7 @@ async fn copy_new_articles(
             .opt_plain(a.is_accessible_for_free)
             .bytes(&p.hash)
             .opt_plain(p.simhash)
+            .opt_plain(p.syndicated_from)
             .time(p.fetched_at)
             .text(extractor_version)
             .end_row();
@@ -652,7 +696,8 @@ async fn copy_new_articles(
         "COPY articles (id, first_seen_at, url, source, agency, title, lede, body, authors, byline,
              published_at, modified_at, date_source, dateline_place, dateline_date, dateline_agency,
              language, language_confidence, section, tags, canonical_url, final_url, image_url,
-             word_count, is_accessible_for_free, content_hash, simhash, fetched_at, extractor_version)
+             word_count, is_accessible_for_free, content_hash, simhash, syndicated_from, fetched_at,
+             extractor_version)
          FROM STDIN",
         copy,
     )
@@ -1059,52 +1104,39 @@ async fn insert_mentions(
     .await
 }
 
-/// Links each new story to the first-seen near-duplicate from another source in the days
-/// before it (or earlier in the same batch), following that one's own link to the original.
-async fn link_syndicated(
-    conn: &mut PgConnection,
-    fresh: &[&Prepared<'_>],
-) -> Result<u64, StoreError> {
-    let ids: Vec<i64> = fresh.iter().map(|p| p.id).collect();
-    let seen: Vec<DateTime<Utc>> = fresh.iter().map(|p| p.first_seen_at).collect();
-    let hashes: Vec<i64> = fresh
-        .iter()
-        .map(|p| p.simhash.unwrap_or_default())
-        .collect();
-    let sources: Vec<String> = fresh.iter().map(|p| clean(&p.a.source)).collect();
-    let done = sqlx::query(
-        "UPDATE articles n SET syndicated_from = m.original
-         FROM (
-             SELECT k.id, k.seen, (
-                 SELECT coalesce(a.syndicated_from, a.id) FROM articles a
-                 WHERE a.simhash IS NOT NULL
-                   AND a.first_seen_at >= k.seen - make_interval(days => $5) AND a.first_seen_at <= k.seen
-                   AND (a.first_seen_at, a.id) < (k.seen, k.id)
-                   AND a.source <> k.source
-                   AND (((a.simhash >> 56) & 255) = ((k.h >> 56) & 255)
-                     OR ((a.simhash >> 48) & 255) = ((k.h >> 48) & 255)
-                     OR ((a.simhash >> 40) & 255) = ((k.h >> 40) & 255)
-                     OR ((a.simhash >> 32) & 255) = ((k.h >> 32) & 255)
-                     OR ((a.simhash >> 24) & 255) = ((k.h >> 24) & 255)
-                     OR ((a.simhash >> 16) & 255) = ((k.h >> 16) & 255)
-                     OR ((a.simhash >> 8) & 255) = ((k.h >> 8) & 255)
-                     OR (a.simhash & 255) = (k.h & 255))
-                   AND bit_count((a.simhash # k.h)::bit(64)) <= $6
-                 ORDER BY a.first_seen_at, a.id
-                 LIMIT 1) AS original
-             FROM unnest($1::bigint[], $2::timestamptz[], $3::bigint[], $4::text[]) AS k(id, seen, h, source)
-         ) m
-         WHERE n.id = m.id AND n.first_seen_at = m.seen AND m.original IS NOT NULL",
-    )
-    .bind(&ids)
-    .bind(&seen)
-    .bind(&hashes)
-    .bind(&sources)
-    .bind(SYNDICATION_WINDOW_DAYS)
-    .bind(i32::try_from(simhash::MAX_DISTANCE).unwrap_or(3))
-    .execute(&mut *conn)
-    .await?;
-    Ok(done.rows_affected())
+/// The story as the syndication index knows it, when it has a SimHash.
+fn recent(p: &Prepared<'_>) -> Option<Recent> {
+    Some(Recent {
+        id: p.id,
+        seen: syndication::micros(p.first_seen_at),
+        source: clean(&p.a.source).into(),
+        hash: p.simhash? as u64,
+        original: p.syndicated_from.unwrap_or(p.id),
+    })
+}
+
+impl Store {
+    /// Links each new story to the first-seen near-duplicate from another source in the days
+    /// before it (or earlier in the same batch), following that one's own link to the original.
+    async fn link_syndicated(
+        &self,
+        conn: &mut PgConnection,
+        items: &mut [Prepared<'_>],
+    ) -> Result<u64, StoreError> {
+        let fresh: Vec<usize> = (0..items.len())
+            .filter(|&i| items[i].action == Action::Insert && items[i].simhash.is_some())
+            .collect();
+        let stories: Vec<Recent> = fresh.iter().filter_map(|&i| recent(&items[i])).collect();
+        let links = self.syndication.link(&self.pool, conn, &stories).await?;
+        let mut linked = 0;
+        for (&i, link) in fresh.iter().zip(links) {
+            if link.is_some() {
+                linked += 1;
+            }
+            items[i].syndicated_from = link;
+        }
+        Ok(linked)
+    }
 }
 
 async fn insert_raw_pages(

@@ -631,3 +631,77 @@ async fn text_with_copy_format_characters_round_trips(pool: PgPool) {
     assert_eq!(stats.versions, 1);
     check("changed story (upsert)").await;
 }
+
+#[sqlx::test(migrations = "../../migrations")]
+async fn copies_are_linked_across_writers_sharing_the_database(pool: PgPool) {
+    let second_pool = || async {
+        sqlx::postgres::PgPoolOptions::new()
+            .max_connections(2)
+            .connect_with((*pool.connect_options()).clone())
+            .await
+            .expect("a second writer's pool")
+    };
+    // Two daemons: each store has its own connections and its own index of recent stories.
+    let wire = store(pool.clone()).await;
+    let partner = store(second_pool().await).await;
+    partner
+        .write_batch(&[out(bank_story(
+            "partner",
+            "https://partner.example/n/1",
+            at(2, 8),
+        ))])
+        .await
+        .expect("partner's first story");
+    wire.write_batch(&[out(minister_story(
+        "wire",
+        "https://wire.example/world/1001",
+        at(2, 9),
+    ))])
+    .await
+    .expect("original");
+    // The partner read the table before the original existed: it can only learn of it from the
+    // wire writer's announcement.
+    let mut waited = 0;
+    while partner.syndication_index_len() < 2 {
+        assert!(
+            waited < 200,
+            "the second writer never heard of the original"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        waited += 1;
+    }
+    let copy_body = MINISTER_STORY.replace("VIENNA, March 2. /WIRE/.", "VIENNA (Partner) -");
+    let stats = partner
+        .write_batch(&[out(story(
+            "partner",
+            "https://partner.example/n/2",
+            at(3, 8),
+            "Danube treaty talks to resume",
+            &copy_body,
+        ))])
+        .await
+        .expect("copy");
+    assert_eq!(stats.syndicated, 1);
+
+    // A writer started later loads recent stories from the table, and follows the copy's link.
+    let late = store(second_pool().await).await;
+    let stats = late
+        .write_batch(&[out(story(
+            "daily",
+            "https://daily.example/a/9",
+            at(4, 8),
+            "Treaty talks resume",
+            &copy_body,
+        ))])
+        .await
+        .expect("third copy");
+    assert_eq!(stats.syndicated, 1);
+    let originals: Vec<String> = sqlx::query_scalar(
+        "SELECT o.source FROM articles c JOIN articles o ON o.id = c.syndicated_from ORDER BY c.source",
+    )
+    .fetch_all(&pool)
+    .await
+    .expect("links");
+    assert_eq!(originals, vec!["wire".to_string(), "wire".to_string()]);
+    assert_no_orphans(&pool).await;
+}

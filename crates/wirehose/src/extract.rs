@@ -63,7 +63,9 @@ pub fn extract_bytes(
     };
     let article = parser.parse(bytes, &opts).map_err(|e| e.to_string())?;
     let (quotes, entities) = if analyze {
-        let Analysis { quotes, entities } = analyzer::analyze(&article);
+        let Analysis {
+            quotes, entities, ..
+        } = analyzer::analyze(&article);
         (Some(quotes), Some(entities))
     } else {
         (None, None)

@@ -209,7 +209,11 @@ pub fn analyzed(
             section: Some("World".into()),
             ..Article::default()
         },
-        analysis: Analysis { quotes, entities },
+        analysis: Analysis {
+            quotes,
+            entities,
+            simhash: analyzer::simhash::simhash(body),
+        },
         raw: Some(RawPage {
             status: 200,
             headers: vec![("content-type".into(), "text/html; charset=utf-8".into())],

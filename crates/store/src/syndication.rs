@@ -1,0 +1,488 @@
+//! Syndication: links each new story to the first-seen near-duplicate from another source.
+//!
+//! Candidates are found in memory, not in the database. The recent stories' SimHashes sit in
+//! an index of 8 bands of 8 bits; two hashes at most 7 bits apart share at least one band
+//! (pigeonhole), so a new story is compared only with the stories of its 8 buckets.
+//!
+//! The index stays complete across processes: a writer announces every story it commits with
+//! `NOTIFY` (delivered on commit), and every store listens. What it cannot have heard (stories
+//! committed before it listened, or older than what it holds) it loads from `articles` once,
+//! by time range. A lost listening connection empties the index, which then reloads.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
+
+use chrono::{DateTime, Duration, Utc};
+use sqlx::postgres::PgListener;
+use sqlx::{PgConnection, PgPool, Row};
+
+use crate::StoreError;
+
+/// How far back an original is looked for.
+pub(crate) const WINDOW_DAYS: i64 = 3;
+/// Two SimHashes at most this many bits apart are copies of one story.
+pub(crate) const MAX_DISTANCE: u32 = 7;
+/// The channel stories are announced on.
+const CHANNEL: &str = "wirehose_stories";
+/// A NOTIFY payload must stay under 8000 bytes.
+const PAYLOAD_BYTES: usize = 7000;
+/// Past this many stories the index is emptied and reloaded as needed, bounding memory.
+const MAX_ENTRIES: usize = 2_000_000;
+
+/// A stored story as the index knows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Recent {
+    /// The story's id.
+    pub id: i64,
+    /// When it was first seen, in microseconds since the epoch.
+    pub seen: i64,
+    /// The source it came from.
+    pub source: Arc<str>,
+    /// Its SimHash.
+    pub hash: u64,
+    /// The original it copies, or its own id.
+    pub original: i64,
+}
+
+impl Recent {
+    fn key(&self) -> (i64, i64) {
+        (self.seen, self.id)
+    }
+
+    /// One line of a NOTIFY payload; the source goes last, so it may hold spaces.
+    fn line(&self) -> String {
+        format!(
+            "{} {} {} {} {}\n",
+            self.id,
+            self.seen,
+            self.hash as i64,
+            self.original,
+            self.source.replace(['\n', '\r'], " ")
+        )
+    }
+
+    fn parse(line: &str) -> Option<Recent> {
+        let mut f = line.splitn(5, ' ');
+        Some(Recent {
+            id: f.next()?.parse().ok()?,
+            seen: f.next()?.parse().ok()?,
+            hash: f.next()?.parse::<i64>().ok()? as u64,
+            original: f.next()?.parse().ok()?,
+            source: Arc::from(f.next()?),
+        })
+    }
+}
+
+/// Microseconds since the epoch, the index's clock.
+pub(crate) fn micros(t: DateTime<Utc>) -> i64 {
+    t.timestamp_micros()
+}
+
+fn bucket(band: usize, hash: u64) -> usize {
+    band * 256 + ((hash >> (band * 8)) & 255) as usize
+}
+
+/// The in-memory SimHash index of stored stories.
+#[derive(Debug)]
+struct Index {
+    entries: Vec<Recent>,
+    by_id: HashMap<i64, usize>,
+    buckets: Vec<Vec<u32>>,
+    /// Time ranges `[lo, hi)` (microseconds) whose stories are all known; `i64::MAX` is open-ended.
+    covered: Vec<(i64, i64)>,
+    newest: i64,
+    oldest: i64,
+}
+
+impl Default for Index {
+    fn default() -> Self {
+        Self {
+            entries: Vec::new(),
+            by_id: HashMap::new(),
+            buckets: vec![Vec::new(); 8 * 256],
+            covered: Vec::new(),
+            newest: i64::MIN,
+            oldest: i64::MAX,
+        }
+    }
+}
+
+impl Index {
+    fn insert(&mut self, r: Recent) {
+        self.newest = self.newest.max(r.seen);
+        self.oldest = self.oldest.min(r.seen);
+        if let Some(&slot) = self.by_id.get(&r.id) {
+            let old = &mut self.entries[slot];
+            if old.hash == r.hash {
+                *old = r;
+                return;
+            }
+            // A changed story: the old hash stays in its buckets but can no longer match.
+            old.id = i64::MIN;
+        }
+        let slot = self.entries.len();
+        for band in 0..8 {
+            self.buckets[bucket(band, r.hash)].push(slot as u32);
+        }
+        self.by_id.insert(r.id, slot);
+        self.entries.push(r);
+    }
+
+    /// The parts of `[lo, hi)` not yet covered.
+    fn missing(&self, lo: i64, hi: i64) -> Vec<(i64, i64)> {
+        let mut out = Vec::new();
+        let mut at = lo;
+        for &(a, b) in &self.covered {
+            if b <= at {
+                continue;
+            }
+            if a >= hi {
+                break;
+            }
+            if a > at {
+                out.push((at, a));
+            }
+            at = at.max(b);
+            if at >= hi {
+                break;
+            }
+        }
+        if at < hi {
+            out.push((at, hi));
+        }
+        out
+    }
+
+    fn cover(&mut self, lo: i64, hi: i64) {
+        self.covered.push((lo, hi));
+        self.covered.sort_unstable();
+        let mut merged: Vec<(i64, i64)> = Vec::with_capacity(self.covered.len());
+        for &(a, b) in &self.covered {
+            match merged.last_mut() {
+                Some(last) if a <= last.1 => last.1 = last.1.max(b),
+                _ => merged.push((a, b)),
+            }
+        }
+        self.covered = merged;
+    }
+
+    /// Forgets stories well before the newest one, and everything when the index grows too big.
+    fn prune(&mut self) {
+        if self.entries.len() > MAX_ENTRIES {
+            *self = Index::default();
+            return;
+        }
+        let cutoff = self
+            .newest
+            .saturating_sub(2 * WINDOW_DAYS * Duration::days(1).num_microseconds().unwrap_or(0));
+        // Rebuilding costs one pass; do it only when a day's worth or more can go.
+        if self.oldest > cutoff - Duration::days(1).num_microseconds().unwrap_or(0) {
+            return;
+        }
+        let kept: Vec<Recent> = self
+            .entries
+            .drain(..)
+            .filter(|e| e.seen >= cutoff && e.id != i64::MIN)
+            .collect();
+        let covered: Vec<(i64, i64)> = self
+            .covered
+            .iter()
+            .filter(|&&(_, hi)| hi > cutoff)
+            .map(|&(lo, hi)| (lo.max(cutoff), hi))
+            .collect();
+        *self = Index {
+            covered,
+            ..Index::default()
+        };
+        for e in kept {
+            self.insert(e);
+        }
+    }
+
+    /// The first-seen story from another source, before `k` and within the window, that `k` copies.
+    fn original_of<'a>(&'a self, k: &Recent, also: &'a [Recent]) -> Option<&'a Recent> {
+        let from = k.seen - WINDOW_DAYS * Duration::days(1).num_microseconds().unwrap_or(0);
+        let fits = |c: &Recent| {
+            c.id != i64::MIN
+                && c.seen >= from
+                && c.key() < k.key()
+                && c.source != k.source
+                && (c.hash ^ k.hash).count_ones() <= MAX_DISTANCE
+        };
+        let stored = (0..8)
+            .flat_map(|band| self.buckets[bucket(band, k.hash)].iter())
+            .map(|&slot| &self.entries[slot as usize]);
+        stored
+            .chain(also.iter())
+            .filter(|c| fits(c))
+            .min_by_key(|c| c.key())
+    }
+}
+
+/// The syndication index of one store, shared by its clones.
+#[derive(Debug, Default)]
+pub(crate) struct Syndication {
+    index: Mutex<Index>,
+    listening: tokio::sync::OnceCell<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Syndication {
+    fn lock(&self) -> MutexGuard<'_, Index> {
+        // The index holds no invariant a panicking writer could break halfway that matters more
+        // than staying available; keep using it.
+        self.index.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Stories the index holds (for monitoring and tests).
+    pub(crate) fn len(&self) -> usize {
+        self.lock().by_id.len()
+    }
+
+    /// Starts listening for other writers' stories, once per store.
+    async fn listen(self: &Arc<Self>, pool: &PgPool) -> Result<(), StoreError> {
+        self.listening
+            .get_or_try_init(|| async {
+                let mut listener = PgListener::connect_with(pool).await?;
+                listener.listen(CHANNEL).await?;
+                let (stop, mut stopped) = tokio::sync::oneshot::channel::<()>();
+                let this: Weak<Syndication> = Arc::downgrade(self);
+                tokio::spawn(async move {
+                    loop {
+                        let next = tokio::select! {
+                            _ = &mut stopped => break,
+                            next = listener.try_recv() => next,
+                        };
+                        let Some(this) = this.upgrade() else { break };
+                        match next {
+                            Ok(Some(n)) => {
+                                let mut index = this.lock();
+                                for r in n.payload().lines().filter_map(Recent::parse) {
+                                    index.insert(r);
+                                }
+                            }
+                            Ok(None) => {
+                                // Announcements made while the connection was down are lost:
+                                // start again from the database.
+                                tracing::warn!("syndication listener reconnecting; reloading its index");
+                                *this.lock() = Index::default();
+                            }
+                            Err(e) => {
+                                tracing::warn!(error = %e, "syndication listener cannot reconnect yet");
+                                drop(this);
+                                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                            }
+                        }
+                    }
+                });
+                Ok::<_, StoreError>(stop)
+            })
+            .await?;
+        Ok(())
+    }
+
+    /// Finds the original of each new story (all uncommitted, in `conn`'s transaction) and returns
+    /// them in input order. Loads what the index lacks from `articles` first.
+    pub(crate) async fn link(
+        self: &Arc<Self>,
+        pool: &PgPool,
+        conn: &mut PgConnection,
+        fresh: &[Recent],
+    ) -> Result<Vec<Option<i64>>, StoreError> {
+        if fresh.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.listen(pool).await?;
+        let window = WINDOW_DAYS * Duration::days(1).num_microseconds().unwrap_or(0);
+        let lo = fresh.iter().map(|r| r.seen).min().unwrap_or(0) - window;
+        let hi = fresh.iter().map(|r| r.seen).max().unwrap_or(0) + 1;
+        // Open-ended when the batch reaches the newest known stories: announcements cover the rest.
+        let hi = if hi >= self.lock().newest {
+            i64::MAX
+        } else {
+            hi
+        };
+        let missing = self.lock().missing(lo, hi);
+        for (a, b) in missing {
+            let rows = sqlx::query(
+                "SELECT id, first_seen_at, source, simhash, coalesce(syndicated_from, id) AS original
+                 FROM articles
+                 WHERE simhash IS NOT NULL AND first_seen_at >= $1 AND first_seen_at < $2",
+            )
+            .bind(DateTime::<Utc>::from_timestamp_micros(a).unwrap_or(DateTime::<Utc>::MIN_UTC))
+            .bind(DateTime::<Utc>::from_timestamp_micros(b).unwrap_or(DateTime::<Utc>::MAX_UTC))
+            .fetch_all(&mut *conn)
+            .await?;
+            let mut loaded = Vec::with_capacity(rows.len());
+            for r in &rows {
+                let seen: DateTime<Utc> = r.try_get("first_seen_at")?;
+                let source: String = r.try_get("source")?;
+                loaded.push(Recent {
+                    id: r.try_get("id")?,
+                    seen: micros(seen),
+                    source: Arc::from(source),
+                    hash: r.try_get::<i64, _>("simhash")? as u64,
+                    original: r.try_get("original")?,
+                });
+            }
+            let mut index = self.lock();
+            for r in loaded {
+                index.insert(r);
+            }
+            index.cover(a, b);
+        }
+
+        let mut order: Vec<usize> = (0..fresh.len()).collect();
+        order.sort_by_key(|&i| fresh[i].key());
+        let mut links = vec![None; fresh.len()];
+        let mut earlier: Vec<Recent> = Vec::with_capacity(fresh.len());
+        let index = self.lock();
+        for i in order {
+            let mut k = fresh[i].clone();
+            if let Some(o) = index.original_of(&k, &earlier) {
+                links[i] = Some(o.original);
+                k.original = o.original;
+            }
+            earlier.push(k);
+        }
+        Ok(links)
+    }
+
+    /// Announces stories to every store in the same transaction that writes them, so the
+    /// announcement is delivered only if they are committed.
+    pub(crate) async fn announce(
+        conn: &mut PgConnection,
+        stories: &[Recent],
+    ) -> Result<(), StoreError> {
+        let mut payloads = vec![String::new()];
+        for r in stories {
+            let line = r.line();
+            if payloads
+                .last()
+                .is_some_and(|p| p.len() + line.len() > PAYLOAD_BYTES)
+            {
+                payloads.push(String::new());
+            }
+            if let Some(p) = payloads.last_mut() {
+                p.push_str(&line);
+            }
+        }
+        payloads.retain(|p| !p.is_empty());
+        if payloads.is_empty() {
+            return Ok(());
+        }
+        sqlx::query("SELECT pg_notify($1, p) FROM unnest($2::text[]) AS p")
+            .bind(CHANNEL)
+            .bind(&payloads)
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
+    }
+
+    /// Adds committed stories to this store's index at once, not waiting for their announcement.
+    pub(crate) fn committed(&self, stories: Vec<Recent>) {
+        let mut index = self.lock();
+        for r in stories {
+            index.insert(r);
+        }
+        index.prune();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn recent(id: i64, seen: i64, source: &str, hash: u64) -> Recent {
+        Recent {
+            id,
+            seen,
+            source: Arc::from(source),
+            hash,
+            original: id,
+        }
+    }
+
+    #[test]
+    fn payload_lines_round_trip() {
+        let r = Recent {
+            original: 3,
+            ..recent(7, -5, "Daily News Online", u64::MAX - 1)
+        };
+        assert_eq!(Recent::parse(r.line().trim_end()), Some(r));
+        assert_eq!(Recent::parse("7 x 1 1 a"), None);
+        assert_eq!(Recent::parse(""), None);
+    }
+
+    #[test]
+    fn a_copy_links_to_the_earliest_match_from_another_source() {
+        let mut index = Index::default();
+        let h = 0x0123_4567_89ab_cdef_u64;
+        index.insert(recent(1, 100, "wire", h));
+        index.insert(Recent {
+            original: 1,
+            ..recent(2, 200, "partner", h ^ 0b111)
+        });
+        // Seven bits apart, one in every band but one: still found.
+        let k = recent(9, 300, "daily", h ^ 0x0101_0101_0101_0100);
+        assert_eq!(index.original_of(&k, &[]).map(|o| o.original), Some(1));
+        // Eight bits apart is another story.
+        let far = recent(10, 300, "daily", h ^ 0x0101_0101_0101_0101);
+        assert_eq!(index.original_of(&far, &[]), None);
+        // Its own source's earlier story is not an original.
+        let own = recent(11, 300, "wire", h);
+        assert_eq!(index.original_of(&own, &[]).map(|o| o.id), Some(2));
+    }
+
+    #[test]
+    fn the_window_and_first_seen_order_bound_the_search() {
+        let day = Duration::days(1).num_microseconds().unwrap_or(0);
+        let mut index = Index::default();
+        index.insert(recent(1, 0, "wire", 42));
+        assert!(index
+            .original_of(&recent(2, 4 * day, "daily", 42), &[])
+            .is_none());
+        assert!(index
+            .original_of(&recent(3, day, "daily", 42), &[])
+            .is_some());
+        // A story seen before the supposed original is not its copy.
+        assert!(index
+            .original_of(&recent(4, -1, "daily", 42), &[])
+            .is_none());
+    }
+
+    #[test]
+    fn coverage_reports_only_the_gaps() {
+        let mut index = Index::default();
+        assert_eq!(index.missing(0, 10), vec![(0, 10)]);
+        index.cover(0, 10);
+        index.cover(20, i64::MAX);
+        assert_eq!(index.missing(5, 30), vec![(10, 20)]);
+        assert!(index.missing(25, i64::MAX).is_empty());
+        index.cover(10, 20);
+        assert_eq!(index.covered, vec![(0, i64::MAX)]);
+    }
+
+    #[test]
+    fn a_changed_story_matches_by_its_new_hash_only() {
+        let mut index = Index::default();
+        index.insert(recent(1, 0, "wire", 0));
+        index.insert(recent(1, 0, "wire", u64::MAX));
+        assert!(index.original_of(&recent(2, 5, "daily", 0), &[]).is_none());
+        assert!(index
+            .original_of(&recent(3, 5, "daily", u64::MAX), &[])
+            .is_some());
+    }
+
+    #[test]
+    fn pruning_forgets_old_stories_and_their_coverage() {
+        let day = Duration::days(1).num_microseconds().unwrap_or(0);
+        let mut index = Index::default();
+        index.cover(0, i64::MAX);
+        index.insert(recent(1, 0, "wire", 42));
+        index.insert(recent(2, 10 * day, "wire", 42));
+        index.prune();
+        assert_eq!(index.by_id.len(), 1);
+        assert_eq!(index.covered, vec![(4 * day, i64::MAX)]);
+        assert_eq!(index.missing(0, day), vec![(0, day)]);
+    }
+}
