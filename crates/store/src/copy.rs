@@ -6,7 +6,7 @@
 
 use std::fmt::Write as _;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Timelike, Utc};
 
 /// A buffer of rows in COPY text format: tab-separated fields, `\N` for NULL, one row a line.
 #[derive(Default)]
@@ -14,6 +14,8 @@ pub(crate) struct CopyRows {
     buf: String,
     fields_in_row: usize,
     rows: u64,
+    /// The last timestamp written and its text: a story's quotes and mentions all repeat it.
+    last_time: Option<(DateTime<Utc>, String)>,
 }
 
 impl CopyRows {
@@ -89,7 +91,14 @@ impl CopyRows {
     /// A timestamp with time zone, at microsecond precision.
     pub(crate) fn time(&mut self, t: DateTime<Utc>) -> &mut Self {
         self.sep();
-        let _ = write!(self.buf, "{}", t.format("%Y-%m-%d %H:%M:%S%.6f+00"));
+        match &self.last_time {
+            Some((last, text)) if *last == t => self.buf.push_str(text),
+            _ => {
+                let text = time_text(t);
+                self.buf.push_str(&text);
+                self.last_time = Some((t, text));
+            }
+        }
         self
     }
 
@@ -106,8 +115,10 @@ impl CopyRows {
         self.sep();
         // The hex form's own backslash is escaped for COPY.
         self.buf.push_str("\\\\x");
+        const HEX: &[u8; 16] = b"0123456789abcdef";
         for byte in b {
-            let _ = write!(self.buf, "{byte:02x}");
+            self.buf.push(char::from(HEX[usize::from(byte >> 4)]));
+            self.buf.push(char::from(HEX[usize::from(byte & 15)]));
         }
         self
     }
@@ -135,6 +146,29 @@ impl CopyRows {
     pub(crate) fn into_bytes(self) -> Vec<u8> {
         self.buf.into_bytes()
     }
+}
+
+/// A timestamp as PostgreSQL reads it, at microsecond precision, in UTC.
+fn time_text(t: DateTime<Utc>) -> String {
+    let (d, c) = (t.date_naive(), t.time());
+    if !(1..=9999).contains(&d.year()) {
+        // Outside four-digit years chrono's own rendering carries the sign PostgreSQL expects.
+        return t.format("%Y-%m-%d %H:%M:%S%.6f+00").to_string();
+    }
+    // A leap second shows as a nanosecond count past one second; keep it inside the second.
+    let micros = (c.nanosecond() / 1000).min(999_999);
+    let mut out = String::with_capacity(32);
+    let _ = write!(
+        out,
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{micros:06}+00",
+        d.year(),
+        d.month(),
+        d.day(),
+        c.hour(),
+        c.minute(),
+        c.second()
+    );
+    out
 }
 
 fn escape_into(buf: &mut String, s: &str) {
@@ -191,5 +225,28 @@ mod tests {
             String::from_utf8(rows.into_bytes()).unwrap(),
             "\\\\x00ff\t2023-11-14 22:13:20.123456+00\n"
         );
+    }
+
+    #[test]
+    fn times_match_chrono_across_years_and_repeat_from_the_cache() {
+        for micros in [
+            0,
+            1_700_000_000_123_456,
+            1_700_000_000_000_001,
+            -2_208_988_800_000_000,
+            253_402_300_799_999_999,
+            -62_135_596_800_000_000,
+        ] {
+            let t = DateTime::from_timestamp_micros(micros).unwrap();
+            let expected = t.format("%Y-%m-%d %H:%M:%S%.6f+00").to_string();
+            assert_eq!(time_text(t), expected);
+            let mut rows = CopyRows::new();
+            rows.time(t).time(t);
+            rows.end_row();
+            assert_eq!(
+                String::from_utf8(rows.into_bytes()).unwrap(),
+                format!("{expected}\t{expected}\n")
+            );
+        }
     }
 }

@@ -1,5 +1,6 @@
 //! The batch write path: one transaction per batch, a fixed number of multi-row statements.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::Write as _;
 
@@ -77,10 +78,15 @@ struct Prepared<'a> {
 
 /// Strips NUL characters, which PostgreSQL text cannot hold.
 pub(crate) fn clean(s: &str) -> String {
+    clean_ref(s).into_owned()
+}
+
+/// [`clean`] without a copy when there is nothing to strip.
+fn clean_ref(s: &str) -> Cow<'_, str> {
     if s.contains('\0') {
-        s.replace('\0', "")
+        Cow::Owned(s.replace('\0', ""))
     } else {
-        s.to_owned()
+        Cow::Borrowed(s)
     }
 }
 
@@ -198,7 +204,7 @@ fn prepare(a: &AnalyzedArticle) -> Prepared<'_> {
         .map(key)
         .or_else(|| (!a.final_url.trim().is_empty()).then(|| key(&a.final_url)))
         .unwrap_or_else(|| key(&a.url));
-    let body = clean(&art.body);
+    let body = clean_ref(&art.body);
     let title = opt(&art.title);
     let lede = opt(&art.lede);
     Prepared {
