@@ -48,10 +48,20 @@ impl CopyRows {
 
     /// A `text[]` field from a list; empty items are left out.
     pub(crate) fn text_array(&mut self, items: &[String]) -> &mut Self {
+        self.text_items(
+            items
+                .iter()
+                .map(String::as_str)
+                .filter(|s| !s.trim().is_empty()),
+        )
+    }
+
+    /// A `text[]` field holding every item, blank ones included.
+    pub(crate) fn text_items<'s>(&mut self, items: impl IntoIterator<Item = &'s str>) -> &mut Self {
         self.sep();
         self.buf.push('{');
         let mut first = true;
-        for item in items.iter().filter(|s| !s.trim().is_empty()) {
+        for item in items {
             if !first {
                 self.buf.push(',');
             }
@@ -67,6 +77,20 @@ impl CopyRows {
             }
             quoted.push('"');
             escape_into(&mut self.buf, &quoted);
+        }
+        self.buf.push('}');
+        self
+    }
+
+    /// An `integer[]` field.
+    pub(crate) fn int_array(&mut self, items: impl IntoIterator<Item = i32>) -> &mut Self {
+        self.sep();
+        self.buf.push('{');
+        for (k, n) in items.into_iter().enumerate() {
+            if k > 0 {
+                self.buf.push(',');
+            }
+            let _ = write!(self.buf, "{n}");
         }
         self.buf.push('}');
         self

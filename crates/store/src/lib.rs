@@ -53,7 +53,7 @@ pub struct WriteStats {
     pub articles: u64,
     /// Quotes written.
     pub quotes: u64,
-    /// Mentions written.
+    /// Mention occurrences written (stored one row per story and entity).
     pub mentions: u64,
     /// Failures recorded.
     pub failures: u64,

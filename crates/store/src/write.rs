@@ -1079,35 +1079,45 @@ async fn copy_in(
     Ok(copy.finish().await?)
 }
 
+/// Writes one row per story and entity, with every occurrence in body order; returns how many
+/// occurrences were written.
 async fn insert_mentions(
     conn: &mut PgConnection,
     rows: &[&Prepared<'_>],
     ids: &HashMap<(String, EntityType), i64>,
 ) -> Result<u64, StoreError> {
     let mut copy = CopyRows::new();
+    let mut occurrences = 0;
     for p in rows {
+        // Two analyzer entities may share one stored entity (same name after cleaning).
+        let mut by_entity: BTreeMap<i64, Vec<&model::Mention>> = BTreeMap::new();
         for e in &p.a.analysis.entities {
-            let Some(&id) = ids.get(&(entity_name(&e.name), e.entity_type)) else {
-                continue;
-            };
-            for m in &e.mentions {
-                let start = offset(m.start);
-                copy.plain(p.id)
-                    .time(p.first_seen_at)
-                    .plain(id)
-                    .plain(start)
-                    .plain(offset(m.end).max(start))
-                    .text(&m.text)
-                    .end_row();
+            if let Some(&id) = ids.get(&(entity_name(&e.name), e.entity_type)) {
+                by_entity.entry(id).or_default().extend(&e.mentions);
             }
+        }
+        for (id, mut mentions) in by_entity {
+            if mentions.is_empty() {
+                continue;
+            }
+            mentions.sort_by_key(|m| (m.start, m.end));
+            occurrences += mentions.len() as u64;
+            copy.plain(p.id)
+                .time(p.first_seen_at)
+                .plain(id)
+                .int_array(mentions.iter().map(|m| offset(m.start)))
+                .int_array(mentions.iter().map(|m| offset(m.end).max(offset(m.start))))
+                .text_items(mentions.iter().map(|m| m.text.as_str()))
+                .end_row();
         }
     }
     copy_in(
         conn,
-        "COPY mentions (article_id, first_seen_at, entity_id, start_offset, end_offset, surface) FROM STDIN",
+        "COPY mentions (article_id, first_seen_at, entity_id, start_offsets, end_offsets, surfaces) FROM STDIN",
         copy,
     )
-    .await
+    .await?;
+    Ok(occurrences)
 }
 
 /// The story as the syndication index knows it, when it has a SimHash.

@@ -498,3 +498,57 @@ async fn connect_creates_a_missing_database() {
         .await
         .expect("drop");
 }
+
+#[sqlx::test(migrations = false)]
+async fn migration_9_groups_existing_mentions_by_story_and_entity(pool: PgPool) {
+    // The schema as it was before mentions were grouped, with mentions in the old shape.
+    let before = sqlx::migrate::Migrator {
+        migrations: std::borrow::Cow::Owned(
+            store::MIGRATOR
+                .iter()
+                .filter(|m| m.version < 9)
+                .cloned()
+                .collect(),
+        ),
+        ..sqlx::migrate::Migrator::DEFAULT
+    };
+    before.run(&pool).await.expect("migrations 1-8");
+    sqlx::raw_sql(
+        "SELECT wirehose_ensure_partitions('2026-03-01', '2026-03-31');
+         INSERT INTO entities (id, name, type) VALUES (1, 'Vienna', 'location'), (2, 'Clara Weidinger', 'person');
+         INSERT INTO mentions (article_id, first_seen_at, entity_id, start_offset, end_offset, surface) VALUES
+             (7, '2026-03-02 09:00+00', 2, 90, 99, 'Weidinger'),
+             (7, '2026-03-02 09:00+00', 1, 0, 6, 'VIENNA'),
+             (7, '2026-03-02 09:00+00', 2, 20, 35, 'Clara Weidinger'),
+             (8, '2026-03-03 09:00+00', 1, 4, 10, 'Vienna');",
+    )
+    .execute(&pool)
+    .await
+    .expect("old-shape mentions");
+
+    store::MIGRATOR
+        .run(&pool)
+        .await
+        .expect("migration 9 and on");
+    let rows: Vec<(i64, i64, Vec<i32>, Vec<i32>, Vec<String>)> = sqlx::query_as(
+        "SELECT article_id, entity_id, start_offsets, end_offsets, surfaces FROM mentions ORDER BY 1, 2",
+    )
+    .fetch_all(&pool)
+    .await
+    .expect("grouped mentions");
+    assert_eq!(
+        rows,
+        vec![
+            (7, 1, vec![0], vec![6], vec!["VIENNA".to_string()]),
+            (
+                7,
+                2,
+                vec![20, 90],
+                vec![35, 99],
+                vec!["Clara Weidinger".to_string(), "Weidinger".to_string()]
+            ),
+            (8, 1, vec![4], vec![10], vec!["Vienna".to_string()]),
+        ]
+    );
+    assert_eq!(count(&pool, "SELECT count(*) FROM mention_spans").await, 4);
+}

@@ -31,7 +31,24 @@ async fn a_new_story_fills_every_table(pool: PgPool) {
     );
     assert_eq!(
         stats.mentions,
-        count(&pool, "SELECT count(*) FROM mentions").await as u64
+        count(&pool, "SELECT count(*) FROM mention_spans").await as u64
+    );
+    // One row per story and entity, its occurrences in body order.
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM (SELECT article_id, entity_id FROM mentions GROUP BY 1, 2 HAVING count(*) > 1) d"
+        )
+        .await,
+        0
+    );
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM mentions WHERE start_offsets <> (SELECT array_agg(x ORDER BY x) FROM unnest(start_offsets) x)"
+        )
+        .await,
+        0
     );
 
     let row = sqlx::query(
@@ -585,7 +602,7 @@ async fn text_with_copy_format_characters_round_trips(pool: PgPool) {
         async move {
             let row = sqlx::query(
                 "SELECT a.title, a.body, a.authors, a.tags, q.text, m.surface
-                 FROM articles a JOIN quotes q ON q.article_id = a.id JOIN mentions m ON m.article_id = a.id",
+                 FROM articles a JOIN quotes q ON q.article_id = a.id JOIN mention_spans m ON m.article_id = a.id",
             )
             .fetch_one(&pool)
             .await

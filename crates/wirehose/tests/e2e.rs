@@ -202,7 +202,7 @@ async fn feed_to_postgres_and_clean_shutdown() {
             "{who} missing from {people:?}"
         );
     }
-    assert!(common::count(&pool, "SELECT count(*) FROM mentions").await >= 6);
+    assert!(common::count(&pool, "SELECT count(*) FROM mention_spans").await >= 6);
 
     // A second run polls the feed again and stores nothing twice.
     let feed_hits = site.hits("/rss.xml");
