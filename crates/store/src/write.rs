@@ -320,6 +320,16 @@ impl Store {
         if items.iter().all(|p| p.action == Action::Skip) {
             return Ok(());
         }
+        // Compressing the pages to keep is the batch's heaviest CPU work: it runs on a blocking
+        // thread while the server loads the stories, and is collected at the end.
+        let compressing = (mode == Mode::Ingest).then(|| {
+            let pages: Vec<model::RawPage> = items
+                .iter()
+                .filter(|p| matches!(p.action, Action::Insert | Action::Replace))
+                .filter_map(|p| p.a.raw.clone())
+                .collect();
+            tokio::task::spawn_blocking(move || pages.iter().map(prepare_raw).collect::<Vec<_>>())
+        });
         if mode == Mode::Ingest {
             stats.syndicated = self.link_syndicated(conn, items).await?;
         }
@@ -368,7 +378,19 @@ impl Store {
                 })
                 .collect();
             if !pages.is_empty() {
-                stats.raw_pages = insert_raw_pages(conn, &pages).await?;
+                let prepared = match compressing {
+                    Some(task) => task.await.ok(),
+                    None => None,
+                }
+                // Compression cannot fail; should its thread ever die, compress here instead.
+                .filter(|raws| raws.len() == pages.len())
+                .unwrap_or_else(|| {
+                    pages
+                        .iter()
+                        .filter_map(|p| p.a.raw.as_ref().map(prepare_raw))
+                        .collect()
+                });
+                stats.raw_pages = insert_raw_pages(conn, &pages, prepared).await?;
             }
         }
         Ok(())
@@ -1155,9 +1177,11 @@ impl Store {
     }
 }
 
+/// Writes the kept pages of `rows`, prepared (hashed and compressed) in the same order.
 async fn insert_raw_pages(
     conn: &mut PgConnection,
     rows: &[&Prepared<'_>],
+    prepared: Vec<PreparedRaw>,
 ) -> Result<u64, StoreError> {
     let mut ids = Vec::new();
     let mut seen = Vec::new();
@@ -1172,10 +1196,7 @@ async fn insert_raw_pages(
     let mut headers = Vec::new();
     let mut len = Vec::new();
     let mut body = Vec::new();
-    let raws: Vec<(&Prepared, PreparedRaw)> = rows
-        .iter()
-        .filter_map(|p| Some((*p, prepare_raw(p.a.raw.as_ref()?))))
-        .collect();
+    let raws: Vec<(&Prepared, PreparedRaw)> = rows.iter().copied().zip(prepared).collect();
     for (p, raw) in &raws {
         ids.push(p.id);
         seen.push(p.first_seen_at);

@@ -552,3 +552,37 @@ async fn migration_9_groups_existing_mentions_by_story_and_entity(pool: PgPool) 
     );
     assert_eq!(count(&pool, "SELECT count(*) FROM mention_spans").await, 4);
 }
+
+#[sqlx::test(migrations = "../../migrations")]
+async fn story_bodies_are_compressed_with_lz4_in_every_partition(pool: PgPool) {
+    let store = store(pool.clone()).await;
+    // A month far from the others gets its partitions on demand.
+    store
+        .write_batch(&[out(minister_story(
+            "wire",
+            "https://wire.example/world/2030",
+            at(2, 9) + chrono::Duration::days(900),
+        ))])
+        .await
+        .expect("a story in a new month");
+    let not_lz4: Vec<String> = sqlx::query_scalar(
+        "SELECT c.relname || '.' || a.attname
+         FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid
+         WHERE (c.relname LIKE 'articles%' OR c.relname LIKE 'article_versions%')
+           AND c.relkind IN ('r', 'p') AND a.attname IN ('body', 'search')
+           AND a.attcompression IS DISTINCT FROM 'l'
+         ORDER BY 1",
+    )
+    .fetch_all(&pool)
+    .await
+    .expect("column settings");
+    assert!(
+        not_lz4.is_empty(),
+        "columns without lz4 (is this PostgreSQL built without lz4?): {not_lz4:?}"
+    );
+    let body: String = sqlx::query_scalar("SELECT body FROM articles")
+        .fetch_one(&pool)
+        .await
+        .expect("body reads back");
+    assert_eq!(body, MINISTER_STORY);
+}
