@@ -12,7 +12,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use sqlx::postgres::PgListener;
 use sqlx::{PgConnection, PgPool, Row};
 
@@ -26,6 +26,8 @@ pub(crate) const MAX_DISTANCE: u32 = 7;
 const CHANNEL: &str = "wirehose_stories";
 /// A NOTIFY payload must stay under 8000 bytes.
 const PAYLOAD_BYTES: usize = 7000;
+/// A day in microseconds, the index's clock.
+const DAY: i64 = 86_400_000_000;
 /// Past this many stories the index is emptied and reloaded as needed, bounding memory.
 const MAX_ENTRIES: usize = 2_000_000;
 
@@ -172,11 +174,9 @@ impl Index {
             *self = Index::default();
             return;
         }
-        let cutoff = self
-            .newest
-            .saturating_sub(2 * WINDOW_DAYS * Duration::days(1).num_microseconds().unwrap_or(0));
+        let cutoff = self.newest.saturating_sub(2 * WINDOW_DAYS * DAY);
         // Rebuilding costs one pass; do it only when a day's worth or more can go.
-        if self.oldest > cutoff - Duration::days(1).num_microseconds().unwrap_or(0) {
+        if self.oldest > cutoff.saturating_sub(DAY) {
             return;
         }
         let kept: Vec<Recent> = self
@@ -201,7 +201,7 @@ impl Index {
 
     /// The first-seen story from another source, before `k` and within the window, that `k` copies.
     fn original_of<'a>(&'a self, k: &Recent, also: &'a [Recent]) -> Option<&'a Recent> {
-        let from = k.seen - WINDOW_DAYS * Duration::days(1).num_microseconds().unwrap_or(0);
+        let from = k.seen.saturating_sub(WINDOW_DAYS * DAY);
         let fits = |c: &Recent| {
             c.id != i64::MIN
                 && c.seen >= from
@@ -292,9 +292,19 @@ impl Syndication {
             return Ok(Vec::new());
         }
         self.listen(pool).await?;
-        let window = WINDOW_DAYS * Duration::days(1).num_microseconds().unwrap_or(0);
-        let lo = fresh.iter().map(|r| r.seen).min().unwrap_or(0) - window;
-        let hi = fresh.iter().map(|r| r.seen).max().unwrap_or(0) + 1;
+        let window = WINDOW_DAYS * DAY;
+        let lo = fresh
+            .iter()
+            .map(|r| r.seen)
+            .min()
+            .unwrap_or(0)
+            .saturating_sub(window);
+        let hi = fresh
+            .iter()
+            .map(|r| r.seen)
+            .max()
+            .unwrap_or(0)
+            .saturating_add(1);
         // Open-ended when the batch reaches the newest known stories: announcements cover the rest.
         let hi = if hi >= self.lock().newest {
             i64::MAX
@@ -435,7 +445,7 @@ mod tests {
 
     #[test]
     fn the_window_and_first_seen_order_bound_the_search() {
-        let day = Duration::days(1).num_microseconds().unwrap_or(0);
+        let day = DAY;
         let mut index = Index::default();
         index.insert(recent(1, 0, "wire", 42));
         assert!(index
@@ -475,7 +485,7 @@ mod tests {
 
     #[test]
     fn pruning_forgets_old_stories_and_their_coverage() {
-        let day = Duration::days(1).num_microseconds().unwrap_or(0);
+        let day = DAY;
         let mut index = Index::default();
         index.cover(0, i64::MAX);
         index.insert(recent(1, 0, "wire", 42));
@@ -484,5 +494,31 @@ mod tests {
         assert_eq!(index.by_id.len(), 1);
         assert_eq!(index.covered, vec![(4 * day, i64::MAX)]);
         assert_eq!(index.missing(0, day), vec![(0, day)]);
+    }
+
+    #[test]
+    fn extreme_times_neither_panic_nor_match_across_the_range() {
+        let mut index = Index::default();
+        index.insert(recent(1, i64::MIN + 5, "wire", 42));
+        index.insert(recent(2, i64::MAX - 5, "wire", 42));
+        assert!(index
+            .original_of(&recent(3, i64::MIN + 9, "daily", 42), &[])
+            .is_some());
+        // Pruning keeps only the stories near the newest.
+        index.prune();
+        assert_eq!(index.by_id.len(), 1);
+        assert!(index
+            .original_of(&recent(5, i64::MIN + 9, "daily", 42), &[])
+            .is_none());
+        assert_eq!(
+            index
+                .original_of(&recent(4, i64::MAX, "daily", 42), &[])
+                .map(|o| o.id),
+            Some(2)
+        );
+        assert_eq!(
+            index.missing(i64::MIN, i64::MAX),
+            vec![(i64::MIN, i64::MAX)]
+        );
     }
 }
