@@ -291,7 +291,157 @@ def tass(c):
 """
 
 
-LAYOUTS = dict(interfax=interfax, kyodo=kyodo, yonhap=yonhap, pti=pti, afp=afp, upi=upi, blog=blog, tass=tass)
+def reuters(c):
+    site = "Reuters"
+    authors = " and ".join(f'<a href="/authors/{a.lower().replace(" ", "-")}/" rel="author">{E(a)}</a>' for a in c["authors"])
+    body = []
+    for i, p in enumerate(c["paras"]):
+        body.append(f'<div data-testid="paragraph-{i}" class="text__text__1FZLe article-body__paragraph__2-BtD">{E(p, quote=False)}</div>')
+        if i == 4:
+            body.append('<div class="article-body__ad-slot" data-testid="ResponsiveAdSlot"><div id="ad-mid-1"></div></div>')
+    body = "\n".join(body)
+    return head(c, site, '<meta name="twitter:site" content="@Reuters">') + f"""<body>
+<div id="onetrust-consent-sdk">{COOKIE.format(cls='ot-sdk-container')}</div>
+<a class="skip-link" href="#main-content">Skip to main content</a>
+<header class="site-header"><a href="/" class="site-header__logo" aria-label="Reuters home"><svg role="img"><title>Reuters</title></svg></a>
+{nav(['World', 'Business', 'Markets', 'Sustainability', 'Legal', 'Breakingviews', 'Technology', 'Investigations'], 'nav-bar')}
+<div class="site-header__utils"><a href="/account/sign-in/">Sign In</a> <a href="/account/register/" class="register">Register</a></div></header>
+<main id="main-content" class="regular-article-layout__main">
+<article class="article__container">
+<header class="article-header"><nav class="article-header__tags"><a href="/world/">World</a> <a href="/world/americas/">{E(c['section'])}</a></nav>
+<h1 data-testid="Heading">{E(c['title'])}</h1>
+<div class="article-header__meta"><div data-testid="AuthorByline" class="author-name">By {authors}</div>
+<time class="article-header__date" datetime="{c['published_at']}"><span>{shown_date(c, '%B %-d, %Y')}</span><span>{shown_date(c, '%-I:%M %p')} UTC</span><span>Updated 2 hours ago</span></time></div>
+{SHARE.format(cls='article-header__share share-list', u=E(c['url']))}</header>
+<figure class="primary-image"><img src="/resizer/v2/IMF-ARGENTINA-0303.jpg?width=960" alt=""><figcaption>The International Monetary Fund headquarters building is seen in Washington, U.S., February 24, 2025. REUTERS/Staff/File Photo <a href="https://www.reutersagency.com/en/licensereuterscontent/">Purchase Licensing Rights</a></figcaption></figure>
+<div class="article-body__content" data-testid="ArticleBody">
+{body}
+</div>
+<p class="sign-off" data-testid="SignOffLine">Reporting by {' and '.join(E(a) for a in c['authors'])}; Editing by Rosalind Pemberton</p>
+<div class="article-body__trust"><a href="https://www.thomsonreuters.com/en/about-us/trust-principles.html">Our Standards: The Thomson Reuters Trust Principles.</a></div>
+</article>
+{related('Read Next', [('/markets/currencies/argentina-peso-bonds-2025-03-03/', 'Argentine bonds edge up as investors await IMF details'), ('/world/americas/brazil-central-bank-rates-2025-03-01/', 'Brazil central bank signals another rate hike')], 'read-next')}
+</main>
+<footer class="site-footer"><p>All quotes delayed a minimum of 15 minutes.</p><p>&copy; 2025 Reuters. All rights reserved</p><a href="/info-pages/terms-of-use/">Terms of Use</a></footer>
+</body></html>
+"""
+
+
+def ap(c):
+    site = "AP News"
+    byline = " and ".join(f'<a class="Link" href="https://apnews.com/author/{a.lower().replace(" ", "-")}">{E(a.upper())}</a>' for a in c["authors"])
+    return head(c, site) + f"""<body class="Page-body">
+{COOKIE.format(cls='fc-consent-root')}
+<header class="Page-header"><a class="Page-header-logo" href="/"><img src="/images/ap-logo.svg" alt="AP Logo"></a>
+{nav(['World', 'U.S.', 'Politics', 'Sports', 'Entertainment', 'Business', 'Science', 'Fact Check', 'Oddities'], 'Page-header-navigation')}
+<a class="Page-header-donate" href="/donate">Donate</a></header>
+<main class="Page-main"><div class="Page-content">
+<div class="Page-breadcrumbs"><a href="/world-news">{E(c['section']).upper()}</a></div>
+<h1 class="Page-headline">{E(c['title'])}</h1>
+<div class="Page-byline"><div class="Page-authors">By {byline}</div>
+<bsp-timestamp data-timestamp="{c['published_at']}"><span>Updated {shown_date(c, '%-I:%M %p')} EST, {shown_date(c, '%B %-d, %Y')}</span></bsp-timestamp></div>
+{SHARE.format(cls='Page-actions', u=E(c['url']))}
+<figure class="Figure"><img src="/images/scarborough-water-cannon.jpg" alt=""><figcaption class="Figure-caption">In this photo provided by the Philippine Coast Guard, a Chinese coast guard ship uses a water cannon near Scarborough Shoal on Monday, Feb. 17, 2025. (Philippine Coast Guard via AP)</figcaption></figure>
+<div class="RichTextStoryBody RichTextBody">
+{paras(c, insert_after=6, insert='<div class="Advertisement"><span>Advertisement</span><div class="htlad-InContent_1"></div></div>')}
+</div>
+<p class="Page-below">Find more of AP&#8217;s Asia-Pacific coverage at <a href="https://apnews.com/hub/asia-pacific">https://apnews.com/hub/asia-pacific</a></p>
+</div>
+{related('Most read', [('/article/typhoon-taiwan-evacuations', 'Taiwan evacuates thousands as typhoon nears'), ('/article/japan-rice-prices', 'Japan to release rice reserves as prices soar')], 'PageListRightRailA')}
+</main>
+<footer class="Page-footer"><p>Copyright 2025 The Associated Press. All Rights Reserved.</p><a href="/termsofuse">Terms of Use</a> <a href="/privacy-policy">Privacy Policy</a></footer>
+</body></html>
+"""
+
+
+def xinhua(c):
+    site = "Xinhua"
+    return head(c, site) + f"""<body>
+<div class="header"><div class="logo"><a href="https://english.news.cn/"><img src="/imgs/xinhua-logo.png" alt="Xinhua"></a></div>
+{nav(['China', 'World', 'Business', 'Sci-Tech', 'Culture', 'Sports', 'Photos', 'Video', 'Opinions'], 'nav')}
+<form class="search" action="/search"><input type="text" name="keyword"></form></div>
+<div class="main clearfix"><div class="conLeft">
+<div class="head-line clearfix"><h1><span class="title">{E(c['title'])}</span></h1>
+<div class="wz-zuozhe">Source: Xinhua</div>
+<div class="header-time"><span class="year"><em>{shown_date(c, '%Y')}</em></span><span class="day"><em>{shown_date(c, '%m')}</em>/<em>{shown_date(c, '%d')}</em></span><span class="time">{shown_date(c, '%H:%M:%S')}</span></div>
+{SHARE.format(cls='share', u=E(c['url']))}</div>
+<div id="detail"><div id="detailContent">
+{paras(c)}
+</div>
+<div class="editor">[Editor: Wang Jiayi]</div></div>
+{related('Related', [('/20250104/a1b2c3/c.html', "China's central bank pledges moderately loose monetary policy"), ('/20250103/d4e5f6/c.html', 'China expands consumer goods trade-in program for 2025')], 'relatedNews')}
+</div>
+<div class="conRight"><div class="tit">Most Viewed</div><ul><li><a href="/20250105/x/c.html">Harbin ice festival opens to visitors</a></li></ul></div></div>
+<div class="foot"><p>Copyright &copy; 2000 - 2025 XINHUANET.com All rights reserved.</p></div>
+</body></html>
+"""
+
+
+def anadolu(c):
+    site = "Anadolu Ajansı"
+    return head(c, site) + f"""<body>
+{COOKIE.format(cls='cookie-policy')}
+<header class="aa-header"><a class="logo" href="/en"><img src="/Content/images/aa-logo-en.svg" alt="Anadolu Ajansı"></a>
+{nav(['Türkiye', 'World', 'Politics', 'Economy', 'Energy', 'Sports', 'Analysis', 'Info'], 'navbar-nav')}
+<div class="language"><a href="/tr">TR</a> <a href="/en" class="active">EN</a> <a href="/ar">AR</a> <a href="/ru">RU</a></div></header>
+<div class="container detay-container"><div class="row"><div class="col-md-9">
+<div class="detay-spot-category"><a href="/en/energy">{E(c['section'])}</a></div>
+<h1>{E(c['title'])}</h1>
+<h4>{E(c['lede'])}</h4>
+<div class="detay-bg"><span class="author"><a href="/en/p/zehra-aydogan">{E(c['authors'][0])}</a></span> &nbsp;|&nbsp; <span class="tarih">{shown_date(c, '%d.%m.%Y')} - Update : {shown_date(c, '%d.%m.%Y')}</span></div>
+{SHARE.format(cls='detay-paylas', u=E(c['url']))}
+<div class="detay-foto"><img src="/uploads/userFiles/tanap-signing.jpg" alt=""><span class="foto-alt">File photo</span></div>
+<div class="detay-icerik">
+{paras(c, insert_after=5, insert='<div class="detay-reklam"><span>Advertisement</span></div>')}
+</div>
+<p class="detay-not">Anadolu Agency website contains only a portion of the news stories offered to subscribers in the AA News Broadcasting System, and in summarized form. Please contact us for subscription options.</p>
+</div>
+<div class="col-md-3"><div class="latest"><h3>Latest</h3><ul><li><a href="/en/energy/oil/brent-steady/48210">Brent steady as markets weigh supply outlook</a></li></ul></div></div></div>
+{related('Related news', [('/en/energy/natural-gas/akkuyu-first-unit/48190', 'Akkuyu nuclear plant first unit nears commercial operation'), ('/en/energy/natural-gas/sakarya-phase-two/48102', 'Sakarya field second phase to double output')], 'related-news')}
+</div>
+<footer class="aa-footer"><p>&copy; Anadolu Ajansı 2025</p><a href="/en/p/privacy">Privacy Policy</a></footer>
+</body></html>
+"""
+
+
+def newspaper(c):
+    site = "The Bristol Courier"
+    newsletter = ('<aside class="newsletter-signup"><h3>Get the Courier Daily</h3><p>The day\'s top Bristol stories, '
+                  'straight to your inbox every morning.</p><form action="/newsletters"><input type="email" '
+                  'placeholder="Enter your email"><button type="submit">Sign me up</button></form>'
+                  '<p class="small">By signing up you agree to our privacy notice.</p></aside>')
+    return head(c, site) + f"""<body class="article-page">
+{COOKIE.format(cls='consent-overlay')}
+<div class="top-bar"><span class="today">{shown_date(c, '%A %-d %B %Y')}</span> <a href="/subscribe">Subscribe</a> <a href="/login">Sign in</a></div>
+<header class="masthead"><a class="brand" href="/"><img src="/assets/courier-masthead.svg" alt="The Bristol Courier"></a>
+{nav(['News', 'Bristol News', 'Sport', 'Business', 'Opinion', "What's On", 'Property', 'Jobs', 'Obituaries'], 'primary-nav')}
+<div class="ticker"><strong>Latest:</strong> <a href="/news/m32-closure">M32 to close overnight for resurfacing</a></div></header>
+<main class="content"><div class="breadcrumbs"><a href="/news">News</a> &rsaquo; <a href="/news/bristol-news">{E(c['section'])}</a> &rsaquo; <a href="/news/transport">Transport</a></div>
+<article class="story">
+<h1 class="headline">{E(c['title'])}</h1>
+<p class="standfirst">{E(c['lede'])}</p>
+<div class="story-meta"><span class="byline">By <a href="/authors/claire-fennimore">{E(c['authors'][0])}</a>, Transport Reporter</span>
+<time datetime="{c['published_at']}">{shown_date(c, '%H:%M, %-d %b %Y')}</time></div>
+{SHARE.format(cls='share-bar share-bar--top', u=E(c['url']))}
+<figure class="lead-image"><img src="/images/westlink-bus-centre.jpg" alt=""><figcaption>A Westlink double-decker in the city centre. Drivers had been due to walk out on Monday (Image: Courier)</figcaption></figure>
+<div class="story-body">
+{paras(c, insert_after=4, insert=newsletter)}
+</div>
+<p class="read-more"><strong>Read more:</strong> <a href="/news/bristol-news/clean-air-zone-review-4417102">Clean Air Zone charges to stay for another year</a></p>
+<div class="story-tags"><a href="/tag/transport">Transport</a> <a href="/tag/unions">Unions</a> <a href="/tag/bristol">Bristol</a></div>
+{SHARE.format(cls='share-bar share-bar--bottom', u=E(c['url']))}
+</article>
+{related('More from Bristol News', [('/news/bristol-news/temple-meads-upgrade-4416981', 'Temple Meads upgrade to start in January'), ('/news/bristol-news/harbour-festival-crowds-4416870', 'Record crowds for Harbour Festival'), ('/news/bristol-news/school-places-4416755', 'Council warns of secondary school place shortage')], 'related-stories')}
+<aside class="most-read"><h3>Most read</h3><ol><li><a href="/news/a">Residents fight plans for 300 homes in Hengrove</a></li><li><a href="/news/b">Pub named best in the South West</a></li></ol></aside>
+<section class="comments-teaser"><a href="#comments">12 comments</a></section>
+</main>
+<footer class="site-footer"><p>&copy; 2025 The Bristol Courier. Registered in England and Wales.</p><a href="/contact">Contact us</a> <a href="/privacy">Privacy notice</a> <a href="/cookies">Cookie settings</a></footer>
+</body></html>
+"""
+
+
+LAYOUTS = dict(interfax=interfax, kyodo=kyodo, yonhap=yonhap, pti=pti, afp=afp, upi=upi, blog=blog, tass=tass,
+               reuters=reuters, ap=ap, xinhua=xinhua, anadolu=anadolu, newspaper=newspaper)
 
 
 def gold(c):
