@@ -61,7 +61,13 @@ struct Ctx<'a, 'b> {
 }
 
 fn is_role_head(w: &str) -> bool {
-    PERSON_ROLES.contains(w) || ORG_ROLES.contains(w)
+    PERSON_ROLES.contains(w) || ORG_ROLES.contains(w) || is_age(w)
+}
+
+/// An age used as a noun for a person already named: "the 47-year-old".
+fn is_age(w: &str) -> bool {
+    w.strip_suffix("-year-old")
+        .is_some_and(|n| !n.is_empty() && n.len() <= 3 && n.bytes().all(|b| b.is_ascii_digit()))
 }
 
 impl<'a, 'b> Ctx<'a, 'b> {
@@ -363,18 +369,7 @@ impl<'a, 'b> Ctx<'a, 'b> {
                     }
                     None => ents[k].kind == EntityType::Organization,
                 };
-                let sent_at = self.d.sent_of.get(at).copied().unwrap_or(usize::MAX);
-                for &(tok, k) in self.salience.iter().rev() {
-                    if tok < at && ok(k) && sent_at.saturating_sub(self.d.sent_of[tok]) <= 8 {
-                        return Some(k);
-                    }
-                }
-                self.en
-                    .mentions
-                    .iter()
-                    .rev()
-                    .find(|m| m.e <= at && ok(m.ent))
-                    .map(|m| m.ent)
+                self.recent(at, ok)
             }
             Sp::Statement => {
                 let recent: Vec<usize> = self
@@ -391,6 +386,10 @@ impl<'a, 'b> Ctx<'a, 'b> {
                     .find(|&k| ents[k].kind == EntityType::Organization)
                     .or_else(|| self.last_speaker.map(|x| x.1))
             }
+            // "the 62-year-old" is the person most recently in view.
+            Sp::Desc { head, .. } if is_age(head) => {
+                self.recent(at, |k| ents[k].kind == EntityType::Person)
+            }
             Sp::Desc { quals, head } => {
                 if PERSON_ROLES.contains(head.as_str()) {
                     self.resolve_person_desc(quals, head, at)
@@ -399,6 +398,23 @@ impl<'a, 'b> Ctx<'a, 'b> {
                 }
             }
         }
+    }
+
+    /// The entity most recently in view before token `at` that passes `ok`: a recent speaker or
+    /// subject within eight sentences, else the last one mentioned.
+    fn recent(&self, at: usize, ok: impl Fn(usize) -> bool) -> Option<usize> {
+        let sent_at = self.d.sent_of.get(at).copied().unwrap_or(usize::MAX);
+        for &(tok, k) in self.salience.iter().rev() {
+            if tok < at && ok(k) && sent_at.saturating_sub(self.d.sent_of[tok]) <= 8 {
+                return Some(k);
+            }
+        }
+        self.en
+            .mentions
+            .iter()
+            .rev()
+            .find(|m| m.e <= at && ok(m.ent))
+            .map(|m| m.ent)
     }
 
     fn last_mention_before(&self, k: usize, at: usize) -> Option<usize> {

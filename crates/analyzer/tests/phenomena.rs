@@ -1020,3 +1020,25 @@ fn all_caps_and_accented_gazetteer_names() {
     assert_eq!(mentions("Kraków"), Some(vec!["KRAKÓW"]));
     assert!(has_entity(&a, "Denmark", EntityType::Location));
 }
+
+#[test]
+fn an_age_used_as_a_noun_is_the_person_in_view_not_the_listener() {
+    let a = analyze_text(
+        "LIMA, June 2 (Reuters) - Tomas Quiroga, a former trade minister, was more cautious. The 58-year-old told Reuters that a rushed deal \"would only buy a few months of calm.\" Marta Silva, 44, runs a fishing cooperative. \"We come back after two days now,\" the 44-year-old said.",
+        Some("Reuters"),
+    );
+    let q = quotes(&a);
+    assert_eq!(
+        q.iter()
+            .map(|x| (x.1, x.2))
+            .filter(|x| x.1.starts_with("would") || x.1.starts_with("We come"))
+            .collect::<Vec<_>>(),
+        vec![
+            (
+                Some("Tomas Quiroga"),
+                "would only buy a few months of calm."
+            ),
+            (Some("Marta Silva"), "We come back after two days now,"),
+        ]
+    );
+}

@@ -298,7 +298,7 @@ fn redacted(url: &str) -> String {
 
 /// Recorded on every stored story; bump the last number whenever parser or analyzer output changes,
 /// so `wirehose reprocess --outdated` finds the stories an older extractor wrote.
-const EXTRACTOR_VERSION: &str = concat!("wirehose-", env!("CARGO_PKG_VERSION"), "/extract-1");
+const EXTRACTOR_VERSION: &str = concat!("wirehose-", env!("CARGO_PKG_VERSION"), "/extract-2");
 
 async fn connect(config: &Config) -> anyhow::Result<store::Store> {
     let store = store::Store::connect(&config.database_url)
