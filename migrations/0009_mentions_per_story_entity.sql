@@ -42,7 +42,12 @@ DECLARE
     lo timestamptz;
     hi timestamptz;
 BEGIN
-    SELECT min(first_seen_at), max(first_seen_at) INTO lo, hi FROM mentions_grouped;
+    -- Every month that holds stories gets its mentions partition back, with mentions or not.
+    SELECT min(t), max(t) INTO lo, hi FROM (
+        SELECT first_seen_at AS t FROM mentions_grouped
+        UNION ALL SELECT min(first_seen_at) FROM articles
+        UNION ALL SELECT max(first_seen_at) FROM articles
+    ) s;
     IF lo IS NOT NULL THEN
         PERFORM wirehose_ensure_partitions(lo, hi);
     END IF;

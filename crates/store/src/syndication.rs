@@ -9,11 +9,11 @@
 //! committed before it listened, or older than what it holds) it loads from `articles` once,
 //! by time range. A lost listening connection empties the index, which then reloads.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 
 use chrono::{DateTime, Utc};
-use sqlx::postgres::PgListener;
+use sqlx::postgres::{PgListener, PgPoolOptions};
 use sqlx::{PgConnection, PgPool, Row};
 
 use crate::StoreError;
@@ -38,8 +38,8 @@ pub(crate) struct Recent {
     pub id: i64,
     /// When it was first seen, in microseconds since the epoch.
     pub seen: i64,
-    /// The source it came from.
-    pub source: Arc<str>,
+    /// The source it came from, as [`source_key`] (names can be longer than an announcement).
+    pub source: u64,
     /// Its SimHash.
     pub hash: u64,
     /// The original it copies, or its own id.
@@ -51,28 +51,32 @@ impl Recent {
         (self.seen, self.id)
     }
 
-    /// One line of a NOTIFY payload; the source goes last, so it may hold spaces.
+    /// One line of a NOTIFY payload: five numbers.
     fn line(&self) -> String {
         format!(
             "{} {} {} {} {}\n",
-            self.id,
-            self.seen,
-            self.hash as i64,
-            self.original,
-            self.source.replace(['\n', '\r'], " ")
+            self.id, self.seen, self.hash as i64, self.original, self.source as i64
         )
     }
 
     fn parse(line: &str) -> Option<Recent> {
-        let mut f = line.splitn(5, ' ');
-        Some(Recent {
+        let mut f = line.split(' ');
+        let r = Recent {
             id: f.next()?.parse().ok()?,
             seen: f.next()?.parse().ok()?,
             hash: f.next()?.parse::<i64>().ok()? as u64,
             original: f.next()?.parse().ok()?,
-            source: Arc::from(f.next()?),
-        })
+            source: f.next()?.parse::<i64>().ok()? as u64,
+        };
+        f.next().is_none().then_some(r)
     }
+}
+
+/// A stable 64-bit key of a source name (FNV-1a), the same in every process.
+pub(crate) fn source_key(name: &str) -> u64 {
+    name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
 }
 
 /// Microseconds since the epoch, the index's clock.
@@ -94,6 +98,8 @@ struct Index {
     covered: Vec<(i64, i64)>,
     newest: i64,
     oldest: i64,
+    /// Bumped by every reset, so a load that began before one does not mark its range covered.
+    generation: u64,
 }
 
 impl Default for Index {
@@ -105,11 +111,21 @@ impl Default for Index {
             covered: Vec::new(),
             newest: i64::MIN,
             oldest: i64::MAX,
+            generation: 0,
         }
     }
 }
 
 impl Index {
+    /// Forgets everything: what was announced meanwhile may have been missed.
+    fn reset(&mut self) {
+        let generation = self.generation + 1;
+        *self = Index {
+            generation,
+            ..Index::default()
+        };
+    }
+
     fn insert(&mut self, r: Recent) {
         self.newest = self.newest.max(r.seen);
         self.oldest = self.oldest.min(r.seen);
@@ -171,7 +187,7 @@ impl Index {
     /// Forgets stories well before the newest one, and everything when the index grows too big.
     fn prune(&mut self) {
         if self.entries.len() > MAX_ENTRIES {
-            *self = Index::default();
+            self.reset();
             return;
         }
         let cutoff = self.newest.saturating_sub(2 * WINDOW_DAYS * DAY);
@@ -192,6 +208,7 @@ impl Index {
             .collect();
         *self = Index {
             covered,
+            generation: self.generation,
             ..Index::default()
         };
         for e in kept {
@@ -238,11 +255,15 @@ impl Syndication {
         self.lock().by_id.len()
     }
 
-    /// Starts listening for other writers' stories, once per store.
+    /// Starts listening for other writers' stories, once per store, on a connection of its own
+    /// (taking one from the writers' pool could starve them).
     async fn listen(self: &Arc<Self>, pool: &PgPool) -> Result<(), StoreError> {
         self.listening
             .get_or_try_init(|| async {
-                let mut listener = PgListener::connect_with(pool).await?;
+                let own = PgPoolOptions::new()
+                    .max_connections(1)
+                    .connect_lazy_with((*pool.connect_options()).clone());
+                let mut listener = PgListener::connect_with(&own).await?;
                 listener.listen(CHANNEL).await?;
                 let (stop, mut stopped) = tokio::sync::oneshot::channel::<()>();
                 let this: Weak<Syndication> = Arc::downgrade(self);
@@ -254,22 +275,18 @@ impl Syndication {
                         };
                         let Some(this) = this.upgrade() else { break };
                         match next {
-                            Ok(Some(n)) => {
-                                let mut index = this.lock();
-                                for r in n.payload().lines().filter_map(Recent::parse) {
-                                    index.insert(r);
-                                }
-                            }
-                            Ok(None) => {
+                            Ok(Some(n)) => this.heard(n.payload(), Utc::now()),
+                            Ok(None) | Err(_) => {
                                 // Announcements made while the connection was down are lost:
                                 // start again from the database.
-                                tracing::warn!("syndication listener reconnecting; reloading its index");
-                                *this.lock() = Index::default();
-                            }
-                            Err(e) => {
-                                tracing::warn!(error = %e, "syndication listener cannot reconnect yet");
-                                drop(this);
-                                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                                tracing::warn!(
+                                    "syndication listener lost its connection; its index reloads"
+                                );
+                                this.lock().reset();
+                                if next.is_err() {
+                                    drop(this);
+                                    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                                }
                             }
                         }
                     }
@@ -280,8 +297,22 @@ impl Syndication {
         Ok(())
     }
 
+    /// Takes in an announcement. A story dated more than a day ahead is ignored: it can only come
+    /// from a bad clock or a forged announcement, and would make the index forget the present.
+    fn heard(&self, payload: &str, now: DateTime<Utc>) {
+        let limit = micros(now).saturating_add(DAY);
+        let mut index = self.lock();
+        for r in payload.lines().filter_map(Recent::parse) {
+            if r.seen <= limit {
+                index.insert(r);
+            }
+        }
+        index.prune();
+    }
+
     /// Finds the original of each new story (all uncommitted, in `conn`'s transaction) and returns
-    /// them in input order. Loads what the index lacks from `articles` first.
+    /// them in input order. Loads what the index lacks from `articles` first, and checks that
+    /// every original found is a stored story (anyone connected may send an announcement).
     pub(crate) async fn link(
         self: &Arc<Self>,
         pool: &PgPool,
@@ -293,26 +324,22 @@ impl Syndication {
         }
         self.listen(pool).await?;
         let window = WINDOW_DAYS * DAY;
-        let lo = fresh
-            .iter()
-            .map(|r| r.seen)
-            .min()
-            .unwrap_or(0)
-            .saturating_sub(window);
-        let hi = fresh
-            .iter()
-            .map(|r| r.seen)
-            .max()
-            .unwrap_or(0)
-            .saturating_add(1);
-        // Open-ended when the batch reaches the newest known stories: announcements cover the rest.
-        let hi = if hi >= self.lock().newest {
+        let oldest = fresh.iter().map(|r| r.seen).min().unwrap_or(0);
+        let newest = fresh.iter().map(|r| r.seen).max().unwrap_or(0);
+        let lo = oldest.saturating_sub(window);
+        // Open-ended for a batch of recent stories (announcements cover what comes after the
+        // load); a batch of older ones loads only its own range.
+        let hi = if newest >= micros(Utc::now()).saturating_sub(window) {
             i64::MAX
         } else {
-            hi
+            newest.saturating_add(1)
         };
-        let missing = self.lock().missing(lo, hi);
-        for (a, b) in missing {
+        let (missing, generation) = {
+            let index = self.lock();
+            (index.missing(lo, hi), index.generation)
+        };
+        let mut loaded = Vec::new();
+        for &(a, b) in &missing {
             let rows = sqlx::query(
                 "SELECT id, first_seen_at, source, simhash, coalesce(syndicated_from, id) AS original
                  FROM articles
@@ -322,37 +349,67 @@ impl Syndication {
             .bind(DateTime::<Utc>::from_timestamp_micros(b).unwrap_or(DateTime::<Utc>::MAX_UTC))
             .fetch_all(&mut *conn)
             .await?;
-            let mut loaded = Vec::with_capacity(rows.len());
             for r in &rows {
                 let seen: DateTime<Utc> = r.try_get("first_seen_at")?;
-                let source: String = r.try_get("source")?;
+                let source: &str = r.try_get("source")?;
                 loaded.push(Recent {
                     id: r.try_get("id")?,
                     seen: micros(seen),
-                    source: Arc::from(source),
+                    source: source_key(source),
                     hash: r.try_get::<i64, _>("simhash")? as u64,
                     original: r.try_get("original")?,
                 });
             }
-            let mut index = self.lock();
-            for r in loaded {
-                index.insert(r);
-            }
-            index.cover(a, b);
         }
 
         let mut order: Vec<usize> = (0..fresh.len()).collect();
         order.sort_by_key(|&i| fresh[i].key());
         let mut links = vec![None; fresh.len()];
-        let mut earlier: Vec<Recent> = Vec::with_capacity(fresh.len());
-        let index = self.lock();
-        for i in order {
-            let mut k = fresh[i].clone();
-            if let Some(o) = index.original_of(&k, &earlier) {
-                links[i] = Some(o.original);
-                k.original = o.original;
+        {
+            // Loading, covering and matching under one lock, so nothing is pruned in between.
+            let mut index = self.lock();
+            for r in loaded {
+                index.insert(r);
             }
-            earlier.push(k);
+            if index.generation == generation {
+                for &(a, b) in &missing {
+                    index.cover(a, b);
+                }
+            }
+            let mut earlier: Vec<Recent> = Vec::with_capacity(fresh.len());
+            for i in order {
+                let mut k = fresh[i].clone();
+                if let Some(o) = index.original_of(&k, &earlier) {
+                    links[i] = Some(o.original);
+                    k.original = o.original;
+                }
+                earlier.push(k);
+            }
+        }
+
+        // Originals outside this batch must be stored stories.
+        let batch: HashSet<i64> = fresh.iter().map(|r| r.id).collect();
+        let outside: Vec<i64> = links
+            .iter()
+            .flatten()
+            .copied()
+            .filter(|o| !batch.contains(o))
+            .collect::<HashSet<_>>()
+            .into_iter()
+            .collect();
+        if !outside.is_empty() {
+            let stored: HashSet<i64> =
+                sqlx::query_scalar("SELECT id FROM articles WHERE id = ANY($1)")
+                    .bind(&outside)
+                    .fetch_all(&mut *conn)
+                    .await?
+                    .into_iter()
+                    .collect();
+            for link in &mut links {
+                if link.is_some_and(|o| !batch.contains(&o) && !stored.contains(&o)) {
+                    *link = None;
+                }
+            }
         }
         Ok(links)
     }
@@ -406,7 +463,7 @@ mod tests {
         Recent {
             id,
             seen,
-            source: Arc::from(source),
+            source: source_key(source),
             hash,
             original: id,
         }
@@ -419,8 +476,24 @@ mod tests {
             ..recent(7, -5, "Daily News Online", u64::MAX - 1)
         };
         assert_eq!(Recent::parse(r.line().trim_end()), Some(r));
-        assert_eq!(Recent::parse("7 x 1 1 a"), None);
+        assert_eq!(Recent::parse("7 x 1 1 2"), None);
+        assert_eq!(Recent::parse("7 1 1 1 2 9"), None);
         assert_eq!(Recent::parse(""), None);
+        // Long or odd source names still fit in a line of numbers.
+        let long = "N\n".repeat(5000);
+        assert_ne!(source_key(&long), source_key(&long.replace('\n', " ")));
+        assert!(recent(1, 0, &long, 1).line().len() < 100);
+    }
+
+    #[test]
+    fn announcements_from_the_far_future_are_ignored() {
+        let s = Syndication::default();
+        let now = DateTime::<Utc>::from_timestamp_micros(10 * DAY).unwrap();
+        let ok = recent(1, 10 * DAY - 5, "wire", 42);
+        let forged = recent(2, 40 * DAY, "forger", 42);
+        s.heard(&format!("{}{}garbage\n", ok.line(), forged.line()), now);
+        assert_eq!(s.len(), 1);
+        assert_eq!(s.lock().newest, 10 * DAY - 5);
     }
 
     #[test]

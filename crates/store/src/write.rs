@@ -1147,7 +1147,7 @@ fn recent(p: &Prepared<'_>) -> Option<Recent> {
     Some(Recent {
         id: p.id,
         seen: syndication::micros(p.first_seen_at),
-        source: clean(&p.a.source).into(),
+        source: syndication::source_key(&clean(&p.a.source)),
         hash: p.simhash? as u64,
         original: p.syndicated_from.unwrap_or(p.id),
     })

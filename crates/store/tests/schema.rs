@@ -515,6 +515,10 @@ async fn migration_9_groups_existing_mentions_by_story_and_entity(pool: PgPool) 
     before.run(&pool).await.expect("migrations 1-8");
     sqlx::raw_sql(
         "SELECT wirehose_ensure_partitions('2026-03-01', '2026-03-31');
+         SELECT wirehose_ensure_partitions('2024-01-01', '2024-01-31');
+         INSERT INTO sources (name) VALUES ('wire');
+         INSERT INTO articles (id, first_seen_at, url, source, body, content_hash, extractor_version, fetched_at)
+             VALUES (99, '2024-01-10 09:00+00', 'https://wire.example/old', 'wire', 'Old story.', '\\x00', 'old', '2024-01-10 09:00+00');
          INSERT INTO entities (id, name, type) VALUES (1, 'Vienna', 'location'), (2, 'Clara Weidinger', 'person');
          INSERT INTO mentions (article_id, first_seen_at, entity_id, start_offset, end_offset, surface) VALUES
              (7, '2026-03-02 09:00+00', 2, 90, 99, 'Weidinger'),
@@ -551,6 +555,15 @@ async fn migration_9_groups_existing_mentions_by_story_and_entity(pool: PgPool) 
         ]
     );
     assert_eq!(count(&pool, "SELECT count(*) FROM mention_spans").await, 4);
+    // A month with stories but no mentions still has a mentions partition to write into.
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM pg_class WHERE relname = 'mentions_p2024_01'"
+        )
+        .await,
+        1
+    );
 }
 
 #[sqlx::test(migrations = "../../migrations")]

@@ -722,3 +722,61 @@ async fn copies_are_linked_across_writers_sharing_the_database(pool: PgPool) {
     assert_eq!(originals, vec!["wire".to_string(), "wire".to_string()]);
     assert_no_orphans(&pool).await;
 }
+
+#[sqlx::test(migrations = "../../migrations")]
+async fn a_writer_links_a_copy_to_an_original_it_only_heard_announced(pool: PgPool) {
+    // Recent stories: the second writer's index covers everything after its first load, so the
+    // original can reach it only by announcement. Its pool has one connection, which the listener
+    // must not take.
+    let now = chrono::Utc::now();
+    let wire = store(pool.clone()).await;
+    let partner = store(
+        sqlx::postgres::PgPoolOptions::new()
+            .max_connections(1)
+            .connect_with((*pool.connect_options()).clone())
+            .await
+            .expect("a one-connection pool"),
+    )
+    .await;
+    partner
+        .write_batch(&[out(bank_story(
+            "partner",
+            "https://partner.example/n/1",
+            now - chrono::Duration::hours(2),
+        ))])
+        .await
+        .expect("partner's first story");
+    wire.write_batch(&[out(minister_story(
+        "wire",
+        "https://wire.example/world/1001",
+        now - chrono::Duration::hours(1),
+    ))])
+    .await
+    .expect("original");
+    let mut waited = 0;
+    while partner.syndication_index_len() < 2 {
+        assert!(waited < 200, "the announcement never arrived");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        waited += 1;
+    }
+    let copy_body = MINISTER_STORY.replace("VIENNA, March 2. /WIRE/.", "VIENNA (Partner) -");
+    let stats = partner
+        .write_batch(&[out(story(
+            "partner",
+            "https://partner.example/n/2",
+            now,
+            "Danube treaty talks to resume",
+            &copy_body,
+        ))])
+        .await
+        .expect("copy");
+    assert_eq!(stats.syndicated, 1);
+    assert_eq!(
+        count(
+            &pool,
+            "SELECT count(*) FROM articles c JOIN articles o ON o.id = c.syndicated_from WHERE o.source = 'wire'"
+        )
+        .await,
+        1
+    );
+}
