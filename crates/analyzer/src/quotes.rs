@@ -64,6 +64,9 @@ fn is_role_head(w: &str) -> bool {
     PERSON_ROLES.contains(w) || ORG_ROLES.contains(w) || is_age(w)
 }
 
+/// Tokens from the start of the body within which a dateline ends.
+const DATELINE_TOKENS: usize = 16;
+
 /// An age used as a noun for a person already named: "the 47-year-old".
 fn is_age(w: &str) -> bool {
     w.strip_suffix("-year-old")
@@ -403,9 +406,13 @@ impl<'a, 'b> Ctx<'a, 'b> {
     /// The entity most recently in view before token `at` that passes `ok`: a recent speaker or
     /// subject within eight sentences, else the last one mentioned.
     fn recent(&self, at: usize, ok: impl Fn(usize) -> bool) -> Option<usize> {
+        // The agency credited in the dateline ("WASHINGTON (AP) -") is not someone in the story:
+        // "it said" never means it unless the story names it again.
+        let in_view =
+            |tok: usize, k: usize| ok(k) && !(Some(k) == self.en.agency && tok < DATELINE_TOKENS);
         let sent_at = self.d.sent_of.get(at).copied().unwrap_or(usize::MAX);
         for &(tok, k) in self.salience.iter().rev() {
-            if tok < at && ok(k) && sent_at.saturating_sub(self.d.sent_of[tok]) <= 8 {
+            if tok < at && in_view(tok, k) && sent_at.saturating_sub(self.d.sent_of[tok]) <= 8 {
                 return Some(k);
             }
         }
@@ -413,7 +420,7 @@ impl<'a, 'b> Ctx<'a, 'b> {
             .mentions
             .iter()
             .rev()
-            .find(|m| m.e <= at && ok(m.ent))
+            .find(|m| m.e <= at && in_view(m.s, m.ent))
             .map(|m| m.ent)
     }
 

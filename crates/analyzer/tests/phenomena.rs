@@ -1042,3 +1042,26 @@ fn an_age_used_as_a_noun_is_the_person_in_view_not_the_listener() {
         ]
     );
 }
+
+#[test]
+fn the_dateline_agency_is_not_what_it_refers_to() {
+    let a = analyze_text(
+        "BRISTOL, England (AP) — Drivers voted on Monday to accept a new pay offer. \"The company has listened,\" said Siobhan McAllister, the union's regional secretary. It said no routes would be cut to pay for it.",
+        Some("AP"),
+    );
+    assert!(
+        a.quotes
+            .iter()
+            .all(|q| q.speaker.as_deref() != Some("Associated Press")),
+        "{:?}",
+        quotes(&a)
+    );
+    assert_eq!(
+        quotes(&a)[0],
+        (
+            QuoteKind::Direct,
+            Some("Siobhan McAllister"),
+            "The company has listened,"
+        )
+    );
+}
