@@ -157,6 +157,16 @@ fn is_contraction(t: &str) -> bool {
     false
 }
 
+/// Common Chinese, Korean and Vietnamese family names, which come first in a full name.
+const FAMILY_NAME_FIRST: &[&str] = &[
+    "wang", "li", "zhang", "liu", "chen", "yang", "huang", "zhao", "wu", "zhou", "xu", "sun",
+    "zhu", "hu", "guo", "lin", "gao", "luo", "zheng", "liang", "xie", "song", "tang", "feng",
+    "deng", "cao", "peng", "zeng", "xiao", "tian", "dong", "pan", "yuan", "cai", "jiang", "du",
+    "ye", "cheng", "wei", "su", "ding", "ren", "shen", "yao", "lan", "zou", "xi", "qin", "cui",
+    "hou", "dai", "jin", "kim", "park", "choi", "jung", "kang", "cho", "yoon", "jang", "lim",
+    "moon", "nguyen", "tran", "pham", "hoang", "phan", "vu", "dang", "bui", "ngo", "duong",
+];
+
 /// Strips name particles ("al-Sisi" → "sisi") for matching short forms.
 fn match_form(w: &str) -> String {
     let lw = w.to_lowercase();
@@ -1241,14 +1251,26 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
             });
             continue;
         }
-        let mut best: Option<(usize, (i64, bool, i64))> = None;
+        let mut best: Option<(usize, (bool, i64, i64))> = None;
         for &k in word_index.get(w.as_str()).map_or(&[][..], Vec::as_slice) {
             let ent = &ents[k];
             let score = match ent.kind {
                 EntityType::Person => {
-                    if ent.words.last() == Some(&w) {
+                    // "Lan Fo'an" is Lan, "Zou Lan" is Zou: Chinese, Korean and Vietnamese
+                    // names put the family name first.
+                    let family_first = (2..=3).contains(&ent.words.len())
+                        && ent
+                            .words
+                            .first()
+                            .is_some_and(|f| FAMILY_NAME_FIRST.contains(&f.as_str()));
+                    let (surname, given) = if family_first {
+                        (ent.words.first(), ent.words.last())
+                    } else {
+                        (ent.words.last(), ent.words.first())
+                    };
+                    if surname == Some(&w) {
                         3
-                    } else if ent.words.first() == Some(&w) {
+                    } else if given == Some(&w) {
                         2
                     } else {
                         1
@@ -1263,13 +1285,14 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
             if score == 0 {
                 continue;
             }
-            // Nearest mention before wins among equals (Kim Yo Jong over Kim Jong Un).
+            // A short form refers back: a name already mentioned wins over one introduced later,
+            // then the better fit, then the nearest (Kim Yo Jong over Kim Jong Un).
             let ps = &ent_positions[k];
             let at = ps.partition_point(|&p| p <= c.s);
             let rank = if at > 0 {
-                (score, true, -((c.s - ps[at - 1]) as i64))
+                (true, score, -((c.s - ps[at - 1]) as i64))
             } else if at < ps.len() {
-                (score, false, -((ps[at] - c.s) as i64))
+                (false, score, -((ps[at] - c.s) as i64))
             } else {
                 continue;
             };

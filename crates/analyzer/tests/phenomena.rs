@@ -1065,3 +1065,26 @@ fn the_dateline_agency_is_not_what_it_refers_to() {
         )
     );
 }
+
+#[test]
+fn a_family_name_first_short_form_refers_back_to_its_own_bearer() {
+    let a = analyze_text(
+        "BEIJING, March 5 (Xinhua) -- Finance Minister Lan Fo'an said the deficit would rise. Zou Lan, a deputy governor of the central bank, said rates could fall. \"Fiscal policy will be more forceful this year,\" Lan said. \"We have room to cut,\" Zou said.",
+        Some("Xinhua"),
+    );
+    let direct: Vec<_> = quotes(&a)
+        .into_iter()
+        .filter(|q| q.0 == QuoteKind::Direct)
+        .map(|q| (q.1, q.2))
+        .collect();
+    assert_eq!(
+        direct,
+        vec![
+            (
+                Some("Lan Fo'an"),
+                "Fiscal policy will be more forceful this year,"
+            ),
+            (Some("Zou Lan"), "We have room to cut,"),
+        ]
+    );
+}
