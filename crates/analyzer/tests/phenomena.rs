@@ -1088,3 +1088,19 @@ fn a_family_name_first_short_form_refers_back_to_its_own_bearer() {
         ]
     );
 }
+
+#[test]
+fn a_long_appositive_between_the_quote_and_its_verb() {
+    let a = analyze_text(
+        "LIMA, June 2 (Reuters) - Markets rose on Monday. \"The market wants to see the dollars first,\" said Marta Silva, an analyst in Lima. \"Policymakers have shown that they are listening,\" Hendrik van der Berg, an economist at the Dutch lender Nordhaven Bank in Amsterdam, told Reuters in an interview.",
+        Some("Reuters"),
+    );
+    assert_eq!(
+        quotes(&a)[1],
+        (
+            QuoteKind::Direct,
+            Some("Hendrik van der Berg"),
+            "Policymakers have shown that they are listening,"
+        )
+    );
+}
