@@ -393,6 +393,12 @@ impl<'a, 'b> Ctx<'a, 'b> {
             Sp::Desc { head, .. } if is_age(head) => {
                 self.recent(at, |k| ents[k].kind == EntityType::Person)
             }
+            // "A senior official, who asked not to be named, said": a person not named before.
+            Sp::Desc { head, .. }
+                if PERSON_ROLES.contains(head.as_str()) && matches!(self.lc(at), "a" | "an") =>
+            {
+                None
+            }
             Sp::Desc { quals, head } => {
                 if PERSON_ROLES.contains(head.as_str()) {
                     self.resolve_person_desc(quals, head, at)

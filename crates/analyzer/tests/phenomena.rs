@@ -1104,3 +1104,20 @@ fn a_long_appositive_between_the_quote_and_its_verb() {
         )
     );
 }
+
+#[test]
+fn an_indefinite_descriptor_is_someone_not_named_before() {
+    let a = analyze_text(
+        "ANKARA (AA) - Energy Minister Alparslan Bayraktar said on Wednesday that the deal would strengthen the country's role in Europe. A senior Turkish energy official, who asked not to be named, said the two sides had also discussed electricity trade. The minister said the first deliveries would begin in the autumn.",
+        Some("AA"),
+    );
+    let speakers: Vec<Option<&str>> = quotes(&a).iter().map(|q| q.1).collect();
+    assert_eq!(
+        speakers,
+        vec![
+            Some("Alparslan Bayraktar"),
+            None,
+            Some("Alparslan Bayraktar")
+        ]
+    );
+}
