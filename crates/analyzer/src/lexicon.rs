@@ -97,6 +97,8 @@ pub static ORG_HEADS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
          Media Press Daily Herald Journal Review Gazette Telegraph Institution Industries Group Trust Energy \
          Petroleum Oil Gas Railways Systems Technologies Labs Laboratory Laboratories Fleet Forces Force Service \
          Services Council Consortium Research Analytics Economics Consulting Insights Strategies Investments Initiative Programme Program Mission Delegation Embassy Consulate \
+         Buses Logistics Foods Pharmaceuticals Pharma Mining Shipping Lines Telecom Telecommunications Insurance \
+         Brands Electric Electronics Chemicals Aviation Automotive Ventures Solutions \
          Limited Chiefs AG GmbH SE SA NV PLC plc")
 });
 

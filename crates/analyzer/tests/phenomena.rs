@@ -1121,3 +1121,25 @@ fn an_indefinite_descriptor_is_someone_not_named_before() {
         ]
     );
 }
+
+#[test]
+fn business_words_end_organisation_names() {
+    let a = analyze_text(
+        "BRISTOL, England (AP) — Drivers at Westlink Buses voted on Monday to accept a new pay offer. Northgate Logistics said deliveries would resume on Tuesday.",
+        Some("AP"),
+    );
+    assert!(has_entity(&a, "Westlink Buses", EntityType::Organization));
+    assert!(has_entity(
+        &a,
+        "Northgate Logistics",
+        EntityType::Organization
+    ));
+    assert_eq!(
+        quotes(&a),
+        vec![(
+            QuoteKind::Indirect,
+            Some("Northgate Logistics"),
+            "deliveries would resume on Tuesday"
+        )]
+    );
+}
