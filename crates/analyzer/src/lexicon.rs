@@ -250,7 +250,7 @@ pub static STOP: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
 
 /// Lower-case particles inside names (von der Leyen, bin Salman, al-Sisi, da Silva).
 pub static PARTICLES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
-    set("von van der den de del della di da dos das du bin ibn bint al el le la ben abu ter zu")
+    set("von van der den de del della dela delos los di da dos das du bin ibn bint al el le la ben abu ter zu")
 });
 
 /// Lower-case words that may join the words of an organisation or place name ("League of Arab States").

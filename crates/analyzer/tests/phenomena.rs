@@ -1143,3 +1143,15 @@ fn business_words_end_organisation_names() {
         )]
     );
 }
+
+#[test]
+fn filipino_and_spanish_particles_stay_inside_a_name() {
+    let a = analyze_text(
+        "MANILA, Philippines (AP) — Renato dela Cruz, 47, has fished the shoal since he was a boy. \"Now we come back after two days,\" the 47-year-old said.",
+        Some("AP"),
+    );
+    assert!(has_entity(&a, "Renato dela Cruz", EntityType::Person));
+    assert!(entity(&a, "Cruz").is_none());
+    let speakers: Vec<Option<&str>> = quotes(&a).iter().map(|q| q.1).collect();
+    assert_eq!(speakers, vec![Some("Renato dela Cruz")]);
+}
