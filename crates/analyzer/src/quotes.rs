@@ -752,10 +752,8 @@ impl<'a, 'b> Ctx<'a, 'b> {
                 .map(|np| (np, "according to".to_string()));
         }
         for v in a..(a + 20).min(sent.e) {
-            // Words, possessives, the commas of an appositive (`," Jane Doe, a spokesperson, said`)
-            // and the hyphens of its compounds ("Netherlands-based").
-            if !self.outside(v)
-                || (!self.d.toks[v].word && !matches!(self.t(v), "’s" | "'s" | "," | "-"))
+            // Words, possessives and the commas of an appositive (`," Jane Doe, a spokesperson, said`).
+            if !self.outside(v) || (!self.d.toks[v].word && !matches!(self.t(v), "’s" | "'s" | ","))
             {
                 return None;
             }
