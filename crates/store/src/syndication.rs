@@ -301,11 +301,19 @@ impl Syndication {
     /// from a bad clock or a forged announcement, and would make the index forget the present.
     fn heard(&self, payload: &str, now: DateTime<Utc>) {
         let limit = micros(now).saturating_add(DAY);
+        self.take_in(
+            payload
+                .lines()
+                .filter_map(Recent::parse)
+                .filter(|r| r.seen <= limit),
+        );
+    }
+
+    /// Adds stories to the index, then forgets what has grown too old.
+    fn take_in(&self, stories: impl IntoIterator<Item = Recent>) {
         let mut index = self.lock();
-        for r in payload.lines().filter_map(Recent::parse) {
-            if r.seen <= limit {
-                index.insert(r);
-            }
+        for r in stories {
+            index.insert(r);
         }
         index.prune();
     }
@@ -447,11 +455,7 @@ impl Syndication {
 
     /// Adds committed stories to this store's index at once, not waiting for their announcement.
     pub(crate) fn committed(&self, stories: Vec<Recent>) {
-        let mut index = self.lock();
-        for r in stories {
-            index.insert(r);
-        }
-        index.prune();
+        self.take_in(stories);
     }
 }
 

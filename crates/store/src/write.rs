@@ -320,16 +320,24 @@ impl Store {
         if items.iter().all(|p| p.action == Action::Skip) {
             return Ok(());
         }
-        // Compressing the pages to keep is the batch's heaviest CPU work: it runs on a blocking
-        // thread while the server loads the stories, and is collected at the end.
-        let compressing = (mode == Mode::Ingest).then(|| {
-            let pages: Vec<model::RawPage> = items
-                .iter()
-                .filter(|p| matches!(p.action, Action::Insert | Action::Replace))
-                .filter_map(|p| p.a.raw.clone())
-                .collect();
-            tokio::task::spawn_blocking(move || pages.iter().map(prepare_raw).collect::<Vec<_>>())
-        });
+        // The pages kept for new and changed stories. Compressing them is the batch's heaviest CPU
+        // work: it runs on a blocking thread while the server loads the stories.
+        let kept: Vec<usize> = if mode == Mode::Ingest {
+            (0..items.len())
+                .filter(|&i| {
+                    matches!(items[i].action, Action::Insert | Action::Replace)
+                        && items[i].a.raw.is_some()
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let raws: Vec<model::RawPage> = kept
+            .iter()
+            .filter_map(|&i| items[i].a.raw.clone())
+            .collect();
+        let compressing = (!raws.is_empty())
+            .then(|| tokio::task::spawn_blocking(move || raws.iter().map(prepare_raw).collect()));
         if mode == Mode::Ingest {
             stats.syndicated = self.link_syndicated(conn, items).await?;
         }
@@ -370,26 +378,16 @@ impl Store {
                     .filter_map(|p| recent(p)),
             );
             Syndication::announce(conn, announced).await?;
-            let pages: Vec<&Prepared> = written
-                .iter()
-                .copied()
-                .filter(|p| {
-                    matches!(p.action, Action::Insert | Action::Replace) && p.a.raw.is_some()
-                })
-                .collect();
-            if !pages.is_empty() {
-                let prepared = match compressing {
-                    Some(task) => task.await.ok(),
-                    None => None,
-                }
+            if let Some(task) = compressing {
+                let pages: Vec<&Prepared> = kept.iter().map(|&i| &items[i]).collect();
                 // Compression cannot fail; should its thread ever die, compress here instead.
-                .filter(|raws| raws.len() == pages.len())
-                .unwrap_or_else(|| {
-                    pages
+                let prepared = match task.await {
+                    Ok(prepared) => prepared,
+                    Err(_) => pages
                         .iter()
                         .filter_map(|p| p.a.raw.as_ref().map(prepare_raw))
-                        .collect()
-                });
+                        .collect(),
+                };
                 stats.raw_pages = insert_raw_pages(conn, &pages, prepared).await?;
             }
         }
