@@ -676,17 +676,8 @@ async fn copies_are_linked_across_writers_sharing_the_database(pool: PgPool) {
     ))])
     .await
     .expect("original");
-    // The partner read the table before the original existed: it can only learn of it from the
-    // wire writer's announcement.
-    let mut waited = 0;
-    while partner.syndication_index_len() < 2 {
-        assert!(
-            waited < 200,
-            "the second writer never heard of the original"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        waited += 1;
-    }
+    // The partner read the table before the original existed: it hears of it by announcement.
+    until_heard(&partner, 2).await;
     let copy_body = MINISTER_STORY.replace("VIENNA, March 2. /WIRE/.", "VIENNA (Partner) -");
     let stats = partner
         .write_batch(&[out(story(
@@ -753,12 +744,7 @@ async fn a_writer_links_a_copy_to_an_original_it_only_heard_announced(pool: PgPo
     ))])
     .await
     .expect("original");
-    let mut waited = 0;
-    while partner.syndication_index_len() < 2 {
-        assert!(waited < 200, "the announcement never arrived");
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-        waited += 1;
-    }
+    until_heard(&partner, 2).await;
     let copy_body = MINISTER_STORY.replace("VIENNA, March 2. /WIRE/.", "VIENNA (Partner) -");
     let stats = partner
         .write_batch(&[out(story(
@@ -779,4 +765,14 @@ async fn a_writer_links_a_copy_to_an_original_it_only_heard_announced(pool: PgPo
         .await,
         1
     );
+}
+
+/// Waits (up to ten seconds) until `store`'s syndication index holds `stories` stories.
+async fn until_heard(store: &store::Store, stories: usize) {
+    let mut waited = 0;
+    while store.syndication_index_len() < stories {
+        assert!(waited < 200, "the announcement never arrived");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        waited += 1;
+    }
 }
