@@ -241,11 +241,6 @@ fn esc(out: &mut String, s: &str) {
     }
 }
 
-thread_local! {
-    /// Seconds the last `copy_stories` spent writing COPY text, before any byte reached the server.
-    static FORMAT_SECS: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) };
-}
-
 /// Creates (or empties) unindexed, unpartitioned tables with the store's columns.
 async fn plain_tables(pool: &sqlx::PgPool) -> Result<(), sqlx::Error> {
     plain_tables_with(pool, "pglz").await
@@ -280,12 +275,14 @@ async fn plain_tables_with(pool: &sqlx::PgPool, compression: &str) -> Result<(),
 /// tables named `{prefix}articles`, `{prefix}quotes` and `{prefix}mentions`: the unindexed
 /// `copy_` tables (the COPY ceiling), or the store's own partitioned, indexed tables (the
 /// ceiling for this schema, without the store's lookups, entity upserts and syndication links).
+/// Returns the seconds taken, the rows (one per article, quote and mention) and the seconds spent
+/// writing the COPY text before any of it reached the server.
 async fn copy_stories(
     pool: &sqlx::PgPool,
     stories: &[AnalyzedArticle],
     id_base: i64,
     prefix: &str,
-) -> Result<(f64, u64), sqlx::Error> {
+) -> Result<(f64, u64, f64), sqlx::Error> {
     // The entity ids the store gave these names, so index inserts spread as in the store's run.
     let ids: std::collections::HashMap<String, i64> =
         sqlx::query_as::<_, (String, i64)>("SELECT name, id FROM entities")
@@ -393,7 +390,7 @@ async fn copy_stories(
             }
         }
     }
-    FORMAT_SECS.with(|f| f.set(started.elapsed().as_secs_f64()));
+    let format_secs = started.elapsed().as_secs_f64();
     let mut tx = pool.begin().await?;
     let mut rows = 0;
     for (statement, data) in [
@@ -443,7 +440,7 @@ async fn copy_stories(
         })
         .sum();
     debug_assert!(grouped || rows == logical);
-    Ok((started.elapsed().as_secs_f64(), logical))
+    Ok((started.elapsed().as_secs_f64(), logical, format_secs))
 }
 
 async fn store_path(
@@ -524,8 +521,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
 
     plain_tables(store.pool()).await?;
-    let (copy_secs, copy_rows) = copy_stories(store.pool(), &plain, 0, "copy_").await?;
-    let copy_format_secs = FORMAT_SECS.with(|f| f.get());
+    let (copy_secs, copy_rows, copy_format_secs) =
+        copy_stories(store.pool(), &plain, 0, "copy_").await?;
     let (store_secs, store_rows) = store_path(&store, &without_raw, batch).await?;
     let (raw_secs, raw_rows) = store_path(&store, &with_raw, batch).await?;
     let replay_started = Instant::now();
@@ -643,9 +640,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .map(|i| synthetic(i, &mut rng, &format!("s{r}")))
             .collect();
         plain_tables(store.pool()).await?;
-        let (c_secs, c_rows) = copy_stories(store.pool(), &fresh, 0, "copy_").await?;
+        let (c_secs, c_rows, _) = copy_stories(store.pool(), &fresh, 0, "copy_").await?;
         let (s_secs, s_rows) = store_path(&store, &fresh, batch).await?;
-        let (k_secs, k_rows) = copy_stories(
+        let (k_secs, k_rows, _) = copy_stories(
             store.pool(),
             &schema_copy,
             1_000_000_000 + (r * n) as i64,
@@ -654,7 +651,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await?;
         // The same plain COPY with bodies compressed as the store compresses them (lz4).
         plain_tables_with(store.pool(), "lz4").await?;
-        let (l_secs, l_rows) = copy_stories(store.pool(), &fresh, 0, "copy_").await?;
+        let (l_secs, l_rows, _) = copy_stories(store.pool(), &fresh, 0, "copy_").await?;
         let (plain_rate, store_rate, schema_rate, lz4_rate) = (
             c_rows as f64 / c_secs,
             s_rows as f64 / s_secs,
