@@ -108,7 +108,6 @@ fn render(result: Result<Extracted, (String, String)>, format: Format) -> (Vec<u
     };
     if let Err(e) = written {
         // Serialising owned strings and numbers cannot fail; say so on the line if it ever does.
-        line.clear();
         let source = match &result {
             Ok(x) => &x.source,
             Err((source, _)) => source,
@@ -125,8 +124,9 @@ fn render(result: Result<Extracted, (String, String)>, format: Format) -> (Vec<u
 /// complete, so memory stays flat however many files there are. Returns how many files failed.
 pub fn run(parser: &parser::Parser, files: &[PathBuf], opts: Options<'_>) -> anyhow::Result<usize> {
     let jobs = opts.jobs.clamp(1, files.len().max(1));
-    // Workers take the next file from a shared counter; a bounded channel keeps them at most a few
-    // pages ahead of the writer, which puts results back in input order.
+    // Workers take the next file from a shared counter and send each rendered line over a bounded
+    // channel; the writer puts lines back in input order, holding only those that finished ahead
+    // of a slower page.
     let next = AtomicUsize::new(0);
     let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Vec<u8>, bool)>(jobs * 4);
     std::thread::scope(|s| -> anyhow::Result<usize> {
