@@ -534,7 +534,9 @@ async fn migration_9_groups_existing_mentions_by_story_and_entity(pool: PgPool) 
         .run(&pool)
         .await
         .expect("migration 9 and on");
-    let rows: Vec<(i64, i64, Vec<i32>, Vec<i32>, Vec<String>)> = sqlx::query_as(
+    // (article, entity, start offsets, end offsets, surfaces)
+    type Grouped = (i64, i64, Vec<i32>, Vec<i32>, Vec<String>);
+    let rows: Vec<Grouped> = sqlx::query_as(
         "SELECT article_id, entity_id, start_offsets, end_offsets, surfaces FROM mentions ORDER BY 1, 2",
     )
     .fetch_all(&pool)
