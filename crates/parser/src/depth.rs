@@ -1,7 +1,8 @@
 //! Prepares page text for parsing. Caps element nesting: html5ever's scope checks walk the whole
 //! stack of open elements, so a page nested a hundred thousand deep would take minutes; tags past
 //! the cap are dropped and their text kept. Also leaves out script and style bodies (other than
-//! JSON-LD) and comments, which are never read and are often half of a page.
+//! JSON-LD), the insides of inline SVG drawings, and comments, which are never read and are often
+//! half of a page.
 
 /// Nesting deeper than this is flattened.
 pub(crate) const MAX_DEPTH: usize = 512;
@@ -84,6 +85,37 @@ fn find_end_tag(s: &str, from: usize, name: &str) -> Option<usize> {
     None
 }
 
+/// Byte offset of the `</name` that closes an element opened just before `from`, counting nested
+/// elements of the same name; `None` when the page never closes it.
+fn find_matching_end(s: &str, from: usize, name: &str) -> Option<usize> {
+    let b = s.as_bytes();
+    let mut open = 1usize;
+    let mut i = from;
+    while let Some(off) = memchr::memchr(b'<', b.get(i..)?) {
+        let at = i + off;
+        let closing = b.get(at + 1) == Some(&b'/');
+        let n = at + 1 + usize::from(closing);
+        let named = b
+            .get(n..n + name.len())
+            .is_some_and(|x| x.eq_ignore_ascii_case(name.as_bytes()))
+            && !b
+                .get(n + name.len())
+                .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'-');
+        if named {
+            if closing {
+                open -= 1;
+                if open == 0 {
+                    return Some(at);
+                }
+            } else {
+                open += 1;
+            }
+        }
+        i = at + 1;
+    }
+    None
+}
+
 /// Returns the prepared text (`None` when nothing changed) and whether nesting was flattened.
 pub(crate) fn cap_nesting(s: &str) -> (Option<String>, bool) {
     let mut out: Option<String> = None;
@@ -114,6 +146,29 @@ pub(crate) fn cap_nesting(s: &str) -> (Option<String>, bool) {
                 copied = next;
             }
             i = next;
+            continue;
+        }
+        let opens = !t.closing && !t.self_closing && depth < MAX_DEPTH;
+        let hollow = if !opens {
+            None
+        } else if t.name.eq_ignore_ascii_case("svg") {
+            // Drawings hold no prose, only long path data.
+            find_end_tag(s, t.end, "svg")
+        } else if t.name.eq_ignore_ascii_case("nav") {
+            // Menus are always dropped by the extractor and are a fifth of a page's markup.
+            find_matching_end(s, t.end, "nav")
+        } else {
+            None
+        };
+        // Keep the element, leave out its insides.
+        if let Some(end) = hollow {
+            if end - t.end > 256 {
+                let o = out.get_or_insert_with(|| String::with_capacity(s.len()));
+                o.push_str(&s[copied..t.end]);
+                copied = end;
+            }
+            depth += 1;
+            i = end;
             continue;
         }
         if s[at..].starts_with("<!--") {
@@ -190,6 +245,36 @@ mod tests {
         assert_eq!(find_end_tag("if (a<b) {}", 0, "script"), None);
         let page = "<p>a</p><!--€> -> --€--><p>b</p><!---->c";
         assert_eq!(cap_nesting(page).0.as_deref(), Some("<p>a</p><p>b</p>c"));
+    }
+
+    #[test]
+    fn drawings_keep_their_element_but_not_their_paths() {
+        let path = "<path d=\"M0 0L10 10\"/>".repeat(30);
+        let page = format!("<p>Share <svg viewBox=\"0 0 9 9\">{path}</svg> this</p><p>Next</p>");
+        let out = cap_nesting(&page).0.expect("changed");
+        assert_eq!(
+            out,
+            "<p>Share <svg viewBox=\"0 0 9 9\"></svg> this</p><p>Next</p>"
+        );
+        // A small icon is left alone: copying would cost more than tokenizing it.
+        assert_eq!(
+            cap_nesting("<svg><path d=\"M0\"/></svg><p>x</p>"),
+            (None, false)
+        );
+        // An unclosed drawing is not swallowed with the rest of the page.
+        assert_eq!(cap_nesting("<svg><p>x</p>"), (None, false));
+    }
+
+    #[test]
+    fn menus_are_emptied_up_to_their_own_end() {
+        let links = "<li><a href=\"/world\">World</a></li>".repeat(12);
+        let page =
+            format!("<nav class=\"top\"><ul>{links}<nav>{links}</nav></ul></nav><p>Story</p>");
+        let out = cap_nesting(&page).0.expect("changed");
+        assert_eq!(out, "<nav class=\"top\"></nav><p>Story</p>");
+        // A menu never closed keeps everything after it.
+        let open = format!("<nav><ul>{links}</ul><p>Story</p><navigator>");
+        assert_eq!(cap_nesting(&open), (None, false));
     }
 
     #[test]
