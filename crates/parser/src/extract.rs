@@ -586,7 +586,10 @@ static BOILER_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?xi)^(?:
             read\s+(?:also|more|next)\b | see\s+also\b | also\s+read\b | related\s*(?:articles?|stories|news|coverage|content|topics|reading)?\s*: |
-            advertisement$ | advertising$ | ad$ | adverts?$ | (?:\d+\s+)?comments?$ | tell\s+us\s+what\s+you\s+think | sponsored$ | share\s+(?:this|on|via)\b | share$ | follow\s+us\b | sign\s+up\b |
+            advertisement$ | advertising$ | ad$ | adverts?$ | реклама$ | anzeige$ | publicit[éeà]$ | publicidad$ | pubblicit[àa]$ | reklam$ | 广告$ |
+            (?:advertisement|advertising|ad)\s*[·•|:–—-]?\s*(?:scroll\s+(?:down\s+)?to\s+continue|continue\s+reading\s+below|story\s+continues\s+below)\b.{0,20}$ |
+            (?:story|article|text)\s+continues\s+(?:below|after)\b.{0,30}$ | scroll\s+(?:down\s+)?to\s+continue(?:\s+reading|\s+with\s+content)?[.\s]*$ |
+            [(（\[【]\s*(?:责任编辑|责编|编辑)\s*[:：].{0,60}[)）\]】]$ | (?:\d+\s+)?comments?$ | tell\s+us\s+what\s+you\s+think | sponsored$ | share\s+(?:this|on|via)\b | share$ | follow\s+us\b | sign\s+up\b |
             subscribe\b | click\s+here\b | more\s*:\s | photo\s*: | image\s*: | file\s+photo\b | watch\s*: | listen\s*: |
             copyright\b | ©\s | \(c\)\s | all\s+rights\s+reserved | \(end\)$ | bc-[a-z0-9-]+ | our\s+standards\s*: |
             \(?\s*(?:additional\s+)?(?:reporting|writing|editing)\s+by\b | (?:\S+\s+){0,8}(?:writers?|reporters?|correspondents?)\b.{0,120}\bcontributed(?:\s+to)?\s+(?:this|the)\s+report |
@@ -704,6 +707,28 @@ mod tests {
 
     fn strings(v: &[&str]) -> Vec<String> {
         v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn ad_slot_labels_and_editor_credits_are_not_story_lines() {
+        for l in [
+            "Advertisement · Scroll to continue",
+            "ADVERTISEMENT - story continues below",
+            "Story continues below advertisement",
+            "Scroll to continue reading",
+            "Реклама",
+            "(责编：王明、李华)",
+            "[责任编辑：张伟]",
+        ] {
+            assert!(BOILER_LINE.is_match(l), "{l}");
+        }
+        for l in [
+            "Advertisement spending rose 4% in the quarter, the group said.",
+            "The story continues below the surface, investigators said, with more arrests likely.",
+            "编辑部表示，调查仍在继续。",
+        ] {
+            assert!(!BOILER_LINE.is_match(l), "{l}");
+        }
     }
 
     #[test]
