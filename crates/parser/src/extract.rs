@@ -117,6 +117,7 @@ pub(crate) fn analyse(dom: &Dom, extra_drop: &[Ix], keep: &[Ix]) -> Analysis {
     let mut text = vec![0u32; n];
     let mut link = vec![0u32; n];
     let mut ptext = vec![0u32; n];
+    let mut links = vec![0u32; n];
     // Raw figures with nothing dropped but junk, to protect big text containers.
     for i in (0..n).rev() {
         let node = &dom.nodes[i];
@@ -137,6 +138,7 @@ pub(crate) fn analyse(dom: &Dom, extra_drop: &[Ix], keep: &[Ix]) -> Analysis {
         text[i] += own;
         if node.tag == Some(Tag::A) {
             link[i] = text[i];
+            links[i] += 1;
         }
         if node.tag == Some(Tag::P) {
             ptext[i] = text[i].saturating_sub(link[i]);
@@ -146,6 +148,7 @@ pub(crate) fn analyse(dom: &Dom, extra_drop: &[Ix], keep: &[Ix]) -> Analysis {
             text[p as usize] += text[i];
             link[p as usize] += link[i];
             ptext[p as usize] += ptext[i];
+            links[p as usize] += links[i];
         }
     }
     let total = text.first().copied().unwrap_or(0).max(1);
@@ -195,6 +198,7 @@ pub(crate) fn analyse(dom: &Dom, extra_drop: &[Ix], keep: &[Ix]) -> Analysis {
             removed[i] = true;
         }
     }
+    drop_link_cards_in_paragraphs(dom, &mut removed, &text, &link, &links);
     cut_after_related_headings(dom, &mut removed, &text, &link);
     // Figures again with the furniture gone.
     text.iter_mut().for_each(|x| *x = 0);
@@ -227,6 +231,45 @@ pub(crate) fn analyse(dom: &Dom, extra_drop: &[Ix], keep: &[Ix]) -> Analysis {
         }
     }
     Analysis { removed, text, link, block_below }
+}
+
+/// Drops hover cards and inline link lists nested in a paragraph: an inline element made only of
+/// several links ("Ilhan Omar" followed by a card of her latest stories), while the paragraph
+/// around it still has prose of its own. Scored whole, such a paragraph reads as a link list and
+/// the story loses its sentence.
+fn drop_link_cards_in_paragraphs(dom: &Dom, removed: &mut [bool], text: &[u32], link: &[u32], links: &[u32]) {
+    for i in 0..dom.nodes.len() {
+        let node = &dom.nodes[i];
+        if removed[i] || !matches!(node.tag, Some(Tag::Span | Tag::Other)) || links[i] < 3 || link[i] < 80 {
+            continue;
+        }
+        if (link[i] as f32) < 0.9 * text[i] as f32 {
+            continue;
+        }
+        // The nearest block ancestor must be a paragraph with prose outside this element.
+        let mut j = node.parent;
+        while j != NONE && matches!(dom.nodes[j as usize].tag, Some(Tag::Span | Tag::Other | Tag::A)) {
+            j = dom.nodes[j as usize].parent;
+        }
+        if j == NONE || dom.nodes[j as usize].tag != Some(Tag::P) || removed[j as usize] {
+            continue;
+        }
+        let p = j as usize;
+        let prose_outside = text[p].saturating_sub(text[i]).saturating_sub(link[p].saturating_sub(link[i]));
+        if prose_outside >= 40 {
+            let end = subtree_end(dom, i);
+            removed[i..end].iter_mut().for_each(|r| *r = true);
+        }
+    }
+}
+
+/// One past the last index of `i`'s subtree (nodes are in document order).
+fn subtree_end(dom: &Dom, i: usize) -> usize {
+    let mut k = i;
+    while let Some(&last) = dom.nodes[k].children.last() {
+        k = last as usize;
+    }
+    k + 1
 }
 
 fn has_block_child(_dom: &Dom, a: &Analysis, i: usize) -> bool {

@@ -77,6 +77,7 @@ golden! {
     upi => "upi",
     pti => "pti",
     generic_localpaper => "generic-localpaper",
+    generic_hover_cards => "generic-hover-cards",
     generic_wire_republish => "generic-wire-republish",
     generic_rail_layout => "generic-rail-layout",
     generic_related_boxes => "generic-related-boxes",
