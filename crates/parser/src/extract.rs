@@ -39,6 +39,14 @@ const BAD_WORDS: &[&str] = &[
     "tabs", "tab", "links", "linklist", "toc", "legend",
 ];
 
+/// Furniture words that name a whole box, never a part of the story ("__newsletter", not "__header").
+const BOX_WORDS: &[&str] = &[
+    "newsletter", "newsletters", "subscribe", "subscription", "signup", "optin", "share", "sharing", "social",
+    "related", "recommended", "recommendations", "promo", "promotion", "advert", "advertisement", "advertising",
+    "ad", "ads", "adslot", "sponsored", "comments", "outbrain", "taboola", "paywall", "upsell", "cookie", "consent",
+    "trending", "popular", "mostread",
+];
+
 /// Furniture words that page layouts also use for the story's own column ("pg-rail-tall__body"):
 /// they mark furniture unless the node holds a story's worth of running text.
 const LAYOUT_WORDS: &[&str] = &["rail"];
@@ -53,17 +61,37 @@ fn words(cls: &str) -> impl Iterator<Item = &str> {
     cls.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty())
 }
 
-/// Furniture score of a class/id string: 0 when clean.
+/// Whether any word of `s` marks furniture, and whether any marks the article.
+fn word_flags(s: &str) -> (bool, bool) {
+    let mut bad = false;
+    let mut good = false;
+    for w in words(s) {
+        bad |= BAD_WORDS.contains(&w);
+        good |= GOOD_WORDS.contains(&w);
+    }
+    (bad, good)
+}
+
+/// Whether a class/id string marks furniture, and whether it marks the article.
 fn class_flags(cls: &str) -> (bool, bool) {
     let mut bad = false;
     let mut good = false;
-    for w in words(cls) {
-        if BAD_WORDS.contains(&w) {
-            bad = true;
-        }
-        if GOOD_WORDS.contains(&w) {
-            good = true;
-        }
+    for token in cls.split_ascii_whitespace() {
+        // In a BEM name ("article-body__newsletter") the element part says what the node is; the
+        // block it belongs to does not make a newsletter box part of the story.
+        let (tb, tg) = match token.split_once("__") {
+            Some((block, rest)) => {
+                let (element, modifier) = rest.split_once("--").unwrap_or((rest, ""));
+                let (eb, eg) = word_flags(element);
+                let (bb, bg) = word_flags(block);
+                let (mb, mg) = word_flags(modifier);
+                let boxed = words(element).any(|w| BOX_WORDS.contains(&w));
+                (eb || bb || mb, eg || ((bg || mg) && !boxed))
+            }
+            None => word_flags(token),
+        };
+        bad |= tb;
+        good |= tg;
     }
     // Compound markers spelled without separators.
     if !bad {
@@ -772,6 +800,18 @@ mod tests {
         ] {
             assert!(!BOILER_LINE.is_match(l), "{l}");
         }
+    }
+
+    #[test]
+    fn bem_elements_name_what_a_node_is() {
+        // A newsletter box inside the story's block is still a newsletter box.
+        assert_eq!(class_flags("article-body__tablet-newsletter"), (true, false));
+        assert_eq!(class_flags("story__share-bar"), (true, false));
+        // A factbox's header or a "more information" note belongs to the story block.
+        assert_eq!(class_flags("article-boxout__header"), (true, true));
+        assert_eq!(class_flags("article-main__more p-4"), (true, true));
+        assert_eq!(class_flags("article__text text"), (false, true));
+        assert_eq!(class_flags("sidebar__inner"), (true, false));
     }
 
     #[test]
