@@ -689,14 +689,23 @@ static STAMP_LABEL: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 
-/// Whether a short line is only a labelled date stamp: "Published on 12/03/2025 - 08:15", "Updated: March 3,
-/// 2025 10:12 a.m. EST". After the label every word must be part of a date or time.
+/// A year and a clock time in either order.
+static FULL_STAMP: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(?:19|20)\d\d\b.*\b\d{1,2}[:.h]\d\d\b|\b\d{1,2}[:.h]\d\d\b.*\b(?:19|20)\d\d\b").expect("static regex"));
+
+/// Whether a short line is only a date stamp: "Published on 12/03/2025 - 08:15", "Updated: March 3,
+/// 2025 10:12 a.m. EST", "Nov. 19, 2019, 8:41 AM UTC". After any label every word must be part of a date or time.
 pub(crate) fn is_timestamp_line(text: &str) -> bool {
     if text.len() > 90 || !text.bytes().any(|b| b.is_ascii_digit()) {
         return false;
     }
-    let Some(label) = STAMP_LABEL.find(text) else { return false };
-    let rest = &text[label.end()..];
+    // Unlabelled, only a full stamp (a year and a clock time) is furniture: a bare date or hour
+    // can be a subheading in a timeline.
+    let rest = match STAMP_LABEL.find(text) {
+        Some(label) => &text[label.end()..],
+        None if FULL_STAMP.is_match(text) => text,
+        None => return false,
+    };
     const DATE_WORDS: &[&str] = &[
         "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "january", "february",
         "march", "april", "june", "july", "august", "september", "october", "november", "december", "mon", "tue",
@@ -895,5 +904,9 @@ mod tests {
         assert!(!is_timestamp_line("March 3 was the coldest day of 2025 in the capital"));
         assert!(!is_timestamp_line("Updated rules take effect on 1 July"));
         assert!(!is_timestamp_line("Published"));
+        assert!(is_timestamp_line("Nov. 19, 2019, 8:41 AM UTC"));
+        assert!(is_timestamp_line("19.11.2019 08:41"));
+        assert!(!is_timestamp_line("Nov. 19, 2019"));
+        assert!(!is_timestamp_line("At 8:41 on Nov. 19, 2019 the alarm sounded"));
     }
 }
