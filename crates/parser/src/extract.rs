@@ -689,6 +689,26 @@ static STAMP_LABEL: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 
+/// Whether a line is only a byline ("By Jane Doe and John Roe", "BY REUTERS"): the byline is kept
+/// apart, and no story paragraph consists of names alone.
+pub(crate) fn is_byline_line(text: &str) -> bool {
+    let Some(rest) = text.strip_prefix("By ").or_else(|| text.strip_prefix("BY ")) else { return false };
+    if rest.len() > 80 || rest.ends_with(['!', '?', ':']) {
+        return false;
+    }
+    let mut names = 0;
+    for w in rest.split(|c: char| c.is_whitespace() || c == ',' || c == '|').filter(|w| !w.is_empty()) {
+        if matches!(w, "and" | "&" | "AND") {
+            continue;
+        }
+        if !w.chars().next().is_some_and(char::is_uppercase) {
+            return false;
+        }
+        names += 1;
+    }
+    (1..=8).contains(&names)
+}
+
 /// A year and a clock time in either order.
 static FULL_STAMP: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(?:19|20)\d\d\b.*\b\d{1,2}[:.h]\d\d\b|\b\d{1,2}[:.h]\d\d\b.*\b(?:19|20)\d\d\b").expect("static regex"));
@@ -771,7 +791,7 @@ pub(crate) fn clean_paragraphs(paras: Vec<Para>) -> Vec<String> {
         // "Published on 12/03/2025 - 08:15" is the page's date stamp; bare times ("4:14 p.m.") in
         // live coverage are content.
         let promo = p.chars < 250 && PROMO.is_match(&p.text);
-        if promo || is_timestamp_line(&p.text) || !p.text.chars().any(char::is_alphanumeric) || BOILER_LINE.is_match(&p.text) || TAIL_CODE.is_match(&p.text) {
+        if promo || is_timestamp_line(&p.text) || is_byline_line(&p.text) || !p.text.chars().any(char::is_alphanumeric) || BOILER_LINE.is_match(&p.text) || TAIL_CODE.is_match(&p.text) {
             continue;
         }
         out.push(p.text);
@@ -889,6 +909,17 @@ mod tests {
             para("Work starts in May."),
         ]);
         assert_eq!(got, ["The council approved the budget on Monday.", "Work starts in May."]);
+    }
+
+    #[test]
+    fn byline_lines() {
+        assert!(is_byline_line("By Phil Helsel"));
+        assert!(is_byline_line("By Reuters"));
+        assert!(is_byline_line("BY MARTA KOVAC, IVO BRANDT and O'NEILL"));
+        assert!(!is_byline_line("By Monday the river had risen two metres."));
+        assert!(!is_byline_line("By the end of the year, prices had doubled"));
+        assert!(!is_byline_line("By"));
+        assert!(!is_byline_line("Bystanders Filmed The Arrest"));
     }
 
     #[test]
