@@ -782,7 +782,9 @@ pub(crate) fn clean_paragraphs(paras: Vec<Para>) -> Vec<String> {
     let mut out: Vec<String> = Vec::with_capacity(paras.len());
     for p in paras {
         let ld = p.link_chars as f32 / p.chars.max(1) as f32;
-        if ld > 0.65 || (ld > 0.5 && p.chars < 120) {
+        // A sentence with a long link in it is still prose when it has words of its own.
+        let sentence = p.chars.saturating_sub(p.link_chars) >= 24 && p.text.trim_end().ends_with(['.', '!', '?', '"', '”', '»']);
+        if ld > 0.65 || (ld > 0.5 && p.chars < 120 && !sentence) {
             continue;
         }
         if p.list_item && ld > 0.4 && p.chars < 200 {
@@ -909,6 +911,23 @@ mod tests {
             para("Work starts in May."),
         ]);
         assert_eq!(got, ["The council approved the budget on Monday.", "Work starts in May."]);
+    }
+
+    #[test]
+    fn short_sentences_around_a_long_link_stay() {
+        let para = |text: &str, link: &str| Para {
+            text: text.to_string(),
+            link_chars: non_space_chars(link),
+            chars: non_space_chars(text),
+            heading: false,
+            list_item: false,
+        };
+        let kept = clean_paragraphs(vec![
+            para("Australian-born Assange faces a charge of conspiracy to commit computer intrusion in the US.", "a charge of conspiracy to commit computer intrusion in the US"),
+            para("Read more: Harbour dredging vote slips to June as budget talks stall.", "Harbour dredging vote slips to June as budget talks stall"),
+            para("More on this story: Harbour dredging vote slips to June", "Harbour dredging vote slips to June"),
+        ]);
+        assert_eq!(kept, strings(&["Australian-born Assange faces a charge of conspiracy to commit computer intrusion in the US."]));
     }
 
     #[test]
