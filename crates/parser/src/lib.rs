@@ -206,10 +206,12 @@ impl Parser {
             .map(|t| clean_title(&t, site.as_deref(), section_meta.as_deref(), host.as_deref(), h1.as_deref()))
             .filter(|t| !t.is_empty());
 
-        // Body clean-up: the headline repeated at the top is not body text.
-        if let (Some(t), Some(first)) = (art.title.as_deref(), body_paras.first()) {
-            if norm_eq(t, first) {
-                body_paras.remove(0);
+        // Body clean-up: the headline repeated at the top is not body text, nor is a kicker above
+        // it ("BREAKING NEWS", "Exclusive").
+        if let Some(t) = art.title.as_deref() {
+            let at = body_paras.iter().take(3).position(|p| norm_eq(t, p));
+            if let Some(at) = at.filter(|&at| body_paras[..at].iter().all(|k| is_kicker(k))) {
+                body_paras.drain(..=at);
             }
         }
         // The page's own articleBody, when the visible extraction came out thin and it agrees with the page.
@@ -477,6 +479,11 @@ pub fn clean_title(raw: &str, site: Option<&str>, section: Option<&str>, host: O
     let start = if lo == 0 { 0 } else { seps[lo - 1].1 };
     let end = if hi == parts.len() { t.len() } else { seps[hi - 1].0 };
     t[start..end].trim().to_string()
+}
+
+/// Whether a line is short label text that can sit above a headline: a few words, no sentence.
+fn is_kicker(line: &str) -> bool {
+    line.chars().count() <= 30 && line.split_whitespace().count() <= 4 && !line.ends_with(['.', '!', '?', '"', '”'])
 }
 
 fn language(body: &str, html_lang: Option<&str>) -> (Option<String>, Option<f32>) {
