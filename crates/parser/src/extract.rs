@@ -210,8 +210,13 @@ pub(crate) fn analyse(dom: &Dom, extra_drop: &[Ix], keep: &[Ix]) -> Analysis {
         let hard = matches!(tag, Tag::Nav | Tag::Figcaption);
         let soft = matches!(tag, Tag::Aside | Tag::Footer | Tag::Header | Tag::Form | Tag::Figure)
             || ROLES_OUT.contains(&&*node.role);
-        // Links inside running text carry styling classes ("with-icon") that say nothing about furniture.
-        let (bad, good) = if node.cls.is_empty() || tag == Tag::A { (false, false) } else { class_flags(&node.cls) };
+        // Links inside running text carry styling classes ("with-icon") that say nothing about furniture,
+        // nor do a table's rows and cells ("oddrow player-2020-580" in a standings table).
+        let (bad, good) = if node.cls.is_empty() || matches!(tag, Tag::A | Tag::Tr | Tag::Td | Tag::Th) {
+            (false, false)
+        } else {
+            class_flags(&node.cls)
+        };
         let layout = !bad && tag != Tag::A && words(&node.cls).any(|w| LAYOUT_WORDS.contains(&w));
         let never = kept[i] || p == NONE || p == 0 || matches!(tag, Tag::Body | Tag::Main) || (tag == Tag::Article && !bad);
         if never {
@@ -495,12 +500,14 @@ pub(crate) struct Para {
     pub chars: u32,
     pub heading: bool,
     pub list_item: bool,
+    /// Whether the paragraph is a table row of plain cells.
+    pub table_row: bool,
 }
 
 /// Splits the content under `roots` into paragraphs, in document order.
 pub(crate) fn paragraphs(dom: &Dom, a: &Analysis, roots: &[Ix]) -> Vec<Para> {
     let mut out = Vec::new();
-    let mut cur = Para { text: String::new(), link_chars: 0, chars: 0, heading: false, list_item: false };
+    let mut cur = Para { text: String::new(), link_chars: 0, chars: 0, heading: false, list_item: false, table_row: false };
     // Stack of (node, entering): leaving events flush block boundaries.
     let mut stack: Vec<(Ix, bool, u32)> = Vec::new();
     for &r in roots.iter().rev() {
@@ -509,13 +516,21 @@ pub(crate) fn paragraphs(dom: &Dom, a: &Analysis, roots: &[Ix]) -> Vec<Para> {
     let flush = |cur: &mut Para, out: &mut Vec<Para>| {
         let t = cur.text.trim();
         if !t.is_empty() {
-            out.push(Para { text: t.to_string(), link_chars: cur.link_chars, chars: cur.chars, heading: cur.heading, list_item: cur.list_item });
+            out.push(Para {
+                text: t.to_string(),
+                link_chars: cur.link_chars,
+                chars: cur.chars,
+                heading: cur.heading,
+                list_item: cur.list_item,
+                table_row: cur.table_row,
+            });
         }
         cur.text.clear();
         cur.link_chars = 0;
         cur.chars = 0;
         cur.heading = false;
         cur.list_item = false;
+        cur.table_row = false;
     };
     while let Some((i, entering, in_link)) = stack.pop() {
         let iu = i as usize;
@@ -538,8 +553,19 @@ pub(crate) fn paragraphs(dom: &Dom, a: &Analysis, roots: &[Ix]) -> Vec<Para> {
                 flush(&mut cur, &mut out);
             }
             Some(tag) => {
+                // A table cell holding only inline text is part of its row's line ("1 Kyle Busch 5040").
+                let cell_inline = matches!(tag, Tag::Td | Tag::Th) && !a.block_below[iu];
+                if cell_inline {
+                    cur.table_row = true;
+                    if !cur.text.is_empty() && !cur.text.ends_with(' ') {
+                        cur.text.push(' ');
+                    }
+                    if !entering {
+                        continue;
+                    }
+                }
                 if entering {
-                    if tag.is_block() {
+                    if tag.is_block() && !cell_inline {
                         flush(&mut cur, &mut out);
                     }
                     if matches!(tag, Tag::H(_)) {
@@ -784,7 +810,9 @@ pub(crate) fn clean_paragraphs(paras: Vec<Para>) -> Vec<String> {
         let ld = p.link_chars as f32 / p.chars.max(1) as f32;
         // A sentence with a long link in it is still prose when it has words of its own.
         let sentence = p.chars.saturating_sub(p.link_chars) >= 24 && p.text.trim_end().ends_with(['.', '!', '?', '"', '”', '»']);
-        if ld > 0.65 || (ld > 0.5 && p.chars < 120 && !sentence) {
+        // A standings or results row links its names ("1 | Harbour Club | 104"); only a row of links alone is navigation.
+        let link_heavy = if p.table_row { ld > 0.9 } else { ld > 0.65 || (ld > 0.5 && p.chars < 120 && !sentence) };
+        if link_heavy {
             continue;
         }
         if p.list_item && ld > 0.4 && p.chars < 200 {
@@ -896,7 +924,7 @@ mod tests {
 
     #[test]
     fn furniture_lines_leave_the_body() {
-        let para = |t: &str| Para { text: t.to_string(), link_chars: 0, chars: non_space_chars(t), heading: false, list_item: false };
+        let para = |t: &str| Para { text: t.to_string(), link_chars: 0, chars: non_space_chars(t), heading: false, list_item: false, table_row: false };
         let got = clean_paragraphs(vec![
             para("The council approved the budget on Monday."),
             para("Advert"),
@@ -921,6 +949,7 @@ mod tests {
             chars: non_space_chars(text),
             heading: false,
             list_item: false,
+            table_row: false,
         };
         let kept = clean_paragraphs(vec![
             para("Australian-born Assange faces a charge of conspiracy to commit computer intrusion in the US.", "a charge of conspiracy to commit computer intrusion in the US"),

@@ -78,6 +78,7 @@ golden! {
     pti => "pti",
     generic_localpaper => "generic-localpaper",
     generic_hover_cards => "generic-hover-cards",
+    generic_standings_table => "generic-standings-table",
     generic_wire_republish => "generic-wire-republish",
     generic_rail_layout => "generic-rail-layout",
     generic_related_boxes => "generic-related-boxes",
