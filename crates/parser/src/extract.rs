@@ -682,7 +682,7 @@ fn cut_after_related_headings(dom: &Dom, removed: &mut [bool], text: &[u32], lin
 static BOILER_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?xi)^(?:
-            read\s+(?:also|more|next)\b | see\s+also\b | also\s+read\b | related\s*(?:articles?|stories|news|coverage|content|topics|reading)?\s*: |
+            read\s+(?:also|more|next)\b | see\s+also\b | also\s+read\b | related\s*(?:articles?|stories|news|coverage|content|topics|reading|roundup)?\s*: |
             advertisement$ | advertising$ | ad$ | adverts?$ | реклама$ | anzeige$ | publicit[éeà]$ | publicidad$ | pubblicit[àa]$ | reklam$ | 广告$ |
             (?:advertisement|advertising|ad)\s*[·•|:–—-]?\s*(?:scroll\s+(?:down\s+)?to\s+continue|continue\s+reading\s+below|story\s+continues\s+below)\b.{0,20}$ |
             (?:story|article|text)\s+continues\s+(?:below|after)\b.{0,30}$ | scroll\s+(?:down\s+)?to\s+continue(?:\s+reading|\s+with\s+content)?[.\s]*$ |
@@ -693,7 +693,8 @@ static BOILER_LINE: LazyLock<Regex> = LazyLock::new(|| {
             \S+(?:\s+and\s+\S+)?\s+reported\s+from\s.{0,200}?\bcontributed(?:\s+to)?\s+(?:this|the)\s+report | this\s+story\s+has\s+been\s+corrected |
             sign\s+up\s+here | get\s+(?:the|our)\s+newsletter | we\s+use\s+cookies | this\s+(?:website|site)\s+uses\s+cookies |
             continue\s+reading | follow\s+(?:\S+\s+){0,8}on\s+(?:facebook|twitter|instagram|x|linkedin|threads|bluesky)\b |
-            more\s+(?:\S+\s+){0,3}\S+:\s+https?:// | (?:https?://)?(?:www\.)?[a-z0-9-]+\.[a-z]{2,}/\S*$ | skip\s+to\b | loading\.*$ | (?:\d+\s+)?min(?:ute)?s?\s+read$ | updated\s*:?\s*$
+            more\s+(?:\S+\s+){0,3}\S+:\s+https?:// | (?:https?://)?(?:www\.)?[a-z0-9-]+\.[a-z]{2,}/\S*$ | skip\s+to\b | loading\.*$ | (?:\d+\s+)?min(?:ute)?s?\s+read$ | updated\s*:?\s*$ |
+            (?:image|photo|picture|slide)\s+\d+\s+(?:of|/)\s+\d+$ | \[[a-z_]+\b[^\]]*\].{0,200}\[/[a-z_]+\]$
         )",
     )
     .expect("static regex")
@@ -792,6 +793,25 @@ static SELF_DESCRIPTION: LazyLock<Regex> = LazyLock::new(|| {
 /// is not the story. Only the last few paragraphs are looked at, and never the first; an "About Acme"
 /// heading right before it goes too. An "About" section in other words is left alone: it is often
 /// the story's own last part.
+static CONTACT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:e-?mail|contact|reach(?:ed)?|follow|tips?)\b").expect("static regex")
+});
+static ADDRESS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[\w.+-]+@[\w-]+\.[\w.]+|(?:^|[\s(])@\w{2,}").expect("static regex"));
+
+/// Drops the author's contact note at the end ("Email Jane Doe at jd@example.com or follow her
+/// @janedoe."): an address or handle together with an invitation to write or follow.
+fn cut_contact_tail(paras: &mut Vec<String>) {
+    while paras.len() > 1 {
+        let last = &paras[paras.len() - 1];
+        if last.len() < 400 && ADDRESS.is_match(last) && CONTACT.is_match(last) {
+            paras.pop();
+        } else {
+            break;
+        }
+    }
+}
+
 fn cut_press_release_tail(paras: &mut Vec<String>) {
     let from = paras.len().saturating_sub(4).max(1);
     if let Some(mut i) = (from..paras.len()).find(|&i| SELF_DESCRIPTION.is_match(&paras[i])) {
@@ -827,6 +847,7 @@ pub(crate) fn clean_paragraphs(paras: Vec<Para>) -> Vec<String> {
         out.push(p.text);
     }
     cut_press_release_tail(&mut out);
+    cut_contact_tail(&mut out);
     // A trailing heading with nothing after it belongs to what was cut.
     out
 }
@@ -936,9 +957,28 @@ mod tests {
             para("More regional sport: https://example.com/sport and https://example.com/scores"),
             para("social.example/harbourdesk"),
             para("Published on 03/02/2024 - 10:15"),
+            para("Image 2 of 5"),
+            para("[button link=\"/submit-review/\" type=\"big\"] Send us your review[/button]"),
+            para("Related Roundup: Harbour Ferries"),
             para("Work starts in May."),
         ]);
         assert_eq!(got, ["The council approved the budget on Monday.", "Work starts in May."]);
+    }
+
+    #[test]
+    fn contact_notes_at_the_end_leave_the_body() {
+        let got = clean_paragraphs(
+            [
+                "Write to the council at budget@harbour.example, the mayor said, before the vote in May.",
+                "Work starts in May.",
+                "Have a tip? Marta Kovac may be reached at mkovac@courier.example. Follow her on Twitter @MartaK.",
+                "Email Ivo Brandt at ibrandt@courier.example or follow him @ivobrandt.",
+            ]
+            .iter()
+            .map(|t| Para { text: t.to_string(), link_chars: 0, chars: non_space_chars(t), heading: false, list_item: false, table_row: false })
+            .collect(),
+        );
+        assert_eq!(got, ["Write to the council at budget@harbour.example, the mayor said, before the vote in May.", "Work starts in May."]);
     }
 
     #[test]
