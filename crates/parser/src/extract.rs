@@ -95,7 +95,7 @@ fn class_flags(cls: &str) -> (bool, bool) {
     }
     // Compound markers spelled without separators.
     if !bad {
-        bad = ["readalso", "seealso", "alsoread", "caption", "relatedarticles", "morenews", "morestories", "topstories", "mostpopular", "sharebar", "socialshare", "adcontainer", "advertisement", "newsletter", "cookiebanner", "cookieconsent", "breadcrumb"]
+        bad = ["readalso", "seealso", "alsoread", "caption", "credit", "relatedarticles", "morenews", "morestories", "topstories", "mostpopular", "sharebar", "socialshare", "adcontainer", "advertisement", "newsletter", "cookiebanner", "cookieconsent", "breadcrumb"]
             .iter()
             .any(|m| cls.contains(m));
     }
