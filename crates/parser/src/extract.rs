@@ -690,7 +690,8 @@ static BOILER_LINE: LazyLock<Regex> = LazyLock::new(|| {
             subscribe\b | click\s+here\b | more\s*:\s | photo\s*: | image\s*: | file\s+photo\b | watch\s*: | listen\s*: |
             copyright\b | ©\s | \(c\)\s | all\s+rights\s+reserved | \(end\)$ | bc-[a-z0-9-]+ | our\s+standards\s*: |
             \(?\s*(?:additional\s+)?(?:reporting|writing|editing)\s+by\b | (?:\S+\s+){0,8}(?:writers?|reporters?|correspondents?)\b.{0,120}\bcontributed(?:\s+to)?\s+(?:this|the)\s+report |
-            \S+(?:\s+and\s+\S+)?\s+reported\s+from\s.{0,200}?\bcontributed(?:\s+to)?\s+(?:this|the)\s+report | this\s+story\s+has\s+been\s+corrected |
+            \S+(?:\s+and\s+\S+)?\s+reported\s+from\s.{0,200}?\bcontributed(?:\s+to)?\s+(?:this|the)\s+report |
+            .{0,120}\bcontributed\s+(?:to\s+)?(?:this|the)\s+(?:report|story|article)\W{0,3}$ | this\s+story\s+has\s+been\s+corrected |
             sign\s+up\s+here | get\s+(?:the|our)\s+newsletter | we\s+use\s+cookies | this\s+(?:website|site)\s+uses\s+cookies |
             continue\s+reading | follow\s+(?:\S+\s+){0,8}on\s+(?:facebook|twitter|instagram|x|linkedin|threads|bluesky)\b |
             more\s+(?:\S+\s+){0,3}\S+:\s+https?:// | (?:https?://)?(?:www\.)?[a-z0-9-]+\.[a-z]{2,}/\S*$ | skip\s+to\b | loading\.*$ | (?:\d+\s+)?min(?:ute)?s?\s+read$ | updated\s*:?\s*$ |
@@ -958,6 +959,7 @@ mod tests {
             para("social.example/harbourdesk"),
             para("Published on 03/02/2024 - 10:15"),
             para("Image 2 of 5"),
+            para("Courier staff writer Ana Ruiz and the Associated Press contributed to this report."),
             para("[button link=\"/submit-review/\" type=\"big\"] Send us your review[/button]"),
             para("Related Roundup: Harbour Ferries"),
             para("Work starts in May."),
