@@ -708,7 +708,9 @@ static TAIL_CODE: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Subscription pitches inside the story column ("... delivered to your inbox", "Click here for more").
 static PROMO: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:in|to|through|into)\s+your\s+(?:inbox|letterbox|mailbox)\b|\bclick\s+here\s+(?:for|to)\s+(?:more|subscribe|sign)")
+    Regex::new(
+        r"(?i)\b(?:in|to|through|into)\s+your\s+(?:inbox|letterbox|mailbox)\b|\bclick\s+here\s+(?:for|to)\s+(?:more|subscribe|sign)|\b(?:sign\s+up|subscribe|register)\s+(?:for|to)\s+(?:the|our|a)\s+(?:free\s+)?(?:\S+\s+){0,3}newsletters?\b",
+    )
         .expect("static regex")
 });
 
@@ -959,6 +961,7 @@ mod tests {
             para("social.example/harbourdesk"),
             para("Published on 03/02/2024 - 10:15"),
             para("Image 2 of 5"),
+            para("Start your day with the Harbour Brief, the city in five minutes. Sign up for the free daily newsletter."),
             para("Courier staff writer Ana Ruiz and the Associated Press contributed to this report."),
             para("[button link=\"/submit-review/\" type=\"big\"] Send us your review[/button]"),
             para("Related Roundup: Harbour Ferries"),
