@@ -743,17 +743,23 @@ pub(crate) fn is_byline_line(text: &str) -> bool {
 static FULL_STAMP: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(?:19|20)\d\d\b.*\b\d{1,2}[:.h]\d\d\b|\b\d{1,2}[:.h]\d\d\b.*\b(?:19|20)\d\d\b").expect("static regex"));
 
+/// A label word after a year ("16.04.2025 - Update : ...").
+static INNER_LABEL: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:19|20)\d\d\b.*\b(?:update|updated|published|posted|modified)\b").expect("static regex")
+});
+
 /// Whether a short line is only a date stamp: "Published on 12/03/2025 - 08:15", "Updated: March 3,
 /// 2025 10:12 a.m. EST", "Nov. 19, 2019, 8:41 AM UTC". After any label every word must be part of a date or time.
 pub(crate) fn is_timestamp_line(text: &str) -> bool {
     if text.len() > 90 || !text.bytes().any(|b| b.is_ascii_digit()) {
         return false;
     }
-    // Unlabelled, only a full stamp (a year and a clock time) is furniture: a bare date or hour
-    // can be a subheading in a timeline.
+    let text = text.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '|' | '•' | '·' | '-' | '–' | '—'));
+    // Without a leading label, only a full stamp (a year with a clock time, or with a label further
+    // on: "16.04.2025 - Update : 16.04.2025") is furniture: a bare date or hour can head a timeline entry.
     let rest = match STAMP_LABEL.find(text) {
         Some(label) => &text[label.end()..],
-        None if FULL_STAMP.is_match(text) => text,
+        None if FULL_STAMP.is_match(text) || INNER_LABEL.is_match(text) => text,
         None => return false,
     };
     const DATE_WORDS: &[&str] = &[
@@ -763,7 +769,8 @@ pub(crate) fn is_timestamp_line(text: &str) -> bool {
         "friday", "saturday", "sunday", "am", "pm", "a.m", "p.m", "at", "on", "gmt", "utc", "et", "est", "edt", "ct",
         "cst", "cdt", "pt", "pst", "pdt", "cet", "cest", "bst", "ist", "jst", "kst", "msk", "hkt", "sgt", "aest",
         "aedt", "trt", "eet", "eest", "wib", "h", "hrs", "ago", "hour", "hours", "minute", "minutes", "min", "mins",
-        "day", "days", "week", "weeks", "month", "months", "year", "years", "and", "updated",
+        "day", "days", "week", "weeks", "month", "months", "year", "years", "and", "updated", "update", "published",
+        "posted", "modified",
     ];
     let mut words = 0;
     for w in rest.split(|c: char| c.is_whitespace() || matches!(c, ',' | '|' | '-' | '–' | '—' | '/' | '(' | ')' | '·' | '•')) {
@@ -1029,6 +1036,8 @@ mod tests {
         assert!(!is_timestamp_line("Updated rules take effect on 1 July"));
         assert!(!is_timestamp_line("Published"));
         assert!(is_timestamp_line("Nov. 19, 2019, 8:41 AM UTC"));
+        assert!(is_timestamp_line("| 16.04.2025 - Update : 16.04.2025"));
+        assert!(!is_timestamp_line("In 2025 the rules were updated twice"));
         assert!(is_timestamp_line("19.11.2019 08:41"));
         assert!(!is_timestamp_line("Nov. 19, 2019"));
         assert!(!is_timestamp_line("At 8:41 on Nov. 19, 2019 the alarm sounded"));

@@ -223,14 +223,6 @@ impl Parser {
                 }
             }
         }
-        if body_paras.is_empty() {
-            warnings.push("no article body found".to_string());
-        }
-        art.body = body_paras.join("\n\n");
-        if let Some(first) = body_paras.first() {
-            art.dateline = parse_dateline(first).map(|(d, _)| d);
-        }
-
         // Lede.
         art.lede = profile
             .and_then(|p| select_text(html, &p.lede))
@@ -238,6 +230,25 @@ impl Parser {
             .or_else(|| meta.ld.description.clone())
             .map(|s| collapse(&unescape_twice_escaped(&s)))
             .filter(|s| !s.is_empty());
+
+        // A wire story starts at its dateline: the standfirst, date stamp or byline printed above
+        // "ANKARA (AA) -" is not part of the story (summary bullets are, and stay).
+        let opens_story = |p: &String| parse_dateline(p).is_some_and(|(d, _)| d.agency.is_some());
+        if let Some(k) = body_paras.iter().take(4).position(opens_story) {
+            let furniture = |p: &String| {
+                art.lede.as_deref().is_some_and(|l| norm_eq(l, p)) || extract::is_timestamp_line(p) || extract::is_byline_line(p)
+            };
+            if body_paras[..k].iter().all(furniture) {
+                body_paras.drain(..k);
+            }
+        }
+        if body_paras.is_empty() {
+            warnings.push("no article body found".to_string());
+        }
+        art.body = body_paras.join("\n\n");
+        if let Some(first) = body_paras.first() {
+            art.dateline = parse_dateline(first).map(|(d, _)| d);
+        }
 
         // Authors and byline.
         let profile_byline = profile.and_then(|p| select_byline(html, &dom, &p.byline));

@@ -80,6 +80,7 @@ golden! {
     generic_hover_cards => "generic-hover-cards",
     generic_standings_table => "generic-standings-table",
     generic_wire_republish => "generic-wire-republish",
+    generic_wire_standfirst => "generic-wire-standfirst",
     generic_rail_layout => "generic-rail-layout",
     generic_related_boxes => "generic-related-boxes",
 }
