@@ -845,7 +845,7 @@ pub(crate) fn clean_paragraphs(paras: Vec<Para>) -> Vec<String> {
         if link_heavy {
             continue;
         }
-        if p.list_item && ld > 0.4 && p.chars < 200 {
+        if p.list_item && ld > 0.4 && p.chars < 200 && !sentence {
             continue;
         }
         // "Published on 12/03/2025 - 08:15" is the page's date stamp; bare times ("4:14 p.m.") in
@@ -1007,8 +1007,16 @@ mod tests {
             para("Australian-born Assange faces a charge of conspiracy to commit computer intrusion in the US.", "a charge of conspiracy to commit computer intrusion in the US"),
             para("Read more: Harbour dredging vote slips to June as budget talks stall.", "Harbour dredging vote slips to June as budget talks stall"),
             para("More on this story: Harbour dredging vote slips to June", "Harbour dredging vote slips to June"),
+            Para { list_item: true, ..para("The ferry operator is cutting winter sailings. Passenger numbers fell by a third.", "The ferry operator is cutting winter sailings.") },
+            Para { list_item: true, ..para("Harbour dredging vote slips to June - Politics", "Harbour dredging vote slips to June") },
         ]);
-        assert_eq!(kept, strings(&["Australian-born Assange faces a charge of conspiracy to commit computer intrusion in the US."]));
+        assert_eq!(
+            kept,
+            strings(&[
+                "Australian-born Assange faces a charge of conspiracy to commit computer intrusion in the US.",
+                "The ferry operator is cutting winter sailings. Passenger numbers fell by a third.",
+            ])
+        );
     }
 
     #[test]
