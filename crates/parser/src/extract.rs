@@ -594,7 +594,7 @@ static RELATED_HEADING: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?xi)^(?:
             you\s+(?:may|might)\s+(?:also\s+)?(?:like|enjoy|be\s+interested) | related\s+(?:posts|articles|stories|news|content|coverage|reading|links) |
-            more\s+(?:stories|news|articles|like\s+this) | recommended(?:\s+(?:for\s+you|stories|reading|articles))? | read\s+(?:also|more|next) | see\s+also |
+            more\s+(?:\S+\s+){0,2}(?:stories|news|articles) | more\s+like\s+this | recommended(?:\s+(?:for\s+you|stories|reading|articles))? | read\s+(?:also|more|next) | see\s+also |
             also\s+read | don.t\s+miss | most\s+(?:read|popular|viewed)(?:\s+\w+)? | popular\s+(?:posts|stories|articles) |
             сам(?:ые|ое)\s+(?:популярн|читаем)\w*(?:\s+\w+)? | по\s+теме | mais\s+lid[ao]s | lo\s+m[aá]s\s+le[ií]do | m[aá]s\s+populares | meistgelesen | les\s+plus\s+lus |
             voc[eê]\s+(?:tamb[eé]m\s+)?pode\s+gostar | leia\s+(?:tamb[eé]m|mais) | veja\s+(?:tamb[eé]m|mais) | not[ií]cias\s+relacionadas |
@@ -614,7 +614,10 @@ fn cut_after_related_headings(dom: &Dom, removed: &mut [bool], text: &[u32], lin
     let n = dom.nodes.len();
     for i in 0..n {
         let node = &dom.nodes[i];
-        if !matches!(node.tag, Some(Tag::H(_))) || node.parent == NONE || removed[node.parent as usize] {
+        // Headings, and blocks styled as one ("heading-h3", "section-title").
+        let styled = matches!(node.tag, Some(Tag::Div | Tag::P))
+            && words(&node.cls).any(|w| w.starts_with("heading") || w == "title");
+        if !(matches!(node.tag, Some(Tag::H(_))) || styled) || node.parent == NONE || removed[node.parent as usize] {
             continue;
         }
         if text[i] == 0 || text[i] > 60 {
@@ -917,6 +920,7 @@ mod tests {
             "Читайте также",
             "Самые популярные новости",
             "Lo más leído",
+            "More Great Courier Stories",
         ] {
             assert!(RELATED_HEADING.is_match(h), "{h}");
         }
