@@ -746,6 +746,21 @@ pub(crate) fn is_byline_line(text: &str) -> bool {
 static FULL_STAMP: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(?:19|20)\d\d\b.*\b\d{1,2}[:.h]\d\d\b|\b\d{1,2}[:.h]\d\d\b.*\b(?:19|20)\d\d\b").expect("static regex"));
 
+/// Month and day names and the little words of date stamps in the other languages wire services
+/// and their clients print (pt, es, fr, de, it, tr): "sexta-feira, 22 de outubro de 2010 às 20:13".
+const FOREIGN_DATE_WORDS: &[&str] = &[
+    "janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto", "setembro", "outubro", "novembro",
+    "dezembro", "segunda", "terça", "quarta", "quinta", "sexta", "sábado", "domingo", "feira", "de", "às", "as",
+    "enero", "febrero", "marzo", "mayo", "junio", "julio", "septiembre", "octubre", "noviembre", "diciembre", "lunes",
+    "martes", "miércoles", "jueves", "viernes", "a", "las", "janvier", "février", "mars", "avril", "mai", "juin",
+    "juillet", "août", "septembre", "octobre", "décembre", "lundi", "mardi", "mercredi", "jeudi", "vendredi",
+    "samedi", "dimanche", "le", "à", "januar", "februar", "märz", "juni", "juli", "oktober", "dezember", "montag",
+    "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag", "um", "uhr", "gennaio", "febbraio",
+    "aprile", "maggio", "giugno", "luglio", "settembre", "ottobre", "dicembre", "lunedì", "martedì", "mercoledì",
+    "giovedì", "venerdì", "sabato", "domenica", "alle", "ore", "ocak", "şubat", "mart", "nisan", "mayıs", "haziran",
+    "temmuz", "ağustos", "eylül", "ekim", "kasım", "aralık", "saat",
+];
+
 /// A label word after a year ("16.04.2025 - Update : ...").
 static INNER_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:19|20)\d\d\b.*\b(?:update|updated|published|posted|modified)\b").expect("static regex")
@@ -785,6 +800,7 @@ pub(crate) fn is_timestamp_line(text: &str) -> bool {
         let lower = w.to_lowercase();
         let ok = w.chars().all(|c| c.is_ascii_digit() || matches!(c, ':' | '.' | '+' | 'h'))
             || DATE_WORDS.contains(&lower.as_str())
+            || FOREIGN_DATE_WORDS.contains(&lower.as_str())
             || lower.strip_suffix("st").or(lower.strip_suffix("nd")).or(lower.strip_suffix("rd")).or(lower.strip_suffix("th"))
                 .is_some_and(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()))
             || lower.strip_prefix("gmt").or(lower.strip_prefix("utc")).is_some_and(|o| o.chars().all(|c| c.is_ascii_digit() || matches!(c, '+' | ':')));
@@ -1049,6 +1065,9 @@ mod tests {
         assert!(!is_timestamp_line("Published"));
         assert!(is_timestamp_line("Nov. 19, 2019, 8:41 AM UTC"));
         assert!(is_timestamp_line("| 16.04.2025 - Update : 16.04.2025"));
+        assert!(is_timestamp_line("sexta-feira, 22 de outubro de 2010 às 20:13"));
+        assert!(is_timestamp_line("Le 22 mars 2019 à 20h13"));
+        assert!(!is_timestamp_line("Le gouvernement a annoncé le 22 mars 2019 à 20h13"));
         assert!(!is_timestamp_line("In 2025 the rules were updated twice"));
         assert!(is_timestamp_line("19.11.2019 08:41"));
         assert!(!is_timestamp_line("Nov. 19, 2019"));
