@@ -722,6 +722,22 @@ static STAMP_LABEL: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 
+static POST_META: LazyLock<[Regex; 4]> = LazyLock::new(|| {
+    [
+        r"(?i)\b(?:posted|published|publicado|publicada|publié|publiée|veröffentlicht|pubblicato|written)\s+(?:by|por|par|von|da)\b",
+        r"(?i)\bcategor(?:y|ies|ia|ias|ie|ien|ie)\s*:",
+        r"(?i)\btags?\s*:",
+        r"(?i)\bfiled\s+under\b",
+    ]
+    .map(|r| Regex::new(r).expect("static regex"))
+});
+
+/// Whether a line is a blog post's meta line ("05/10/2018 - Posted by: Ana Ruiz - Category: Health -
+/// Tags: ..."): short, with two or more of its labels.
+pub(crate) fn is_post_meta_line(text: &str) -> bool {
+    text.len() < 300 && POST_META.iter().filter(|r| r.is_match(text)).count() >= 2
+}
+
 /// Whether a line is only a byline ("By Jane Doe and John Roe", "BY REUTERS"): the byline is kept
 /// apart, and no story paragraph consists of names alone.
 pub(crate) fn is_byline_line(text: &str) -> bool {
@@ -870,7 +886,7 @@ pub(crate) fn clean_paragraphs(paras: Vec<Para>) -> Vec<String> {
         // "Published on 12/03/2025 - 08:15" is the page's date stamp; bare times ("4:14 p.m.") in
         // live coverage are content.
         let promo = p.chars < 250 && PROMO.is_match(&p.text);
-        if promo || is_timestamp_line(&p.text) || is_byline_line(&p.text) || !p.text.chars().any(char::is_alphanumeric) || BOILER_LINE.is_match(&p.text) || TAIL_CODE.is_match(&p.text) {
+        if promo || is_timestamp_line(&p.text) || is_byline_line(&p.text) || is_post_meta_line(&p.text) || !p.text.chars().any(char::is_alphanumeric) || BOILER_LINE.is_match(&p.text) || TAIL_CODE.is_match(&p.text) {
             continue;
         }
         out.push(p.text);
@@ -1037,6 +1053,14 @@ mod tests {
                 "The ferry operator is cutting winter sailings. Passenger numbers fell by a third.",
             ])
         );
+    }
+
+    #[test]
+    fn post_meta_lines() {
+        assert!(is_post_meta_line("05/10/2018 - Publicado por: Ana Ruiz - Categoria: Saúde - Tags: hospital obras"));
+        assert!(is_post_meta_line("Posted by Ivo Brandt | Filed under: City, Transport"));
+        assert!(!is_post_meta_line("The report was published by the ministry on Monday."));
+        assert!(!is_post_meta_line("Tags: harbour"));
     }
 
     #[test]
