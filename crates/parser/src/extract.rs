@@ -698,7 +698,7 @@ static BOILER_LINE: LazyLock<Regex> = LazyLock::new(|| {
             sign\s+up\s+here | get\s+(?:the|our)\s+newsletter | we\s+use\s+cookies | this\s+(?:website|site)\s+uses\s+cookies |
             continue\s+reading | follow\s+(?:\S+\s+){0,8}on\s+(?:facebook|twitter|instagram|x|linkedin|threads|bluesky)\b |
             more\s+(?:\S+\s+){0,3}\S+:\s+https?:// | (?:https?://)?(?:www\.)?[a-z0-9-]+\.[a-z]{2,}/\S*$ | skip\s+to\b | loading\.*$ | (?:\d+\s+)?min(?:ute)?s?\s+read$ | updated\s*:?\s*$ |
-            (?:image|photo|picture|slide)\s+\d+\s+(?:of|/)\s+\d+$ | \[[a-z_]+\b[^\]]*\].{0,200}\[/[a-z_]+\]$
+            (?:image|photo|picture|slide)\s+\d+\s+(?:of|/)\s+\d+$ | (?:tags?|topics|keywords)\s*:?$ | (?:tags?|keywords)\s*:\s | \[[a-z_]+\b[^\]]*\].{0,200}\[/[a-z_]+\]$
         )",
     )
     .expect("static regex")
@@ -1004,6 +1004,8 @@ mod tests {
             para("social.example/harbourdesk"),
             para("Published on 03/02/2024 - 10:15"),
             para("Image 2 of 5"),
+            para("Tags"),
+            para("Keywords: harbour, ferries, budget"),
             para("Start your day with the Harbour Brief, the city in five minutes. Sign up for the free daily newsletter."),
             para("Courier staff writer Ana Ruiz and the Associated Press contributed to this report."),
             para("[button link=\"/submit-review/\" type=\"big\"] Send us your review[/button]"),
