@@ -694,7 +694,7 @@ static BOILER_LINE: LazyLock<Regex> = LazyLock::new(|| {
             copyright\b | ©\s | \(c\)\s | all\s+rights\s+reserved | \(end\)$ | bc-[a-z0-9-]+ | our\s+standards\s*: |
             \(?\s*(?:additional\s+)?(?:reporting|writing|editing)\s+by\b | (?:\S+\s+){0,8}(?:writers?|reporters?|correspondents?)\b.{0,120}\bcontributed(?:\s+to)?\s+(?:this|the)\s+report |
             \S+(?:\s+and\s+\S+)?\s+reported\s+from\s.{0,200}?\bcontributed(?:\s+to)?\s+(?:this|the)\s+report |
-            .{0,120}\bcontributed\s+(?:to\s+)?(?:this|the)\s+(?:report|story|article)\W{0,3}$ | this\s+story\s+has\s+been\s+corrected |
+            .{0,120}\bcontributed\s+(?:to\s+)?(?:this|the)\s+(?:report|story|article)\W{0,3}$ |
             sign\s+up\s+here | get\s+(?:the|our)\s+newsletter | we\s+use\s+cookies | this\s+(?:website|site)\s+uses\s+cookies |
             continue\s+reading | follow\s+(?:\S+\s+){0,8}on\s+(?:facebook|twitter|instagram|x|linkedin|threads|bluesky)\b |
             more\s+(?:\S+\s+){0,3}\S+:\s+https?:// | (?:https?://)?(?:www\.)?[a-z0-9-]+\.[a-z]{2,}/\S*$ | skip\s+to\b | loading\.*$ | (?:\d+\s+)?min(?:ute)?s?\s+read$ | updated\s*:?\s*$ |
