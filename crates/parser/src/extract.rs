@@ -692,17 +692,35 @@ static BOILER_LINE: LazyLock<Regex> = LazyLock::new(|| {
             [(（\[【]\s*(?:责任编辑|责编|编辑)\s*[:：].{0,60}[)）\]】]$ | (?:\d+\s+)?comments?$ | tell\s+us\s+what\s+you\s+think | sponsored$ | share\s+(?:this|on|via)\b | share$ | follow\s+us\b | sign\s+up\b |
             subscribe\b | click\s+here\b | more\s*:\s | photo\s*: | image\s*: | file\s+photo\b | watch\s*: | listen\s*: |
             copyright\b | ©\s | \(c\)\s | all\s+rights\s+reserved | \(end\)$ | bc-[a-z0-9-]+ | our\s+standards\s*: |
-            \(?\s*(?:additional\s+)?(?:reporting|writing|editing)\s+by\b | (?:\S+\s+){0,8}(?:writers?|reporters?|correspondents?)\b.{0,120}\bcontributed(?:\s+to)?\s+(?:this|the)\s+report |
-            \S+(?:\s+and\s+\S+)?\s+reported\s+from\s.{0,200}?\bcontributed(?:\s+to)?\s+(?:this|the)\s+report |
-            .{0,120}\bcontributed\s+(?:to\s+)?(?:this|the)\s+(?:report|story|article)\W{0,3}$ |
+            \(?\s*(?:additional\s+)?(?:reporting|writing|editing)\s+by\b |
             sign\s+up\s+here | get\s+(?:the|our)\s+newsletter | we\s+use\s+cookies | this\s+(?:website|site)\s+uses\s+cookies |
             continue\s+reading | follow\s+(?:\S+\s+){0,8}on\s+(?:facebook|twitter|instagram|x|linkedin|threads|bluesky)\b |
             more\s+(?:\S+\s+){0,3}\S+:\s+https?:// | (?:https?://)?(?:www\.)?[a-z0-9-]+\.[a-z]{2,}/\S*$ | skip\s+to\b | loading\.*$ | (?:\d+\s+)?min(?:ute)?s?\s+read$ | updated\s*:?\s*$ |
-            (?:image|photo|picture|slide)\s+\d+\s+(?:of|/)\s+\d+$ | (?:tags?|topics|keywords)\s*:?$ | (?:tags?|keywords)\s*:\s | \[[a-z_]+\b[^\]]*\].{0,200}\[/[a-z_]+\]$
+            (?:image|photo|picture|slide)\s+\d+\s+(?:of|/)\s+\d+$ | (?:tags?|topics|keywords)\s*:?$ | (?:tags?|keywords)\s*:\s | \[[a-z_]+[^\]]*\][^\[]*\[/[a-z_]+\]$
         )",
     )
     .expect("static regex")
 });
+
+/// "... contributed to this report": the credit line that closes agency copy.
+static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)contributed\s+(?:to\s+)?(?:(this)\s+(?:report|story|article)|the\s+report)(?-u:\b)").expect("static regex")
+});
+/// Who a credit line names when it says "the report" rather than "this report".
+static CREDIT_WHO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?-u:\b)(?:writers?|reporters?|correspondents?|reported\s+from)(?-u:\b)").expect("static regex")
+});
+
+/// Whether a line is a contribution credit ("AP writer Jane Doe contributed to this report").
+fn is_credit_line(text: &str) -> bool {
+    if text.len() > 300 {
+        return false;
+    }
+    match CREDIT.captures(text) {
+        Some(c) => c.get(1).is_some() || CREDIT_WHO.is_match(&text[..c.get(0).map_or(0, |m| m.start())]),
+        None => false,
+    }
+}
 
 static TAIL_CODE: LazyLock<Regex> = LazyLock::new(|| {
     // Agency sign-off codes: "(END)", "tm/xx", "ENDS", "/nm/", "-0-".
@@ -724,10 +742,10 @@ static STAMP_LABEL: LazyLock<Regex> = LazyLock::new(|| {
 
 static POST_META: LazyLock<[Regex; 4]> = LazyLock::new(|| {
     [
-        r"(?i)\b(?:posted|published|publicado|publicada|publié|publiée|veröffentlicht|pubblicato|written)\s+(?:by|por|par|von|da)\b",
-        r"(?i)\bcategor(?:y|ies|ia|ias|ie|ien|ie)\s*:",
-        r"(?i)\btags?\s*:",
-        r"(?i)\bfiled\s+under\b",
+        r"(?i)(?-u:\b)(?:posted|published|publicado|publicada|publié|publiée|veröffentlicht|pubblicato|written)\s+(?:by|por|par|von|da)(?-u:\b)",
+        r"(?i)(?-u:\b)categor(?:y|ies|ia|ias|ie|ien)\s*:",
+        r"(?i)(?-u:\b)tags?\s*:",
+        r"(?i)(?-u:\b)filed\s+under(?-u:\b)",
     ]
     .map(|r| Regex::new(r).expect("static regex"))
 });
@@ -735,7 +753,7 @@ static POST_META: LazyLock<[Regex; 4]> = LazyLock::new(|| {
 /// Whether a line is a blog post's meta line ("05/10/2018 - Posted by: Ana Ruiz - Category: Health -
 /// Tags: ..."): short, with two or more of its labels.
 pub(crate) fn is_post_meta_line(text: &str) -> bool {
-    text.len() < 300 && POST_META.iter().filter(|r| r.is_match(text)).count() >= 2
+    text.len() < 300 && text.contains(':') && POST_META.iter().filter(|r| r.is_match(text)).count() >= 2
 }
 
 /// Whether a line is only a byline ("By Jane Doe and John Roe", "BY REUTERS"): the byline is kept
@@ -760,7 +778,10 @@ pub(crate) fn is_byline_line(text: &str) -> bool {
 
 /// A year and a clock time in either order.
 static FULL_STAMP: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(?:19|20)\d\d\b.*\b\d{1,2}[:.h]\d\d\b|\b\d{1,2}[:.h]\d\d\b.*\b(?:19|20)\d\d\b").expect("static regex"));
+    LazyLock::new(|| {
+        Regex::new(r"(?-u:\b)(?:19|20)[0-9]{2}(?-u:\b).*(?-u:\b)[0-9]{1,2}[:.h][0-9]{2}(?-u:\b)|(?-u:\b)[0-9]{1,2}[:.h][0-9]{2}(?-u:\b).*(?-u:\b)(?:19|20)[0-9]{2}(?-u:\b)")
+            .expect("static regex")
+    });
 
 /// Month and day names and the little words of date stamps in the other languages wire services
 /// and their clients print (pt, es, fr, de, it, tr): "sexta-feira, 22 de outubro de 2010 às 20:13".
@@ -779,7 +800,7 @@ const FOREIGN_DATE_WORDS: &[&str] = &[
 
 /// A label word after a year ("16.04.2025 - Update : ...").
 static INNER_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:19|20)\d\d\b.*\b(?:update|updated|published|posted|modified)\b").expect("static regex")
+    Regex::new(r"(?i)(?-u:\b)(?:19|20)[0-9]{2}(?-u:\b).*(?-u:\b)(?:update|updated|published|posted|modified)(?-u:\b)").expect("static regex")
 });
 
 /// Whether a short line is only a date stamp: "Published on 12/03/2025 - 08:15", "Updated: March 3,
@@ -839,10 +860,10 @@ static SELF_DESCRIPTION: LazyLock<Regex> = LazyLock::new(|| {
 /// heading right before it goes too. An "About" section in other words is left alone: it is often
 /// the story's own last part.
 static CONTACT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:e-?mail|contact|reach(?:ed)?|follow|tips?)\b").expect("static regex")
+    Regex::new(r"(?i)(?-u:\b)(?:e-?mail|contact|reach(?:ed)?|follow|tips?)(?-u:\b)").expect("static regex")
 });
 static ADDRESS: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"[\w.+-]+@[\w-]+\.[\w.]+|(?:^|[\s(])@\w{2,}").expect("static regex"));
+    LazyLock::new(|| Regex::new(r"[A-Za-z0-9_.+-]+@[A-Za-z0-9-]+\.[A-Za-z0-9.]+|(?:^|[\s(])@[A-Za-z0-9_]{2,}").expect("static regex"));
 
 /// Drops the author's contact note at the end ("Email Jane Doe at jd@example.com or follow her
 /// @janedoe."): an address or handle together with an invitation to write or follow.
@@ -886,7 +907,7 @@ pub(crate) fn clean_paragraphs(paras: Vec<Para>) -> Vec<String> {
         // "Published on 12/03/2025 - 08:15" is the page's date stamp; bare times ("4:14 p.m.") in
         // live coverage are content.
         let promo = p.chars < 250 && PROMO.is_match(&p.text);
-        if promo || is_timestamp_line(&p.text) || is_byline_line(&p.text) || is_post_meta_line(&p.text) || !p.text.chars().any(char::is_alphanumeric) || BOILER_LINE.is_match(&p.text) || TAIL_CODE.is_match(&p.text) {
+        if promo || is_timestamp_line(&p.text) || is_byline_line(&p.text) || is_post_meta_line(&p.text) || is_credit_line(&p.text) || !p.text.chars().any(char::is_alphanumeric) || BOILER_LINE.is_match(&p.text) || TAIL_CODE.is_match(&p.text) {
             continue;
         }
         out.push(p.text);
@@ -1063,6 +1084,14 @@ mod tests {
         assert!(is_post_meta_line("Posted by Ivo Brandt | Filed under: City, Transport"));
         assert!(!is_post_meta_line("The report was published by the ministry on Monday."));
         assert!(!is_post_meta_line("Tags: harbour"));
+    }
+
+    #[test]
+    fn credit_lines() {
+        assert!(is_credit_line("Courier staff writer Ana Ruiz and the Associated Press contributed to this report."));
+        assert!(is_credit_line("Ruiz reported from Ankara. Ivo Brandt in Sofia contributed to the report."));
+        assert!(is_credit_line("Fox News' Ana Ruiz contributed to this story"));
+        assert!(!is_credit_line("Three universities contributed to the report, which the ministry published on Monday."));
     }
 
     #[test]
