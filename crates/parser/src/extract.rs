@@ -76,6 +76,7 @@ fn word_flags(s: &str) -> (bool, bool) {
 fn class_flags(cls: &str) -> (bool, bool) {
     let mut bad = false;
     let mut good = false;
+    let mut boxed = false;
     for token in cls.split_ascii_whitespace() {
         // In a BEM name ("article-body__newsletter") the element part says what the node is; the
         // block it belongs to does not make a newsletter box part of the story.
@@ -88,10 +89,17 @@ fn class_flags(cls: &str) -> (bool, bool) {
                 let boxed = words(element).any(|w| BOX_WORDS.contains(&w));
                 (eb || bb || mb, eg || ((bg || mg) && !boxed))
             }
-            None => word_flags(token),
+            None => {
+                // A name that starts with a box word ("comment-entry", "newsletter-body") is that box.
+                boxed |= words(token).next().is_some_and(|w| w == "comment" || BOX_WORDS.contains(&w));
+                word_flags(token)
+            }
         };
         bad |= tb;
         good |= tg;
+    }
+    if boxed {
+        good = false;
     }
     // Compound markers spelled without separators.
     if !bad {
@@ -958,6 +966,9 @@ mod tests {
         assert_eq!(class_flags("article-main__more p-4"), (true, true));
         assert_eq!(class_flags("article__text text"), (false, true));
         assert_eq!(class_flags("sidebar__inner"), (true, false));
+        // A name that starts with a box word is that box, whatever else the node is called.
+        assert_eq!(class_flags("comment-entry post-entry"), (true, false));
+        assert_eq!(class_flags("entry-content post-body"), (false, true));
     }
 
     #[test]
