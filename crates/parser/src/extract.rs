@@ -103,7 +103,7 @@ fn class_flags(cls: &str) -> (bool, bool) {
     }
     // Compound markers spelled without separators.
     if !bad {
-        bad = ["readalso", "seealso", "alsoread", "caption", "credit", "relatedarticles", "morenews", "morestories", "topstories", "mostpopular", "sharebar", "socialshare", "adcontainer", "advertisement", "newsletter", "cookiebanner", "cookieconsent", "breadcrumb"]
+        bad = ["readalso", "seealso", "alsoread", "caption", "credit", "promo", "relatedarticles", "morenews", "morestories", "topstories", "mostpopular", "sharebar", "socialshare", "adcontainer", "advertisement", "newsletter", "cookiebanner", "cookieconsent", "breadcrumb"]
             .iter()
             .any(|m| cls.contains(m));
     }
@@ -969,6 +969,8 @@ mod tests {
         // A name that starts with a box word is that box, whatever else the node is called.
         assert_eq!(class_flags("comment-entry post-entry"), (true, false));
         assert_eq!(class_flags("entry-content post-body"), (false, true));
+        // Box words run into others.
+        assert_eq!(class_flags("promosmall-wrapper").0, true);
     }
 
     #[test]
