@@ -970,7 +970,7 @@ mod tests {
         assert_eq!(class_flags("comment-entry post-entry"), (true, false));
         assert_eq!(class_flags("entry-content post-body"), (false, true));
         // Box words run into others.
-        assert_eq!(class_flags("promosmall-wrapper").0, true);
+        assert!(class_flags("promosmall-wrapper").0);
     }
 
     #[test]
