@@ -501,7 +501,7 @@ pub(crate) fn find_body_roots(dom: &Dom, a: &Analysis) -> Vec<Ix> {
 }
 
 /// One output paragraph with the figures used to judge it.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub(crate) struct Para {
     pub text: String,
     pub link_chars: u32,
@@ -515,7 +515,7 @@ pub(crate) struct Para {
 /// Splits the content under `roots` into paragraphs, in document order.
 pub(crate) fn paragraphs(dom: &Dom, a: &Analysis, roots: &[Ix]) -> Vec<Para> {
     let mut out = Vec::new();
-    let mut cur = Para { text: String::new(), link_chars: 0, chars: 0, heading: false, list_item: false, table_row: false };
+    let mut cur = Para::default();
     // Stack of (node, entering): leaving events flush block boundaries.
     let mut stack: Vec<(Ix, bool, u32)> = Vec::new();
     for &r in roots.iter().rev() {
@@ -524,21 +524,11 @@ pub(crate) fn paragraphs(dom: &Dom, a: &Analysis, roots: &[Ix]) -> Vec<Para> {
     let flush = |cur: &mut Para, out: &mut Vec<Para>| {
         let t = cur.text.trim();
         if !t.is_empty() {
-            out.push(Para {
-                text: t.to_string(),
-                link_chars: cur.link_chars,
-                chars: cur.chars,
-                heading: cur.heading,
-                list_item: cur.list_item,
-                table_row: cur.table_row,
-            });
+            out.push(Para { text: t.to_string(), ..*cur });
         }
+        // A fresh paragraph that keeps the text buffer's allocation.
         cur.text.clear();
-        cur.link_chars = 0;
-        cur.chars = 0;
-        cur.heading = false;
-        cur.list_item = false;
-        cur.table_row = false;
+        *cur = Para { text: std::mem::take(&mut cur.text), ..Para::default() };
     };
     while let Some((i, entering, in_link)) = stack.pop() {
         let iu = i as usize;
@@ -934,6 +924,16 @@ mod tests {
         v.iter().map(|s| s.to_string()).collect()
     }
 
+    /// A paragraph of `text` whose `link` part is link text.
+    fn linked(text: &str, link: &str) -> Para {
+        Para { text: text.to_string(), link_chars: non_space_chars(link), chars: non_space_chars(text), ..Para::default() }
+    }
+
+    /// A paragraph without links.
+    fn plain(text: &str) -> Para {
+        linked(text, "")
+    }
+
     #[test]
     fn ad_slot_labels_and_editor_credits_are_not_story_lines() {
         for l in [
@@ -1025,26 +1025,25 @@ mod tests {
 
     #[test]
     fn furniture_lines_leave_the_body() {
-        let para = |t: &str| Para { text: t.to_string(), link_chars: 0, chars: non_space_chars(t), heading: false, list_item: false, table_row: false };
         let got = clean_paragraphs(vec![
-            para("The council approved the budget on Monday."),
-            para("Advert"),
-            para("12 comments"),
-            para("Tell us what you think..."),
-            para("Get the Harbour Weekly delivered to your inbox every Friday. Click here for more information."),
-            para("Get our morning briefing right in your inbox."),
-            para("Follow the Harbour Weekly opinion desk on Facebook and Twitter (@HarbourOpinion)."),
-            para("More regional sport: https://example.com/sport and https://example.com/scores"),
-            para("social.example/harbourdesk"),
-            para("Published on 03/02/2024 - 10:15"),
-            para("Image 2 of 5"),
-            para("Tags"),
-            para("Keywords: harbour, ferries, budget"),
-            para("Start your day with the Harbour Brief, the city in five minutes. Sign up for the free daily newsletter."),
-            para("Courier staff writer Ana Ruiz and the Associated Press contributed to this report."),
-            para("[button link=\"/submit-review/\" type=\"big\"] Send us your review[/button]"),
-            para("Related Roundup: Harbour Ferries"),
-            para("Work starts in May."),
+            plain("The council approved the budget on Monday."),
+            plain("Advert"),
+            plain("12 comments"),
+            plain("Tell us what you think..."),
+            plain("Get the Harbour Weekly delivered to your inbox every Friday. Click here for more information."),
+            plain("Get our morning briefing right in your inbox."),
+            plain("Follow the Harbour Weekly opinion desk on Facebook and Twitter (@HarbourOpinion)."),
+            plain("More regional sport: https://example.com/sport and https://example.com/scores"),
+            plain("social.example/harbourdesk"),
+            plain("Published on 03/02/2024 - 10:15"),
+            plain("Image 2 of 5"),
+            plain("Tags"),
+            plain("Keywords: harbour, ferries, budget"),
+            plain("Start your day with the Harbour Brief, the city in five minutes. Sign up for the free daily newsletter."),
+            plain("Courier staff writer Ana Ruiz and the Associated Press contributed to this report."),
+            plain("[button link=\"/submit-review/\" type=\"big\"] Send us your review[/button]"),
+            plain("Related Roundup: Harbour Ferries"),
+            plain("Work starts in May."),
         ]);
         assert_eq!(got, ["The council approved the budget on Monday.", "Work starts in May."]);
     }
@@ -1058,29 +1057,20 @@ mod tests {
                 "Have a tip? Marta Kovac may be reached at mkovac@courier.example. Follow her on Twitter @MartaK.",
                 "Email Ivo Brandt at ibrandt@courier.example or follow him @ivobrandt.",
             ]
-            .iter()
-            .map(|t| Para { text: t.to_string(), link_chars: 0, chars: non_space_chars(t), heading: false, list_item: false, table_row: false })
-            .collect(),
+            .map(plain)
+            .into(),
         );
         assert_eq!(got, ["Write to the council at budget@harbour.example, the mayor said, before the vote in May.", "Work starts in May."]);
     }
 
     #[test]
     fn short_sentences_around_a_long_link_stay() {
-        let para = |text: &str, link: &str| Para {
-            text: text.to_string(),
-            link_chars: non_space_chars(link),
-            chars: non_space_chars(text),
-            heading: false,
-            list_item: false,
-            table_row: false,
-        };
         let kept = clean_paragraphs(vec![
-            para("Australian-born Assange faces a charge of conspiracy to commit computer intrusion in the US.", "a charge of conspiracy to commit computer intrusion in the US"),
-            para("Read more: Harbour dredging vote slips to June as budget talks stall.", "Harbour dredging vote slips to June as budget talks stall"),
-            para("More on this story: Harbour dredging vote slips to June", "Harbour dredging vote slips to June"),
-            Para { list_item: true, ..para("The ferry operator is cutting winter sailings. Passenger numbers fell by a third.", "The ferry operator is cutting winter sailings.") },
-            Para { list_item: true, ..para("Harbour dredging vote slips to June - Politics", "Harbour dredging vote slips to June") },
+            linked("Australian-born Assange faces a charge of conspiracy to commit computer intrusion in the US.", "a charge of conspiracy to commit computer intrusion in the US"),
+            linked("Read more: Harbour dredging vote slips to June as budget talks stall.", "Harbour dredging vote slips to June as budget talks stall"),
+            linked("More on this story: Harbour dredging vote slips to June", "Harbour dredging vote slips to June"),
+            Para { list_item: true, ..linked("The ferry operator is cutting winter sailings. Passenger numbers fell by a third.", "The ferry operator is cutting winter sailings.") },
+            Para { list_item: true, ..linked("Harbour dredging vote slips to June - Politics", "Harbour dredging vote slips to June") },
         ]);
         assert_eq!(
             kept,
