@@ -3,7 +3,7 @@
 
 use std::sync::LazyLock;
 
-use regex::Regex;
+use regex::{Regex, RegexSet};
 
 use crate::dom::{Dom, Ix, Tag, NONE};
 
@@ -86,8 +86,8 @@ fn class_flags(cls: &str) -> (bool, bool) {
                 let (eb, eg) = word_flags(element);
                 let (bb, bg) = word_flags(block);
                 let (mb, mg) = word_flags(modifier);
-                let boxed = words(element).any(|w| BOX_WORDS.contains(&w));
-                (eb || bb || mb, eg || ((bg || mg) && !boxed))
+                let element_is_box = words(element).any(|w| BOX_WORDS.contains(&w));
+                (eb || bb || mb, eg || ((bg || mg) && !element_is_box))
             }
             None => {
                 // A name that starts with a box word ("comment-entry", "newsletter-body") is that box.
@@ -738,20 +738,21 @@ static STAMP_LABEL: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 
-static POST_META: LazyLock<[Regex; 4]> = LazyLock::new(|| {
-    [
+/// The labels of a blog post's meta line, matched together in one pass.
+static POST_META: LazyLock<RegexSet> = LazyLock::new(|| {
+    RegexSet::new([
         r"(?i)(?-u:\b)(?:posted|published|publicado|publicada|publié|publiée|veröffentlicht|pubblicato|written)\s+(?:by|por|par|von|da)(?-u:\b)",
         r"(?i)(?-u:\b)categor(?:y|ies|ia|ias|ie|ien)\s*:",
         r"(?i)(?-u:\b)tags?\s*:",
         r"(?i)(?-u:\b)filed\s+under(?-u:\b)",
-    ]
-    .map(|r| Regex::new(r).expect("static regex"))
+    ])
+    .expect("static regex")
 });
 
 /// Whether a line is a blog post's meta line ("05/10/2018 - Posted by: Ana Ruiz - Category: Health -
 /// Tags: ..."): short, with two or more of its labels.
 pub(crate) fn is_post_meta_line(text: &str) -> bool {
-    text.len() < 300 && text.contains(':') && POST_META.iter().filter(|r| r.is_match(text)).count() >= 2
+    text.len() < 300 && text.contains(':') && POST_META.matches(text).iter().count() >= 2
 }
 
 /// Whether a line is only a byline ("By Jane Doe and John Roe", "BY REUTERS"): the byline is kept
