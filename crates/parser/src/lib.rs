@@ -233,22 +233,27 @@ impl Parser {
 
         // A wire story starts at its dateline: the standfirst, date stamp or byline printed above
         // "ANKARA (AA) -" is not part of the story (summary bullets are, and stay).
-        let opens_story = |p: &String| parse_dateline(p).is_some_and(|(d, _)| d.agency.is_some());
-        if let Some(k) = body_paras.iter().take(4).position(opens_story) {
+        let story_dateline = body_paras
+            .iter()
+            .take(4)
+            .enumerate()
+            .find_map(|(k, p)| parse_dateline(p).filter(|(d, _)| d.agency.is_some()).map(|(d, _)| (k, d)));
+        let mut dateline = None;
+        if let Some((k, d)) = story_dateline {
             let furniture = |p: &String| {
                 art.lede.as_deref().is_some_and(|l| norm_eq(l, p)) || extract::is_timestamp_line(p) || extract::is_byline_line(p)
             };
             if body_paras[..k].iter().all(furniture) {
                 body_paras.drain(..k);
+                dateline = Some(d);
             }
         }
         if body_paras.is_empty() {
             warnings.push("no article body found".to_string());
         }
         art.body = body_paras.join("\n\n");
-        if let Some(first) = body_paras.first() {
-            art.dateline = parse_dateline(first).map(|(d, _)| d);
-        }
+        // The dateline opens the body; found above when the story starts with an agency's.
+        art.dateline = dateline.or_else(|| body_paras.first().and_then(|first| parse_dateline(first)).map(|(d, _)| d));
 
         // Authors and byline.
         let profile_byline = profile.and_then(|p| select_byline(html, &dom, &p.byline));
