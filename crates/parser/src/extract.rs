@@ -854,13 +854,11 @@ static SELF_DESCRIPTION: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 
-/// Press releases end with the company's standard description ("Acme is a leading provider of ..."): it
-/// is not the story. Only the last few paragraphs are looked at, and never the first; an "About Acme"
-/// heading right before it goes too. An "About" section in other words is left alone: it is often
-/// the story's own last part.
+/// An invitation to write to or follow the author.
 static CONTACT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?-u:\b)(?:e-?mail|contact|reach(?:ed)?|follow|tips?)(?-u:\b)").expect("static regex")
 });
+/// An e-mail address or a social-media handle.
 static ADDRESS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"[A-Za-z0-9_.+-]+@[A-Za-z0-9-]+\.[A-Za-z0-9.]+|(?:^|[\s(])@[A-Za-z0-9_]{2,}").expect("static regex"));
 
@@ -877,6 +875,10 @@ fn cut_contact_tail(paras: &mut Vec<String>) {
     }
 }
 
+/// Press releases end with the company's standard description ("Acme is a leading provider of ..."): it
+/// is not the story. Only the last few paragraphs are looked at, and never the first; an "About Acme"
+/// heading right before it goes too. An "About" section in other words is left alone: it is often
+/// the story's own last part.
 fn cut_press_release_tail(paras: &mut Vec<String>) {
     let from = paras.len().saturating_sub(4).max(1);
     if let Some(mut i) = (from..paras.len()).find(|&i| SELF_DESCRIPTION.is_match(&paras[i])) {
