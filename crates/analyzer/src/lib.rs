@@ -7,6 +7,7 @@
 //! and an embedded gazetteer of places and organisations (GeoNames data, see `data/ATTRIBUTION.md`).
 
 mod entities;
+pub use entities::tagger as ner;
 mod lexicon;
 mod quotes;
 pub mod simhash;

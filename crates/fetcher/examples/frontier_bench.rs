@@ -24,7 +24,11 @@ const HOSTS: usize = 8;
 fn peak_rss_mib() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
         .map(|kb| kb / 1024.0)
         .unwrap_or(0.0)
 }
@@ -34,7 +38,9 @@ async fn serve(ip: &str, per_host: usize) -> Result<String, Error> {
     let base = format!("http://{}", listener.local_addr()?);
     let b = base.clone();
     let feed: String = {
-        let mut s = String::from("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Bench wire</title>");
+        let mut s = String::from(
+            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>Bench wire</title>",
+        );
         for n in 0..per_host {
             s.push_str(&format!("<item><title>Story {n}</title><link>{b}/story/{n}</link><guid>{b}-{n}</guid></item>"));
         }
@@ -46,8 +52,20 @@ async fn serve(ip: &str, per_host: usize) -> Result<String, Error> {
         .repeat(8);
     let app = Router::new()
         .route("/robots.txt", get(|| async { "User-agent: *\nAllow: /\n" }))
-        .route("/feed.xml", get(move || { let f = feed.clone(); async move { f } }))
-        .route("/story/{n}", get(move || { let p = page.clone(); async move { ([("content-type", "text/html; charset=utf-8")], p) } }));
+        .route(
+            "/feed.xml",
+            get(move || {
+                let f = feed.clone();
+                async move { f }
+            }),
+        )
+        .route(
+            "/story/{n}",
+            get(move || {
+                let p = page.clone();
+                async move { ([("content-type", "text/html; charset=utf-8")], p) }
+            }),
+        );
     tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
     });
@@ -56,24 +74,34 @@ async fn serve(ip: &str, per_host: usize) -> Result<String, Error> {
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(4000);
+    let n: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(4000);
     let url = std::env::var("DATABASE_URL").map_err(|_| {
         "DATABASE_URL is not set; start PostgreSQL (pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start) and set DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres"
     })?;
     let db = format!("wirehose_bench_{}", std::process::id());
     let mut admin = PgConnection::connect(&url).await?;
-    sqlx::query(&format!("CREATE DATABASE {db}")).execute(&mut admin).await?;
+    sqlx::query(&format!("CREATE DATABASE {db}"))
+        .execute(&mut admin)
+        .await?;
     let bench_url = match url.rfind('/') {
         Some(i) if url[..i].contains("://") && url[i..].len() > 1 => format!("{}/{db}", &url[..i]),
         _ => format!("{}/{db}", url.trim_end_matches('/')),
     };
     let result = run(&bench_url, n).await;
-    sqlx::query(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)")).execute(&mut admin).await?;
+    sqlx::query(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"))
+        .execute(&mut admin)
+        .await?;
     result
 }
 
 async fn run(db_url: &str, n: usize) -> Result<(), Error> {
-    let pool = PgPoolOptions::new().max_connections(16).connect(db_url).await?;
+    let pool = PgPoolOptions::new()
+        .max_connections(16)
+        .connect(db_url)
+        .await?;
     sqlx::migrate!("../../migrations").run(&pool).await?;
     let per_host = n.div_ceil(HOSTS);
     let mut sources = Vec::new();
@@ -89,8 +117,15 @@ async fn run(db_url: &str, n: usize) -> Result<(), Error> {
             allowed_hosts: Vec::new(),
         });
     }
-    println!("fetcher bench: {} article URLs over {HOSTS} loopback hosts, zero host delay (profile: {})",
-        per_host * HOSTS, if cfg!(debug_assertions) { "dev" } else { "release" });
+    println!(
+        "fetcher bench: {} article URLs over {HOSTS} loopback hosts, zero host delay (profile: {})",
+        per_host * HOSTS,
+        if cfg!(debug_assertions) {
+            "dev"
+        } else {
+            "release"
+        }
+    );
 
     // 1. End to end: poll feeds, discover, claim, fetch, hand over, complete.
     let cfg = FetcherConfig {
@@ -111,7 +146,9 @@ async fn run(db_url: &str, n: usize) -> Result<(), Error> {
     let mut first: Option<Instant> = None;
     let mut batch = Vec::new();
     while got < per_host * HOSTS {
-        let page = tokio::time::timeout(Duration::from_secs(120), rx.recv()).await?.ok_or("fetcher stopped")?;
+        let page = tokio::time::timeout(Duration::from_secs(120), rx.recv())
+            .await?
+            .ok_or("fetcher stopped")?;
         first.get_or_insert_with(Instant::now);
         got += 1;
         batch.push(page.url);
@@ -132,7 +169,11 @@ async fn run(db_url: &str, n: usize) -> Result<(), Error> {
     for workers in [1usize, 2, 4] {
         sqlx::query("UPDATE crawl_urls SET state = 'pending', next_attempt_at = now(), leased_by = NULL, lease_until = NULL, sent_at = NULL")
             .execute(&pool).await?;
-        sqlx::query("UPDATE crawl_hosts SET next_allowed_at = now(), busy_until = NULL, busy_token = NULL").execute(&pool).await?;
+        sqlx::query(
+            "UPDATE crawl_hosts SET next_allowed_at = now(), busy_until = NULL, busy_token = NULL",
+        )
+        .execute(&pool)
+        .await?;
         let t = Instant::now();
         let mut tasks = Vec::new();
         for w in 0..workers {
@@ -144,7 +185,10 @@ async fn run(db_url: &str, n: usize) -> Result<(), Error> {
                 let mut batch = Vec::new();
                 loop {
                     i += 1;
-                    match f.bench_claim_cycle(&format!("bench{w}:{i}"), HOSTS as i64).await {
+                    match f
+                        .bench_claim_cycle(&format!("bench{w}:{i}"), HOSTS as i64)
+                        .await
+                    {
                         Ok(urls) if !urls.is_empty() => {
                             claims += urls.len();
                             batch.extend(urls);
@@ -156,12 +200,21 @@ async fn run(db_url: &str, n: usize) -> Result<(), Error> {
                         Ok(_) => {
                             f.complete(&batch).await.expect("complete");
                             batch.clear();
-                            let left: i64 = sqlx::query_scalar("SELECT count(*) FROM crawl_urls WHERE state <> 'done'")
-                                .fetch_one(f.pool()).await.unwrap_or(0);
-                            if left == 0 { break; }
+                            let left: i64 = sqlx::query_scalar(
+                                "SELECT count(*) FROM crawl_urls WHERE state <> 'done'",
+                            )
+                            .fetch_one(f.pool())
+                            .await
+                            .unwrap_or(0);
+                            if left == 0 {
+                                break;
+                            }
                             tokio::task::yield_now().await;
                         }
-                        Err(e) => { eprintln!("claim failed: {e}"); break; }
+                        Err(e) => {
+                            eprintln!("claim failed: {e}");
+                            break;
+                        }
                     }
                 }
                 claims
@@ -177,13 +230,19 @@ async fn run(db_url: &str, n: usize) -> Result<(), Error> {
     // 3. The claim statement alone: N pending URLs on N distinct hosts, so no claim waits for a
     //    host to be freed; batches of up to 8.
     for workers in [1usize, 2, 4] {
-        sqlx::query("TRUNCATE crawl_urls, crawl_hosts CASCADE").execute(&pool).await?;
+        sqlx::query("TRUNCATE crawl_urls, crawl_hosts CASCADE")
+            .execute(&pool)
+            .await?;
         sqlx::query("INSERT INTO crawl_hosts (host) SELECT 'host' || i || '.example' FROM generate_series(1, $1) i")
             .bind(n as i64).execute(&pool).await?;
-        sqlx::query("INSERT INTO crawl_urls (url, canonical_url, host, source)
+        sqlx::query(
+            "INSERT INTO crawl_urls (url, canonical_url, host, source)
                      SELECT u, u, 'host' || i || '.example', 'bench' FROM generate_series(1, $1) i,
-                     LATERAL (SELECT 'https://host' || i || '.example/story/' || i AS u) x")
-            .bind(n as i64).execute(&pool).await?;
+                     LATERAL (SELECT 'https://host' || i || '.example/story/' || i AS u) x",
+        )
+        .bind(n as i64)
+        .execute(&pool)
+        .await?;
         sqlx::query("ANALYZE crawl_urls").execute(&pool).await?;
         sqlx::query("ANALYZE crawl_hosts").execute(&pool).await?;
         let t = Instant::now();
@@ -198,7 +257,10 @@ async fn run(db_url: &str, n: usize) -> Result<(), Error> {
                     match f.bench_claim(&format!("claim{w}:{i}"), 8).await {
                         Ok(0) => break,
                         Ok(k) => claims += k,
-                        Err(e) => { eprintln!("claim failed: {e}"); break; }
+                        Err(e) => {
+                            eprintln!("claim failed: {e}");
+                            break;
+                        }
                     }
                 }
                 claims

@@ -4,10 +4,39 @@ use url::Url;
 
 /// Query parameters that only track the click, never select the story.
 const TRACKING_PARAMS: &[&str] = &[
-    "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "twclid", "igshid",
-    "mc_cid", "mc_eid", "_ga", "_gl", "ocid", "cmpid", "icid", "ito", "sr_share", "at_medium",
-    "at_campaign", "at_custom1", "at_custom2", "at_custom3", "at_custom4", "ns_mchannel",
-    "ns_source", "ns_campaign", "ns_linkname", "ns_fee", "rss", "ref_src", "smid", "smtyp",
+    "fbclid",
+    "gclid",
+    "dclid",
+    "gbraid",
+    "wbraid",
+    "msclkid",
+    "yclid",
+    "twclid",
+    "igshid",
+    "mc_cid",
+    "mc_eid",
+    "_ga",
+    "_gl",
+    "ocid",
+    "cmpid",
+    "icid",
+    "ito",
+    "sr_share",
+    "at_medium",
+    "at_campaign",
+    "at_custom1",
+    "at_custom2",
+    "at_custom3",
+    "at_custom4",
+    "ns_mchannel",
+    "ns_source",
+    "ns_campaign",
+    "ns_linkname",
+    "ns_fee",
+    "rss",
+    "ref_src",
+    "smid",
+    "smtyp",
 ];
 
 fn is_tracking(name: &str) -> bool {
@@ -64,7 +93,10 @@ pub fn host_allowed(link: &Url, source: &Url, allowed_hosts: &[String]) -> bool 
     let (Some(link_host), Some(key)) = (link.host_str(), host_key(link)) else {
         return false;
     };
-    if source.host_str().is_some_and(|h| h.eq_ignore_ascii_case(link_host)) {
+    if source
+        .host_str()
+        .is_some_and(|h| h.eq_ignore_ascii_case(link_host))
+    {
         return true;
     }
     allowed_hosts
@@ -90,7 +122,10 @@ mod tests {
             canon("https://wire.example/en/story?utm_medium=feed"),
             "https://wire.example/en/story"
         );
-        assert_ne!(canon("https://wire.example/a?id=1"), canon("https://wire.example/a?id=2"));
+        assert_ne!(
+            canon("https://wire.example/a?id=1"),
+            canon("https://wire.example/a?id=2")
+        );
     }
 
     #[test]

@@ -12,7 +12,15 @@ use crate::canon;
 use crate::FetchError;
 
 /// Failure classes from later stages that are worth retrying (the rest are permanent).
-const TRANSIENT_CLASSES: &[&str] = &["timeout", "dns", "connect", "body", "store", "database", "transient"];
+const TRANSIENT_CLASSES: &[&str] = &[
+    "timeout",
+    "dns",
+    "connect",
+    "body",
+    "store",
+    "database",
+    "transient",
+];
 
 /// Completion side of the frontier, used by the pipeline after the store has committed.
 #[derive(Debug, Clone)]
@@ -73,12 +81,19 @@ impl Frontier {
     /// work, never a story, while waiting for each WAL flush would make the frontier slower than
     /// the fetching.
     pub fn new(pool: PgPool) -> Self {
-        let opts = (*pool.connect_options()).clone().options([("synchronous_commit", "off"), ("statement_timeout", "60s")]);
+        let opts = (*pool.connect_options())
+            .clone()
+            .options([("synchronous_commit", "off"), ("statement_timeout", "60s")]);
         let own = sqlx::postgres::PgPoolOptions::new()
             .max_connections(pool.options().get_max_connections().max(2))
             .acquire_timeout(Duration::from_secs(30))
             .connect_lazy_with(opts);
-        Self { pool: own, max_attempts: 5, retry_base: Duration::from_secs(60), retry_max: Duration::from_secs(6 * 3600) }
+        Self {
+            pool: own,
+            max_attempts: 5,
+            retry_base: Duration::from_secs(60),
+            retry_max: Duration::from_secs(6 * 3600),
+        }
     }
 
     /// Sets how often and how late a transiently failing URL is tried again.
@@ -139,7 +154,17 @@ impl Frontier {
             Some(r) => (r.try_get("source").ok(), r.try_get("host").ok()),
             None => (None, None),
         };
-        record_failure(&self.pool, source.as_deref(), url, host.as_deref(), class, reason, None, transient).await
+        record_failure(
+            &self.pool,
+            source.as_deref(),
+            url,
+            host.as_deref(),
+            class,
+            reason,
+            None,
+            transient,
+        )
+        .await
     }
 
     /// Returns to pending every lease that has expired (a crashed or stalled daemon's work).
@@ -156,10 +181,17 @@ impl Frontier {
     /// One claim statement for up to `hosts` URLs, then each host freed and its URL handed over
     /// (what a fetch does around its request), for the frontier benchmark; the claimed URLs.
     #[doc(hidden)]
-    pub async fn bench_claim_cycle(&self, token: &str, hosts: i64) -> Result<Vec<String>, FetchError> {
-        let claims = self.claim_batch(token, Duration::from_secs(60), hosts).await?;
+    pub async fn bench_claim_cycle(
+        &self,
+        token: &str,
+        hosts: i64,
+    ) -> Result<Vec<String>, FetchError> {
+        let claims = self
+            .claim_batch(token, Duration::from_secs(60), hosts)
+            .await?;
         for c in &claims {
-            self.release_and_send(c, Duration::ZERO, 1, &c.url, 200, Duration::from_secs(60)).await?;
+            self.release_and_send(c, Duration::ZERO, 1, &c.url, 200, Duration::from_secs(60))
+                .await?;
         }
         Ok(claims.into_iter().map(|c| c.url).collect())
     }
@@ -167,18 +199,30 @@ impl Frontier {
     /// One claim statement alone, for the frontier benchmark; how many URLs it leased.
     #[doc(hidden)]
     pub async fn bench_claim(&self, token: &str, limit: i64) -> Result<usize, FetchError> {
-        Ok(self.claim_batch(token, Duration::from_secs(60), limit).await?.len())
+        Ok(self
+            .claim_batch(token, Duration::from_secs(60), limit)
+            .await?
+            .len())
     }
 
     /// Claims one fetchable article URL on a host that is free and due, leasing both.
     #[cfg(test)]
-    pub(crate) async fn claim(&self, token: &str, lease: Duration) -> Result<Option<Claim>, FetchError> {
+    pub(crate) async fn claim(
+        &self,
+        token: &str,
+        lease: Duration,
+    ) -> Result<Option<Claim>, FetchError> {
         Ok(self.claim_batch(token, lease, 1).await?.into_iter().next())
     }
 
     /// Claims up to `limit` fetchable article URLs, one on each host that is free and due, and
     /// leases each URL together with its host's gate; each claim's token is `token#id`.
-    pub(crate) async fn claim_batch(&self, token: &str, lease: Duration, limit: i64) -> Result<Vec<Claim>, FetchError> {
+    pub(crate) async fn claim_batch(
+        &self,
+        token: &str,
+        lease: Duration,
+        limit: i64,
+    ) -> Result<Vec<Claim>, FetchError> {
         let rows = sqlx::query(
             "WITH h AS (
                 SELECT host FROM crawl_hosts
@@ -234,7 +278,12 @@ impl Frontier {
 
     /// Takes a host's gate (for feed and sitemap requests) if it is free and due; otherwise
     /// returns how long to wait before asking again.
-    pub(crate) async fn try_gate(&self, host: &str, token: &str, lease: Duration) -> Result<Result<HostGate, Duration>, FetchError> {
+    pub(crate) async fn try_gate(
+        &self,
+        host: &str,
+        token: &str,
+        lease: Duration,
+    ) -> Result<Result<HostGate, Duration>, FetchError> {
         sqlx::query("INSERT INTO crawl_hosts (host) VALUES ($1) ON CONFLICT DO NOTHING")
             .bind(host)
             .execute(&self.pool)
@@ -250,7 +299,9 @@ impl Frontier {
         .fetch_optional(&self.pool)
         .await?;
         if let Some(r) = row {
-            return Ok(Ok(HostGate { crawl_delay_ms: r.try_get("crawl_delay_ms")? }));
+            return Ok(Ok(HostGate {
+                crawl_delay_ms: r.try_get("crawl_delay_ms")?,
+            }));
         }
         let wait: f64 = sqlx::query_scalar(
             "SELECT CASE WHEN next_allowed_at > now() THEN EXTRACT(EPOCH FROM next_allowed_at - now())::float8
@@ -261,7 +312,9 @@ impl Frontier {
         .fetch_optional(&self.pool)
         .await?
         .unwrap_or(0.0);
-        Ok(Err(Duration::try_from_secs_f64(wait).unwrap_or(Duration::from_secs(1))))
+        Ok(Err(
+            Duration::try_from_secs_f64(wait).unwrap_or(Duration::from_secs(1))
+        ))
     }
 
     /// Frees a host after a request: the next one waits at least `delay`; a `block` (429, 503,
@@ -320,7 +373,14 @@ impl Frontier {
     }
 
     /// Stores a host's robots.txt (`''` allows everything) and its Crawl-delay.
-    pub(crate) async fn store_robots(&self, host: &str, txt: &str, status: i32, crawl_delay_ms: Option<i32>, ttl: Duration) -> Result<(), FetchError> {
+    pub(crate) async fn store_robots(
+        &self,
+        host: &str,
+        txt: &str,
+        status: i32,
+        crawl_delay_ms: Option<i32>,
+        ttl: Duration,
+    ) -> Result<(), FetchError> {
         sqlx::query(
             "UPDATE crawl_hosts SET robots_txt = $2, robots_status = $3, crawl_delay_ms = $4,
                     robots_expires_at = now() + make_interval(secs => $5), updated_at = now()
@@ -338,7 +398,15 @@ impl Frontier {
 
     /// Frees the host after a successful request and marks the URL handed to the pipeline, in
     /// one statement; false when the lease was lost (another worker has the URL now).
-    pub(crate) async fn release_and_send(&self, claim: &Claim, delay: Duration, requests: i64, final_url: &str, status: u16, handoff: Duration) -> Result<bool, FetchError> {
+    pub(crate) async fn release_and_send(
+        &self,
+        claim: &Claim,
+        delay: Duration,
+        requests: i64,
+        final_url: &str,
+        status: u16,
+        handoff: Duration,
+    ) -> Result<bool, FetchError> {
         let r = sqlx::query(
             "WITH g AS (
                 UPDATE crawl_hosts SET busy_until = NULL, busy_token = NULL, requests = requests + $4, backoff_level = 0,
@@ -364,10 +432,14 @@ impl Frontier {
 
     /// Records the final URL of a redirect as an alias; returns true when it already belongs to
     /// another stored story (so this one is a duplicate).
-    pub(crate) async fn alias_final(&self, claim: &Claim, final_url: &url::Url) -> Result<bool, FetchError> {
+    pub(crate) async fn alias_final(
+        &self,
+        claim: &Claim,
+        final_url: &url::Url,
+    ) -> Result<bool, FetchError> {
         let mut tx = self.relaxed().await?;
         let canonical = canon::canonical(final_url);
-                let owner: Option<(i64, String)> = sqlx::query_as(
+        let owner: Option<(i64, String)> = sqlx::query_as(
             "SELECT a.url_id, u.state FROM crawl_aliases a JOIN crawl_urls u ON u.id = a.url_id
              WHERE a.alias = ANY($1) AND a.url_id <> $2 LIMIT 1",
         )
@@ -426,13 +498,27 @@ impl Frontier {
         .execute(&self.pool)
         .await?;
         if count_attempt {
-            record_failure(&self.pool, Some(&claim.source), &claim.url, Some(&claim.host), class, reason, status, transient).await?;
+            record_failure(
+                &self.pool,
+                Some(&claim.source),
+                &claim.url,
+                Some(&claim.host),
+                class,
+                reason,
+                status,
+                transient,
+            )
+            .await?;
         }
         Ok(())
     }
 
     /// Marks a claimed URL done without sending it (a duplicate of a stored story).
-    pub(crate) async fn finish_duplicate(&self, claim: &Claim, final_url: &str) -> Result<(), FetchError> {
+    pub(crate) async fn finish_duplicate(
+        &self,
+        claim: &Claim,
+        final_url: &str,
+    ) -> Result<(), FetchError> {
         sqlx::query(
             "UPDATE crawl_urls SET state = 'done', final_url = $3, finished_at = now(), fail_class = 'duplicate',
                     lease_until = NULL, leased_by = NULL, updated_at = now()
@@ -460,20 +546,28 @@ impl Frontier {
             .bind(&prefix)
             .execute(&self.pool)
             .await?;
-        sqlx::query("UPDATE crawl_hosts SET busy_until = NULL, busy_token = NULL WHERE busy_token LIKE $1")
-            .bind(&prefix)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "UPDATE crawl_hosts SET busy_until = NULL, busy_token = NULL WHERE busy_token LIKE $1",
+        )
+        .bind(&prefix)
+        .execute(&self.pool)
+        .await?;
         Ok(urls.rows_affected())
     }
 
     /// Adds the links of one poll to the frontier, skipping every URL, canonical URL or GUID
     /// seen before; returns how many were new.
-    pub(crate) async fn discover(&self, source: &str, items: &[(url::Url, FeedItem)]) -> Result<usize, FetchError> {
+    pub(crate) async fn discover(
+        &self,
+        source: &str,
+        items: &[(url::Url, FeedItem)],
+    ) -> Result<usize, FetchError> {
         let mut new = 0;
         let mut hosts_done: Vec<String> = Vec::new();
         for (url, item) in items {
-            let Some(host) = canon::host_key(url) else { continue };
+            let Some(host) = canon::host_key(url) else {
+                continue;
+            };
             if !hosts_done.contains(&host) {
                 sqlx::query("INSERT INTO crawl_hosts (host) VALUES ($1) ON CONFLICT DO NOTHING")
                     .bind(&host)
@@ -487,15 +581,21 @@ impl Frontier {
             if canonical != exact {
                 aliases.push((canonical.clone(), "canonical"));
             }
-            if let Some(g) = item.guid.as_deref().filter(|g| !g.is_empty() && g.len() <= 2048) {
+            if let Some(g) = item
+                .guid
+                .as_deref()
+                .filter(|g| !g.is_empty() && g.len() <= 2048)
+            {
                 aliases.push((format!("guid:{source}:{g}"), "guid"));
             }
             let keys: Vec<String> = aliases.iter().map(|(a, _)| a.clone()).collect();
             let mut tx = self.relaxed().await?;
-            let mut id: Option<i64> = sqlx::query_scalar("SELECT url_id FROM crawl_aliases WHERE alias = ANY($1) LIMIT 1")
-                .bind(&keys)
-                .fetch_optional(&mut *tx)
-                .await?;
+            let mut id: Option<i64> = sqlx::query_scalar(
+                "SELECT url_id FROM crawl_aliases WHERE alias = ANY($1) LIMIT 1",
+            )
+            .bind(&keys)
+            .fetch_optional(&mut *tx)
+            .await?;
             if id.is_none() {
                 id = sqlx::query_scalar(
                     "INSERT INTO crawl_urls (url, canonical_url, host, source, guid, title, published_at)
@@ -515,11 +615,13 @@ impl Frontier {
                     new += 1;
                 } else {
                     // Another daemon inserted it a moment ago.
-                    id = sqlx::query_scalar("SELECT id FROM crawl_urls WHERE url = $1 OR canonical_url = $2 LIMIT 1")
-                        .bind(&exact)
-                        .bind(&canonical)
-                        .fetch_optional(&mut *tx)
-                        .await?;
+                    id = sqlx::query_scalar(
+                        "SELECT id FROM crawl_urls WHERE url = $1 OR canonical_url = $2 LIMIT 1",
+                    )
+                    .bind(&exact)
+                    .bind(&canonical)
+                    .fetch_optional(&mut *tx)
+                    .await?;
                 }
             }
             if let Some(id) = id {
@@ -538,7 +640,11 @@ impl Frontier {
     }
 
     /// Registers a configured source, keeping its adaptive state when its URL is unchanged.
-    pub(crate) async fn upsert_feed(&self, s: &model::Source, host: &str) -> Result<(), FetchError> {
+    pub(crate) async fn upsert_feed(
+        &self,
+        s: &model::Source,
+        host: &str,
+    ) -> Result<(), FetchError> {
         sqlx::query("INSERT INTO crawl_hosts (host) VALUES ($1) ON CONFLICT DO NOTHING")
             .bind(host)
             .execute(&self.pool)
@@ -572,7 +678,13 @@ impl Frontier {
     }
 
     /// Claims up to `limit` of the named feeds that are due.
-    pub(crate) async fn claim_feeds(&self, names: &[String], token_prefix: &str, lease: Duration, limit: i64) -> Result<Vec<FeedClaim>, FetchError> {
+    pub(crate) async fn claim_feeds(
+        &self,
+        names: &[String],
+        token_prefix: &str,
+        lease: Duration,
+        limit: i64,
+    ) -> Result<Vec<FeedClaim>, FetchError> {
         let rows = sqlx::query(
             "UPDATE crawl_feeds f SET lease_until = now() + make_interval(secs => $3),
                     lease_token = $2 || ':' || f.source
@@ -609,7 +721,10 @@ impl Frontier {
     }
 
     /// How long until the next of the named feeds is due.
-    pub(crate) async fn next_feed_due(&self, names: &[String]) -> Result<Option<Duration>, FetchError> {
+    pub(crate) async fn next_feed_due(
+        &self,
+        names: &[String],
+    ) -> Result<Option<Duration>, FetchError> {
         let wait: Option<f64> = sqlx::query_scalar(
             "SELECT GREATEST(0, EXTRACT(EPOCH FROM (min(GREATEST(next_poll_at, COALESCE(lease_until, next_poll_at))) - now())))::float8
              FROM crawl_feeds WHERE source = ANY($1)",
@@ -705,13 +820,24 @@ mod tests {
 
     fn item(url: &str, guid: Option<&str>) -> (url::Url, FeedItem) {
         let u = canon::parse_http_url(url, 2048).unwrap();
-        (u, FeedItem { url: url.into(), guid: guid.map(Into::into), title: Some("Talks".into()), published_at: None })
+        (
+            u,
+            FeedItem {
+                url: url.into(),
+                guid: guid.map(Into::into),
+                title: Some("Talks".into()),
+                published_at: None,
+            },
+        )
     }
 
     #[sqlx::test(migrations = "../../migrations")]
     async fn dedup_by_url_canonical_url_and_guid(pool: PgPool) {
         let f = Frontier::new(pool.clone());
-        let first = [item("https://wire.example/en/1?utm_source=rss", Some("g-1"))];
+        let first = [item(
+            "https://wire.example/en/1?utm_source=rss",
+            Some("g-1"),
+        )];
         assert_eq!(f.discover("wire", &first).await.unwrap(), 1);
         // Same story: exact URL again, tracking-free canonical form, a new URL under the same GUID.
         let again = [
@@ -721,68 +847,159 @@ mod tests {
         ];
         assert_eq!(f.discover("wire", &again).await.unwrap(), 0);
         // The same GUID from another source is another story.
-        assert_eq!(f.discover("other", &[item("https://wire.example/en/2", Some("g-1"))]).await.unwrap(), 1);
-        let urls: i64 = sqlx::query_scalar("SELECT count(*) FROM crawl_urls").fetch_one(&pool).await.unwrap();
+        assert_eq!(
+            f.discover("other", &[item("https://wire.example/en/2", Some("g-1"))])
+                .await
+                .unwrap(),
+            1
+        );
+        let urls: i64 = sqlx::query_scalar("SELECT count(*) FROM crawl_urls")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
         assert_eq!(urls, 2);
         let aliases: Vec<String> = sqlx::query_scalar("SELECT alias FROM crawl_aliases a JOIN crawl_urls u ON u.id = a.url_id WHERE u.source = 'wire' ORDER BY alias")
             .fetch_all(&pool).await.unwrap();
-        assert_eq!(aliases, vec![
-            "guid:wire:g-1".to_owned(),
-            "https://wire.example/en/1".into(),
-            "https://wire.example/en/1-updated".into(),
-            "https://wire.example/en/1?utm_source=rss".into(),
-        ]);
+        assert_eq!(
+            aliases,
+            vec![
+                "guid:wire:g-1".to_owned(),
+                "https://wire.example/en/1".into(),
+                "https://wire.example/en/1-updated".into(),
+                "https://wire.example/en/1?utm_source=rss".into(),
+            ]
+        );
     }
 
     #[sqlx::test(migrations = "../../migrations")]
     async fn expired_lease_returns_to_pending_and_a_stale_worker_changes_nothing(pool: PgPool) {
         let f = Frontier::new(pool.clone());
-        f.discover("wire", &[item("https://wire.example/en/1", None), item("https://wire.example/en/2", None)]).await.unwrap();
-        let a = f.claim("w1:1", Duration::from_millis(1)).await.unwrap().expect("a claim");
+        f.discover(
+            "wire",
+            &[
+                item("https://wire.example/en/1", None),
+                item("https://wire.example/en/2", None),
+            ],
+        )
+        .await
+        .unwrap();
+        let a = f
+            .claim("w1:1", Duration::from_millis(1))
+            .await
+            .unwrap()
+            .expect("a claim");
         // The host is busy: nothing else on it can be claimed while the gate is held.
-        sqlx::query("UPDATE crawl_hosts SET busy_until = now() + interval '1 hour'").execute(&pool).await.unwrap();
-        assert!(f.claim("w2:1", Duration::from_secs(60)).await.unwrap().is_none());
+        sqlx::query("UPDATE crawl_hosts SET busy_until = now() + interval '1 hour'")
+            .execute(&pool)
+            .await
+            .unwrap();
+        assert!(f
+            .claim("w2:1", Duration::from_secs(60))
+            .await
+            .unwrap()
+            .is_none());
         // The first worker "crashes": its lease and the host gate expire.
-        sqlx::query("UPDATE crawl_hosts SET busy_until = now() - interval '1 second'").execute(&pool).await.unwrap();
+        sqlx::query("UPDATE crawl_hosts SET busy_until = now() - interval '1 second'")
+            .execute(&pool)
+            .await
+            .unwrap();
         tokio::time::sleep(Duration::from_millis(20)).await;
         assert_eq!(f.reap_expired().await.unwrap(), 1);
-        let b = f.claim("w2:2", Duration::from_secs(60)).await.unwrap().expect("the expired URL is claimable again");
+        let b = f
+            .claim("w2:2", Duration::from_secs(60))
+            .await
+            .unwrap()
+            .expect("the expired URL is claimable again");
         assert_eq!(b.url, a.url, "the oldest ready URL comes back first");
         // The stale worker wakes up: its outcome must not overwrite the new attempt.
-        f.fail_claim(&a, "timeout", "late", None, true, None, true).await.unwrap();
-        assert!(!f.release_and_send(&a, Duration::ZERO, 1, &a.url, 200, Duration::from_secs(60)).await.unwrap());
-        let (state, by, attempts): (String, String, i32) = sqlx::query_as("SELECT state, leased_by, attempts FROM crawl_urls WHERE url = $1")
-            .bind(&a.url).fetch_one(&pool).await.unwrap();
-        assert_eq!((state.as_str(), by.as_str(), attempts), ("leased", b.token.as_str(), 2));
+        f.fail_claim(&a, "timeout", "late", None, true, None, true)
+            .await
+            .unwrap();
+        assert!(!f
+            .release_and_send(&a, Duration::ZERO, 1, &a.url, 200, Duration::from_secs(60))
+            .await
+            .unwrap());
+        let (state, by, attempts): (String, String, i32) =
+            sqlx::query_as("SELECT state, leased_by, attempts FROM crawl_urls WHERE url = $1")
+                .bind(&a.url)
+                .fetch_one(&pool)
+                .await
+                .unwrap();
+        assert_eq!(
+            (state.as_str(), by.as_str(), attempts),
+            ("leased", b.token.as_str(), 2)
+        );
         assert!(b.token.starts_with("w2:2#"));
-        assert!(f.release_and_send(&b, Duration::ZERO, 1, &b.url, 200, Duration::from_secs(60)).await.unwrap());
+        assert!(f
+            .release_and_send(&b, Duration::ZERO, 1, &b.url, 200, Duration::from_secs(60))
+            .await
+            .unwrap());
         assert_eq!(f.complete(std::slice::from_ref(&b.url)).await.unwrap(), 1);
-        assert_eq!(f.complete(std::slice::from_ref(&b.url)).await.unwrap(), 0, "completing twice is harmless");
+        assert_eq!(
+            f.complete(std::slice::from_ref(&b.url)).await.unwrap(),
+            0,
+            "completing twice is harmless"
+        );
         // A sent story is not released on shutdown; an unsent lease is.
-        f.release_host(&b.host, &b.token, Duration::ZERO, 1, None, true).await.unwrap();
-        let c = f.claim("w2:3", Duration::from_secs(60)).await.unwrap().expect("second URL");
+        f.release_host(&b.host, &b.token, Duration::ZERO, 1, None, true)
+            .await
+            .unwrap();
+        let c = f
+            .claim("w2:3", Duration::from_secs(60))
+            .await
+            .unwrap()
+            .expect("second URL");
         assert_eq!(f.release_worker("w2").await.unwrap(), 1);
-        let state: String = sqlx::query_scalar("SELECT state FROM crawl_urls WHERE id = $1").bind(c.id).fetch_one(&pool).await.unwrap();
+        let state: String = sqlx::query_scalar("SELECT state FROM crawl_urls WHERE id = $1")
+            .bind(c.id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
         assert_eq!(state, "pending");
     }
 
     #[sqlx::test(migrations = "../../migrations")]
     async fn pipeline_failures_retry_when_transient_and_stop_when_permanent(pool: PgPool) {
-        let f = Frontier::new(pool.clone()).with_retries(2, Duration::from_millis(1), Duration::from_millis(1));
-        f.discover("wire", &[item("https://wire.example/en/1", None), item("https://wire.example/en/2", None)]).await.unwrap();
-        f.fail("https://wire.example/en/1", "store", "connection reset").await.unwrap();
-        f.fail("https://wire.example/en/2", "parse", "no article body").await.unwrap();
-        let states: Vec<(String, String)> = sqlx::query_as("SELECT url, state FROM crawl_urls ORDER BY url").fetch_all(&pool).await.unwrap();
+        let f = Frontier::new(pool.clone()).with_retries(
+            2,
+            Duration::from_millis(1),
+            Duration::from_millis(1),
+        );
+        f.discover(
+            "wire",
+            &[
+                item("https://wire.example/en/1", None),
+                item("https://wire.example/en/2", None),
+            ],
+        )
+        .await
+        .unwrap();
+        f.fail("https://wire.example/en/1", "store", "connection reset")
+            .await
+            .unwrap();
+        f.fail("https://wire.example/en/2", "parse", "no article body")
+            .await
+            .unwrap();
+        let states: Vec<(String, String)> =
+            sqlx::query_as("SELECT url, state FROM crawl_urls ORDER BY url")
+                .fetch_all(&pool)
+                .await
+                .unwrap();
         assert_eq!(states[0].1, "pending");
         assert_eq!(states[1].1, "failed");
-        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM crawl_failures").fetch_one(&pool).await.unwrap();
+        let n: i64 = sqlx::query_scalar("SELECT count(*) FROM crawl_failures")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
         assert_eq!(n, 2);
     }
 
     #[sqlx::test(migrations = "../../migrations")]
     async fn host_block_doubles_honours_retry_after_and_never_shortens(pool: PgPool) {
         let f = Frontier::new(pool.clone());
-        f.discover("wire", &[item("https://wire.example/en/1", None)]).await.unwrap();
+        f.discover("wire", &[item("https://wire.example/en/1", None)])
+            .await
+            .unwrap();
         let host = "wire.example";
         let wait = |pool: PgPool| async move {
             sqlx::query_scalar::<_, f64>("SELECT EXTRACT(EPOCH FROM next_allowed_at - now())::float8 FROM crawl_hosts WHERE host = 'wire.example'")
@@ -792,23 +1009,61 @@ mod tests {
         let cap = Duration::from_secs(1000);
         let mut last = 0.0;
         for level in 0..3 {
-            assert!(f.try_gate(host, "t", Duration::from_secs(60)).await.unwrap().is_ok() || level > 0);
-            sqlx::query("UPDATE crawl_hosts SET busy_token = 't'").execute(&pool).await.unwrap();
-            f.release_host(host, "t", Duration::ZERO, 1, Some((None, base, cap)), false).await.unwrap();
+            assert!(
+                f.try_gate(host, "t", Duration::from_secs(60))
+                    .await
+                    .unwrap()
+                    .is_ok()
+                    || level > 0
+            );
+            sqlx::query("UPDATE crawl_hosts SET busy_token = 't'")
+                .execute(&pool)
+                .await
+                .unwrap();
+            f.release_host(host, "t", Duration::ZERO, 1, Some((None, base, cap)), false)
+                .await
+                .unwrap();
             let w = wait(pool.clone()).await;
             let expected = 10.0 * 2f64.powi(level);
-            assert!(w >= expected * 0.74 && w <= expected * 1.26, "level {level}: {w}");
+            assert!(
+                w >= expected * 0.74 && w <= expected * 1.26,
+                "level {level}: {w}"
+            );
             assert!(w > last);
             last = w;
-            sqlx::query("UPDATE crawl_hosts SET next_allowed_at = now()").execute(&pool).await.unwrap();
+            sqlx::query("UPDATE crawl_hosts SET next_allowed_at = now()")
+                .execute(&pool)
+                .await
+                .unwrap();
         }
         // Retry-After longer than the backoff wins; a later success with a short delay does not shorten it.
-        sqlx::query("UPDATE crawl_hosts SET busy_token = 't', backoff_level = 0").execute(&pool).await.unwrap();
-        f.release_host(host, "t", Duration::ZERO, 1, Some((Some(Duration::from_secs(120)), base, cap)), false).await.unwrap();
-        sqlx::query("UPDATE crawl_hosts SET busy_token = 't'").execute(&pool).await.unwrap();
-        f.release_host(host, "t", Duration::from_secs(1), 1, None, true).await.unwrap();
+        sqlx::query("UPDATE crawl_hosts SET busy_token = 't', backoff_level = 0")
+            .execute(&pool)
+            .await
+            .unwrap();
+        f.release_host(
+            host,
+            "t",
+            Duration::ZERO,
+            1,
+            Some((Some(Duration::from_secs(120)), base, cap)),
+            false,
+        )
+        .await
+        .unwrap();
+        sqlx::query("UPDATE crawl_hosts SET busy_token = 't'")
+            .execute(&pool)
+            .await
+            .unwrap();
+        f.release_host(host, "t", Duration::from_secs(1), 1, None, true)
+            .await
+            .unwrap();
         assert!(wait(pool.clone()).await > 119.0);
-        let level: i32 = sqlx::query_scalar("SELECT backoff_level FROM crawl_hosts WHERE host = 'wire.example'").fetch_one(&pool).await.unwrap();
+        let level: i32 =
+            sqlx::query_scalar("SELECT backoff_level FROM crawl_hosts WHERE host = 'wire.example'")
+                .fetch_one(&pool)
+                .await
+                .unwrap();
         assert_eq!(level, 0);
     }
 }

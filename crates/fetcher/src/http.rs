@@ -77,7 +77,11 @@ pub struct Failed {
 
 impl Failed {
     pub(crate) fn new(class: FailClass, reason: impl Into<String>) -> Self {
-        Self { class, reason: reason.into(), status: None }
+        Self {
+            class,
+            reason: reason.into(),
+            status: None,
+        }
     }
 
     /// Whether trying again later may succeed.
@@ -110,7 +114,13 @@ pub struct Response {
 
 /// Response headers worth passing downstream.
 const KEPT_HEADERS: &[&str] = &[
-    "content-type", "content-language", "last-modified", "etag", "date", "link", "x-robots-tag",
+    "content-type",
+    "content-language",
+    "last-modified",
+    "etag",
+    "date",
+    "link",
+    "x-robots-tag",
 ];
 
 // Typed causes inside reqwest errors, downcast by `classify` to a failure class.
@@ -162,10 +172,16 @@ pub fn forbidden_ip(ip: IpAddr) -> bool {
 /// Checks a URL before it is requested (also on every redirect hop).
 pub fn check_url(url: &Url, allow_private: bool, max_len: usize) -> Result<(), Failed> {
     if url.as_str().len() > max_len {
-        return Err(Failed::new(FailClass::Url, format!("URL longer than {max_len} bytes")));
+        return Err(Failed::new(
+            FailClass::Url,
+            format!("URL longer than {max_len} bytes"),
+        ));
     }
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(Failed::new(FailClass::Url, format!("scheme {} not fetched", url.scheme())));
+        return Err(Failed::new(
+            FailClass::Url,
+            format!("scheme {} not fetched", url.scheme()),
+        ));
     }
     let ip = match url.host() {
         Some(url::Host::Ipv4(ip)) => Some(IpAddr::V4(ip)),
@@ -175,7 +191,10 @@ pub fn check_url(url: &Url, allow_private: bool, max_len: usize) -> Result<(), F
     };
     if let Some(ip) = ip {
         if !allow_private && forbidden_ip(ip) {
-            return Err(Failed::new(FailClass::Blocked, format!("refused address: {ip}")));
+            return Err(Failed::new(
+                FailClass::Blocked,
+                format!("refused address: {ip}"),
+            ));
         }
     }
     Ok(())
@@ -193,13 +212,18 @@ impl Resolve for GuardedResolver {
         Box::pin(async move {
             let found: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
                 .await
-                .map_err(|e| Box::new(DnsFailure(format!("{host}: {e}"))) as Box<dyn StdError + Send + Sync>)?
+                .map_err(|e| {
+                    Box::new(DnsFailure(format!("{host}: {e}"))) as Box<dyn StdError + Send + Sync>
+                })?
                 .collect();
             if found.is_empty() {
                 return Err(Box::new(DnsFailure(format!("{host}: no addresses"))) as _);
             }
-            let allowed: Vec<SocketAddr> =
-                found.iter().copied().filter(|a| allow || !forbidden_ip(a.ip())).collect();
+            let allowed: Vec<SocketAddr> = found
+                .iter()
+                .copied()
+                .filter(|a| allow || !forbidden_ip(a.ip()))
+                .collect();
             if allowed.is_empty() {
                 return Err(Box::new(BlockedAddress(format!("{host} -> {}", found[0].ip()))) as _);
             }
@@ -239,7 +263,9 @@ impl Http {
             .timeout(cfg.request_timeout)
             .read_timeout(cfg.request_timeout)
             .redirect(policy)
-            .dns_resolver(Arc::new(GuardedResolver { allow_private: allow }))
+            .dns_resolver(Arc::new(GuardedResolver {
+                allow_private: allow,
+            }))
             .pool_idle_timeout(Duration::from_secs(30))
             .pool_max_idle_per_host(2)
             .build()?;
@@ -298,12 +324,18 @@ impl Http {
         }
         // Known length (uncompressed responses): refuse before downloading.
         if resp.content_length().is_some_and(|n| n > cap) {
-            return Err(Failed::new(FailClass::TooLarge, format!("Content-Length above {cap} bytes")));
+            return Err(Failed::new(
+                FailClass::TooLarge,
+                format!("Content-Length above {cap} bytes"),
+            ));
         }
         // The cap applies to the decompressed stream, so a compression bomb stops here too.
         while let Some(chunk) = resp.chunk().await.map_err(classify)? {
             if out.body.len() as u64 + chunk.len() as u64 > cap {
-                return Err(Failed::new(FailClass::TooLarge, format!("body above {cap} bytes")));
+                return Err(Failed::new(
+                    FailClass::TooLarge,
+                    format!("body above {cap} bytes"),
+                ));
             }
             out.body.extend_from_slice(&chunk);
         }
@@ -312,7 +344,10 @@ impl Http {
 }
 
 fn header(h: &HeaderMap, name: &str) -> Option<String> {
-    h.get(name).and_then(|v| v.to_str().ok()).map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
+    h.get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
 }
 
 /// Retry-After as seconds or an HTTP date.
@@ -357,7 +392,8 @@ fn classify(err: reqwest::Error) -> Failed {
     let lower = text.to_ascii_lowercase();
     let class = if err.is_timeout() {
         FailClass::Timeout
-    } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
+    } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake")
+    {
         FailClass::Tls
     } else if err.is_redirect() {
         FailClass::Redirect
@@ -387,8 +423,21 @@ mod tests {
 
     #[test]
     fn private_and_special_addresses_are_forbidden() {
-        for a in ["127.0.0.1", "10.1.2.3", "172.16.0.1", "192.168.1.1", "169.254.169.254", "224.0.0.1",
-                  "0.0.0.0", "100.64.0.1", "::1", "fe80::1", "fd00::1", "::ffff:127.0.0.1", "ff02::1"] {
+        for a in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "224.0.0.1",
+            "0.0.0.0",
+            "100.64.0.1",
+            "::1",
+            "fe80::1",
+            "fd00::1",
+            "::ffff:127.0.0.1",
+            "ff02::1",
+        ] {
             assert!(forbidden_ip(a.parse().unwrap()), "{a}");
         }
         for a in ["93.184.216.34", "8.8.8.8", "2001:4860:4860::8888"] {
@@ -399,7 +448,10 @@ mod tests {
     #[test]
     fn retry_after_seconds_and_dates() {
         assert_eq!(parse_retry_after("120"), Some(Duration::from_secs(120)));
-        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), Some(Duration::ZERO));
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
+            Some(Duration::ZERO)
+        );
         assert_eq!(parse_retry_after("soon"), None);
     }
 }

@@ -151,7 +151,11 @@ impl Default for FetcherConfig {
 impl FetcherConfig {
     /// The product token matched against robots.txt groups ("wirehose" of "wirehose/0.1 (...)").
     fn robots_agent(&self) -> &str {
-        self.user_agent.split(['/', ' ']).next().filter(|s| !s.is_empty()).unwrap_or("wirehose")
+        self.user_agent
+            .split(['/', ' '])
+            .next()
+            .filter(|s| !s.is_empty())
+            .unwrap_or("wirehose")
     }
 
     /// The delay between two requests to a host with this Crawl-delay.
@@ -166,7 +170,8 @@ impl FetcherConfig {
 
     /// Lease of one request: long enough for the request and the politeness wait before it.
     fn request_lease(&self) -> Duration {
-        self.lease_duration.max(self.request_timeout * 2 + self.host_delay(None) + Duration::from_secs(5))
+        self.lease_duration
+            .max(self.request_timeout * 2 + self.host_delay(None) + Duration::from_secs(5))
     }
 }
 
@@ -193,7 +198,9 @@ struct Inner {
 
 impl std::fmt::Debug for Inner {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Fetcher").field("worker", &self.worker).finish_non_exhaustive()
+        f.debug_struct("Fetcher")
+            .field("worker", &self.worker)
+            .finish_non_exhaustive()
     }
 }
 
@@ -202,7 +209,8 @@ impl Fetcher {
     pub fn new(config: FetcherConfig, pool: PgPool) -> Result<Self, FetchError> {
         let cfg = Arc::new(config);
         let http = Http::new(cfg.clone())?;
-        let frontier = Frontier::new(pool).with_retries(cfg.max_attempts, cfg.retry_base, cfg.retry_max);
+        let frontier =
+            Frontier::new(pool).with_retries(cfg.max_attempts, cfg.retry_base, cfg.retry_max);
         let worker = format!("{}-{:08x}", std::process::id(), fastrand::u32(..));
         Ok(Self {
             inner: Arc::new(Inner {
@@ -236,11 +244,14 @@ impl Fetcher {
         pages: mpsc::Sender<FetchedPage>,
         shutdown: CancellationToken,
     ) -> Result<(), FetchError> {
-        let mut inner = Arc::try_unwrap(self.inner).map_err(|_| FetchError::Source("*".into(), "fetcher shared".into()))?;
+        let mut inner = Arc::try_unwrap(self.inner)
+            .map_err(|_| FetchError::Source("*".into(), "fetcher shared".into()))?;
         for s in &sources {
-            let url = canon::parse_http_url(&s.url, inner.cfg.max_url_len)
-                .ok_or_else(|| FetchError::Source(s.name.clone(), format!("not an http(s) URL: {}", s.url)))?;
-            let host = canon::host_key(&url).ok_or_else(|| FetchError::Source(s.name.clone(), "URL without host".into()))?;
+            let url = canon::parse_http_url(&s.url, inner.cfg.max_url_len).ok_or_else(|| {
+                FetchError::Source(s.name.clone(), format!("not an http(s) URL: {}", s.url))
+            })?;
+            let host = canon::host_key(&url)
+                .ok_or_else(|| FetchError::Source(s.name.clone(), "URL without host".into()))?;
             inner.frontier.upsert_feed(s, &host).await?;
             inner.sources.insert(s.name.clone(), s.clone());
         }
@@ -285,7 +296,11 @@ impl DbHealth {
 
 impl Inner {
     fn token(&self) -> String {
-        format!("{}:{}", self.worker, self.counter.fetch_add(1, Ordering::Relaxed))
+        format!(
+            "{}:{}",
+            self.worker,
+            self.counter.fetch_add(1, Ordering::Relaxed)
+        )
     }
 
     fn robot(&self, host: &str, txt: &str) -> Option<Arc<texting_robots::Robot>> {
@@ -296,7 +311,8 @@ impl Inner {
                 return Some(r.clone());
             }
         }
-        let robot = Arc::new(texting_robots::Robot::new(self.cfg.robots_agent(), txt.as_bytes()).ok()?);
+        let robot =
+            Arc::new(texting_robots::Robot::new(self.cfg.robots_agent(), txt.as_bytes()).ok()?);
         if cache.len() > 10_000 {
             cache.clear();
         }
@@ -305,7 +321,11 @@ impl Inner {
     }
 
     /// Claims, fetches and hands over article pages until stopped.
-    async fn worker_loop(self: Arc<Self>, pages: mpsc::Sender<FetchedPage>, stop: CancellationToken) {
+    async fn worker_loop(
+        self: Arc<Self>,
+        pages: mpsc::Sender<FetchedPage>,
+        stop: CancellationToken,
+    ) {
         let lease = self.cfg.request_lease();
         let health = &self.health;
         loop {
@@ -319,24 +339,31 @@ impl Inner {
                 },
             };
             // Claims taken by another worker's batch come first.
-            let buffered = self.ready.lock().unwrap_or_else(|p| p.into_inner()).pop_front();
+            let buffered = self
+                .ready
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .pop_front();
             let claimed = match buffered {
                 Some(c) => Ok(Some(c)),
                 None => {
                     let token = self.token();
                     let batch = self.cfg.concurrency.max(1) as i64;
-                    self.frontier.claim_batch(&token, lease, batch).await.map(|claims| {
-                        let mut claims = claims.into_iter();
-                        let first = claims.next();
-                        let mut ready = self.ready.lock().unwrap_or_else(|p| p.into_inner());
-                        ready.extend(claims);
-                        let more = !ready.is_empty();
-                        drop(ready);
-                        if more {
-                            self.work.notify_waiters();
-                        }
-                        first
-                    })
+                    self.frontier
+                        .claim_batch(&token, lease, batch)
+                        .await
+                        .map(|claims| {
+                            let mut claims = claims.into_iter();
+                            let first = claims.next();
+                            let mut ready = self.ready.lock().unwrap_or_else(|p| p.into_inner());
+                            ready.extend(claims);
+                            let more = !ready.is_empty();
+                            drop(ready);
+                            if more {
+                                self.work.notify_waiters();
+                            }
+                            first
+                        })
                 }
             };
             match claimed {
@@ -367,11 +394,28 @@ impl Inner {
     }
 
     /// Fetches one claimed URL and either hands the page over or records why not.
-    async fn process(&self, claim: Claim, permit: mpsc::Permit<'_, FetchedPage>) -> Result<(), FetchError> {
+    async fn process(
+        &self,
+        claim: Claim,
+        permit: mpsc::Permit<'_, FetchedPage>,
+    ) -> Result<(), FetchError> {
         let cfg = &self.cfg;
         let Some(url) = canon::parse_http_url(&claim.url, cfg.max_url_len) else {
-            self.frontier.release_host(&claim.host, &claim.token, Duration::ZERO, 0, None, false).await?;
-            return self.frontier.fail_claim(&claim, "url", "malformed or too long URL", None, false, None, true).await;
+            self.frontier
+                .release_host(&claim.host, &claim.token, Duration::ZERO, 0, None, false)
+                .await?;
+            return self
+                .frontier
+                .fail_claim(
+                    &claim,
+                    "url",
+                    "malformed or too long URL",
+                    None,
+                    false,
+                    None,
+                    true,
+                )
+                .await;
         };
         let mut delay = cfg.host_delay(claim.crawl_delay_ms);
         let mut requests = 0;
@@ -385,22 +429,84 @@ impl Inner {
                 }
                 RobotsOutcome::Unreachable(reason) => {
                     // Hold the host off; the URL waits without losing an attempt.
-                    self.frontier.hold_host(&claim.host, cfg.robots_error_hold).await?;
-                    let next = self.frontier.release_host(&claim.host, &claim.token, delay, requests, None, false).await?;
+                    self.frontier
+                        .hold_host(&claim.host, cfg.robots_error_hold)
+                        .await?;
+                    let next = self
+                        .frontier
+                        .release_host(&claim.host, &claim.token, delay, requests, None, false)
+                        .await?;
                     let reason = format!("robots.txt unreachable: {reason}");
-                    frontier::record_failure(self.frontier.pool(), Some(&claim.source), &claim.url, Some(&claim.host), "robots_unreachable", &reason, None, true).await?;
-                    return self.frontier.fail_claim(&claim, "robots_unreachable", &reason, None, true, Some(next), false).await;
+                    frontier::record_failure(
+                        self.frontier.pool(),
+                        Some(&claim.source),
+                        &claim.url,
+                        Some(&claim.host),
+                        "robots_unreachable",
+                        &reason,
+                        None,
+                        true,
+                    )
+                    .await?;
+                    return self
+                        .frontier
+                        .fail_claim(
+                            &claim,
+                            "robots_unreachable",
+                            &reason,
+                            None,
+                            true,
+                            Some(next),
+                            false,
+                        )
+                        .await;
                 }
                 RobotsOutcome::Failed(f) => {
-                    self.frontier.release_host(&claim.host, &claim.token, delay, requests, None, false).await?;
-                    return self.frontier.fail_claim(&claim, f.class.as_str(), &f.reason, f.status, f.transient(), None, true).await;
+                    self.frontier
+                        .release_host(&claim.host, &claim.token, delay, requests, None, false)
+                        .await?;
+                    return self
+                        .frontier
+                        .fail_claim(
+                            &claim,
+                            f.class.as_str(),
+                            &f.reason,
+                            f.status,
+                            f.transient(),
+                            None,
+                            true,
+                        )
+                        .await;
                 }
             }
         }
         if let Some(txt) = robots_txt.as_deref().filter(|t| !t.is_empty()) {
-            if self.robot(&claim.host, txt).is_some_and(|r| !r.allowed(url.as_str())) {
-                self.frontier.release_host(&claim.host, &claim.token, if requests > 0 { delay } else { Duration::ZERO }, requests, None, false).await?;
-                return self.frontier.fail_claim(&claim, "robots", "disallowed by robots.txt", None, false, None, true).await;
+            if self
+                .robot(&claim.host, txt)
+                .is_some_and(|r| !r.allowed(url.as_str()))
+            {
+                self.frontier
+                    .release_host(
+                        &claim.host,
+                        &claim.token,
+                        if requests > 0 { delay } else { Duration::ZERO },
+                        requests,
+                        None,
+                        false,
+                    )
+                    .await?;
+                return self
+                    .frontier
+                    .fail_claim(
+                        &claim,
+                        "robots",
+                        "disallowed by robots.txt",
+                        None,
+                        false,
+                        None,
+                        true,
+                    )
+                    .await;
             }
         }
         self.limiter.wait(&claim.host, delay).await;
@@ -409,14 +515,33 @@ impl Inner {
         let block = (cfg.backoff_base, cfg.backoff_max);
         match result {
             Ok(resp) if (200..300).contains(&resp.status) => {
-                if let Some(final_url) = Url::parse(&resp.final_url).ok().filter(|f| f.as_str() != url.as_str()) {
+                if let Some(final_url) = Url::parse(&resp.final_url)
+                    .ok()
+                    .filter(|f| f.as_str() != url.as_str())
+                {
                     if self.frontier.alias_final(&claim, &final_url).await? {
                         debug!(url = %claim.url, final_url = %final_url, "redirects to a stored story");
-                        self.frontier.release_host(&claim.host, &claim.token, delay, requests, None, true).await?;
-                        return self.frontier.finish_duplicate(&claim, final_url.as_str()).await;
+                        self.frontier
+                            .release_host(&claim.host, &claim.token, delay, requests, None, true)
+                            .await?;
+                        return self
+                            .frontier
+                            .finish_duplicate(&claim, final_url.as_str())
+                            .await;
                     }
                 }
-                if !self.frontier.release_and_send(&claim, delay, requests, &resp.final_url, resp.status, cfg.handoff_lease).await? {
+                if !self
+                    .frontier
+                    .release_and_send(
+                        &claim,
+                        delay,
+                        requests,
+                        &resp.final_url,
+                        resp.status,
+                        cfg.handoff_lease,
+                    )
+                    .await?
+                {
                     debug!(url = %claim.url, "lease lost before hand-over; another worker has it");
                     return Ok(());
                 }
@@ -448,17 +573,49 @@ impl Inner {
                 let retry_after = resp.retry_after.map(|d| d.min(cfg.backoff_max));
                 let next = self
                     .frontier
-                    .release_host(&claim.host, &claim.token, delay, requests, blocks.then_some((retry_after, block.0, block.1)), false)
+                    .release_host(
+                        &claim.host,
+                        &claim.token,
+                        delay,
+                        requests,
+                        blocks.then_some((retry_after, block.0, block.1)),
+                        false,
+                    )
                     .await?;
                 let reason = format!("HTTP {status}");
                 debug!(url = %claim.url, status, "fetch refused");
-                let not_before = retry_after.and_then(|d| chrono::Duration::from_std(d).ok()).map(|d| Utc::now() + d).max(Some(next));
-                self.frontier.fail_claim(&claim, "status", &reason, Some(status), transient, not_before, true).await
+                let not_before = retry_after
+                    .and_then(|d| chrono::Duration::from_std(d).ok())
+                    .map(|d| Utc::now() + d)
+                    .max(Some(next));
+                self.frontier
+                    .fail_claim(
+                        &claim,
+                        "status",
+                        &reason,
+                        Some(status),
+                        transient,
+                        not_before,
+                        true,
+                    )
+                    .await
             }
             Err(f) => {
-                self.frontier.release_host(&claim.host, &claim.token, delay, requests, None, false).await?;
+                self.frontier
+                    .release_host(&claim.host, &claim.token, delay, requests, None, false)
+                    .await?;
                 debug!(url = %claim.url, class = f.class.as_str(), reason = %f.reason, "fetch failed");
-                self.frontier.fail_claim(&claim, f.class.as_str(), &f.reason, f.status, f.transient(), None, true).await
+                self.frontier
+                    .fail_claim(
+                        &claim,
+                        f.class.as_str(),
+                        &f.reason,
+                        f.status,
+                        f.transient(),
+                        None,
+                        true,
+                    )
+                    .await
             }
         }
     }
@@ -466,24 +623,32 @@ impl Inner {
     /// Fetches and stores a host's robots.txt while holding its gate.
     async fn fetch_robots(&self, url: &Url, host: &str) -> Result<RobotsOutcome, FetchError> {
         let Ok(robots_url) = url.join("/robots.txt") else {
-            return Ok(RobotsOutcome::Failed(Failed::new(FailClass::Url, "no robots.txt URL")));
+            return Ok(RobotsOutcome::Failed(Failed::new(
+                FailClass::Url,
+                "no robots.txt URL",
+            )));
         };
         self.limiter.wait(host, self.cfg.min_host_delay).await;
         let ttl = self.cfg.robots_ttl;
         match self.http.get(&robots_url, None, None, 512 * 1024).await {
             Ok(r) if (200..300).contains(&r.status) => {
                 let txt = String::from_utf8_lossy(&r.body).replace('\0', "");
-                let crawl_delay_ms = texting_robots::Robot::new(self.cfg.robots_agent(), txt.as_bytes())
-                    .ok()
-                    .and_then(|rb| rb.delay)
-                    .filter(|d| d.is_finite() && *d >= 0.0)
-                    .map(|d| (f64::from(d) * 1000.0).min(f64::from(i32::MAX)) as i32);
-                self.frontier.store_robots(host, &txt, i32::from(r.status), crawl_delay_ms, ttl).await?;
+                let crawl_delay_ms =
+                    texting_robots::Robot::new(self.cfg.robots_agent(), txt.as_bytes())
+                        .ok()
+                        .and_then(|rb| rb.delay)
+                        .filter(|d| d.is_finite() && *d >= 0.0)
+                        .map(|d| (f64::from(d) * 1000.0).min(f64::from(i32::MAX)) as i32);
+                self.frontier
+                    .store_robots(host, &txt, i32::from(r.status), crawl_delay_ms, ttl)
+                    .await?;
                 Ok(RobotsOutcome::Stored(txt, crawl_delay_ms))
             }
             // No robots.txt (or one we may not read): everything is allowed.
             Ok(r) if (400..500).contains(&r.status) => {
-                self.frontier.store_robots(host, "", i32::from(r.status), None, ttl).await?;
+                self.frontier
+                    .store_robots(host, "", i32::from(r.status), None, ttl)
+                    .await?;
                 Ok(RobotsOutcome::Stored(String::new(), None))
             }
             Ok(r) => Ok(RobotsOutcome::Unreachable(format!("HTTP {}", r.status))),
@@ -492,8 +657,14 @@ impl Inner {
                     self.frontier.store_robots(host, "", 0, None, ttl).await?;
                     Ok(RobotsOutcome::Stored(String::new(), None))
                 }
-                FailClass::Blocked | FailClass::Dns | FailClass::Url | FailClass::Tls => Ok(RobotsOutcome::Failed(f)),
-                _ => Ok(RobotsOutcome::Unreachable(format!("{}: {}", f.class.as_str(), f.reason))),
+                FailClass::Blocked | FailClass::Dns | FailClass::Url | FailClass::Tls => {
+                    Ok(RobotsOutcome::Failed(f))
+                }
+                _ => Ok(RobotsOutcome::Unreachable(format!(
+                    "{}: {}",
+                    f.class.as_str(),
+                    f.reason
+                ))),
             },
         }
     }
@@ -523,7 +694,11 @@ impl Inner {
             let mut wait = self.cfg.idle_poll.min(self.cfg.reap_interval);
             if free > 0 && !names.is_empty() {
                 let prefix = self.token();
-                match self.frontier.claim_feeds(&names, &prefix, self.cfg.request_lease() * 4, free as i64).await {
+                match self
+                    .frontier
+                    .claim_feeds(&names, &prefix, self.cfg.request_lease() * 4, free as i64)
+                    .await
+                {
                     Ok(claims) => {
                         health.ok();
                         for c in claims {
@@ -552,11 +727,20 @@ impl Inner {
 
     /// Waits for a host's gate. A host blocked for longer than a request may take (a backoff,
     /// a Retry-After) is not waited for: `Later` says when to come back.
-    async fn take_gate(&self, host: &str, token: &str, stop: &CancellationToken) -> Result<Gate, FetchError> {
+    async fn take_gate(
+        &self,
+        host: &str,
+        token: &str,
+        stop: &CancellationToken,
+    ) -> Result<Gate, FetchError> {
         let patience = self.cfg.request_timeout.max(Duration::from_secs(1));
         let started = tokio::time::Instant::now();
         loop {
-            match self.frontier.try_gate(host, token, self.cfg.request_lease()).await? {
+            match self
+                .frontier
+                .try_gate(host, token, self.cfg.request_lease())
+                .await?
+            {
                 Ok(gate) => return Ok(Gate::Got(gate)),
                 Err(wait) => {
                     if started.elapsed() + wait > patience {
@@ -589,15 +773,22 @@ impl Inner {
         };
         let delay = self.cfg.host_delay(gate.crawl_delay_ms);
         self.limiter.wait(host, delay).await;
-        let result = self.http.get(url, etag, last_modified, self.cfg.max_body_bytes).await;
+        let result = self
+            .http
+            .get(url, etag, last_modified, self.cfg.max_body_bytes)
+            .await;
         let block = match &result {
-            Ok(r) if http::status_transient(r.status) && r.status != 408 => {
-                Some((r.retry_after.map(|d| d.min(self.cfg.backoff_max)), self.cfg.backoff_base, self.cfg.backoff_max))
-            }
+            Ok(r) if http::status_transient(r.status) && r.status != 408 => Some((
+                r.retry_after.map(|d| d.min(self.cfg.backoff_max)),
+                self.cfg.backoff_base,
+                self.cfg.backoff_max,
+            )),
             _ => None,
         };
         let success = matches!(&result, Ok(r) if r.status < 400);
-        self.frontier.release_host(host, &token, delay, 1, block, success).await?;
+        self.frontier
+            .release_host(host, &token, delay, 1, block, success)
+            .await?;
         Ok(Gated::Done(result))
     }
 
@@ -608,11 +799,29 @@ impl Inner {
         }
     }
 
-    async fn poll_feed_inner(&self, claim: FeedClaim, stop: &CancellationToken) -> Result<(), FetchError> {
-        let Some(src) = self.sources.get(&claim.source) else { return Ok(()) };
-        let Some(url) = canon::parse_http_url(&src.url, self.cfg.max_url_len) else { return Ok(()) };
-        let Some(host) = canon::host_key(&url) else { return Ok(()) };
-        let got = self.gated_get(&url, &host, claim.etag.as_deref(), claim.last_modified.as_deref(), stop).await?;
+    async fn poll_feed_inner(
+        &self,
+        claim: FeedClaim,
+        stop: &CancellationToken,
+    ) -> Result<(), FetchError> {
+        let Some(src) = self.sources.get(&claim.source) else {
+            return Ok(());
+        };
+        let Some(url) = canon::parse_http_url(&src.url, self.cfg.max_url_len) else {
+            return Ok(());
+        };
+        let Some(host) = canon::host_key(&url) else {
+            return Ok(());
+        };
+        let got = self
+            .gated_get(
+                &url,
+                &host,
+                claim.etag.as_deref(),
+                claim.last_modified.as_deref(),
+                stop,
+            )
+            .await?;
         let result = match got {
             Gated::Done(r) => r,
             // The lease is returned on shutdown.
@@ -622,21 +831,44 @@ impl Inner {
                 debug!(source = %claim.source, wait = ?wait, "host blocked; poll postponed");
                 return self
                     .frontier
-                    .finish_feed(&claim, wait, claim.interval_secs, None, None, claim.consecutive_failures, claim.disabled, None, None)
+                    .finish_feed(
+                        &claim,
+                        wait,
+                        claim.interval_secs,
+                        None,
+                        None,
+                        claim.consecutive_failures,
+                        claim.disabled,
+                        None,
+                        None,
+                    )
                     .await;
             }
         };
         let outcome = match result {
-            Ok(r) if r.status == 304 => Ok(PollOutcome { status: 304, validators: None, items: None }),
+            Ok(r) if r.status == 304 => Ok(PollOutcome {
+                status: 304,
+                validators: None,
+                items: None,
+            }),
             Ok(r) if (200..300).contains(&r.status) => {
                 let hash = format!("{:032x}", xxhash_rust::xxh3::xxh3_128(&r.body));
-                let validators = Some((r.etag.clone(), r.last_modified.clone(), Some(hash.clone())));
+                let validators =
+                    Some((r.etag.clone(), r.last_modified.clone(), Some(hash.clone())));
                 if claim.body_hash.as_deref() == Some(hash.as_str()) {
                     // Same bytes under a new ETag: nothing new.
-                    Ok(PollOutcome { status: r.status, validators, items: Some((0, 0)) })
+                    Ok(PollOutcome {
+                        status: r.status,
+                        validators,
+                        items: Some((0, 0)),
+                    })
                 } else {
                     match self.take_listing(src, &url, &host, &r, stop).await {
-                        Ok(counts) => Ok(PollOutcome { status: r.status, validators, items: Some(counts) }),
+                        Ok(counts) => Ok(PollOutcome {
+                            status: r.status,
+                            validators,
+                            items: Some(counts),
+                        }),
                         Err(f) => Err((f, Some(r.status))),
                     }
                 }
@@ -667,9 +899,20 @@ impl Inner {
                     info!(source = %claim.source, "feed answers again; re-enabled");
                 }
                 debug!(source = %claim.source, status = o.status, items = total, new, interval, "feed polled");
-                let next_in = Duration::try_from_secs_f64(interval).unwrap_or(Duration::from_secs(60));
+                let next_in =
+                    Duration::try_from_secs_f64(interval).unwrap_or(Duration::from_secs(60));
                 self.frontier
-                    .finish_feed(&claim, next_in, interval, Some(o.status), o.validators, 0, false, None, o.items)
+                    .finish_feed(
+                        &claim,
+                        next_in,
+                        interval,
+                        Some(o.status),
+                        o.validators,
+                        0,
+                        false,
+                        None,
+                        o.items,
+                    )
                     .await?;
                 if new > 0 {
                     self.work.notify_waiters();
@@ -677,22 +920,46 @@ impl Inner {
             }
             Err((f, status)) => {
                 let failures = claim.consecutive_failures.saturating_add(1);
-                let disabled = u32::try_from(failures).unwrap_or(u32::MAX) >= cfg.feed_failures_to_disable;
+                let disabled =
+                    u32::try_from(failures).unwrap_or(u32::MAX) >= cfg.feed_failures_to_disable;
                 let next_in = if disabled {
                     cfg.disabled_probe_interval
                 } else {
-                    let backoff = claim.interval_secs * 2f64.powi(failures.min(20)) * (0.75 + fastrand::f64() * 0.5);
-                    Duration::try_from_secs_f64(backoff.min(cfg.feed_backoff_max.as_secs_f64())).unwrap_or(cfg.feed_backoff_max)
+                    let backoff = claim.interval_secs
+                        * 2f64.powi(failures.min(20))
+                        * (0.75 + fastrand::f64() * 0.5);
+                    Duration::try_from_secs_f64(backoff.min(cfg.feed_backoff_max.as_secs_f64()))
+                        .unwrap_or(cfg.feed_backoff_max)
                 };
                 if disabled && !claim.disabled {
                     warn!(source = %claim.source, failures, "feed disabled after failures in a row; probing rarely");
                 } else {
                     warn!(source = %claim.source, class = f.class.as_str(), reason = %f.reason, "feed poll failed");
                 }
-                frontier::record_failure(self.frontier.pool(), Some(&claim.source), url.as_str(), Some(&host), f.class.as_str(), &f.reason, status, f.transient()).await?;
+                frontier::record_failure(
+                    self.frontier.pool(),
+                    Some(&claim.source),
+                    url.as_str(),
+                    Some(&host),
+                    f.class.as_str(),
+                    &f.reason,
+                    status,
+                    f.transient(),
+                )
+                .await?;
                 let error = format!("{}: {}", f.class.as_str(), f.reason);
                 self.frontier
-                    .finish_feed(&claim, next_in, claim.interval_secs, status, None, failures, disabled, Some(&error), None)
+                    .finish_feed(
+                        &claim,
+                        next_in,
+                        claim.interval_secs,
+                        status,
+                        None,
+                        failures,
+                        disabled,
+                        Some(&error),
+                        None,
+                    )
                     .await?;
             }
         }
@@ -701,42 +968,81 @@ impl Inner {
 
     /// Parses a polled response (and the newest child sitemaps of an index) into the frontier;
     /// returns (items, new items).
-    async fn take_listing(&self, src: &Source, url: &Url, host: &str, resp: &http::Response, stop: &CancellationToken) -> Result<(i32, i32), Failed> {
+    async fn take_listing(
+        &self,
+        src: &Source,
+        url: &Url,
+        host: &str,
+        resp: &http::Response,
+        stop: &CancellationToken,
+    ) -> Result<(i32, i32), Failed> {
         // Parsing is CPU work: keep it off the async workers.
-        let (kind, body, ct, base, selector) =
-            (src.kind, resp.body.clone(), resp.content_type.clone(), url.clone(), src.link_selector.clone());
-        let parsed = tokio::task::spawn_blocking(move || listing::parse(kind, &body, ct.as_deref(), &base, selector.as_deref()))
-            .await
-            .map_err(|e| Failed::new(FailClass::Parse, format!("listing parser: {e}")))?
-            .map_err(|e| Failed::new(FailClass::Parse, e))?;
+        let (kind, body, ct, base, selector) = (
+            src.kind,
+            resp.body.clone(),
+            resp.content_type.clone(),
+            url.clone(),
+            src.link_selector.clone(),
+        );
+        let parsed = tokio::task::spawn_blocking(move || {
+            listing::parse(kind, &body, ct.as_deref(), &base, selector.as_deref())
+        })
+        .await
+        .map_err(|e| Failed::new(FailClass::Parse, format!("listing parser: {e}")))?
+        .map_err(|e| Failed::new(FailClass::Parse, e))?;
         let mut total = 0;
         let mut new = 0;
-        let (t, n) = self.discover(src, url, parsed.items).await.map_err(|e| Failed::new(FailClass::Other, e.to_string()))?;
+        let (t, n) = self
+            .discover(src, url, parsed.items)
+            .await
+            .map_err(|e| Failed::new(FailClass::Other, e.to_string()))?;
         total += t;
         new += n;
         let mut children = parsed.child_sitemaps;
         children.sort_by_key(|c| std::cmp::Reverse(c.1));
         for (child, _) in children.into_iter().take(self.cfg.max_child_sitemaps) {
-            let Some(child_url) = canon::parse_http_url(&child, self.cfg.max_url_len) else { continue };
+            let Some(child_url) = canon::parse_http_url(&child, self.cfg.max_url_len) else {
+                continue;
+            };
             if !canon::host_allowed(&child_url, url, &src.allowed_hosts) {
                 continue;
             }
-            let Some(child_host) = canon::host_key(&child_url) else { continue };
-            let got = self.gated_get(&child_url, &child_host, None, None, stop).await.map_err(|e| Failed::new(FailClass::Other, e.to_string()))?;
+            let Some(child_host) = canon::host_key(&child_url) else {
+                continue;
+            };
+            let got = self
+                .gated_get(&child_url, &child_host, None, None, stop)
+                .await
+                .map_err(|e| Failed::new(FailClass::Other, e.to_string()))?;
             let Gated::Done(result) = got else { break };
             match result {
                 Ok(r) if (200..300).contains(&r.status) => {
-                    match listing::parse(model::SourceKind::Sitemap, &r.body, r.content_type.as_deref(), &child_url, None) {
+                    match listing::parse(
+                        model::SourceKind::Sitemap,
+                        &r.body,
+                        r.content_type.as_deref(),
+                        &child_url,
+                        None,
+                    ) {
                         Ok(l) => {
-                            let (t, n) = self.discover(src, url, l.items).await.map_err(|e| Failed::new(FailClass::Other, e.to_string()))?;
+                            let (t, n) = self
+                                .discover(src, url, l.items)
+                                .await
+                                .map_err(|e| Failed::new(FailClass::Other, e.to_string()))?;
                             total += t;
                             new += n;
                         }
-                        Err(e) => warn!(source = %src.name, sitemap = %child_url, error = %e, "child sitemap unreadable"),
+                        Err(e) => {
+                            warn!(source = %src.name, sitemap = %child_url, error = %e, "child sitemap unreadable")
+                        }
                     }
                 }
-                Ok(r) => warn!(source = %src.name, sitemap = %child_url, status = r.status, "child sitemap refused"),
-                Err(f) => warn!(source = %src.name, sitemap = %child_url, class = f.class.as_str(), "child sitemap failed"),
+                Ok(r) => {
+                    warn!(source = %src.name, sitemap = %child_url, status = r.status, "child sitemap refused")
+                }
+                Err(f) => {
+                    warn!(source = %src.name, sitemap = %child_url, class = f.class.as_str(), "child sitemap failed")
+                }
             }
         }
         let _ = host;
@@ -744,10 +1050,17 @@ impl Inner {
     }
 
     /// Keeps the followable links of a poll and adds them to the frontier.
-    async fn discover(&self, src: &Source, base: &Url, items: Vec<FeedItem>) -> Result<(i32, i32), FetchError> {
+    async fn discover(
+        &self,
+        src: &Source,
+        base: &Url,
+        items: Vec<FeedItem>,
+    ) -> Result<(i32, i32), FetchError> {
         let mut keep = Vec::with_capacity(items.len());
         for mut item in items {
-            let Some(link) = canon::parse_http_url(&item.url, self.cfg.max_url_len) else { continue };
+            let Some(link) = canon::parse_http_url(&item.url, self.cfg.max_url_len) else {
+                continue;
+            };
             if !canon::host_allowed(&link, base, &src.allowed_hosts) {
                 continue;
             }
@@ -804,9 +1117,17 @@ mod tests {
 
     #[test]
     fn crawl_delay_raises_the_host_delay_up_to_the_cap() {
-        let cfg = FetcherConfig { min_host_delay: Duration::from_secs(1), max_crawl_delay: Duration::from_secs(30), ..FetcherConfig::default() };
+        let cfg = FetcherConfig {
+            min_host_delay: Duration::from_secs(1),
+            max_crawl_delay: Duration::from_secs(30),
+            ..FetcherConfig::default()
+        };
         assert_eq!(cfg.host_delay(None), Duration::from_secs(1));
-        assert_eq!(cfg.host_delay(Some(200)), Duration::from_secs(1), "a short Crawl-delay never lowers the floor");
+        assert_eq!(
+            cfg.host_delay(Some(200)),
+            Duration::from_secs(1),
+            "a short Crawl-delay never lowers the floor"
+        );
         assert_eq!(cfg.host_delay(Some(5_000)), Duration::from_secs(5));
         assert_eq!(cfg.host_delay(Some(3_600_000)), Duration::from_secs(30));
         assert_eq!(cfg.host_delay(Some(-5)), Duration::from_secs(1));
@@ -814,7 +1135,10 @@ mod tests {
 
     #[test]
     fn robots_agent_is_the_product_token() {
-        let cfg = FetcherConfig { user_agent: "wirehose/0.1 (+https://example.org/bot)".into(), ..FetcherConfig::default() };
+        let cfg = FetcherConfig {
+            user_agent: "wirehose/0.1 (+https://example.org/bot)".into(),
+            ..FetcherConfig::default()
+        };
         assert_eq!(cfg.robots_agent(), "wirehose");
     }
 }

@@ -63,11 +63,22 @@ mod tests {
             times.push(t.await.unwrap().1);
         }
         times.sort();
-        assert_eq!(times[0], start, "the first request to a host is not delayed");
+        assert_eq!(
+            times[0], start,
+            "the first request to a host is not delayed"
+        );
         for pair in times.windows(2) {
-            assert!(pair[1] - pair[0] >= delay, "two requests {:?} apart", pair[1] - pair[0]);
+            assert!(
+                pair[1] - pair[0] >= delay,
+                "two requests {:?} apart",
+                pair[1] - pair[0]
+            );
         }
-        assert_eq!(other.await.unwrap(), start, "another host does not wait for this one");
+        assert_eq!(
+            other.await.unwrap(),
+            start,
+            "another host does not wait for this one"
+        );
         // After a quiet spell longer than the delay, the host is free at once.
         tokio::time::sleep(Duration::from_secs(10)).await;
         let before = Instant::now();

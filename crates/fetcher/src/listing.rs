@@ -66,7 +66,9 @@ pub fn parse(
         k => k,
     };
     let mut listing = match kind {
-        SourceKind::Rss | SourceKind::Atom | SourceKind::Json | SourceKind::Auto => parse_feed(body, base)?,
+        SourceKind::Rss | SourceKind::Atom | SourceKind::Json | SourceKind::Auto => {
+            parse_feed(body, base)?
+        }
         SourceKind::Sitemap => parse_sitemap(body, base)?,
         SourceKind::Listing => parse_html_listing(body, content_type, base, link_selector)?,
     };
@@ -124,25 +126,35 @@ fn parse_feed(body: &[u8], base: &Url) -> Result<Listing, String> {
             .or_else(|| entry.links.first())
             .map(|l| l.href.clone())
             .or_else(|| entry.id.starts_with("http").then(|| entry.id.clone()));
-        let Some(url) = link.and_then(|l| join(base, &l)) else { continue };
+        let Some(url) = link.and_then(|l| join(base, &l)) else {
+            continue;
+        };
         let guid = Some(entry.id.trim().to_owned()).filter(|g| !g.is_empty());
         items.push(FeedItem {
             url,
             guid,
-            title: entry.title.map(|t| t.content.trim().to_owned()).filter(|t| !t.is_empty()),
+            title: entry
+                .title
+                .map(|t| t.content.trim().to_owned())
+                .filter(|t| !t.is_empty()),
             published_at: entry.published.or(entry.updated).map(utc_to_fixed),
         });
     }
-    Ok(Listing { items, ..Listing::default() })
+    Ok(Listing {
+        items,
+        ..Listing::default()
+    })
 }
 
 fn parse_date(s: &str) -> Option<DateTime<FixedOffset>> {
     let s = s.trim();
     DateTime::parse_from_rfc3339(s)
         .ok()
-        .or_else(|| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok().and_then(|d| {
-            d.and_hms_opt(0, 0, 0).map(|n| n.and_utc().fixed_offset())
-        }))
+        .or_else(|| {
+            chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .ok()
+                .and_then(|d| d.and_hms_opt(0, 0, 0).map(|n| n.and_utc().fixed_offset()))
+        })
         .or_else(|| DateTime::parse_from_str(s, "%Y-%m-%dT%H:%M%:z").ok())
 }
 
@@ -155,9 +167,12 @@ fn parse_sitemap(body: &[u8], base: &Url) -> Result<Listing, String> {
     let mut listing = Listing::default();
     let mut root: Option<String> = None;
     // Fields of the <url> or <sitemap> being read.
-    let (mut loc, mut lastmod, mut news_date, mut news_title) = (String::new(), String::new(), String::new(), String::new());
+    let (mut loc, mut lastmod, mut news_date, mut news_title) =
+        (String::new(), String::new(), String::new(), String::new());
     loop {
-        let event = reader.read_event_into(&mut buf).map_err(|e| format!("sitemap: {e}"))?;
+        let event = reader
+            .read_event_into(&mut buf)
+            .map_err(|e| format!("sitemap: {e}"))?;
         match event {
             Event::Start(e) => {
                 let name = String::from_utf8_lossy(e.local_name().as_ref()).to_ascii_lowercase();
@@ -197,21 +212,44 @@ fn parse_sitemap(body: &[u8], base: &Url) -> Result<Listing, String> {
             }
             Event::Text(t) => {
                 let text = t.decode().map_err(|e| format!("sitemap: {e}"))?;
-                push_field(&path, &text, &mut loc, &mut lastmod, &mut news_date, &mut news_title);
+                push_field(
+                    &path,
+                    &text,
+                    &mut loc,
+                    &mut lastmod,
+                    &mut news_date,
+                    &mut news_title,
+                );
             }
             Event::CData(t) => {
                 let text = String::from_utf8_lossy(t.as_ref()).into_owned();
-                push_field(&path, &text, &mut loc, &mut lastmod, &mut news_date, &mut news_title);
+                push_field(
+                    &path,
+                    &text,
+                    &mut loc,
+                    &mut lastmod,
+                    &mut news_date,
+                    &mut news_title,
+                );
             }
             Event::GeneralRef(r) => {
                 let resolved = match r.resolve_char_ref() {
                     Ok(Some(c)) => c.to_string(),
                     _ => {
                         let name = r.decode().map_err(|e| format!("sitemap: {e}"))?;
-                        quick_xml::escape::resolve_predefined_entity(&name).unwrap_or("").to_owned()
+                        quick_xml::escape::resolve_predefined_entity(&name)
+                            .unwrap_or("")
+                            .to_owned()
                     }
                 };
-                push_field(&path, &resolved, &mut loc, &mut lastmod, &mut news_date, &mut news_title);
+                push_field(
+                    &path,
+                    &resolved,
+                    &mut loc,
+                    &mut lastmod,
+                    &mut news_date,
+                    &mut news_title,
+                );
             }
             Event::Eof => break,
             _ => {}
@@ -225,7 +263,14 @@ fn parse_sitemap(body: &[u8], base: &Url) -> Result<Listing, String> {
     }
 }
 
-fn push_field(path: &[String], text: &str, loc: &mut String, lastmod: &mut String, news_date: &mut String, news_title: &mut String) {
+fn push_field(
+    path: &[String],
+    text: &str,
+    loc: &mut String,
+    lastmod: &mut String,
+    news_date: &mut String,
+    news_title: &mut String,
+) {
     let Some(last) = path.last() else { return };
     let in_news = path.iter().any(|p| p == "news");
     let field = match last.as_str() {
@@ -243,10 +288,19 @@ fn push_field(path: &[String], text: &str, loc: &mut String, lastmod: &mut Strin
 /// Decodes an HTML listing page: BOM, HTTP charset, `<meta>` prescan, detection, UTF-8.
 pub fn decode_html(body: &[u8], content_type: Option<&str>, tld: Option<&[u8]>) -> String {
     if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(body) {
-        return enc.decode_without_bom_handling(&body[bom_len..]).0.into_owned();
+        return enc
+            .decode_without_bom_handling(&body[bom_len..])
+            .0
+            .into_owned();
     }
     let from_http = content_type
-        .and_then(|ct| ct.to_ascii_lowercase().split(';').find_map(|p| p.trim().strip_prefix("charset=").map(|c| c.trim_matches(['"', '\'']).to_owned())))
+        .and_then(|ct| {
+            ct.to_ascii_lowercase().split(';').find_map(|p| {
+                p.trim()
+                    .strip_prefix("charset=")
+                    .map(|c| c.trim_matches(['"', '\'']).to_owned())
+            })
+        })
         .and_then(|c| encoding_rs::Encoding::for_label(c.as_bytes()));
     let enc = from_http.or_else(|| meta_charset(body)).unwrap_or_else(|| {
         if std::str::from_utf8(body).is_ok() {
@@ -274,7 +328,13 @@ fn meta_charset(body: &[u8]) -> Option<&'static encoding_rs::Encoding> {
             .collect();
         if let Some(enc) = encoding_rs::Encoding::for_label(&label) {
             // A page that declares UTF-16 in ASCII is not UTF-16 (WHATWG).
-            return Some(if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE { encoding_rs::UTF_8 } else { enc });
+            return Some(
+                if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
+                    encoding_rs::UTF_8
+                } else {
+                    enc
+                },
+            );
         }
         from = start;
     }
@@ -294,8 +354,29 @@ const MAX_HTML_DEPTH: usize = 1_000;
 /// far below the limit.
 fn html_depth(body: &[u8]) -> usize {
     const FLAT: &[&[u8]] = &[
-        b"area", b"base", b"br", b"col", b"embed", b"hr", b"img", b"input", b"link", b"meta", b"param",
-        b"source", b"track", b"wbr", b"p", b"li", b"dt", b"dd", b"td", b"th", b"tr", b"option", b"!doctype",
+        b"area",
+        b"base",
+        b"br",
+        b"col",
+        b"embed",
+        b"hr",
+        b"img",
+        b"input",
+        b"link",
+        b"meta",
+        b"param",
+        b"source",
+        b"track",
+        b"wbr",
+        b"p",
+        b"li",
+        b"dt",
+        b"dd",
+        b"td",
+        b"th",
+        b"tr",
+        b"option",
+        b"!doctype",
     ];
     let (mut depth, mut max) = (0usize, 0usize);
     let mut i = 0;
@@ -330,35 +411,65 @@ fn html_depth(body: &[u8]) -> usize {
 }
 
 /// HTML listing pages: the `href` of every element matched by `link_selector`.
-fn parse_html_listing(body: &[u8], content_type: Option<&str>, base: &Url, link_selector: Option<&str>) -> Result<Listing, String> {
+fn parse_html_listing(
+    body: &[u8],
+    content_type: Option<&str>,
+    base: &Url,
+    link_selector: Option<&str>,
+) -> Result<Listing, String> {
     let depth = html_depth(body);
     if depth > MAX_HTML_DEPTH {
-        return Err(format!("listing: elements nested about {depth} deep (limit {MAX_HTML_DEPTH})"));
+        return Err(format!(
+            "listing: elements nested about {depth} deep (limit {MAX_HTML_DEPTH})"
+        ));
     }
-    let tld = base.host_str().and_then(|h| h.rsplit('.').next()).map(|t| t.as_bytes().to_vec());
+    let tld = base
+        .host_str()
+        .and_then(|h| h.rsplit('.').next())
+        .map(|t| t.as_bytes().to_vec());
     let html = decode_html(body, content_type, tld.as_deref());
     // Without a selector, headline links are the usual shape of a wire listing.
-    let selector_text = link_selector.unwrap_or("article a[href], h1 a[href], h2 a[href], h3 a[href], h4 a[href]");
-    let selector = scraper::Selector::parse(selector_text).map_err(|e| format!("link_selector {selector_text:?}: {e}"))?;
+    let selector_text =
+        link_selector.unwrap_or("article a[href], h1 a[href], h2 a[href], h3 a[href], h4 a[href]");
+    let selector = scraper::Selector::parse(selector_text)
+        .map_err(|e| format!("link_selector {selector_text:?}: {e}"))?;
     let doc = scraper::Html::parse_document(&html);
     let mut items = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for el in doc.select(&selector) {
         // The selector may name the link itself or a container of it.
         let href = el.value().attr("href").map(str::to_owned).or_else(|| {
-            el.select(&scraper::Selector::parse("a[href]").ok()?).next().and_then(|a| a.value().attr("href").map(str::to_owned))
+            el.select(&scraper::Selector::parse("a[href]").ok()?)
+                .next()
+                .and_then(|a| a.value().attr("href").map(str::to_owned))
         });
-        let Some(url) = href.and_then(|h| join(base, &h)) else { continue };
+        let Some(url) = href.and_then(|h| join(base, &h)) else {
+            continue;
+        };
         if !seen.insert(url.clone()) {
             continue;
         }
-        let title: String = el.text().collect::<Vec<_>>().join(" ").split_whitespace().collect::<Vec<_>>().join(" ");
-        items.push(FeedItem { url, guid: None, title: Some(title).filter(|t| !t.is_empty()), published_at: None });
+        let title: String = el
+            .text()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        items.push(FeedItem {
+            url,
+            guid: None,
+            title: Some(title).filter(|t| !t.is_empty()),
+            published_at: None,
+        });
         if items.len() >= MAX_ITEMS {
             break;
         }
     }
-    Ok(Listing { items, ..Listing::default() })
+    Ok(Listing {
+        items,
+        ..Listing::default()
+    })
 }
 
 #[cfg(test)]
@@ -374,12 +485,22 @@ mod tests {
         let rss = br#"<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>
 <item><title>Minister visits port</title><link>https://wire.example/en/1</link><guid isPermaLink="false">w-1</guid><pubDate>Fri, 27 Nov 2026 10:00:00 +0300</pubDate></item>
 <item><title>No guid</title><link>/en/2</link></item></channel></rss>"#;
-        let l = parse(SourceKind::Auto, rss, Some("application/rss+xml"), &base(), None).unwrap();
+        let l = parse(
+            SourceKind::Auto,
+            rss,
+            Some("application/rss+xml"),
+            &base(),
+            None,
+        )
+        .unwrap();
         assert_eq!(l.kind, Some(SourceKind::Rss));
         assert_eq!(l.items.len(), 2);
         assert_eq!(l.items[0].guid.as_deref(), Some("w-1"));
         assert_eq!(l.items[0].title.as_deref(), Some("Minister visits port"));
-        assert_eq!(l.items[0].published_at.unwrap().to_rfc3339(), "2026-11-27T07:00:00+00:00");
+        assert_eq!(
+            l.items[0].published_at.unwrap().to_rfc3339(),
+            "2026-11-27T07:00:00+00:00"
+        );
         assert_eq!(l.items[1].url, "https://wire.example/en/2");
         assert_eq!(l.items[1].guid, None);
     }
@@ -392,7 +513,14 @@ mod tests {
         assert_eq!(l.kind, Some(SourceKind::Atom));
         assert_eq!(l.items[0].url, "https://wire.example/a/1");
         let json = br#"{"version":"https://jsonfeed.org/version/1.1","title":"W","items":[{"id":"j1","url":"https://wire.example/j/1","title":"Grain deal"}]}"#;
-        let l = parse(SourceKind::Auto, json, Some("application/feed+json"), &base(), None).unwrap();
+        let l = parse(
+            SourceKind::Auto,
+            json,
+            Some("application/feed+json"),
+            &base(),
+            None,
+        )
+        .unwrap();
         assert_eq!(l.kind, Some(SourceKind::Json));
         assert_eq!(l.items[0].url, "https://wire.example/j/1");
         assert_eq!(l.items[0].guid.as_deref(), Some("j1"));
@@ -409,9 +537,18 @@ mod tests {
         assert_eq!(l.kind, Some(SourceKind::Sitemap));
         assert_eq!(l.items.len(), 2);
         assert_eq!(l.items[0].url, "https://wire.example/n/1?a=1&b=2");
-        assert_eq!(l.items[0].title.as_deref(), Some("Parliament passes budget"));
-        assert_eq!(l.items[0].published_at.unwrap().to_rfc3339(), "2026-11-27T09:30:00+03:00");
-        assert_eq!(l.items[1].published_at.unwrap().to_rfc3339(), "2026-11-26T00:00:00+00:00");
+        assert_eq!(
+            l.items[0].title.as_deref(),
+            Some("Parliament passes budget")
+        );
+        assert_eq!(
+            l.items[0].published_at.unwrap().to_rfc3339(),
+            "2026-11-27T09:30:00+03:00"
+        );
+        assert_eq!(
+            l.items[1].published_at.unwrap().to_rfc3339(),
+            "2026-11-26T00:00:00+00:00"
+        );
         let idx = br#"<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap><loc>https://wire.example/sm-1.xml</loc><lastmod>2026-11-27T00:00:00Z</lastmod></sitemap></sitemapindex>"#;
         let l = parse(SourceKind::Sitemap, idx, None, &base(), None).unwrap();
         assert!(l.items.is_empty());
@@ -425,10 +562,24 @@ mod tests {
         let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
         enc.write_all(xml).unwrap();
         let gz = enc.finish().unwrap();
-        let l = parse(SourceKind::Auto, &gz, Some("application/x-gzip"), &base(), None).unwrap();
+        let l = parse(
+            SourceKind::Auto,
+            &gz,
+            Some("application/x-gzip"),
+            &base(),
+            None,
+        )
+        .unwrap();
         assert_eq!(l.kind, Some(SourceKind::Sitemap));
         assert_eq!(l.items[0].url, "https://wire.example/n/9");
-        assert!(parse(SourceKind::Sitemap, &gz[..gz.len() / 2], None, &base(), None).is_err());
+        assert!(parse(
+            SourceKind::Sitemap,
+            &gz[..gz.len() / 2],
+            None,
+            &base(),
+            None
+        )
+        .is_err());
         assert!(gunzip(&gz, 10).is_err());
     }
 
@@ -438,7 +589,14 @@ mod tests {
         let mut page = b"<html><head><meta charset=\"windows-1251\"></head><body><div class=news><a class=hl href=\"/ru/1\">".to_vec();
         page.extend_from_slice(&[0xcd, 0xee, 0xe2, 0xee, 0xf1, 0xf2, 0xe8]);
         page.extend_from_slice(b"</a><a href=\"/about\">About</a></div></body></html>");
-        let l = parse(SourceKind::Auto, &page, Some("text/html"), &base(), Some("a.hl")).unwrap();
+        let l = parse(
+            SourceKind::Auto,
+            &page,
+            Some("text/html"),
+            &base(),
+            Some("a.hl"),
+        )
+        .unwrap();
         assert_eq!(l.kind, Some(SourceKind::Listing));
         assert_eq!(l.items.len(), 1);
         assert_eq!(l.items[0].url, "https://wire.example/ru/1");
@@ -451,9 +609,18 @@ mod tests {
         let cp1251 = [0xcc, 0xee, 0xf1, 0xea, 0xe2, 0xe0];
         let koi8 = [0xed, 0xcf, 0xd3, 0xcb, 0xd7, 0xc1];
         let latin1 = [b'Z', 0xfc, b'r', b'i', b'c', b'h'];
-        assert_eq!(decode_html(&cp1251, Some("text/html; charset=windows-1251"), None), "Москва");
-        assert_eq!(decode_html(&koi8, Some("text/html; charset=KOI8-R"), None), "Москва");
-        assert_eq!(decode_html(&latin1, Some("text/html; charset=iso-8859-1"), None), "Zürich");
+        assert_eq!(
+            decode_html(&cp1251, Some("text/html; charset=windows-1251"), None),
+            "Москва"
+        );
+        assert_eq!(
+            decode_html(&koi8, Some("text/html; charset=KOI8-R"), None),
+            "Москва"
+        );
+        assert_eq!(
+            decode_html(&latin1, Some("text/html; charset=iso-8859-1"), None),
+            "Zürich"
+        );
         let mut page = b"<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=koi8-r\"></head><body>".to_vec();
         page.extend_from_slice(&koi8);
         assert!(decode_html(&page, Some("text/html"), None).ends_with("<body>Москва"));
@@ -462,28 +629,74 @@ mod tests {
         let (bytes, _, _) = encoding_rs::WINDOWS_1251.encode(sentence);
         assert_eq!(decode_html(&bytes, None, Some(b"ru")), sentence);
         // A BOM wins over everything.
-        assert_eq!(decode_html(b"\xef\xbb\xbfok", Some("text/html; charset=koi8-r"), None), "ok");
+        assert_eq!(
+            decode_html(b"\xef\xbb\xbfok", Some("text/html; charset=koi8-r"), None),
+            "ok"
+        );
     }
 
     #[test]
     fn deeply_nested_listing_does_not_overflow() {
-        let nested = |n: usize| format!("<html><body>{}<h2><a href=\"/en/deep\">Deep</a></h2>{}</body></html>", "<div>".repeat(n), "</div>".repeat(n));
-        assert!(parse(SourceKind::Listing, nested(100_000).as_bytes(), Some("text/html"), &base(), None).unwrap_err().contains("nested"));
-        let l = parse(SourceKind::Listing, nested(300).as_bytes(), Some("text/html"), &base(), None).unwrap();
+        let nested = |n: usize| {
+            format!(
+                "<html><body>{}<h2><a href=\"/en/deep\">Deep</a></h2>{}</body></html>",
+                "<div>".repeat(n),
+                "</div>".repeat(n)
+            )
+        };
+        assert!(parse(
+            SourceKind::Listing,
+            nested(100_000).as_bytes(),
+            Some("text/html"),
+            &base(),
+            None
+        )
+        .unwrap_err()
+        .contains("nested"));
+        let l = parse(
+            SourceKind::Listing,
+            nested(300).as_bytes(),
+            Some("text/html"),
+            &base(),
+            None,
+        )
+        .unwrap();
         assert_eq!(l.items.len(), 1);
         // Thousands of unclosed list items are an ordinary page, not a deep one.
-        let flat = format!("<ul>{}</ul><h2><a href=\"/en/1\">One</a></h2>", "<li><a href=\"/x\">x</a><br><img src=x />".repeat(5_000));
+        let flat = format!(
+            "<ul>{}</ul><h2><a href=\"/en/1\">One</a></h2>",
+            "<li><a href=\"/x\">x</a><br><img src=x />".repeat(5_000)
+        );
         assert!(html_depth(flat.as_bytes()) < 10);
         let deep_xml = format!("<urlset>{}</urlset>", "<url>".repeat(100_000));
-        assert!(parse(SourceKind::Sitemap, deep_xml.as_bytes(), None, &base(), None).is_err());
+        assert!(parse(
+            SourceKind::Sitemap,
+            deep_xml.as_bytes(),
+            None,
+            &base(),
+            None
+        )
+        .is_err());
     }
 
     #[test]
     fn malformed_xml_is_an_error_not_a_panic() {
-        for bad in [&b"<rss><channel><item><title>x"[..], b"<urlset><url><loc>http://a</loc></url", b"\xff\xfe\x00<", b""] {
+        for bad in [
+            &b"<rss><channel><item><title>x"[..],
+            b"<urlset><url><loc>http://a</loc></url",
+            b"\xff\xfe\x00<",
+            b"",
+        ] {
             let _ = parse(SourceKind::Auto, bad, None, &base(), None);
         }
-        assert!(parse(SourceKind::Rss, b"<html><body>not a feed</body></html>", None, &base(), None).is_err());
+        assert!(parse(
+            SourceKind::Rss,
+            b"<html><body>not a feed</body></html>",
+            None,
+            &base(),
+            None
+        )
+        .is_err());
         assert!(parse(SourceKind::Sitemap, b"<rss></rss>", None, &base(), None).is_err());
     }
 }

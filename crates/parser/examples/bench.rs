@@ -7,16 +7,24 @@ use std::time::Instant;
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let dir = args.next().unwrap_or_else(|| "../shared/bench/aeb/pages".into());
+    let dir = args
+        .next()
+        .unwrap_or_else(|| "../shared/bench/aeb/pages".into());
     let rounds: usize = args.next().and_then(|r| r.parse().ok()).unwrap_or(3);
     let mut pages = Vec::new();
-    let mut entries: Vec<_> = std::fs::read_dir(&dir).expect("readable folder").flatten().map(|e| e.path()).collect();
+    let mut entries: Vec<_> = std::fs::read_dir(&dir)
+        .expect("readable folder")
+        .flatten()
+        .map(|e| e.path())
+        .collect();
     entries.sort();
     for p in entries {
         let raw = std::fs::read(&p).expect("readable page");
         if p.extension().is_some_and(|e| e == "gz") {
             let mut out = Vec::new();
-            flate2::read::GzDecoder::new(&raw[..]).read_to_end(&mut out).expect("gzip page");
+            flate2::read::GzDecoder::new(&raw[..])
+                .read_to_end(&mut out)
+                .expect("gzip page");
             pages.push(out);
         } else {
             pages.push(raw);

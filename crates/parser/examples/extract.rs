@@ -20,7 +20,11 @@ fn main() -> ExitCode {
     for f in &files {
         let line = match std::fs::read(f) {
             Ok(bytes) => {
-                let opts = parser::ParseOptions { url: url.as_deref(), content_type: None, fetched_at: Some(chrono::Utc::now()) };
+                let opts = parser::ParseOptions {
+                    url: url.as_deref(),
+                    content_type: None,
+                    fetched_at: Some(chrono::Utc::now()),
+                };
                 match parser.parse_report(&bytes, &opts) {
                     Ok(p) => serde_json::json!({
                         "source": f,
@@ -44,5 +48,9 @@ fn main() -> ExitCode {
         };
         println!("{line}");
     }
-    if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
 }

@@ -10,11 +10,19 @@ pub(crate) struct Decoded<'a> {
 }
 
 /// Decodes page bytes, recording which step decided the encoding.
-pub(crate) fn decode<'a>(bytes: &'a [u8], content_type: Option<&str>, url: Option<&str>) -> Decoded<'a> {
+pub(crate) fn decode<'a>(
+    bytes: &'a [u8],
+    content_type: Option<&str>,
+    url: Option<&str>,
+) -> Decoded<'a> {
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
         let rest = bytes.get(bom_len..).unwrap_or_default();
         let (text, _) = enc.decode_without_bom_handling(rest);
-        return Decoded { text, encoding: enc, source: "bom" };
+        return Decoded {
+            text,
+            encoding: enc,
+            source: "bom",
+        };
     }
     let (enc, source) = if let Some(enc) = content_type.and_then(http_charset) {
         (enc, "http")
@@ -36,13 +44,24 @@ pub(crate) fn decode<'a>(bytes: &'a [u8], content_type: Option<&str>, url: Optio
         let sample = &bytes[..bytes.len().min(64 * 1024)];
         det.feed(sample, sample.len() == bytes.len());
         let tld = url.and_then(tld_of);
-        (det.guess(tld.as_deref().map(str::as_bytes), true), "detected")
+        (
+            det.guess(tld.as_deref().map(str::as_bytes), true),
+            "detected",
+        )
     };
     // A page declaring UTF-16 in its text is read as UTF-8 (WHATWG), since the declaration was readable as ASCII.
-    let enc = if source == "meta" && (enc == UTF_16LE || enc == UTF_16BE) { UTF_8 } else { enc };
+    let enc = if source == "meta" && (enc == UTF_16LE || enc == UTF_16BE) {
+        UTF_8
+    } else {
+        enc
+    };
     let (text, _) = enc.decode_without_bom_handling(bytes);
     // Valid UTF-8 is borrowed, not copied.
-    Decoded { text, encoding: enc, source }
+    Decoded {
+        text,
+        encoding: enc,
+        source,
+    }
 }
 
 /// The charset parameter of a `Content-Type` header.
@@ -52,7 +71,9 @@ pub(crate) fn http_charset(content_type: &str) -> Option<&'static Encoding> {
     let rest = lower[at + 7..].trim_start();
     let rest = rest.strip_prefix('=')?.trim_start();
     let rest = rest.trim_start_matches(['"', '\'']);
-    let end = rest.find(|c: char| c == ';' || c == '"' || c == '\'' || c.is_whitespace()).unwrap_or(rest.len());
+    let end = rest
+        .find(|c: char| c == ';' || c == '"' || c == '\'' || c.is_whitespace())
+        .unwrap_or(rest.len());
     Encoding::for_label(&rest.as_bytes()[..end])
 }
 
@@ -62,7 +83,11 @@ fn meta_prescan(bytes: &[u8]) -> Option<&'static Encoding> {
     let mut i = 0;
     while let Some(pos) = find(&head[i..], b"<meta") {
         let start = i + pos + 5;
-        let end = head[start..].iter().position(|&b| b == b'>').map(|p| start + p).unwrap_or(head.len());
+        let end = head[start..]
+            .iter()
+            .position(|&b| b == b'>')
+            .map(|p| start + p)
+            .unwrap_or(head.len());
         let tag = head[start..end].to_ascii_lowercase();
         if let Some(enc) = charset_in_tag(&tag) {
             return Some(enc);
@@ -107,7 +132,8 @@ fn trim_ascii_start(mut s: &[u8]) -> &[u8] {
 }
 
 fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w.eq_ignore_ascii_case(needle))
+    hay.windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
 }
 
 /// The top-level domain of a URL, as a hint for detection.

@@ -7,13 +7,59 @@ use regex::Regex;
 
 /// Agencies recognised in a dateline even when the place is not in capitals.
 const AGENCIES: &[&str] = &[
-    "AP", "Reuters", "AFP", "TASS", "Xinhua", "Yonhap", "PTI", "AA", "UPI", "Kyodo", "Interfax", "IANS", "ANI", "dpa",
-    "DPA", "EFE", "ANSA", "Bernama", "Antara", "KUNA", "WAM", "SPA", "IRNA", "MENA", "PAP", "CTK", "BTA", "Sputnik",
-    "RIA Novosti", "Anadolu", "Anadolu Agency", "CNN", "BBC", "IRIB", "Ukrinform", "APA", "Trend", "Belga", "Lusa",
-    "KCNA", "Kyodo News", "Jiji", "Bloomberg", "CNA", "Prensa Latina", "Notimex", "Agencia EFE", "VNA", "PNA",
+    "AP",
+    "Reuters",
+    "AFP",
+    "TASS",
+    "Xinhua",
+    "Yonhap",
+    "PTI",
+    "AA",
+    "UPI",
+    "Kyodo",
+    "Interfax",
+    "IANS",
+    "ANI",
+    "dpa",
+    "DPA",
+    "EFE",
+    "ANSA",
+    "Bernama",
+    "Antara",
+    "KUNA",
+    "WAM",
+    "SPA",
+    "IRNA",
+    "MENA",
+    "PAP",
+    "CTK",
+    "BTA",
+    "Sputnik",
+    "RIA Novosti",
+    "Anadolu",
+    "Anadolu Agency",
+    "CNN",
+    "BBC",
+    "IRIB",
+    "Ukrinform",
+    "APA",
+    "Trend",
+    "Belga",
+    "Lusa",
+    "KCNA",
+    "Kyodo News",
+    "Jiji",
+    "Bloomberg",
+    "CNA",
+    "Prensa Latina",
+    "Notimex",
+    "Agencia EFE",
+    "VNA",
+    "PNA",
 ];
 
-const PLACE: &str = r"\p{Lu}[\p{L}\p{M}'’.\-]*(?:[ /]+(?:\p{Lu}|de |del |la |el |al-|of )[\p{L}\p{M}'’.\-]*){0,4}";
+const PLACE: &str =
+    r"\p{Lu}[\p{L}\p{M}'’.\-]*(?:[ /]+(?:\p{Lu}|de |del |la |el |al-|of )[\p{L}\p{M}'’.\-]*){0,4}";
 const REGION: &str = r"(?:,\s*\p{Lu}[\p{L}\p{M}'’.\-]*(?:\s\p{Lu}[\p{L}\p{M}'’.\-]*){0,3}){0,2}";
 const DATE: &str = r"(?:\p{Lu}\p{L}{2,8}\.?\s+\d{1,2}|\d{1,2}\.?\s+\p{L}{3,9}\.?)";
 
@@ -48,7 +94,11 @@ static BARE_AGENCY: LazyLock<Regex> = LazyLock::new(|| {
     // Only known agency names: a bare capitalised word before a dash is too often a sentence.
     let mut names: Vec<&str> = AGENCIES.to_vec();
     names.sort_by_key(|n| std::cmp::Reverse(n.len()));
-    let alt = names.iter().map(|n| regex::escape(n)).collect::<Vec<_>>().join("|");
+    let alt = names
+        .iter()
+        .map(|n| regex::escape(n))
+        .collect::<Vec<_>>()
+        .join("|");
     narrow(&format!(
         r"^(?P<place>{PLACE}{REGION})(?:,\s*(?P<date>{DATE}))?\.?\s+(?P<ag>{alt})\s*(?:[-–—]{{1,2}}|:)\s+"
     ))
@@ -60,10 +110,15 @@ fn is_upper_place(p: &str) -> bool {
 }
 
 fn month_like(d: &str) -> bool {
-    let w: String = d.chars().filter(|c| c.is_alphabetic()).collect::<String>().to_lowercase();
+    let w: String = d
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .collect::<String>()
+        .to_lowercase();
     const MONTHS: &[&str] = &[
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "janv", "févr", "fév", "avr",
-        "mai", "juin", "juil", "août", "déc", "ene", "abr", "ago", "dic", "okt", "dez", "mär", "märz", "mars",
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "janv",
+        "févr", "fév", "avr", "mai", "juin", "juil", "août", "déc", "ene", "abr", "ago", "dic",
+        "okt", "dez", "mär", "märz", "mars",
     ];
     MONTHS.iter().any(|m| w.starts_with(m))
 }
@@ -75,36 +130,79 @@ pub fn parse_dateline(text: &str) -> Option<(Dateline, usize)> {
         None => text,
     };
     if let Some(c) = WITH_AGENCY.captures(head) {
-        let agency = c.name("ag").or(c.name("ag2")).map(|m| m.as_str().to_string())?;
-        let place = c.name("place").map(|m| m.as_str().trim().trim_end_matches(',').to_string());
-        let date = c.name("date").or(c.name("date2")).map(|m| m.as_str().trim().trim_end_matches('.').to_string());
+        let agency = c
+            .name("ag")
+            .or(c.name("ag2"))
+            .map(|m| m.as_str().to_string())?;
+        let place = c
+            .name("place")
+            .map(|m| m.as_str().trim().trim_end_matches(',').to_string());
+        let date = c
+            .name("date")
+            .or(c.name("date2"))
+            .map(|m| m.as_str().trim().trim_end_matches('.').to_string());
         let known = AGENCIES.iter().any(|a| a.eq_ignore_ascii_case(&agency));
         let place_ok = place.as_deref().is_none_or(|p| known || is_upper_place(p));
         let date_ok = date.as_deref().is_none_or(month_like);
         // Without a place or date the parenthesis alone is only a dateline when it names an agency.
-        if place_ok && date_ok && (known || place.is_some()) && (place.is_some() || date.is_some() || known) {
+        if place_ok
+            && date_ok
+            && (known || place.is_some())
+            && (place.is_some() || date.is_some() || known)
+        {
             let whole = c.get(0)?;
             let len = whole.as_str().trim_end().len();
-            return Some((Dateline { place, date, agency: Some(agency) }, len));
+            return Some((
+                Dateline {
+                    place,
+                    date,
+                    agency: Some(agency),
+                },
+                len,
+            ));
         }
     }
     if let Some(c) = BARE_AGENCY.captures(head) {
-        let place = c.name("place").map(|m| m.as_str().trim().trim_end_matches(',').to_string());
-        let date = c.name("date").map(|m| m.as_str().trim().trim_end_matches('.').to_string());
+        let place = c
+            .name("place")
+            .map(|m| m.as_str().trim().trim_end_matches(',').to_string());
+        let date = c
+            .name("date")
+            .map(|m| m.as_str().trim().trim_end_matches('.').to_string());
         // Without brackets the place must look like a dateline place: in capitals, or followed by a date.
-        let place_ok = place.as_deref().is_some_and(|p| is_upper_place(p) || date.is_some());
+        let place_ok = place
+            .as_deref()
+            .is_some_and(|p| is_upper_place(p) || date.is_some());
         if place_ok && date.as_deref().is_none_or(month_like) {
             let len = c.get(0)?.as_str().trim_end().len();
             let agency = c.name("ag").map(|m| m.as_str().to_string());
-            return Some((Dateline { place, date, agency }, len));
+            return Some((
+                Dateline {
+                    place,
+                    date,
+                    agency,
+                },
+                len,
+            ));
         }
     }
     if let Some(c) = NO_AGENCY.captures(head) {
         let place = c.name("place")?.as_str().trim().to_string();
-        let date = c.name("date").map(|m| m.as_str().trim().trim_end_matches('.').to_string());
-        if date.as_deref().is_none_or(month_like) && place.chars().filter(|c| c.is_alphabetic()).count() >= 3 {
+        let date = c
+            .name("date")
+            .map(|m| m.as_str().trim().trim_end_matches('.').to_string());
+        if date.as_deref().is_none_or(month_like)
+            && place.chars().filter(|c| c.is_alphabetic()).count() >= 3
+        {
             let len = c.get(0)?.as_str().trim_end().len();
-            return Some((Dateline { place: Some(place), date, agency: None }, len));
+            return Some((
+                Dateline {
+                    place: Some(place),
+                    date,
+                    agency: None,
+                },
+                len,
+            ));
         }
     }
     None
@@ -118,36 +216,100 @@ mod tests {
         parse_dateline(s).map(|(d, _)| (d.place, d.date, d.agency))
     }
 
-    fn t(p: Option<&str>, d: Option<&str>, a: Option<&str>) -> Option<(Option<String>, Option<String>, Option<String>)> {
+    fn t(
+        p: Option<&str>,
+        d: Option<&str>,
+        a: Option<&str>,
+    ) -> Option<(Option<String>, Option<String>, Option<String>)> {
         Some((p.map(Into::into), d.map(Into::into), a.map(Into::into)))
     }
 
     #[test]
     fn wire_openings() {
-        assert_eq!(dl("MOSCOW, June 6. /TASS/. US President"), t(Some("MOSCOW"), Some("June 6"), Some("TASS")));
-        assert_eq!(dl("WASHINGTON, March 3 (Reuters) - The"), t(Some("WASHINGTON"), Some("March 3"), Some("Reuters")));
-        assert_eq!(dl("BEIJING (AP) — China on"), t(Some("BEIJING"), None, Some("AP")));
-        assert_eq!(dl("BEIJING, Jan. 5 (Xinhua) -- Chinese"), t(Some("BEIJING"), Some("Jan. 5"), Some("Xinhua")));
-        assert_eq!(dl("ANKARA (AA) - Turkish"), t(Some("ANKARA"), None, Some("AA")));
-        assert_eq!(dl("SEOUL, Aug. 20 (Yonhap) -- North"), t(Some("SEOUL"), Some("Aug. 20"), Some("Yonhap")));
-        assert_eq!(dl("New Delhi, Dec 5 (PTI) The"), t(Some("New Delhi"), Some("Dec 5"), Some("PTI")));
-        assert_eq!(dl("Berlin (AFP) - Germany"), t(Some("Berlin"), None, Some("AFP")));
-        assert_eq!(dl("SEOUL, South Korea (AP) — The"), t(Some("SEOUL, South Korea"), None, Some("AP")));
-        assert_eq!(dl("LA CROSSE, Wis. (AP) — After"), t(Some("LA CROSSE, Wis."), None, Some("AP")));
-        assert_eq!(dl("BEIRUT/THE HAGUE, March 7 (Reuters) - An"), t(Some("BEIRUT/THE HAGUE"), Some("March 7"), Some("Reuters")));
-        assert_eq!(dl("PARIS, 4 mars (Reuters) - Wall"), t(Some("PARIS"), Some("4 mars"), Some("Reuters")));
-        assert_eq!(dl("MOSCOW. Oct 11 (Interfax) - Grain"), t(Some("MOSCOW"), Some("Oct 11"), Some("Interfax")));
-        assert_eq!(dl("Lisbon (Lusa) - Portugal"), t(Some("Lisbon"), None, Some("Lusa")));
-        assert_eq!(dl("МОСКВА (ТАСС) - Новые"), t(Some("МОСКВА"), None, Some("ТАСС")));
-        assert_eq!(dl("SÃO PAULO, 3 março (Reuters) - A"), t(Some("SÃO PAULO"), Some("3 março"), Some("Reuters")));
-        assert_eq!(dl("Buenos Aires (EFE) - The"), t(Some("Buenos Aires"), None, Some("EFE")));
+        assert_eq!(
+            dl("MOSCOW, June 6. /TASS/. US President"),
+            t(Some("MOSCOW"), Some("June 6"), Some("TASS"))
+        );
+        assert_eq!(
+            dl("WASHINGTON, March 3 (Reuters) - The"),
+            t(Some("WASHINGTON"), Some("March 3"), Some("Reuters"))
+        );
+        assert_eq!(
+            dl("BEIJING (AP) — China on"),
+            t(Some("BEIJING"), None, Some("AP"))
+        );
+        assert_eq!(
+            dl("BEIJING, Jan. 5 (Xinhua) -- Chinese"),
+            t(Some("BEIJING"), Some("Jan. 5"), Some("Xinhua"))
+        );
+        assert_eq!(
+            dl("ANKARA (AA) - Turkish"),
+            t(Some("ANKARA"), None, Some("AA"))
+        );
+        assert_eq!(
+            dl("SEOUL, Aug. 20 (Yonhap) -- North"),
+            t(Some("SEOUL"), Some("Aug. 20"), Some("Yonhap"))
+        );
+        assert_eq!(
+            dl("New Delhi, Dec 5 (PTI) The"),
+            t(Some("New Delhi"), Some("Dec 5"), Some("PTI"))
+        );
+        assert_eq!(
+            dl("Berlin (AFP) - Germany"),
+            t(Some("Berlin"), None, Some("AFP"))
+        );
+        assert_eq!(
+            dl("SEOUL, South Korea (AP) — The"),
+            t(Some("SEOUL, South Korea"), None, Some("AP"))
+        );
+        assert_eq!(
+            dl("LA CROSSE, Wis. (AP) — After"),
+            t(Some("LA CROSSE, Wis."), None, Some("AP"))
+        );
+        assert_eq!(
+            dl("BEIRUT/THE HAGUE, March 7 (Reuters) - An"),
+            t(Some("BEIRUT/THE HAGUE"), Some("March 7"), Some("Reuters"))
+        );
+        assert_eq!(
+            dl("PARIS, 4 mars (Reuters) - Wall"),
+            t(Some("PARIS"), Some("4 mars"), Some("Reuters"))
+        );
+        assert_eq!(
+            dl("MOSCOW. Oct 11 (Interfax) - Grain"),
+            t(Some("MOSCOW"), Some("Oct 11"), Some("Interfax"))
+        );
+        assert_eq!(
+            dl("Lisbon (Lusa) - Portugal"),
+            t(Some("Lisbon"), None, Some("Lusa"))
+        );
+        assert_eq!(
+            dl("МОСКВА (ТАСС) - Новые"),
+            t(Some("МОСКВА"), None, Some("ТАСС"))
+        );
+        assert_eq!(
+            dl("SÃO PAULO, 3 março (Reuters) - A"),
+            t(Some("SÃO PAULO"), Some("3 março"), Some("Reuters"))
+        );
+        assert_eq!(
+            dl("Buenos Aires (EFE) - The"),
+            t(Some("Buenos Aires"), None, Some("EFE"))
+        );
     }
 
     #[test]
     fn agency_without_brackets() {
-        assert_eq!(dl("OSAKA, Nov. 12 Kyodo - Shares"), t(Some("OSAKA"), Some("Nov. 12"), Some("Kyodo")));
-        assert_eq!(dl("NAGOYA Kyodo - A court"), t(Some("NAGOYA"), None, Some("Kyodo")));
-        assert_eq!(dl("Sapporo, March 3 Jiji - Snow"), t(Some("Sapporo"), Some("March 3"), Some("Jiji")));
+        assert_eq!(
+            dl("OSAKA, Nov. 12 Kyodo - Shares"),
+            t(Some("OSAKA"), Some("Nov. 12"), Some("Kyodo"))
+        );
+        assert_eq!(
+            dl("NAGOYA Kyodo - A court"),
+            t(Some("NAGOYA"), None, Some("Kyodo"))
+        );
+        assert_eq!(
+            dl("Sapporo, March 3 Jiji - Snow"),
+            t(Some("Sapporo"), Some("March 3"), Some("Jiji"))
+        );
         let s = "OSAKA, Nov. 12 Kyodo - Shares";
         let (_, n) = parse_dateline(s).unwrap();
         assert_eq!(&s[..n], "OSAKA, Nov. 12 Kyodo -");
@@ -155,10 +317,19 @@ mod tests {
 
     #[test]
     fn partial_datelines() {
-        assert_eq!(dl("March 4 (Reuters) - Futures"), t(None, Some("March 4"), Some("Reuters")));
+        assert_eq!(
+            dl("March 4 (Reuters) - Futures"),
+            t(None, Some("March 4"), Some("Reuters"))
+        );
         assert_eq!(dl("(Reuters) - Futures"), t(None, None, Some("Reuters")));
-        assert_eq!(dl("KYIV, Ukraine — Russian drones"), t(Some("KYIV, Ukraine"), None, None));
-        assert_eq!(dl("KYIV, Dec. 3 — Russian drones"), t(Some("KYIV"), Some("Dec. 3"), None));
+        assert_eq!(
+            dl("KYIV, Ukraine — Russian drones"),
+            t(Some("KYIV, Ukraine"), None, None)
+        );
+        assert_eq!(
+            dl("KYIV, Dec. 3 — Russian drones"),
+            t(Some("KYIV"), Some("Dec. 3"), None)
+        );
     }
 
     #[test]
@@ -168,7 +339,10 @@ mod tests {
         assert_eq!(dl("A - B"), None);
         assert_eq!(dl(""), None);
         assert_eq!(dl("“We are ready,” he said (Reuters)"), None);
-        assert_eq!(dl("Prime Minister Ishiba told Kyodo - in an interview"), None);
+        assert_eq!(
+            dl("Prime Minister Ishiba told Kyodo - in an interview"),
+            None
+        );
         assert_eq!(dl("Officials at Reuters - the"), None);
     }
 

@@ -25,7 +25,10 @@ static TEXT_DATE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static URL_DATE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[/_-])((?:19|20)\d{2})[/_-]?(0[1-9]|1[0-2])[/_-]?(0[1-9]|[12]\d|3[01])(?:[/_.-]|$)").expect("static regex")
+    Regex::new(
+        r"(?:^|[/_-])((?:19|20)\d{2})[/_-]?(0[1-9]|1[0-2])[/_-]?(0[1-9]|[12]\d|3[01])(?:[/_.-]|$)",
+    )
+    .expect("static regex")
 });
 
 fn month_num(m: &str) -> Option<u32> {
@@ -66,11 +69,20 @@ fn offset_of(tz: &str) -> Option<FixedOffset> {
         "IST" => 5 * 3600 + 1800,
         "KST" | "JST" => 9 * 3600,
         _ => {
-            let sign = if t.starts_with('-') { -1 } else if t.starts_with('+') { 1 } else { return None };
+            let sign = if t.starts_with('-') {
+                -1
+            } else if t.starts_with('+') {
+                1
+            } else {
+                return None;
+            };
             let digits: String = t[1..].chars().filter(|c| c.is_ascii_digit()).collect();
             let (h, m) = match digits.len() {
                 2 => (digits.parse::<i32>().ok()?, 0),
-                4 => (digits[..2].parse::<i32>().ok()?, digits[2..].parse::<i32>().ok()?),
+                4 => (
+                    digits[..2].parse::<i32>().ok()?,
+                    digits[2..].parse::<i32>().ok()?,
+                ),
                 _ => return None,
             };
             if h > 14 || m > 59 {
@@ -84,7 +96,8 @@ fn offset_of(tz: &str) -> Option<FixedOffset> {
 
 fn at(date: NaiveDate, h: u32, mi: u32, s: u32, off: FixedOffset) -> Option<DateTime<FixedOffset>> {
     let t = NaiveTime::from_hms_opt(h, mi, s)?;
-    off.from_local_datetime(&NaiveDateTime::new(date, t)).single()
+    off.from_local_datetime(&NaiveDateTime::new(date, t))
+        .single()
 }
 
 /// Parses a machine-readable or printed date; a date without an offset is taken as UTC.
@@ -103,7 +116,13 @@ pub fn parse_date(s: &str) -> Option<DateTime<FixedOffset>> {
             Some(m) => offset_of(m.as_str())?,
             None => FixedOffset::east_opt(0)?,
         };
-        return at(date, num(4).unwrap_or(0), num(5).unwrap_or(0), num(6).unwrap_or(0), off);
+        return at(
+            date,
+            num(4).unwrap_or(0),
+            num(5).unwrap_or(0),
+            num(6).unwrap_or(0),
+            off,
+        );
     }
     if let Ok(d) = DateTime::parse_from_rfc2822(s) {
         return Some(d);
@@ -118,13 +137,22 @@ pub fn parse_text_date(s: &str) -> Option<DateTime<FixedOffset>> {
         (Some(m), Some(d), Some(y)) => (m, d, y),
         _ => (c.name("m2")?, c.name("d2")?, c.name("y2")?),
     };
-    let date = NaiveDate::from_ymd_opt(y.as_str().parse().ok()?, month_num(m.as_str())?, d.as_str().parse().ok()?)?;
-    let off = c.name("tz").and_then(|t| offset_of(t.as_str())).unwrap_or(FixedOffset::east_opt(0)?);
+    let date = NaiveDate::from_ymd_opt(
+        y.as_str().parse().ok()?,
+        month_num(m.as_str())?,
+        d.as_str().parse().ok()?,
+    )?;
+    let off = c
+        .name("tz")
+        .and_then(|t| offset_of(t.as_str()))
+        .unwrap_or(FixedOffset::east_opt(0)?);
     let (mut h, mi, sec) = match (c.name("h"), c.name("mi")) {
         (Some(h), Some(mi)) => (
             h.as_str().parse::<u32>().ok()?,
             mi.as_str().parse::<u32>().ok()?,
-            c.name("s").and_then(|x| x.as_str().parse().ok()).unwrap_or(0),
+            c.name("s")
+                .and_then(|x| x.as_str().parse().ok())
+                .unwrap_or(0),
         ),
         _ => (0, 0, 0),
     };
@@ -161,7 +189,10 @@ mod tests {
     fn iso_variants_keep_their_offset() {
         assert_eq!(p("2024-03-12T14:27:00+03:00"), "2024-03-12T14:27:00+03:00");
         assert_eq!(p("2024-03-12T14:27:00+0300"), "2024-03-12T14:27:00+03:00");
-        assert_eq!(p("2023-12-14T18:42:11.123Z"), "2023-12-14T18:42:11.123+00:00");
+        assert_eq!(
+            p("2023-12-14T18:42:11.123Z"),
+            "2023-12-14T18:42:11.123+00:00"
+        );
         assert_eq!(p("2024-01-14 22:18:45"), "2024-01-14T22:18:45+00:00");
         assert_eq!(p("2024-01-14"), "2024-01-14T00:00:00+00:00");
         assert_eq!(p("20240114T2218"), "2024-01-14T22:18:00+00:00");
@@ -170,8 +201,14 @@ mod tests {
 
     #[test]
     fn rfc2822_and_printed() {
-        assert_eq!(p("Tue, 12 Mar 2024 14:27:00 +0300"), "2024-03-12T14:27:00+03:00");
-        assert_eq!(p("Updated 5:47 AM EDT, July 4, 2023"), "2023-07-04T00:00:00+00:00");
+        assert_eq!(
+            p("Tue, 12 Mar 2024 14:27:00 +0300"),
+            "2024-03-12T14:27:00+03:00"
+        );
+        assert_eq!(
+            p("Updated 5:47 AM EDT, July 4, 2023"),
+            "2023-07-04T00:00:00+00:00"
+        );
         assert_eq!(p("July 4, 2023 5:47 AM EDT"), "2023-07-04T05:47:00-04:00");
         assert_eq!(p("12 March 2024, 14:27"), "2024-03-12T14:27:00+00:00");
         assert_eq!(p("Dec. 5th, 2023 at 12:30 pm"), "2023-12-05T12:30:00+00:00");
@@ -179,7 +216,14 @@ mod tests {
 
     #[test]
     fn junk_is_none() {
-        for s in ["", "yesterday", "2024-13-45", "9999999999999", "2024-02-30T10:00:00Z", "March 99, 2024"] {
+        for s in [
+            "",
+            "yesterday",
+            "2024-13-45",
+            "9999999999999",
+            "2024-02-30T10:00:00Z",
+            "March 99, 2024",
+        ] {
             assert_eq!(parse_date(s), None, "{s}");
         }
     }
@@ -187,9 +231,18 @@ mod tests {
     #[test]
     fn url_dates() {
         let u = |s: &str| date_from_url(s).map(|d| d.date_naive().to_string());
-        assert_eq!(u("https://www.reuters.com/world/europe/eu-talks-2023-12-14/").as_deref(), Some("2023-12-14"));
-        assert_eq!(u("https://english.news.cn/20240114/8d4f/c.html").as_deref(), Some("2024-01-14"));
-        assert_eq!(u("https://example.com/2019/11/20/story.html").as_deref(), Some("2019-11-20"));
+        assert_eq!(
+            u("https://www.reuters.com/world/europe/eu-talks-2023-12-14/").as_deref(),
+            Some("2023-12-14")
+        );
+        assert_eq!(
+            u("https://english.news.cn/20240114/8d4f/c.html").as_deref(),
+            Some("2024-01-14")
+        );
+        assert_eq!(
+            u("https://example.com/2019/11/20/story.html").as_deref(),
+            Some("2019-11-20")
+        );
         assert_eq!(u("https://tass.com/politics/1759214"), None);
         assert_eq!(u("https://x.com/20241399/a"), None);
     }

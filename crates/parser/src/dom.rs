@@ -96,18 +96,22 @@ impl Tag {
             "form" => Tag::Form,
             "body" => Tag::Body,
             "time" => Tag::Time,
-            "script" | "style" | "noscript" | "template" | "button" | "select" | "input" | "textarea"
-            | "option" | "iframe" | "svg" | "canvas" | "object" | "embed" | "video" | "audio" | "source"
-            | "map" | "dialog" | "menu" | "head" | "title" | "meta" | "link" | "label" | "math" => Tag::Junk,
-            "html" | "address" | "center" | "details" | "summary" | "fieldset" | "hgroup" | "tbody" | "thead"
-            | "tfoot" | "caption" | "ins" => Tag::OtherBlock,
+            "script" | "style" | "noscript" | "template" | "button" | "select" | "input"
+            | "textarea" | "option" | "iframe" | "svg" | "canvas" | "object" | "embed"
+            | "video" | "audio" | "source" | "map" | "dialog" | "menu" | "head" | "title"
+            | "meta" | "link" | "label" | "math" => Tag::Junk,
+            "html" | "address" | "center" | "details" | "summary" | "fieldset" | "hgroup"
+            | "tbody" | "thead" | "tfoot" | "caption" | "ins" => Tag::OtherBlock,
             _ => Tag::Other,
         }
     }
 
     /// Whether the tag starts a new paragraph in the output.
     pub(crate) fn is_block(self) -> bool {
-        !matches!(self, Tag::Span | Tag::A | Tag::Other | Tag::Br | Tag::Img | Tag::Time | Tag::Junk)
+        !matches!(
+            self,
+            Tag::Span | Tag::A | Tag::Other | Tag::Br | Tag::Img | Tag::Time | Tag::Junk
+        )
     }
 }
 
@@ -144,7 +148,11 @@ impl<'a> Dom<'a> {
     /// Builds the flat tree from a parsed document; `index_ids` fills [`Dom::by_id`].
     pub(crate) fn build(html: &'a Html, index_ids: bool) -> Dom<'a> {
         let mut nodes: Vec<DNode<'a>> = Vec::with_capacity(4096);
-        let mut by_id = if index_ids { HashMap::with_capacity(2048) } else { HashMap::new() };
+        let mut by_id = if index_ids {
+            HashMap::with_capacity(2048)
+        } else {
+            HashMap::new()
+        };
         let mut stack: Vec<Ix> = Vec::with_capacity(64);
         for edge in html.tree.root().traverse() {
             match edge {
@@ -171,7 +179,9 @@ impl<'a> Dom<'a> {
                                     }
                                     // React streams server-rendered parts into hidden `S:` boundaries that
                                     // scripts reveal at once; their text is the page's own.
-                                    "hidden" => hidden = !e.id().is_some_and(|id| id.starts_with("S:")),
+                                    "hidden" => {
+                                        hidden = !e.id().is_some_and(|id| id.starts_with("S:"))
+                                    }
                                     "aria-hidden" => hidden |= v.eq_ignore_ascii_case("true"),
                                     "style" => {
                                         let s = v.to_ascii_lowercase().replace(' ', "");
@@ -206,9 +216,13 @@ impl<'a> Dom<'a> {
                         }
                         Node::Text(t) => {
                             // Script and style bodies are never read; skip copying them.
-                            let junk = parent != NONE && nodes[parent as usize].tag == Some(Tag::Junk);
-                            let (text, chars): (&'a str, u32) =
-                                if junk { ("", 0) } else { (&**t, crate::extract::non_space_chars(t)) };
+                            let junk =
+                                parent != NONE && nodes[parent as usize].tag == Some(Tag::Junk);
+                            let (text, chars): (&'a str, u32) = if junk {
+                                ("", 0)
+                            } else {
+                                (&**t, crate::extract::non_space_chars(t))
+                            };
                             nodes.push(DNode {
                                 parent,
                                 children: Vec::new(),

@@ -21,30 +21,201 @@ pub(crate) struct Analysis {
 
 /// Class and id words that mark page furniture.
 const BAD_WORDS: &[&str] = &[
-    "nav", "navbar", "navigation", "menu", "footer", "sidebar", "share", "sharing", "social", "socials", "related",
-    "recommended", "recommendation", "recommendations", "newsletter", "newsletters", "subscribe", "subscription",
-    "signup", "cookie", "cookies", "consent", "gdpr", "banner", "promo", "promotion", "promoted", "advert",
-    "advertisement", "advertising", "ad", "ads", "adslot", "dfp", "gpt", "sponsored", "sponsor", "comment", "comments",
-    "disqus", "breadcrumb", "breadcrumbs", "tags", "popup", "modal", "overlay", "paywall", "byline", "bylines",
-    "caption", "credit", "credits", "toolbar", "widget", "widgets", "trending", "popular", "outbrain", "taboola",
-    "readmore", "print", "skip", "masthead", "topbar", "pagination", "pager", "rating", "author", "authors", "dateline",
-    "timestamp", "meta", "tools", "utility", "hidden", "hide", "sr", "visually", "offscreen", "jump", "teaser",
-    "teasers", "newsfeed", "signin", "login", "donate", "copyright", "disclaimer", "alert", "toast", "lightbox",
-    "gallery", "carousel", "slider", "slideshow", "video", "player", "embed", "onetrust", "fc", "sticky", "header",
-    "headline", "headlines", "kicker", "eyebrow", "subscribe", "paid", "pw", "inline", "upsell", "follow", "feedback",
-    "survey", "poll", "playlist", "tooltip", "tags", "tag", "keywords", "topics", "categories", "category", "bio",
-    "profile", "avatar", "icon", "icons", "logo", "more", "also", "next", "prev", "previous", "latest", "mostread",
-    "most", "editorspicks", "picks", "partner", "partners", "affiliate", "commercial", "sponsorship", "outstream",
-    "interstitial", "notification", "notifications", "cta", "signup", "optin", "subnav", "dropdown", "drawer",
-    "tabs", "tab", "links", "linklist", "toc", "legend",
+    "nav",
+    "navbar",
+    "navigation",
+    "menu",
+    "footer",
+    "sidebar",
+    "share",
+    "sharing",
+    "social",
+    "socials",
+    "related",
+    "recommended",
+    "recommendation",
+    "recommendations",
+    "newsletter",
+    "newsletters",
+    "subscribe",
+    "subscription",
+    "signup",
+    "cookie",
+    "cookies",
+    "consent",
+    "gdpr",
+    "banner",
+    "promo",
+    "promotion",
+    "promoted",
+    "advert",
+    "advertisement",
+    "advertising",
+    "ad",
+    "ads",
+    "adslot",
+    "dfp",
+    "gpt",
+    "sponsored",
+    "sponsor",
+    "comment",
+    "comments",
+    "disqus",
+    "breadcrumb",
+    "breadcrumbs",
+    "tags",
+    "popup",
+    "modal",
+    "overlay",
+    "paywall",
+    "byline",
+    "bylines",
+    "caption",
+    "credit",
+    "credits",
+    "toolbar",
+    "widget",
+    "widgets",
+    "trending",
+    "popular",
+    "outbrain",
+    "taboola",
+    "readmore",
+    "print",
+    "skip",
+    "masthead",
+    "topbar",
+    "pagination",
+    "pager",
+    "rating",
+    "author",
+    "authors",
+    "dateline",
+    "timestamp",
+    "meta",
+    "tools",
+    "utility",
+    "hidden",
+    "hide",
+    "sr",
+    "visually",
+    "offscreen",
+    "jump",
+    "teaser",
+    "teasers",
+    "newsfeed",
+    "signin",
+    "login",
+    "donate",
+    "copyright",
+    "disclaimer",
+    "alert",
+    "toast",
+    "lightbox",
+    "gallery",
+    "carousel",
+    "slider",
+    "slideshow",
+    "video",
+    "player",
+    "embed",
+    "onetrust",
+    "fc",
+    "sticky",
+    "header",
+    "headline",
+    "headlines",
+    "kicker",
+    "eyebrow",
+    "subscribe",
+    "paid",
+    "pw",
+    "inline",
+    "upsell",
+    "follow",
+    "feedback",
+    "survey",
+    "poll",
+    "playlist",
+    "tooltip",
+    "tags",
+    "tag",
+    "keywords",
+    "topics",
+    "categories",
+    "category",
+    "bio",
+    "profile",
+    "avatar",
+    "icon",
+    "icons",
+    "logo",
+    "more",
+    "also",
+    "next",
+    "prev",
+    "previous",
+    "latest",
+    "mostread",
+    "most",
+    "editorspicks",
+    "picks",
+    "partner",
+    "partners",
+    "affiliate",
+    "commercial",
+    "sponsorship",
+    "outstream",
+    "interstitial",
+    "notification",
+    "notifications",
+    "cta",
+    "signup",
+    "optin",
+    "subnav",
+    "dropdown",
+    "drawer",
+    "tabs",
+    "tab",
+    "links",
+    "linklist",
+    "toc",
+    "legend",
 ];
 
 /// Furniture words that name a whole box, never a part of the story ("__newsletter", not "__header").
 const BOX_WORDS: &[&str] = &[
-    "newsletter", "newsletters", "subscribe", "subscription", "signup", "optin", "share", "sharing", "social",
-    "related", "recommended", "recommendations", "promo", "promotion", "advert", "advertisement", "advertising",
-    "ad", "ads", "adslot", "sponsored", "comments", "outbrain", "taboola", "paywall", "upsell", "cookie", "consent",
-    "trending", "popular", "mostread",
+    "newsletter",
+    "newsletters",
+    "subscribe",
+    "subscription",
+    "signup",
+    "optin",
+    "share",
+    "sharing",
+    "social",
+    "related",
+    "recommended",
+    "recommendations",
+    "promo",
+    "promotion",
+    "advert",
+    "advertisement",
+    "advertising",
+    "ad",
+    "ads",
+    "adslot",
+    "sponsored",
+    "comments",
+    "outbrain",
+    "taboola",
+    "paywall",
+    "upsell",
+    "cookie",
+    "consent",
+    "trending",
+    "popular",
+    "mostread",
 ];
 
 /// Furniture words that page layouts also use for the story's own column ("pg-rail-tall__body"):
@@ -53,12 +224,31 @@ const LAYOUT_WORDS: &[&str] = &["rail"];
 
 /// Words that mark the article itself; a node carrying one is never dropped for a furniture word.
 const GOOD_WORDS: &[&str] = &[
-    "article", "articlebody", "body", "content", "entry", "main", "post", "story", "text", "prose", "richtext",
-    "paragraph", "markup", "news", "column", "page", "container", "wrapper", "layout", "page",
+    "article",
+    "articlebody",
+    "body",
+    "content",
+    "entry",
+    "main",
+    "post",
+    "story",
+    "text",
+    "prose",
+    "richtext",
+    "paragraph",
+    "markup",
+    "news",
+    "column",
+    "page",
+    "container",
+    "wrapper",
+    "layout",
+    "page",
 ];
 
 fn words(cls: &str) -> impl Iterator<Item = &str> {
-    cls.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty())
+    cls.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
 }
 
 /// Whether any word of `s` marks furniture, and whether any marks the article.
@@ -91,7 +281,9 @@ fn class_flags(cls: &str) -> (bool, bool) {
             }
             None => {
                 // A name that starts with a box word ("comment-entry", "newsletter-body") is that box.
-                boxed |= words(token).next().is_some_and(|w| w == "comment" || BOX_WORDS.contains(&w));
+                boxed |= words(token)
+                    .next()
+                    .is_some_and(|w| w == "comment" || BOX_WORDS.contains(&w));
                 word_flags(token)
             }
         };
@@ -103,19 +295,62 @@ fn class_flags(cls: &str) -> (bool, bool) {
     }
     // Compound markers spelled without separators.
     if !bad {
-        bad = ["readalso", "seealso", "alsoread", "caption", "credit", "promo", "relatedarticles", "morenews", "morestories", "topstories", "mostpopular", "sharebar", "socialshare", "adcontainer", "advertisement", "newsletter", "cookiebanner", "cookieconsent", "breadcrumb"]
-            .iter()
-            .any(|m| cls.contains(m));
+        bad = [
+            "readalso",
+            "seealso",
+            "alsoread",
+            "caption",
+            "credit",
+            "promo",
+            "relatedarticles",
+            "morenews",
+            "morestories",
+            "topstories",
+            "mostpopular",
+            "sharebar",
+            "socialshare",
+            "adcontainer",
+            "advertisement",
+            "newsletter",
+            "cookiebanner",
+            "cookieconsent",
+            "breadcrumb",
+        ]
+        .iter()
+        .any(|m| cls.contains(m));
     }
     (bad, good)
 }
 
 /// Whether a blockquote's class marks an embedded social post ("twitter-tweet", "instagram-media").
 fn is_social_post(cls: &str) -> bool {
-    ["tweet", "twitter", "instagram", "tiktok", "bluesky", "threads", "mastodon"].iter().any(|w| cls.contains(w))
+    [
+        "tweet",
+        "twitter",
+        "instagram",
+        "tiktok",
+        "bluesky",
+        "threads",
+        "mastodon",
+    ]
+    .iter()
+    .any(|w| cls.contains(w))
 }
 
-const ROLES_OUT: &[&str] = &["navigation", "banner", "contentinfo", "complementary", "dialog", "alertdialog", "menu", "menubar", "search", "toolbar", "tablist", "alert"];
+const ROLES_OUT: &[&str] = &[
+    "navigation",
+    "banner",
+    "contentinfo",
+    "complementary",
+    "dialog",
+    "alertdialog",
+    "menu",
+    "menubar",
+    "search",
+    "toolbar",
+    "tablist",
+    "alert",
+];
 
 pub(crate) fn non_space_chars(s: &str) -> u32 {
     if s.is_ascii() {
@@ -216,17 +451,24 @@ pub(crate) fn analyse(dom: &Dom, extra_drop: &[Ix], keep: &[Ix]) -> Analysis {
         let protected = (t as f32 > 0.4 * total as f32 && ld < 0.3 && t > 500)
             || (ptext[i] as f32 > 0.5 * ptotal as f32 && ptext[i] > 300);
         let hard = matches!(tag, Tag::Nav | Tag::Figcaption);
-        let soft = matches!(tag, Tag::Aside | Tag::Footer | Tag::Header | Tag::Form | Tag::Figure)
-            || ROLES_OUT.contains(&&*node.role);
+        let soft = matches!(
+            tag,
+            Tag::Aside | Tag::Footer | Tag::Header | Tag::Form | Tag::Figure
+        ) || ROLES_OUT.contains(&&*node.role);
         // Links inside running text carry styling classes ("with-icon") that say nothing about furniture,
         // nor do a table's rows and cells ("oddrow player-2020-580" in a standings table).
-        let (bad, good) = if node.cls.is_empty() || matches!(tag, Tag::A | Tag::Tr | Tag::Td | Tag::Th) {
-            (false, false)
-        } else {
-            class_flags(&node.cls)
-        };
+        let (bad, good) =
+            if node.cls.is_empty() || matches!(tag, Tag::A | Tag::Tr | Tag::Td | Tag::Th) {
+                (false, false)
+            } else {
+                class_flags(&node.cls)
+            };
         let layout = !bad && tag != Tag::A && words(&node.cls).any(|w| LAYOUT_WORDS.contains(&w));
-        let never = kept[i] || p == NONE || p == 0 || matches!(tag, Tag::Body | Tag::Main) || (tag == Tag::Article && !bad);
+        let never = kept[i]
+            || p == NONE
+            || p == 0
+            || matches!(tag, Tag::Body | Tag::Main)
+            || (tag == Tag::Article && !bad);
         if never {
             continue;
         }
@@ -271,17 +513,32 @@ pub(crate) fn analyse(dom: &Dom, extra_drop: &[Ix], keep: &[Ix]) -> Analysis {
             block_below[p as usize] = true;
         }
     }
-    Analysis { removed, text, link, block_below }
+    Analysis {
+        removed,
+        text,
+        link,
+        block_below,
+    }
 }
 
 /// Drops hover cards and inline link lists nested in a paragraph: an inline element made only of
 /// several links ("Ilhan Omar" followed by a card of her latest stories), while the paragraph
 /// around it still has prose of its own. Scored whole, such a paragraph reads as a link list and
 /// the story loses its sentence.
-fn drop_link_cards_in_paragraphs(dom: &Dom, removed: &mut [bool], text: &[u32], link: &[u32], links: &[u32]) {
+fn drop_link_cards_in_paragraphs(
+    dom: &Dom,
+    removed: &mut [bool],
+    text: &[u32],
+    link: &[u32],
+    links: &[u32],
+) {
     for i in 0..dom.nodes.len() {
         let node = &dom.nodes[i];
-        if removed[i] || !matches!(node.tag, Some(Tag::Span | Tag::Other)) || links[i] < 3 || link[i] < 80 {
+        if removed[i]
+            || !matches!(node.tag, Some(Tag::Span | Tag::Other))
+            || links[i] < 3
+            || link[i] < 80
+        {
             continue;
         }
         if (link[i] as f32) < 0.9 * text[i] as f32 {
@@ -289,14 +546,21 @@ fn drop_link_cards_in_paragraphs(dom: &Dom, removed: &mut [bool], text: &[u32], 
         }
         // The nearest block ancestor must be a paragraph with prose outside this element.
         let mut j = node.parent;
-        while j != NONE && matches!(dom.nodes[j as usize].tag, Some(Tag::Span | Tag::Other | Tag::A)) {
+        while j != NONE
+            && matches!(
+                dom.nodes[j as usize].tag,
+                Some(Tag::Span | Tag::Other | Tag::A)
+            )
+        {
             j = dom.nodes[j as usize].parent;
         }
         if j == NONE || dom.nodes[j as usize].tag != Some(Tag::P) || removed[j as usize] {
             continue;
         }
         let p = j as usize;
-        let prose_outside = text[p].saturating_sub(text[i]).saturating_sub(link[p].saturating_sub(link[i]));
+        let prose_outside = text[p]
+            .saturating_sub(text[i])
+            .saturating_sub(link[p].saturating_sub(link[i]));
         if prose_outside >= 40 {
             let end = subtree_end(dom, i);
             removed[i..end].iter_mut().for_each(|r| *r = true);
@@ -330,7 +594,10 @@ pub(crate) fn inner_text(dom: &Dom, a: &Analysis, root: Ix) -> String {
         if node.tag.is_none() {
             push_collapsed(&mut out, node.text);
         } else {
-            if node.tag.is_some_and(|t| t.is_block() || t == Tag::Br) && !out.ends_with(' ') && !out.is_empty() {
+            if node.tag.is_some_and(|t| t.is_block() || t == Tag::Br)
+                && !out.ends_with(' ')
+                && !out.is_empty()
+            {
                 out.push(' ');
             }
             stack.extend(node.children.iter().rev());
@@ -387,9 +654,14 @@ pub(crate) fn prose_figures(dom: &Dom, a: &Analysis) -> (Vec<f32>, Vec<f32>) {
         };
         let block = match tag {
             Tag::P | Tag::Pre | Tag::Blockquote | Tag::H(_) => true,
-            Tag::Div | Tag::Section | Tag::Td | Tag::Li | Tag::Article | Tag::Dd | Tag::OtherBlock | Tag::Span => {
-                a.text[i] > 0 && !has_block_child(dom, a, i)
-            }
+            Tag::Div
+            | Tag::Section
+            | Tag::Td
+            | Tag::Li
+            | Tag::Article
+            | Tag::Dd
+            | Tag::OtherBlock
+            | Tag::Span => a.text[i] > 0 && !has_block_child(dom, a, i),
             _ => false,
         };
         if !block {
@@ -401,7 +673,11 @@ pub(crate) fn prose_figures(dom: &Dom, a: &Analysis) -> (Vec<f32>, Vec<f32>) {
         let ld = l / t.max(1.0);
         let heading = matches!(tag, Tag::H(_));
         if !heading && ld < 0.5 && t >= 20.0 {
-            let w = if matches!(tag, Tag::P | Tag::Pre | Tag::Blockquote) { 1.0 } else { 0.8 };
+            let w = if matches!(tag, Tag::P | Tag::Pre | Tag::Blockquote) {
+                1.0
+            } else {
+                0.8
+            };
             good[i] = (t - l) * w;
             bad[i] = l + (t - l) * (1.0 - w);
         } else if heading && ld < 0.5 {
@@ -433,18 +709,54 @@ fn is_body_marked(n: &crate::dom::DNode) -> bool {
         return false;
     }
     const MARKS: &[&str] = &[
-        "articlebody", "article-body", "article_body", "article__body", "storybody", "story-body", "story_body",
-        "story__body", "entry-content", "post-content", "post-body", "post_body", "postbody", "article-content",
-        "article__content", "story-content", "entry-body", "article-text", "articletext", "story-text", "body-text",
-        "bodytext", "text-content", "content-body", "article-main", "main-text", "body-copy", "article-copy",
-        "c-entry-content", "rich-text", "richtext", "article-entry", "field-name-body", "post-entry", "td-post-content",
-        "paywall-article", "article__text", "news-text", "news-body", "single-content", "entry__content",
+        "articlebody",
+        "article-body",
+        "article_body",
+        "article__body",
+        "storybody",
+        "story-body",
+        "story_body",
+        "story__body",
+        "entry-content",
+        "post-content",
+        "post-body",
+        "post_body",
+        "postbody",
+        "article-content",
+        "article__content",
+        "story-content",
+        "entry-body",
+        "article-text",
+        "articletext",
+        "story-text",
+        "body-text",
+        "bodytext",
+        "text-content",
+        "content-body",
+        "article-main",
+        "main-text",
+        "body-copy",
+        "article-copy",
+        "c-entry-content",
+        "rich-text",
+        "richtext",
+        "article-entry",
+        "field-name-body",
+        "post-entry",
+        "td-post-content",
+        "paywall-article",
+        "article__text",
+        "news-text",
+        "news-body",
+        "single-content",
+        "entry__content",
     ];
     n.cls.split_whitespace().any(|c| {
         MARKS.iter().any(|m| {
             c == *m
                 || c.strip_suffix(m).is_some_and(|pre| pre.ends_with('_'))
-                || c.strip_prefix(m).is_some_and(|post| post.starts_with('_') || post.starts_with("--"))
+                || c.strip_prefix(m)
+                    .is_some_and(|post| post.starts_with('_') || post.starts_with("--"))
         })
     })
 }
@@ -454,7 +766,12 @@ pub(crate) fn body_candidates(dom: &Dom, a: &Analysis, max: usize) -> Vec<Vec<Ix
     let (good, bad) = prose_figures(dom, a);
     let mut scored: Vec<(f32, usize)> = (0..dom.nodes.len())
         .filter(|&i| !a.removed[i] && good[i] > 0.0 && dom.nodes[i].tag.is_some())
-        .map(|i| (good[i] * (good[i] / (good[i] + bad[i])).powi(PURITY_POWER), i))
+        .map(|i| {
+            (
+                good[i] * (good[i] / (good[i] + bad[i])).powi(PURITY_POWER),
+                i,
+            )
+        })
         .collect();
     // Best first; among equals the deeper (later) node.
     scored.sort_by(|x, y| y.0.total_cmp(&x.0).then(y.1.cmp(&x.1)));
@@ -462,7 +779,12 @@ pub(crate) fn body_candidates(dom: &Dom, a: &Analysis, max: usize) -> Vec<Vec<Ix
     // A container the site marks as the story body comes first when it holds a fair share of the prose.
     if let Some(&(_, top)) = scored.first() {
         let marked: Vec<usize> = (0..dom.nodes.len())
-            .filter(|&i| !a.removed[i] && dom.nodes[i].tag.is_some() && good[i] > 0.0 && is_body_marked(&dom.nodes[i]))
+            .filter(|&i| {
+                !a.removed[i]
+                    && dom.nodes[i].tag.is_some()
+                    && good[i] > 0.0
+                    && is_body_marked(&dom.nodes[i])
+            })
             .collect();
         if !marked.is_empty() {
             let mut outer: Vec<usize> = Vec::new();
@@ -474,7 +796,11 @@ pub(crate) fn body_candidates(dom: &Dom, a: &Analysis, max: usize) -> Vec<Vec<Ix
             let first = outer[0];
             // Siblings that share the first one's parent are one body split by inserts.
             let parent = dom.nodes[first].parent;
-            let group: Vec<usize> = outer.iter().copied().filter(|&o| dom.nodes[o].parent == parent).collect();
+            let group: Vec<usize> = outer
+                .iter()
+                .copied()
+                .filter(|&o| dom.nodes[o].parent == parent)
+                .collect();
             let g: f32 = group.iter().map(|&o| good[o]).sum();
             if g >= 0.5 * good[top] || dom.is_within(top as Ix, first as Ix) {
                 out.push(group.into_iter().map(|o| o as Ix).collect());
@@ -486,7 +812,10 @@ pub(crate) fn body_candidates(dom: &Dom, a: &Analysis, max: usize) -> Vec<Vec<Ix
         if out.len() >= max {
             break;
         }
-        if tried.iter().any(|&t| dom.is_within(i as Ix, t as Ix) || dom.is_within(t as Ix, i as Ix)) {
+        if tried
+            .iter()
+            .any(|&t| dom.is_within(i as Ix, t as Ix) || dom.is_within(t as Ix, i as Ix))
+        {
             continue;
         }
         tried.push(i);
@@ -497,7 +826,10 @@ pub(crate) fn body_candidates(dom: &Dom, a: &Analysis, max: usize) -> Vec<Vec<Ix
 
 /// Picks the nodes holding the article body, in document order.
 pub(crate) fn find_body_roots(dom: &Dom, a: &Analysis) -> Vec<Ix> {
-    body_candidates(dom, a, 1).into_iter().next().unwrap_or_default()
+    body_candidates(dom, a, 1)
+        .into_iter()
+        .next()
+        .unwrap_or_default()
 }
 
 /// One output paragraph with the figures used to judge it.
@@ -524,11 +856,17 @@ pub(crate) fn paragraphs(dom: &Dom, a: &Analysis, roots: &[Ix]) -> Vec<Para> {
     let flush = |cur: &mut Para, out: &mut Vec<Para>| {
         let t = cur.text.trim();
         if !t.is_empty() {
-            out.push(Para { text: t.to_string(), ..*cur });
+            out.push(Para {
+                text: t.to_string(),
+                ..*cur
+            });
         }
         // A fresh paragraph that keeps the text buffer's allocation.
         cur.text.clear();
-        *cur = Para { text: std::mem::take(&mut cur.text), ..Para::default() };
+        *cur = Para {
+            text: std::mem::take(&mut cur.text),
+            ..Para::default()
+        };
     };
     while let Some((i, entering, in_link)) = stack.pop() {
         let iu = i as usize;
@@ -615,7 +953,10 @@ fn cut_after_related_headings(dom: &Dom, removed: &mut [bool], text: &[u32], lin
         // Headings, and blocks styled as one ("heading-h3", "section-title").
         let styled = matches!(node.tag, Some(Tag::Div | Tag::P))
             && words(&node.cls).any(|w| w.starts_with("heading") || w == "title");
-        if !(matches!(node.tag, Some(Tag::H(_))) || styled) || node.parent == NONE || removed[node.parent as usize] {
+        if !(matches!(node.tag, Some(Tag::H(_))) || styled)
+            || node.parent == NONE
+            || removed[node.parent as usize]
+        {
             continue;
         }
         if text[i] == 0 || text[i] > 60 {
@@ -641,7 +982,9 @@ fn cut_after_related_headings(dom: &Dom, removed: &mut [bool], text: &[u32], lin
                 break;
             }
             let siblings = &dom.nodes[parent as usize].children;
-            let Some(at) = siblings.iter().position(|&c| c as usize == unit) else { break };
+            let Some(at) = siblings.iter().position(|&c| c as usize == unit) else {
+                break;
+            };
             let before: u32 = siblings[..at]
                 .iter()
                 .filter(|&&c| !removed[c as usize])
@@ -657,7 +1000,9 @@ fn cut_after_related_headings(dom: &Dom, removed: &mut [bool], text: &[u32], lin
                     removed[unit] = true;
                     for &c in &siblings[at + 1..] {
                         let c = c as usize;
-                        if dom.nodes[c].tag == Some(Tag::P) && text[c].saturating_sub(link[c]) >= 100 {
+                        if dom.nodes[c].tag == Some(Tag::P)
+                            && text[c].saturating_sub(link[c]) >= 100
+                        {
                             break;
                         }
                         removed[c] = true;
@@ -706,7 +1051,8 @@ static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// Who a credit line names when it says "the report" rather than "this report".
 static CREDIT_WHO: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:writers?|reporters?|correspondents?|reported\s+from)(?-u:\b)").expect("static regex")
+    Regex::new(r"(?i)(?-u:\b)(?:writers?|reporters?|correspondents?|reported\s+from)(?-u:\b)")
+        .expect("static regex")
 });
 
 /// Whether a line is a contribution credit ("AP writer Jane Doe contributed to this report").
@@ -715,7 +1061,9 @@ fn is_credit_line(text: &str) -> bool {
         return false;
     }
     match CREDIT.captures(text) {
-        Some(c) => c.get(1).is_some() || CREDIT_WHO.is_match(&text[..c.get(0).map_or(0, |m| m.start())]),
+        Some(c) => {
+            c.get(1).is_some() || CREDIT_WHO.is_match(&text[..c.get(0).map_or(0, |m| m.start())])
+        }
         None => false,
     }
 }
@@ -758,12 +1106,20 @@ pub(crate) fn is_post_meta_line(text: &str) -> bool {
 /// Whether a line is only a byline ("By Jane Doe and John Roe", "BY REUTERS"): the byline is kept
 /// apart, and no story paragraph consists of names alone.
 pub(crate) fn is_byline_line(text: &str) -> bool {
-    let Some(rest) = text.strip_prefix("By ").or_else(|| text.strip_prefix("BY ")) else { return false };
+    let Some(rest) = text
+        .strip_prefix("By ")
+        .or_else(|| text.strip_prefix("BY "))
+    else {
+        return false;
+    };
     if rest.len() > 80 || rest.ends_with(['!', '?', ':']) {
         return false;
     }
     let mut names = 0;
-    for w in rest.split(|c: char| c.is_whitespace() || c == ',' || c == '|').filter(|w| !w.is_empty()) {
+    for w in rest
+        .split(|c: char| c.is_whitespace() || c == ',' || c == '|')
+        .filter(|w| !w.is_empty())
+    {
         if matches!(w, "and" | "&" | "AND") {
             continue;
         }
@@ -776,25 +1132,121 @@ pub(crate) fn is_byline_line(text: &str) -> bool {
 }
 
 /// A year and a clock time in either order.
-static FULL_STAMP: LazyLock<Regex> =
-    LazyLock::new(|| {
-        Regex::new(r"(?-u:\b)(?:19|20)[0-9]{2}(?-u:\b).*(?-u:\b)[0-9]{1,2}[:.h][0-9]{2}(?-u:\b)|(?-u:\b)[0-9]{1,2}[:.h][0-9]{2}(?-u:\b).*(?-u:\b)(?:19|20)[0-9]{2}(?-u:\b)")
+static FULL_STAMP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?-u:\b)(?:19|20)[0-9]{2}(?-u:\b).*(?-u:\b)[0-9]{1,2}[:.h][0-9]{2}(?-u:\b)|(?-u:\b)[0-9]{1,2}[:.h][0-9]{2}(?-u:\b).*(?-u:\b)(?:19|20)[0-9]{2}(?-u:\b)")
             .expect("static regex")
-    });
+});
 
 /// Month and day names and the little words of date stamps in the other languages wire services
 /// and their clients print (pt, es, fr, de, it, tr): "sexta-feira, 22 de outubro de 2010 às 20:13".
 const FOREIGN_DATE_WORDS: &[&str] = &[
-    "janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto", "setembro", "outubro", "novembro",
-    "dezembro", "segunda", "terça", "quarta", "quinta", "sexta", "sábado", "domingo", "feira", "de", "às", "as",
-    "enero", "febrero", "marzo", "mayo", "junio", "julio", "septiembre", "octubre", "noviembre", "diciembre", "lunes",
-    "martes", "miércoles", "jueves", "viernes", "a", "las", "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "décembre", "lundi", "mardi", "mercredi", "jeudi", "vendredi",
-    "samedi", "dimanche", "le", "à", "januar", "februar", "märz", "juni", "juli", "oktober", "dezember", "montag",
-    "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag", "um", "uhr", "gennaio", "febbraio",
-    "aprile", "maggio", "giugno", "luglio", "settembre", "ottobre", "dicembre", "lunedì", "martedì", "mercoledì",
-    "giovedì", "venerdì", "sabato", "domenica", "alle", "ore", "ocak", "şubat", "mart", "nisan", "mayıs", "haziran",
-    "temmuz", "ağustos", "eylül", "ekim", "kasım", "aralık", "saat",
+    "janeiro",
+    "fevereiro",
+    "março",
+    "abril",
+    "maio",
+    "junho",
+    "julho",
+    "agosto",
+    "setembro",
+    "outubro",
+    "novembro",
+    "dezembro",
+    "segunda",
+    "terça",
+    "quarta",
+    "quinta",
+    "sexta",
+    "sábado",
+    "domingo",
+    "feira",
+    "de",
+    "às",
+    "as",
+    "enero",
+    "febrero",
+    "marzo",
+    "mayo",
+    "junio",
+    "julio",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+    "lunes",
+    "martes",
+    "miércoles",
+    "jueves",
+    "viernes",
+    "a",
+    "las",
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "décembre",
+    "lundi",
+    "mardi",
+    "mercredi",
+    "jeudi",
+    "vendredi",
+    "samedi",
+    "dimanche",
+    "le",
+    "à",
+    "januar",
+    "februar",
+    "märz",
+    "juni",
+    "juli",
+    "oktober",
+    "dezember",
+    "montag",
+    "dienstag",
+    "mittwoch",
+    "donnerstag",
+    "freitag",
+    "samstag",
+    "sonntag",
+    "um",
+    "uhr",
+    "gennaio",
+    "febbraio",
+    "aprile",
+    "maggio",
+    "giugno",
+    "luglio",
+    "settembre",
+    "ottobre",
+    "dicembre",
+    "lunedì",
+    "martedì",
+    "mercoledì",
+    "giovedì",
+    "venerdì",
+    "sabato",
+    "domenica",
+    "alle",
+    "ore",
+    "ocak",
+    "şubat",
+    "mart",
+    "nisan",
+    "mayıs",
+    "haziran",
+    "temmuz",
+    "ağustos",
+    "eylül",
+    "ekim",
+    "kasım",
+    "aralık",
+    "saat",
 ];
 
 /// A label word after a year ("16.04.2025 - Update : ...").
@@ -808,7 +1260,9 @@ pub(crate) fn is_timestamp_line(text: &str) -> bool {
     if text.len() > 90 || !text.bytes().any(|b| b.is_ascii_digit()) {
         return false;
     }
-    let text = text.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '|' | '•' | '·' | '-' | '–' | '—'));
+    let text = text.trim_start_matches(|c: char| {
+        c.is_whitespace() || matches!(c, '|' | '•' | '·' | '-' | '–' | '—')
+    });
     // Without a leading label, only a full stamp (a year with a clock time, or with a label further
     // on: "16.04.2025 - Update : 16.04.2025") is furniture: a bare date or hour can head a timeline entry.
     let rest = match STAMP_LABEL.find(text) {
@@ -817,29 +1271,131 @@ pub(crate) fn is_timestamp_line(text: &str) -> bool {
         None => return false,
     };
     const DATE_WORDS: &[&str] = &[
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "january", "february",
-        "march", "april", "june", "july", "august", "september", "october", "november", "december", "mon", "tue",
-        "tues", "wed", "thu", "thur", "thurs", "fri", "sat", "sun", "monday", "tuesday", "wednesday", "thursday",
-        "friday", "saturday", "sunday", "am", "pm", "a.m", "p.m", "at", "on", "gmt", "utc", "et", "est", "edt", "ct",
-        "cst", "cdt", "pt", "pst", "pdt", "cet", "cest", "bst", "ist", "jst", "kst", "msk", "hkt", "sgt", "aest",
-        "aedt", "trt", "eet", "eest", "wib", "h", "hrs", "ago", "hour", "hours", "minute", "minutes", "min", "mins",
-        "day", "days", "week", "weeks", "month", "months", "year", "years", "and", "updated", "update", "published",
-        "posted", "modified",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "may",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "january",
+        "february",
+        "march",
+        "april",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "mon",
+        "tue",
+        "tues",
+        "wed",
+        "thu",
+        "thur",
+        "thurs",
+        "fri",
+        "sat",
+        "sun",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "am",
+        "pm",
+        "a.m",
+        "p.m",
+        "at",
+        "on",
+        "gmt",
+        "utc",
+        "et",
+        "est",
+        "edt",
+        "ct",
+        "cst",
+        "cdt",
+        "pt",
+        "pst",
+        "pdt",
+        "cet",
+        "cest",
+        "bst",
+        "ist",
+        "jst",
+        "kst",
+        "msk",
+        "hkt",
+        "sgt",
+        "aest",
+        "aedt",
+        "trt",
+        "eet",
+        "eest",
+        "wib",
+        "h",
+        "hrs",
+        "ago",
+        "hour",
+        "hours",
+        "minute",
+        "minutes",
+        "min",
+        "mins",
+        "day",
+        "days",
+        "week",
+        "weeks",
+        "month",
+        "months",
+        "year",
+        "years",
+        "and",
+        "updated",
+        "update",
+        "published",
+        "posted",
+        "modified",
     ];
     let mut words = 0;
-    for w in rest.split(|c: char| c.is_whitespace() || matches!(c, ',' | '|' | '-' | '–' | '—' | '/' | '(' | ')' | '·' | '•')) {
+    for w in rest.split(|c: char| {
+        c.is_whitespace() || matches!(c, ',' | '|' | '-' | '–' | '—' | '/' | '(' | ')' | '·' | '•')
+    }) {
         let w = w.trim_matches(|c: char| c == '.' || c == ':');
         if w.is_empty() {
             continue;
         }
         words += 1;
         let lower = w.to_lowercase();
-        let ok = w.chars().all(|c| c.is_ascii_digit() || matches!(c, ':' | '.' | '+' | 'h'))
+        let ok = w
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ':' | '.' | '+' | 'h'))
             || DATE_WORDS.contains(&lower.as_str())
             || FOREIGN_DATE_WORDS.contains(&lower.as_str())
-            || lower.strip_suffix("st").or(lower.strip_suffix("nd")).or(lower.strip_suffix("rd")).or(lower.strip_suffix("th"))
+            || lower
+                .strip_suffix("st")
+                .or(lower.strip_suffix("nd"))
+                .or(lower.strip_suffix("rd"))
+                .or(lower.strip_suffix("th"))
                 .is_some_and(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()))
-            || lower.strip_prefix("gmt").or(lower.strip_prefix("utc")).is_some_and(|o| o.chars().all(|c| c.is_ascii_digit() || matches!(c, '+' | ':')));
+            || lower
+                .strip_prefix("gmt")
+                .or(lower.strip_prefix("utc"))
+                .is_some_and(|o| {
+                    o.chars()
+                        .all(|c| c.is_ascii_digit() || matches!(c, '+' | ':'))
+                });
         if !ok {
             return false;
         }
@@ -847,8 +1403,10 @@ pub(crate) fn is_timestamp_line(text: &str) -> bool {
     words > 0
 }
 
-static ABOUT_HEAD: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^(?:about|über|à propos de|acerca de|sobre)\s+\S.{0,60}$").expect("static regex"));
+static ABOUT_HEAD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:about|über|à propos de|acerca de|sobre)\s+\S.{0,60}$")
+        .expect("static regex")
+});
 static SELF_DESCRIPTION: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\p{Lu}\S*(?:\s+\S+){0,6}?\s+(?:is|are)\s+(?:a|an|the)\s+(?:\S+\s+){0,4}?(?:leading|global|world'?s|international|premier|largest|independent|pioneer)\b")
         .expect("static regex")
@@ -856,11 +1414,14 @@ static SELF_DESCRIPTION: LazyLock<Regex> = LazyLock::new(|| {
 
 /// An invitation to write to or follow the author.
 static CONTACT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?-u:\b)(?:e-?mail|contact|reach(?:ed)?|follow|tips?)(?-u:\b)").expect("static regex")
+    Regex::new(r"(?i)(?-u:\b)(?:e-?mail|contact|reach(?:ed)?|follow|tips?)(?-u:\b)")
+        .expect("static regex")
 });
 /// An e-mail address or a social-media handle.
-static ADDRESS: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"[A-Za-z0-9_.+-]+@[A-Za-z0-9-]+\.[A-Za-z0-9.]+|(?:^|[\s(])@[A-Za-z0-9_]{2,}").expect("static regex"));
+static ADDRESS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"[A-Za-z0-9_.+-]+@[A-Za-z0-9-]+\.[A-Za-z0-9.]+|(?:^|[\s(])@[A-Za-z0-9_]{2,}")
+        .expect("static regex")
+});
 
 /// Drops the author's contact note at the end ("Email Jane Doe at jd@example.com or follow her
 /// @janedoe."): an address or handle together with an invitation to write or follow.
@@ -896,9 +1457,14 @@ pub(crate) fn clean_paragraphs(paras: Vec<Para>) -> Vec<String> {
     for p in paras {
         let ld = p.link_chars as f32 / p.chars.max(1) as f32;
         // A sentence with a long link in it is still prose when it has words of its own.
-        let sentence = p.chars.saturating_sub(p.link_chars) >= 24 && p.text.trim_end().ends_with(['.', '!', '?', '"', '”', '»']);
+        let sentence = p.chars.saturating_sub(p.link_chars) >= 24
+            && p.text.trim_end().ends_with(['.', '!', '?', '"', '”', '»']);
         // A standings or results row links its names ("1 | Harbour Club | 104"); only a row of links alone is navigation.
-        let link_heavy = if p.table_row { ld > 0.9 } else { ld > 0.65 || (ld > 0.5 && p.chars < 120 && !sentence) };
+        let link_heavy = if p.table_row {
+            ld > 0.9
+        } else {
+            ld > 0.65 || (ld > 0.5 && p.chars < 120 && !sentence)
+        };
         if link_heavy {
             continue;
         }
@@ -908,7 +1474,15 @@ pub(crate) fn clean_paragraphs(paras: Vec<Para>) -> Vec<String> {
         // "Published on 12/03/2025 - 08:15" is the page's date stamp; bare times ("4:14 p.m.") in
         // live coverage are content.
         let promo = p.chars < 250 && PROMO.is_match(&p.text);
-        if promo || is_timestamp_line(&p.text) || is_byline_line(&p.text) || is_post_meta_line(&p.text) || is_credit_line(&p.text) || !p.text.chars().any(char::is_alphanumeric) || BOILER_LINE.is_match(&p.text) || TAIL_CODE.is_match(&p.text) {
+        if promo
+            || is_timestamp_line(&p.text)
+            || is_byline_line(&p.text)
+            || is_post_meta_line(&p.text)
+            || is_credit_line(&p.text)
+            || !p.text.chars().any(char::is_alphanumeric)
+            || BOILER_LINE.is_match(&p.text)
+            || TAIL_CODE.is_match(&p.text)
+        {
             continue;
         }
         out.push(p.text);
@@ -929,7 +1503,12 @@ mod tests {
 
     /// A paragraph of `text` whose `link` part is link text.
     fn linked(text: &str, link: &str) -> Para {
-        Para { text: text.to_string(), link_chars: non_space_chars(link), chars: non_space_chars(text), ..Para::default() }
+        Para {
+            text: text.to_string(),
+            link_chars: non_space_chars(link),
+            chars: non_space_chars(text),
+            ..Para::default()
+        }
     }
 
     /// A paragraph without links.
@@ -962,7 +1541,10 @@ mod tests {
     #[test]
     fn bem_elements_name_what_a_node_is() {
         // A newsletter box inside the story's block is still a newsletter box.
-        assert_eq!(class_flags("article-body__tablet-newsletter"), (true, false));
+        assert_eq!(
+            class_flags("article-body__tablet-newsletter"),
+            (true, false)
+        );
         assert_eq!(class_flags("story__share-bar"), (true, false));
         // A factbox's header or a "more information" note belongs to the story block.
         assert_eq!(class_flags("article-boxout__header"), (true, true));
@@ -993,7 +1575,12 @@ mod tests {
         ] {
             assert!(RELATED_HEADING.is_match(h), "{h}");
         }
-        for h in ["What happens next", "Talks resume in Geneva", "Popular anger grows", "Most of the ships turned back"] {
+        for h in [
+            "What happens next",
+            "Talks resume in Geneva",
+            "Popular anger grows",
+            "Most of the ships turned back",
+        ] {
             assert!(!RELATED_HEADING.is_match(h), "{h}");
         }
     }
@@ -1017,11 +1604,19 @@ mod tests {
         cut_press_release_tail(&mut q);
         assert_eq!(q.len(), 2);
         // A story that opens by describing a company keeps it.
-        let mut r = strings(&["Corvane is a leading maker of meters.", "It was founded in 1990."]);
+        let mut r = strings(&[
+            "Corvane is a leading maker of meters.",
+            "It was founded in 1990.",
+        ]);
         cut_press_release_tail(&mut r);
         assert_eq!(r.len(), 2);
         // An "About" section that does not read as a company's standard description stays.
-        let mut s = strings(&["Lead.", "More detail.", "About Corvane", "Corvane sells meters to 40 towns."]);
+        let mut s = strings(&[
+            "Lead.",
+            "More detail.",
+            "About Corvane",
+            "Corvane sells meters to 40 towns.",
+        ]);
         cut_press_release_tail(&mut s);
         assert_eq!(s.len(), 4);
     }
@@ -1048,7 +1643,13 @@ mod tests {
             plain("Related Roundup: Harbour Ferries"),
             plain("Work starts in May."),
         ]);
-        assert_eq!(got, ["The council approved the budget on Monday.", "Work starts in May."]);
+        assert_eq!(
+            got,
+            [
+                "The council approved the budget on Monday.",
+                "Work starts in May."
+            ]
+        );
     }
 
     #[test]
@@ -1086,18 +1687,32 @@ mod tests {
 
     #[test]
     fn post_meta_lines() {
-        assert!(is_post_meta_line("05/10/2018 - Publicado por: Ana Ruiz - Categoria: Saúde - Tags: hospital obras"));
-        assert!(is_post_meta_line("Posted by Ivo Brandt | Filed under: City, Transport"));
-        assert!(!is_post_meta_line("The report was published by the ministry on Monday."));
+        assert!(is_post_meta_line(
+            "05/10/2018 - Publicado por: Ana Ruiz - Categoria: Saúde - Tags: hospital obras"
+        ));
+        assert!(is_post_meta_line(
+            "Posted by Ivo Brandt | Filed under: City, Transport"
+        ));
+        assert!(!is_post_meta_line(
+            "The report was published by the ministry on Monday."
+        ));
         assert!(!is_post_meta_line("Tags: harbour"));
     }
 
     #[test]
     fn credit_lines() {
-        assert!(is_credit_line("Courier staff writer Ana Ruiz and the Associated Press contributed to this report."));
-        assert!(is_credit_line("Ruiz reported from Ankara. Ivo Brandt in Sofia contributed to the report."));
-        assert!(is_credit_line("Fox News' Ana Ruiz contributed to this story"));
-        assert!(!is_credit_line("Three universities contributed to the report, which the ministry published on Monday."));
+        assert!(is_credit_line(
+            "Courier staff writer Ana Ruiz and the Associated Press contributed to this report."
+        ));
+        assert!(is_credit_line(
+            "Ruiz reported from Ankara. Ivo Brandt in Sofia contributed to the report."
+        ));
+        assert!(is_credit_line(
+            "Fox News' Ana Ruiz contributed to this story"
+        ));
+        assert!(!is_credit_line(
+            "Three universities contributed to the report, which the ministry published on Monday."
+        ));
     }
 
     #[test]
@@ -1106,7 +1721,9 @@ mod tests {
         assert!(is_byline_line("By Reuters"));
         assert!(is_byline_line("BY MARTA KOVAC, IVO BRANDT and O'NEILL"));
         assert!(!is_byline_line("By Monday the river had risen two metres."));
-        assert!(!is_byline_line("By the end of the year, prices had doubled"));
+        assert!(!is_byline_line(
+            "By the end of the year, prices had doubled"
+        ));
         assert!(!is_byline_line("By"));
         assert!(!is_byline_line("Bystanders Filmed The Arrest"));
     }
@@ -1119,19 +1736,31 @@ mod tests {
         assert!(!is_timestamp_line("4:14 p.m."));
         assert!(!is_timestamp_line("(Published Monday, Nov. 18, 2019)"));
         assert!(is_timestamp_line("Last updated 2 hours ago"));
-        assert!(is_timestamp_line("Posted Tuesday, 4th November 2025 | 19h30"));
-        assert!(!is_timestamp_line("Published on Monday, the report found 12 errors."));
-        assert!(!is_timestamp_line("March 3 was the coldest day of 2025 in the capital"));
+        assert!(is_timestamp_line(
+            "Posted Tuesday, 4th November 2025 | 19h30"
+        ));
+        assert!(!is_timestamp_line(
+            "Published on Monday, the report found 12 errors."
+        ));
+        assert!(!is_timestamp_line(
+            "March 3 was the coldest day of 2025 in the capital"
+        ));
         assert!(!is_timestamp_line("Updated rules take effect on 1 July"));
         assert!(!is_timestamp_line("Published"));
         assert!(is_timestamp_line("Nov. 19, 2019, 8:41 AM UTC"));
         assert!(is_timestamp_line("| 16.04.2025 - Update : 16.04.2025"));
-        assert!(is_timestamp_line("sexta-feira, 22 de outubro de 2010 às 20:13"));
+        assert!(is_timestamp_line(
+            "sexta-feira, 22 de outubro de 2010 às 20:13"
+        ));
         assert!(is_timestamp_line("Le 22 mars 2019 à 20h13"));
-        assert!(!is_timestamp_line("Le gouvernement a annoncé le 22 mars 2019 à 20h13"));
+        assert!(!is_timestamp_line(
+            "Le gouvernement a annoncé le 22 mars 2019 à 20h13"
+        ));
         assert!(!is_timestamp_line("In 2025 the rules were updated twice"));
         assert!(is_timestamp_line("19.11.2019 08:41"));
         assert!(!is_timestamp_line("Nov. 19, 2019"));
-        assert!(!is_timestamp_line("At 8:41 on Nov. 19, 2019 the alarm sounded"));
+        assert!(!is_timestamp_line(
+            "At 8:41 on Nov. 19, 2019 the alarm sounded"
+        ));
     }
 }

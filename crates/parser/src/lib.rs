@@ -86,7 +86,9 @@ impl Default for Parser {
     fn default() -> Self {
         let profiles = profile::BUILTIN
             .iter()
-            .map(|(name, text)| Profile::from_toml(name, text).expect("built-in profiles are valid"))
+            .map(|(name, text)| {
+                Profile::from_toml(name, text).expect("built-in profiles are valid")
+            })
             .collect();
         Parser { profiles }
     }
@@ -101,7 +103,8 @@ impl Parser {
         for (name, text) in extra {
             added.push(Profile::from_toml(name, text)?);
         }
-        p.profiles.retain(|b| !added.iter().any(|a| a.name == b.name));
+        p.profiles
+            .retain(|b| !added.iter().any(|a| a.name == b.name));
         added.append(&mut p.profiles);
         p.profiles = added;
         Ok(p)
@@ -118,7 +121,11 @@ impl Parser {
     }
 
     /// Parses one page and reports which profile was used and whether it failed.
-    pub fn parse_report(&self, bytes: &[u8], opts: &ParseOptions<'_>) -> Result<Parsed, ParseError> {
+    pub fn parse_report(
+        &self,
+        bytes: &[u8],
+        opts: &ParseOptions<'_>,
+    ) -> Result<Parsed, ParseError> {
         if bytes.iter().all(|b| b.is_ascii_whitespace()) {
             return Err(ParseError::Empty);
         }
@@ -132,13 +139,18 @@ impl Parser {
             .count();
         let sample = decoded.text.chars().take(4096).count();
         if sample > 0 && controls * 10 > sample {
-            return Err(ParseError::NotText(format!("{controls} control characters in the first {sample}")));
+            return Err(ParseError::NotText(format!(
+                "{controls} control characters in the first {sample}"
+            )));
         }
         let (prepared, flattened) = depth::cap_nesting(&decoded.text);
         let html = Html::parse_document(prepared.as_deref().unwrap_or(&decoded.text));
         let mut parsed = self.extract(&html, opts);
         if flattened {
-            parsed.warnings.push(format!("nesting deeper than {} elements was flattened", depth::MAX_DEPTH));
+            parsed.warnings.push(format!(
+                "nesting deeper than {} elements was flattened",
+                depth::MAX_DEPTH
+            ));
         }
         parsed.article.charset_source = Some(decoded.source.to_string());
         parsed.article.charset = Some(decoded.encoding.name().to_string());
@@ -157,7 +169,9 @@ impl Parser {
             .as_deref()
             .and_then(|u| url::Url::parse(u).ok())
             .and_then(|u| u.host_str().map(|h| h.to_ascii_lowercase()));
-        let profile = host.as_deref().and_then(|h| self.profiles.iter().find(|p| p.matches(h)));
+        let profile = host
+            .as_deref()
+            .and_then(|h| self.profiles.iter().find(|p| p.matches(h)));
         let dom = Dom::build(html, profile.is_some());
 
         let mut art = Article::default();
@@ -165,12 +179,19 @@ impl Parser {
         let mut body_paras: Vec<String> = Vec::new();
 
         // Profile first: its drop list sharpens the pruning for that site.
-        let drops: Vec<Ix> = profile.map(|p| select_all(html, &dom, &p.drop)).unwrap_or_default();
-        let profile_roots = profile.map(|p| outermost(&dom, select_first_list(html, &dom, &p.body))).unwrap_or_default();
+        let drops: Vec<Ix> = profile
+            .map(|p| select_all(html, &dom, &p.drop))
+            .unwrap_or_default();
+        let profile_roots = profile
+            .map(|p| outermost(&dom, select_first_list(html, &dom, &p.body)))
+            .unwrap_or_default();
         let analysis = extract::analyse(&dom, &drops, &profile_roots);
         if let Some(p) = profile {
             let roots = profile_roots;
-            let roots: Vec<Ix> = roots.into_iter().filter(|&r| !analysis.removed[r as usize]).collect();
+            let roots: Vec<Ix> = roots
+                .into_iter()
+                .filter(|&r| !analysis.removed[r as usize])
+                .collect();
             let paras = extract::clean_paragraphs(extract::paragraphs(&dom, &analysis, &roots));
             let chars: usize = paras.iter().map(|s| s.chars().count()).sum();
             if chars >= p.min_body_chars {
@@ -193,8 +214,14 @@ impl Parser {
 
         // Title.
         let h1 = first_text(&dom, |n| n.tag == Some(Tag::H(1)));
-        let site = meta.get(&["og:site_name", "application-name"]).map(str::to_string);
-        let section_meta = meta.ld.section.clone().or_else(|| meta.get(&["article:section"]).map(str::to_string));
+        let site = meta
+            .get(&["og:site_name", "application-name"])
+            .map(str::to_string);
+        let section_meta = meta
+            .ld
+            .section
+            .clone()
+            .or_else(|| meta.get(&["article:section"]).map(str::to_string));
         let profile_title = profile.and_then(|p| select_text(html, &p.title));
         let raw_title = profile_title
             .or_else(|| meta.ld.headline.clone())
@@ -203,7 +230,15 @@ impl Parser {
             .or_else(|| meta.title_tag.clone());
         art.title = raw_title
             .map(|t| unescape_twice_escaped(&t))
-            .map(|t| clean_title(&t, site.as_deref(), section_meta.as_deref(), host.as_deref(), h1.as_deref()))
+            .map(|t| {
+                clean_title(
+                    &t,
+                    site.as_deref(),
+                    section_meta.as_deref(),
+                    host.as_deref(),
+                    h1.as_deref(),
+                )
+            })
             .filter(|t| !t.is_empty());
 
         // Body clean-up: the headline repeated at the top is not body text, nor is a kicker above
@@ -219,29 +254,38 @@ impl Parser {
         if body_chars < 300 {
             if let Some(ld_body) = meta.ld.body.as_deref() {
                 if ld_body.len() > body_chars * 2 && agrees_with_page(&dom, &analysis, ld_body) {
-                    body_paras = ld_body.split('\n').map(collapse).filter(|s| !s.is_empty()).collect();
+                    body_paras = ld_body
+                        .split('\n')
+                        .map(collapse)
+                        .filter(|s| !s.is_empty())
+                        .collect();
                 }
             }
         }
         // Lede.
         art.lede = profile
             .and_then(|p| select_text(html, &p.lede))
-            .or_else(|| meta.get(&["og:description", "description", "twitter:description"]).map(str::to_string))
+            .or_else(|| {
+                meta.get(&["og:description", "description", "twitter:description"])
+                    .map(str::to_string)
+            })
             .or_else(|| meta.ld.description.clone())
             .map(|s| collapse(&unescape_twice_escaped(&s)))
             .filter(|s| !s.is_empty());
 
         // A wire story starts at its dateline: the standfirst, date stamp or byline printed above
         // "ANKARA (AA) -" is not part of the story (summary bullets are, and stay).
-        let story_dateline = body_paras
-            .iter()
-            .take(4)
-            .enumerate()
-            .find_map(|(k, p)| parse_dateline(p).filter(|(d, _)| d.agency.is_some()).map(|(d, _)| (k, d)));
+        let story_dateline = body_paras.iter().take(4).enumerate().find_map(|(k, p)| {
+            parse_dateline(p)
+                .filter(|(d, _)| d.agency.is_some())
+                .map(|(d, _)| (k, d))
+        });
         let mut dateline = None;
         if let Some((k, d)) = story_dateline {
             let furniture = |p: &String| {
-                art.lede.as_deref().is_some_and(|l| norm_eq(l, p)) || extract::is_timestamp_line(p) || extract::is_byline_line(p)
+                art.lede.as_deref().is_some_and(|l| norm_eq(l, p))
+                    || extract::is_timestamp_line(p)
+                    || extract::is_byline_line(p)
             };
             if body_paras[..k].iter().all(furniture) {
                 body_paras.drain(..k);
@@ -253,17 +297,32 @@ impl Parser {
         }
         art.body = body_paras.join("\n\n");
         // The dateline opens the body; found above when the story starts with an agency's.
-        art.dateline = dateline.or_else(|| body_paras.first().and_then(|first| parse_dateline(first)).map(|(d, _)| d));
+        art.dateline = dateline.or_else(|| {
+            body_paras
+                .first()
+                .and_then(|first| parse_dateline(first))
+                .map(|(d, _)| d)
+        });
 
         // Authors and byline.
         let profile_byline = profile.and_then(|p| select_byline(html, &dom, &p.byline));
         let generic_byline = || {
             first_raw_text(&dom, |n| {
                 &*n.itemprop == "author"
-                    || n.cls.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| matches!(w, "byline" | "author" | "authors" | "bylines"))
+                    || n.cls
+                        .split(|c: char| !c.is_ascii_alphanumeric())
+                        .any(|w| matches!(w, "byline" | "author" | "authors" | "bylines"))
             })
         };
-        let meta_author = meta.get(&["author", "article:author", "dc.creator", "sailthru.author", "parsely-author"]).map(str::to_string);
+        let meta_author = meta
+            .get(&[
+                "author",
+                "article:author",
+                "dc.creator",
+                "sailthru.author",
+                "parsely-author",
+            ])
+            .map(str::to_string);
         let mut authors = Vec::new();
         if let Some(b) = &profile_byline {
             authors = clean_byline(b);
@@ -289,36 +348,77 @@ impl Parser {
             }
         }
         art.authors = authors;
-        art.byline = byline.or(meta_author).map(|b| collapse(&b)).filter(|b| !b.is_empty());
+        art.byline = byline
+            .or(meta_author)
+            .map(|b| collapse(&b))
+            .filter(|b| !b.is_empty());
 
         // Dates.
         let fetched = opts.fetched_at;
-        let ok = |d: DateTime<FixedOffset>| fetched.is_none_or(|f| d.with_timezone(&Utc) <= f + chrono::Duration::minutes(15));
-        let mut published: Option<(DateTime<FixedOffset>, DateSource)> = None;
-        let consider = |d: Option<DateTime<FixedOffset>>, src: DateSource, slot: &mut Option<(DateTime<FixedOffset>, DateSource)>| {
-            if slot.is_none() {
-                if let Some(d) = d.filter(|d| ok(*d)) {
-                    *slot = Some((d, src));
-                }
-            }
+        let ok = |d: DateTime<FixedOffset>| {
+            fetched.is_none_or(|f| d.with_timezone(&Utc) <= f + chrono::Duration::minutes(15))
         };
-        consider(meta.ld.published.as_deref().and_then(parse_date), DateSource::JsonLd, &mut published);
+        let mut published: Option<(DateTime<FixedOffset>, DateSource)> = None;
+        let consider =
+            |d: Option<DateTime<FixedOffset>>,
+             src: DateSource,
+             slot: &mut Option<(DateTime<FixedOffset>, DateSource)>| {
+                if slot.is_none() {
+                    if let Some(d) = d.filter(|d| ok(*d)) {
+                        *slot = Some((d, src));
+                    }
+                }
+            };
+        consider(
+            meta.ld.published.as_deref().and_then(parse_date),
+            DateSource::JsonLd,
+            &mut published,
+        );
         consider(
             meta.get(&[
-                "article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate", "publish-date",
-                "date", "dc.date", "dc.date.issued", "dcterms.created", "dcterms.date", "sailthru.date", "parsely-pub-date",
-                "article.published", "published-date", "original-publish-date",
+                "article:published_time",
+                "og:published_time",
+                "datepublished",
+                "pubdate",
+                "publishdate",
+                "publish-date",
+                "date",
+                "dc.date",
+                "dc.date.issued",
+                "dcterms.created",
+                "dcterms.date",
+                "sailthru.date",
+                "parsely-pub-date",
+                "article.published",
+                "published-date",
+                "original-publish-date",
             ])
             .and_then(parse_date),
             DateSource::Meta,
             &mut published,
         );
         if let Some(p) = profile {
-            let d = select_first(html, &p.date).and_then(|e| e.attr("datetime").map(str::to_string).or_else(|| Some(e.text().collect())));
-            consider(d.as_deref().and_then(parse_date), DateSource::TimeElement, &mut published);
+            let d = select_first(html, &p.date).and_then(|e| {
+                e.attr("datetime")
+                    .map(str::to_string)
+                    .or_else(|| Some(e.text().collect()))
+            });
+            consider(
+                d.as_deref().and_then(parse_date),
+                DateSource::TimeElement,
+                &mut published,
+            );
         }
-        consider(meta.times.iter().find_map(|t| parse_date(t)), DateSource::TimeElement, &mut published);
-        consider(page_url.as_deref().and_then(date_from_url), DateSource::Url, &mut published);
+        consider(
+            meta.times.iter().find_map(|t| parse_date(t)),
+            DateSource::TimeElement,
+            &mut published,
+        );
+        consider(
+            page_url.as_deref().and_then(date_from_url),
+            DateSource::Url,
+            &mut published,
+        );
         if published.is_none() {
             let head: String = art.body.chars().take(400).collect();
             consider(parse_text_date(&head), DateSource::Text, &mut published);
@@ -332,20 +432,35 @@ impl Parser {
             .modified
             .as_deref()
             .and_then(parse_date)
-            .or_else(|| meta.get(&["article:modified_time", "og:updated_time", "datemodified", "dcterms.modified", "last-modified"]).and_then(parse_date))
+            .or_else(|| {
+                meta.get(&[
+                    "article:modified_time",
+                    "og:updated_time",
+                    "datemodified",
+                    "dcterms.modified",
+                    "last-modified",
+                ])
+                .and_then(parse_date)
+            })
             .filter(|d| ok(*d));
 
         // Language.
         (art.language, art.language_confidence) = language(&art.body, meta.html_lang.as_deref());
 
-        art.section = section_meta.map(|s| collapse(&unescape_twice_escaped(&s))).filter(|s| !s.is_empty());
+        art.section = section_meta
+            .map(|s| collapse(&unescape_twice_escaped(&s)))
+            .filter(|s| !s.is_empty());
         let mut tags: Vec<String> = meta.ld.keywords.clone();
         if tags.is_empty() {
             tags = meta.all("article:tag").map(str::to_string).collect();
         }
         if tags.is_empty() {
             if let Some(k) = meta.get(&["news_keywords", "keywords"]) {
-                tags = k.split([',', ';']).map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+                tags = k
+                    .split([',', ';'])
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect();
             }
         }
         tags.dedup();
@@ -358,7 +473,10 @@ impl Parser {
             }
             match url::Url::parse(u) {
                 Ok(x) => Some(x.to_string()),
-                Err(_) => base.as_ref().and_then(|b| b.join(u).ok()).map(|x| x.to_string()),
+                Err(_) => base
+                    .as_ref()
+                    .and_then(|b| b.join(u).ok())
+                    .map(|x| x.to_string()),
             }
         };
         art.canonical_url = meta
@@ -371,10 +489,18 @@ impl Parser {
             .get(&["og:image", "og:image:url", "og:image:secure_url"])
             .and_then(absolute)
             .or_else(|| meta.ld.image.as_deref().and_then(absolute))
-            .or_else(|| meta.get(&["twitter:image", "twitter:image:src"]).and_then(absolute));
+            .or_else(|| {
+                meta.get(&["twitter:image", "twitter:image:src"])
+                    .and_then(absolute)
+            });
         art.is_accessible_for_free = meta.ld.free;
 
-        Parsed { article: art, profile: profile.map(|p| p.name.clone()), profile_failed, warnings }
+        Parsed {
+            article: art,
+            profile: profile.map(|p| p.name.clone()),
+            profile_failed,
+            warnings,
+        }
     }
 }
 
@@ -392,7 +518,11 @@ fn unescape_twice_escaped(s: &str) -> String {
     while let Some(at) = rest.find('&') {
         out.push_str(&rest[..at]);
         let tail = &rest[at..];
-        let end = tail.char_indices().take(12).find(|&(_, c)| c == ';').map(|(i, _)| i);
+        let end = tail
+            .char_indices()
+            .take(12)
+            .find(|&(_, c)| c == ';')
+            .map(|(i, _)| i);
         let decoded = end.and_then(|e| {
             let name = &tail[1..e];
             let c = match name {
@@ -434,40 +564,77 @@ fn unescape_twice_escaped(s: &str) -> String {
 }
 
 fn norm_eq(a: &str, b: &str) -> bool {
-    let n = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>();
+    let n = |s: &str| {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect::<String>()
+    };
     n(a) == n(b)
 }
 
 /// Whether the start of a JSON-LD articleBody is printed in the page's visible text.
 fn agrees_with_page(dom: &Dom, a: &Analysis, ld_body: &str) -> bool {
-    let n = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).take(400).collect::<String>();
+    let n = |s: &str| {
+        s.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .take(400)
+            .collect::<String>()
+    };
     let probe: String = n(ld_body).chars().take(120).collect();
     if probe.chars().count() < 40 {
         return false;
     }
     let page = extract::inner_text(dom, a, 0);
-    let page: String = page.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect();
+    let page: String = page
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
     page.contains(&probe)
 }
 
-static TITLE_SEP: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\s+(?:\||-|—|–|::|«|»|·|•)\s+").expect("static regex"));
+static TITLE_SEP: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\s+(?:\||-|—|–|::|«|»|·|•)\s+").expect("static regex"));
 
 /// Strips site names and sections that pages append to (or put before) their headline.
-pub fn clean_title(raw: &str, site: Option<&str>, section: Option<&str>, host: Option<&str>, h1: Option<&str>) -> String {
+pub fn clean_title(
+    raw: &str,
+    site: Option<&str>,
+    section: Option<&str>,
+    host: Option<&str>,
+    h1: Option<&str>,
+) -> String {
     let t = collapse(raw);
     if let Some(h) = h1 {
         let h = collapse(h);
-        if !h.is_empty() && (norm_eq(&h, &t) || (t.starts_with(&h) && h.split_whitespace().count() >= 3)) {
+        if !h.is_empty()
+            && (norm_eq(&h, &t) || (t.starts_with(&h) && h.split_whitespace().count() >= 3))
+        {
             return h;
         }
     }
-    let host_word = host.map(|h| h.trim_start_matches("www.").split('.').next().unwrap_or("").to_string());
+    let host_word = host.map(|h| {
+        h.trim_start_matches("www.")
+            .split('.')
+            .next()
+            .unwrap_or("")
+            .to_string()
+    });
     let is_site = |seg: &str| {
         let s = seg.trim().to_lowercase();
-        let sn = |x: &str| x.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect::<String>();
+        let sn = |x: &str| {
+            x.chars()
+                .filter(|c| c.is_alphanumeric())
+                .flat_map(char::to_lowercase)
+                .collect::<String>()
+        };
         site.is_some_and(|x| sn(x) == sn(&s) || sn(&s).starts_with(&sn(x)) && !sn(x).is_empty())
             || section.is_some_and(|x| sn(x) == sn(&s))
-            || host_word.as_deref().is_some_and(|h| !h.is_empty() && sn(&s).contains(h))
+            || host_word
+                .as_deref()
+                .is_some_and(|h| !h.is_empty() && sn(&s).contains(h))
     };
     let mut parts: Vec<&str> = Vec::new();
     let mut seps: Vec<(usize, usize)> = Vec::new();
@@ -493,13 +660,19 @@ pub fn clean_title(raw: &str, site: Option<&str>, section: Option<&str>, host: O
         return t;
     }
     let start = if lo == 0 { 0 } else { seps[lo - 1].1 };
-    let end = if hi == parts.len() { t.len() } else { seps[hi - 1].0 };
+    let end = if hi == parts.len() {
+        t.len()
+    } else {
+        seps[hi - 1].0
+    };
     t[start..end].trim().to_string()
 }
 
 /// Whether a line is short label text that can sit above a headline: a few words, no sentence.
 fn is_kicker(line: &str) -> bool {
-    line.chars().count() <= 30 && line.split_whitespace().count() <= 4 && !line.ends_with(['.', '!', '?', '"', '”'])
+    line.chars().count() <= 30
+        && line.split_whitespace().count() <= 4
+        && !line.ends_with(['.', '!', '?', '"', '”'])
 }
 
 fn language(body: &str, html_lang: Option<&str>) -> (Option<String>, Option<f32>) {
@@ -530,15 +703,75 @@ fn language(body: &str, html_lang: Option<&str>) -> (Option<String>, Option<f32>
 fn iso639_1(l: whatlang::Lang) -> Option<&'static str> {
     use whatlang::Lang::*;
     Some(match l {
-        Eng => "en", Rus => "ru", Cmn => "zh", Spa => "es", Por => "pt", Ita => "it", Fra => "fr", Deu => "de",
-        Ukr => "uk", Kat => "ka", Ara => "ar", Hin => "hi", Jpn => "ja", Heb => "he", Yid => "yi", Pol => "pl",
-        Amh => "am", Jav => "jv", Kor => "ko", Nob => "nb", Dan => "da", Swe => "sv", Fin => "fi", Tur => "tr",
-        Nld => "nl", Hun => "hu", Ces => "cs", Ell => "el", Bul => "bg", Bel => "be", Mar => "mr", Kan => "kn",
-        Ron => "ro", Slv => "sl", Hrv => "hr", Srp => "sr", Mkd => "mk", Lit => "lt", Lav => "lv", Est => "et",
-        Tam => "ta", Vie => "vi", Urd => "ur", Tha => "th", Guj => "gu", Uzb => "uz", Pan => "pa", Aze => "az",
-        Ind => "id", Tel => "te", Pes => "fa", Mal => "ml", Ori => "or", Mya => "my", Nep => "ne", Sin => "si",
-        Khm => "km", Tuk => "tk", Aka => "ak", Zul => "zu", Sna => "sn", Afr => "af", Lat => "la", Slk => "sk",
-        Cat => "ca", Tgl => "tl", Hye => "hy", Epo => "eo", Ben => "bn",
+        Eng => "en",
+        Rus => "ru",
+        Cmn => "zh",
+        Spa => "es",
+        Por => "pt",
+        Ita => "it",
+        Fra => "fr",
+        Deu => "de",
+        Ukr => "uk",
+        Kat => "ka",
+        Ara => "ar",
+        Hin => "hi",
+        Jpn => "ja",
+        Heb => "he",
+        Yid => "yi",
+        Pol => "pl",
+        Amh => "am",
+        Jav => "jv",
+        Kor => "ko",
+        Nob => "nb",
+        Dan => "da",
+        Swe => "sv",
+        Fin => "fi",
+        Tur => "tr",
+        Nld => "nl",
+        Hun => "hu",
+        Ces => "cs",
+        Ell => "el",
+        Bul => "bg",
+        Bel => "be",
+        Mar => "mr",
+        Kan => "kn",
+        Ron => "ro",
+        Slv => "sl",
+        Hrv => "hr",
+        Srp => "sr",
+        Mkd => "mk",
+        Lit => "lt",
+        Lav => "lv",
+        Est => "et",
+        Tam => "ta",
+        Vie => "vi",
+        Urd => "ur",
+        Tha => "th",
+        Guj => "gu",
+        Uzb => "uz",
+        Pan => "pa",
+        Aze => "az",
+        Ind => "id",
+        Tel => "te",
+        Pes => "fa",
+        Mal => "ml",
+        Ori => "or",
+        Mya => "my",
+        Nep => "ne",
+        Sin => "si",
+        Khm => "km",
+        Tuk => "tk",
+        Aka => "ak",
+        Zul => "zu",
+        Sna => "sn",
+        Afr => "af",
+        Lat => "la",
+        Slk => "sk",
+        Cat => "ca",
+        Tgl => "tl",
+        Hye => "hy",
+        Epo => "eo",
+        Ben => "bn",
         #[allow(unreachable_patterns)]
         _ => return None,
     })
@@ -550,7 +783,9 @@ fn select_first<'a>(html: &'a Html, sels: &[Selector]) -> Option<scraper::Elemen
 
 fn select_text(html: &Html, sels: &[Selector]) -> Option<String> {
     sels.iter().find_map(|s| {
-        html.select(s).map(|e| collapse(&e.text().collect::<String>())).find(|t| !t.is_empty())
+        html.select(s)
+            .map(|e| collapse(&e.text().collect::<String>()))
+            .find(|t| !t.is_empty())
     })
 }
 
@@ -575,7 +810,10 @@ fn select_byline(html: &Html, dom: &Dom, sels: &[Selector]) -> Option<String> {
 }
 
 fn select_all(html: &Html, dom: &Dom, sels: &[Selector]) -> Vec<Ix> {
-    sels.iter().flat_map(|s| html.select(s)).filter_map(|e| dom.ix_of(&e)).collect()
+    sels.iter()
+        .flat_map(|s| html.select(s))
+        .filter_map(|e| dom.ix_of(&e))
+        .collect()
 }
 
 /// All matches of the first selector that matches anything.
@@ -641,18 +879,37 @@ pub fn debug_trace(bytes: &[u8], needle: &str) -> String {
     let a = extract::analyse(&dom, &[], &[]);
     let roots = extract::find_body_roots(&dom, &a);
     let (good, bad) = extract::prose_figures(&dom, &a);
-    let scores: std::collections::HashMap<Ix, (f32, f32)> =
-        (0..dom.nodes.len()).map(|i| (i as Ix, (good[i], bad[i]))).collect();
-    let mut out = format!("roots: {:?}\n", roots.iter().map(|&r| (r, dom.nodes[r as usize].tag, dom.nodes[r as usize].cls.to_string())).collect::<Vec<_>>());
+    let scores: std::collections::HashMap<Ix, (f32, f32)> = (0..dom.nodes.len())
+        .map(|i| (i as Ix, (good[i], bad[i])))
+        .collect();
+    let mut out = format!(
+        "roots: {:?}\n",
+        roots
+            .iter()
+            .map(|&r| (
+                r,
+                dom.nodes[r as usize].tag,
+                dom.nodes[r as usize].cls.to_string()
+            ))
+            .collect::<Vec<_>>()
+    );
     if let Some(i) = dom.nodes.iter().position(|n| {
-        n.tag.is_none() && n.text.contains(needle) && dom.nodes[n.parent as usize].tag != Some(Tag::Junk)
+        n.tag.is_none()
+            && n.text.contains(needle)
+            && dom.nodes[n.parent as usize].tag != Some(Tag::Junk)
     }) {
         let mut j = i as Ix;
         while j != dom::NONE {
             let n = &dom.nodes[j as usize];
             out.push_str(&format!(
                 "{j} {:?} [{}] removed={} text={} link={} hidden={} score={:?}\n",
-                n.tag, n.cls, a.removed[j as usize], a.text[j as usize], a.link[j as usize], n.hidden, scores.get(&j)
+                n.tag,
+                n.cls,
+                a.removed[j as usize],
+                a.text[j as usize],
+                a.link[j as usize],
+                n.hidden,
+                scores.get(&j)
             ));
             j = n.parent;
         }
@@ -669,11 +926,54 @@ mod tests {
         let t = |raw: &str, site: Option<&str>, section: Option<&str>, host: Option<&str>| {
             clean_title(&unescape_twice_escaped(raw), site, section, host, None)
         };
-        assert_eq!(t("Lavrov urges IAEA to act - Russian Politics &amp; Diplomacy - TASS", Some("TASS"), Some("Russian Politics & Diplomacy"), Some("tass.com")), "Lavrov urges IAEA to act");
-        assert_eq!(t("EU opens talks with Ukraine | Reuters", None, None, Some("www.reuters.com")), "EU opens talks with Ukraine");
-        assert_eq!(t("Investors don&#39;t know what to make of it", None, None, None), "Investors don't know what to make of it");
-        assert_eq!(t("Putin - Trump meeting set for July", Some("TASS"), None, Some("tass.com")), "Putin - Trump meeting set for July");
-        assert_eq!(t("Coastal Daily News | Storm cuts power", Some("Coastal Daily News"), None, None), "Storm cuts power");
-        assert_eq!(unescape_twice_escaped("a &bogus; & b &#99999999; &#x41;"), "a &bogus; & b &#99999999; A");
+        assert_eq!(
+            t(
+                "Lavrov urges IAEA to act - Russian Politics &amp; Diplomacy - TASS",
+                Some("TASS"),
+                Some("Russian Politics & Diplomacy"),
+                Some("tass.com")
+            ),
+            "Lavrov urges IAEA to act"
+        );
+        assert_eq!(
+            t(
+                "EU opens talks with Ukraine | Reuters",
+                None,
+                None,
+                Some("www.reuters.com")
+            ),
+            "EU opens talks with Ukraine"
+        );
+        assert_eq!(
+            t(
+                "Investors don&#39;t know what to make of it",
+                None,
+                None,
+                None
+            ),
+            "Investors don't know what to make of it"
+        );
+        assert_eq!(
+            t(
+                "Putin - Trump meeting set for July",
+                Some("TASS"),
+                None,
+                Some("tass.com")
+            ),
+            "Putin - Trump meeting set for July"
+        );
+        assert_eq!(
+            t(
+                "Coastal Daily News | Storm cuts power",
+                Some("Coastal Daily News"),
+                None,
+                None
+            ),
+            "Storm cuts power"
+        );
+        assert_eq!(
+            unescape_twice_escaped("a &bogus; & b &#99999999; &#x41;"),
+            "a &bogus; & b &#99999999; A"
+        );
     }
 }

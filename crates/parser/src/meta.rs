@@ -44,13 +44,19 @@ impl PageMeta {
     /// The first non-empty content of any of `keys`.
     pub(crate) fn get(&self, keys: &[&str]) -> Option<&str> {
         keys.iter().find_map(|k| {
-            self.metas.iter().find(|(key, v)| key == k && !v.trim().is_empty()).map(|(_, v)| v.trim())
+            self.metas
+                .iter()
+                .find(|(key, v)| key == k && !v.trim().is_empty())
+                .map(|(_, v)| v.trim())
         })
     }
 
     /// Every non-empty content of `key`.
     pub(crate) fn all<'a>(&'a self, key: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.metas.iter().filter(move |(k, v)| k == key && !v.trim().is_empty()).map(|(_, v)| v.trim())
+        self.metas
+            .iter()
+            .filter(move |(k, v)| k == key && !v.trim().is_empty())
+            .map(|(_, v)| v.trim())
     }
 }
 
@@ -59,7 +65,9 @@ pub(crate) fn collect(html: &Html) -> PageMeta {
     let mut m = PageMeta::default();
     let mut ld_texts: Vec<String> = Vec::new();
     for node in html.tree.nodes() {
-        let Node::Element(e) = node.value() else { continue };
+        let Node::Element(e) = node.value() else {
+            continue;
+        };
         match e.name() {
             "meta" => {
                 let key = e.attr("property").or(e.attr("name")).or(e.attr("itemprop"));
@@ -69,22 +77,42 @@ pub(crate) fn collect(html: &Html) -> PageMeta {
             }
             "link"
                 if m.canonical.is_none()
-                    && e.attr("rel").is_some_and(|r| r.split_whitespace().any(|t| t.eq_ignore_ascii_case("canonical"))) =>
+                    && e.attr("rel").is_some_and(|r| {
+                        r.split_whitespace()
+                            .any(|t| t.eq_ignore_ascii_case("canonical"))
+                    }) =>
             {
-                m.canonical = e.attr("href").map(|h| h.trim().to_string()).filter(|h| !h.is_empty());
+                m.canonical = e
+                    .attr("href")
+                    .map(|h| h.trim().to_string())
+                    .filter(|h| !h.is_empty());
             }
             "title" if m.title_tag.is_none() => {
-                let t: String = node.children().filter_map(|c| c.value().as_text().map(|t| t.to_string())).collect();
+                let t: String = node
+                    .children()
+                    .filter_map(|c| c.value().as_text().map(|t| t.to_string()))
+                    .collect();
                 m.title_tag = Some(t).filter(|t| !t.trim().is_empty());
             }
-            "html" => m.html_lang = e.attr("lang").map(|l| l.trim().to_string()).filter(|l| !l.is_empty()),
+            "html" => {
+                m.html_lang = e
+                    .attr("lang")
+                    .map(|l| l.trim().to_string())
+                    .filter(|l| !l.is_empty())
+            }
             "time" => {
                 if let Some(d) = e.attr("datetime") {
                     m.times.push(d.to_string());
                 }
             }
-            "script" if e.attr("type").is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json")) => {
-                let t: String = node.children().filter_map(|c| c.value().as_text().map(|t| t.to_string())).collect();
+            "script"
+                if e.attr("type")
+                    .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json")) =>
+            {
+                let t: String = node
+                    .children()
+                    .filter_map(|c| c.value().as_text().map(|t| t.to_string()))
+                    .collect();
                 ld_texts.push(t);
             }
             _ => {}
@@ -104,9 +132,20 @@ pub(crate) fn collect(html: &Html) -> PageMeta {
 }
 
 const ARTICLE_TYPES: &[&str] = &[
-    "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle", "BackgroundNewsArticle", "OpinionNewsArticle",
-    "ReviewNewsArticle", "Article", "BlogPosting", "LiveBlogPosting", "Report", "ScholarlyArticle", "TechArticle",
-    "SocialMediaPosting", "WebPage",
+    "NewsArticle",
+    "ReportageNewsArticle",
+    "AnalysisNewsArticle",
+    "BackgroundNewsArticle",
+    "OpinionNewsArticle",
+    "ReviewNewsArticle",
+    "Article",
+    "BlogPosting",
+    "LiveBlogPosting",
+    "Report",
+    "ScholarlyArticle",
+    "TechArticle",
+    "SocialMediaPosting",
+    "WebPage",
 ];
 
 fn type_rank(v: &Value) -> Option<usize> {
@@ -116,7 +155,10 @@ fn type_rank(v: &Value) -> Option<usize> {
         Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
         _ => return None,
     };
-    names.iter().filter_map(|n| ARTICLE_TYPES.iter().position(|t| t == n)).min()
+    names
+        .iter()
+        .filter_map(|n| ARTICLE_TYPES.iter().position(|t| t == n))
+        .min()
 }
 
 /// The best article-like object anywhere in a JSON-LD value (`@graph`, arrays, `mainEntity`).
@@ -140,7 +182,12 @@ fn find_article(v: &Value, depth: usize) -> Option<&Value> {
             if let Some(r) = type_rank(v) {
                 best = Some((r, v));
             }
-            for key in ["@graph", "mainEntity", "mainEntityOfPage", "itemListElement"] {
+            for key in [
+                "@graph",
+                "mainEntity",
+                "mainEntityOfPage",
+                "itemListElement",
+            ] {
                 if let Some(x) = o.get(key) {
                     if let Some(found) = find_article(x, depth + 1) {
                         let r = type_rank(found).unwrap_or(usize::MAX);
@@ -170,13 +217,20 @@ fn url_of(v: &Value) -> Option<String> {
     match v {
         Value::String(s) => Some(s.trim().to_string()).filter(|s| !s.is_empty()),
         Value::Array(a) => a.iter().find_map(url_of),
-        Value::Object(o) => o.get("url").or(o.get("contentUrl")).or(o.get("@id")).and_then(url_of),
+        Value::Object(o) => o
+            .get("url")
+            .or(o.get("contentUrl"))
+            .or(o.get("@id"))
+            .and_then(url_of),
         _ => None,
     }
 }
 
 fn ld_article(v: &Value) -> LdArticle {
-    let mut a = LdArticle { found: true, ..Default::default() };
+    let mut a = LdArticle {
+        found: true,
+        ..Default::default()
+    };
     let g = |k: &str| v.get(k);
     a.headline = g("headline").or(g("name")).and_then(text_of);
     a.description = g("description").and_then(text_of);
@@ -188,7 +242,13 @@ fn ld_article(v: &Value) -> LdArticle {
     a.url = g("url").and_then(url_of);
     if let Some(k) = g("keywords") {
         match k {
-            Value::String(s) => a.keywords = s.split(',').map(|x| x.trim().to_string()).filter(|x| !x.is_empty()).collect(),
+            Value::String(s) => {
+                a.keywords = s
+                    .split(',')
+                    .map(|x| x.trim().to_string())
+                    .filter(|x| !x.is_empty())
+                    .collect()
+            }
             Value::Array(arr) => a.keywords = arr.iter().filter_map(text_of).collect(),
             _ => {}
         }

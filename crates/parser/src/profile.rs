@@ -65,14 +65,23 @@ fn compile(name: &str, field: &str, list: &[String]) -> Result<Vec<Selector>, Pa
 impl Profile {
     /// Parses and compiles a profile from TOML text.
     pub fn from_toml(name: &str, text: &str) -> Result<Profile, ParseError> {
-        let p: ProfileToml =
-            toml::from_str(text).map_err(|e| ParseError::Profile { name: name.to_string(), reason: e.to_string() })?;
+        let p: ProfileToml = toml::from_str(text).map_err(|e| ParseError::Profile {
+            name: name.to_string(),
+            reason: e.to_string(),
+        })?;
         if p.hosts.is_empty() {
-            return Err(ParseError::Profile { name: name.to_string(), reason: "no hosts".into() });
+            return Err(ParseError::Profile {
+                name: name.to_string(),
+                reason: "no hosts".into(),
+            });
         }
         Ok(Profile {
             name: name.to_string(),
-            hosts: p.hosts.iter().map(|h| h.trim().trim_start_matches("www.").to_ascii_lowercase()).collect(),
+            hosts: p
+                .hosts
+                .iter()
+                .map(|h| h.trim().trim_start_matches("www.").to_ascii_lowercase())
+                .collect(),
             agency: p.agency,
             title: compile(name, "title", &p.title)?,
             lede: compile(name, "lede", &p.lede)?,
@@ -87,7 +96,12 @@ impl Profile {
     /// Whether the profile applies to `host`.
     pub fn matches(&self, host: &str) -> bool {
         let host = host.trim_start_matches("www.");
-        self.hosts.iter().any(|h| host == h || host.strip_suffix(h.as_str()).is_some_and(|pre| pre.ends_with('.')))
+        self.hosts.iter().any(|h| {
+            host == h
+                || host
+                    .strip_suffix(h.as_str())
+                    .is_some_and(|pre| pre.ends_with('.'))
+        })
     }
 }
 

@@ -14,9 +14,18 @@ fn snapshot(name: &str) -> serde_json::Value {
     let dir = pages_dir();
     let bytes = std::fs::read(dir.join(format!("{name}.html"))).expect("page exists");
     let url = std::fs::read_to_string(dir.join(format!("{name}.url"))).expect("url file exists");
-    let fetched = Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).single().expect("valid date");
-    let opts = ParseOptions { url: Some(url.trim()), content_type: None, fetched_at: Some(fetched) };
-    let p = Parser::default().parse_report(&bytes, &opts).expect("page parses");
+    let fetched = Utc
+        .with_ymd_and_hms(2025, 1, 1, 0, 0, 0)
+        .single()
+        .expect("valid date");
+    let opts = ParseOptions {
+        url: Some(url.trim()),
+        content_type: None,
+        fetched_at: Some(fetched),
+    };
+    let p = Parser::default()
+        .parse_report(&bytes, &opts)
+        .expect("page parses");
     let a = p.article;
     serde_json::json!({
         "profile": p.profile,
@@ -50,7 +59,8 @@ fn check(name: &str) {
         return;
     }
     let want: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(&path).unwrap_or_else(|_| panic!("missing {}; run with UPDATE_GOLDEN=1", path.display())),
+        &std::fs::read_to_string(&path)
+            .unwrap_or_else(|_| panic!("missing {}; run with UPDATE_GOLDEN=1", path.display())),
     )
     .expect("golden file is JSON");
     assert_eq!(got, want, "{name}: output differs from {}", path.display());

@@ -41,7 +41,11 @@ fn deeply_nested_markup_gives_an_article() {
     }
     page.push_str("</body></html>");
     let a = parse(page.as_bytes()).expect("nested page parses");
-    assert!(a.body.contains("bottom of a very deep tree"), "body: {:?}", a.body);
+    assert!(
+        a.body.contains("bottom of a very deep tree"),
+        "body: {:?}",
+        a.body
+    );
     assert_eq!(a.dateline.and_then(|d| d.agency).as_deref(), Some("AP"));
 }
 
@@ -54,7 +58,9 @@ fn unclosed_inline_nesting_does_not_hang() {
 #[test]
 fn page_without_an_article_gives_an_empty_body() {
     let page = b"<html><head><title>Home | Example</title></head><body><nav><a href='/a'>A</a> <a href='/b'>B</a></nav></body></html>";
-    let p = Parser::default().parse_report(page, &ParseOptions::default()).expect("parses");
+    let p = Parser::default()
+        .parse_report(page, &ParseOptions::default())
+        .expect("parses");
     assert!(p.article.body.is_empty());
     assert_eq!(p.article.title.as_deref(), Some("Home | Example"));
     assert!(!p.warnings.is_empty(), "a reason is given");
@@ -74,10 +80,14 @@ fn ten_megabyte_page_is_handled() {
 
 #[test]
 fn truncated_multibyte_text_and_odd_bytes_do_not_panic() {
-    let mut bytes = "<p>Привет, мир — «кавычки» and 東京</p>".as_bytes().to_vec();
+    let mut bytes = "<p>Привет, мир — «кавычки» and 東京</p>"
+        .as_bytes()
+        .to_vec();
     bytes.truncate(bytes.len() - 7);
     assert!(parse(&bytes).is_ok());
-    assert!(parse(b"\xff\xfe<\x00p\x00>\x00").is_ok() || parse(b"\xff\xfe<\x00p\x00>\x00").is_err());
+    assert!(
+        parse(b"\xff\xfe<\x00p\x00>\x00").is_ok() || parse(b"\xff\xfe<\x00p\x00>\x00").is_err()
+    );
     assert!(parse(b"<script>").is_ok());
     assert!(parse(b"<meta charset=\"x-user-defined\"><p>caf\xe9</p>").is_ok());
 }
@@ -86,8 +96,14 @@ fn truncated_multibyte_text_and_odd_bytes_do_not_panic() {
 fn future_dates_are_rejected() {
     let page = br#"<html><head><meta property="article:published_time" content="2031-01-01T00:00:00Z"></head>
         <body><article><p>LONDON (Reuters) - A story whose page claims a date years after it was fetched.</p></article></body></html>"#;
-    let fetched = chrono::DateTime::parse_from_rfc3339("2025-01-01T00:00:00Z").unwrap().with_timezone(&chrono::Utc);
-    let opts = ParseOptions { url: None, content_type: None, fetched_at: Some(fetched) };
+    let fetched = chrono::DateTime::parse_from_rfc3339("2025-01-01T00:00:00Z")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let opts = ParseOptions {
+        url: None,
+        content_type: None,
+        fetched_at: Some(fetched),
+    };
     let a = Parser::default().parse(page, &opts).unwrap();
     assert_eq!(a.published_at, None);
 }
@@ -101,10 +117,17 @@ title = ["h1.hed"]
 body = [".story"]
 drop = [".promo"]
 "#;
-    let parser = Parser::with_profiles(&[("tass".to_string(), profile.to_string())]).expect("valid profile");
-    assert!(parser.profiles().iter().any(|p| p.name == "tass" && p.hosts == ["example-wire.test"]));
+    let parser =
+        Parser::with_profiles(&[("tass".to_string(), profile.to_string())]).expect("valid profile");
+    assert!(parser
+        .profiles()
+        .iter()
+        .any(|p| p.name == "tass" && p.hosts == ["example-wire.test"]));
     let good = br#"<html><body><h1 class="hed">Ministers meet</h1><div class="story"><p>LAGOS (EW) - Ministers met on Monday to discuss the budget and agreed to meet again in a week's time to settle the remaining questions.</p><p class="promo">Subscribe now!</p><p>They said talks went well and that a deal on fuel subsidies was close, according to people who attended.</p></div></body></html>"#;
-    let opts = ParseOptions { url: Some("https://www.example-wire.test/a/1"), ..Default::default() };
+    let opts = ParseOptions {
+        url: Some("https://www.example-wire.test/a/1"),
+        ..Default::default()
+    };
     let p = parser.parse_report(good, &opts).unwrap();
     assert_eq!(p.profile.as_deref(), Some("tass"));
     assert!(!p.profile_failed);
@@ -119,7 +142,10 @@ drop = [".promo"]
 
 #[test]
 fn bad_user_profiles_are_errors() {
-    assert!(matches!(Parser::with_profiles(&[("x".into(), "hosts = [".into())]), Err(ParseError::Profile { .. })));
+    assert!(matches!(
+        Parser::with_profiles(&[("x".into(), "hosts = [".into())]),
+        Err(ParseError::Profile { .. })
+    ));
     assert!(matches!(
         Parser::with_profiles(&[("x".into(), "hosts = [\"a.test\"]\nbody = [\"p[\"]".into())]),
         Err(ParseError::Profile { .. })

@@ -1,5 +1,10 @@
 //! Named persons, organisations and places, with every mention resolved to one canonical name.
 
+pub mod features;
+mod merge;
+pub mod tagger;
+mod training;
+
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use model::EntityType;
@@ -187,6 +192,8 @@ struct Cand {
     titled: bool,
     /// Acronym token given in brackets right after it.
     acronym: Option<usize>,
+    /// The trained tagger's type for it: its evidence stands in for the rules' person tests.
+    tagged: Option<EntityType>,
 }
 
 fn demonym_len(d: &Doc, i: usize, end: usize) -> usize {
@@ -216,7 +223,7 @@ fn gaz_lookup(d: &Doc, s: usize, e: usize) -> Option<&'static GazEntry> {
                 g.lower_firsts.contains(&first.to_lowercase())
             }
         };
-        if !g.firsts.contains(first) && !(all_caps() && lower_first()) {
+        if !(g.firsts.contains(first) || all_caps() && lower_first()) {
             return None;
         }
     }
@@ -419,6 +426,7 @@ fn candidates(d: &Doc) -> Vec<Cand> {
                         kind: Some(x.kind),
                         name: x.canonical.clone(),
                         titled: false,
+                        tagged: None,
                         acronym: None,
                     });
                     i = ge;
@@ -610,6 +618,7 @@ fn classify_run(d: &Doc, mut s: usize, e: usize, out: &mut Vec<Cand>) {
                 kind: Some(EntityType::Person),
                 name: span_text(d, ns, e),
                 titled: true,
+                tagged: None,
                 acronym: None,
             });
             return;
@@ -665,6 +674,7 @@ fn classify_run(d: &Doc, mut s: usize, e: usize, out: &mut Vec<Cand>) {
                 kind: Some(x.kind),
                 name: x.canonical.clone(),
                 titled: false,
+                tagged: None,
                 acronym,
             }),
             _ => out.push(Cand {
@@ -677,6 +687,7 @@ fn classify_run(d: &Doc, mut s: usize, e: usize, out: &mut Vec<Cand>) {
                 },
                 name: span_text(d, name_s, e),
                 titled: true,
+                tagged: None,
                 acronym: None,
             }),
         }
@@ -717,6 +728,7 @@ fn classify_plain(d: &Doc, s: usize, e: usize, acronym: Option<usize>, out: &mut
             kind: Some(EntityType::Location),
             name,
             titled: false,
+            tagged: None,
             acronym: None,
         });
         return;
@@ -734,6 +746,7 @@ fn classify_plain(d: &Doc, s: usize, e: usize, acronym: Option<usize>, out: &mut
             kind: Some(x.kind),
             name: x.canonical.clone(),
             titled: false,
+            tagged: None,
             acronym,
         });
         return;
@@ -747,6 +760,7 @@ fn classify_plain(d: &Doc, s: usize, e: usize, acronym: Option<usize>, out: &mut
                 kind: Some(EntityType::Organization),
                 name: span_text(d, s, e),
                 titled: false,
+                tagged: None,
                 acronym,
             });
             return;
@@ -779,6 +793,7 @@ fn classify_plain(d: &Doc, s: usize, e: usize, acronym: Option<usize>, out: &mut
             kind: Some(EntityType::Organization),
             name: span_text(d, s, end),
             titled: false,
+            tagged: None,
             acronym,
         });
         return;
@@ -790,6 +805,7 @@ fn classify_plain(d: &Doc, s: usize, e: usize, acronym: Option<usize>, out: &mut
             kind: Some(EntityType::Location),
             name: span_text(d, s, e),
             titled: false,
+            tagged: None,
             acronym,
         });
         return;
@@ -823,6 +839,7 @@ fn classify_plain(d: &Doc, s: usize, e: usize, acronym: Option<usize>, out: &mut
                 kind: Some(x.kind),
                 name: x.canonical.clone(),
                 titled: false,
+                tagged: None,
                 acronym: None,
             });
             i = ge;
@@ -863,6 +880,7 @@ fn plain_name(d: &Doc, s: usize, e: usize, acronym: Option<usize>, out: &mut Vec
                 kind: Some(EntityType::Organization),
                 name: t.to_string(),
                 titled: false,
+                tagged: None,
                 acronym,
             });
         } else {
@@ -872,6 +890,7 @@ fn plain_name(d: &Doc, s: usize, e: usize, acronym: Option<usize>, out: &mut Vec
                 kind: None,
                 name: t.to_string(),
                 titled: false,
+                tagged: None,
                 acronym,
             });
         }
@@ -903,6 +922,7 @@ fn plain_name(d: &Doc, s: usize, e: usize, acronym: Option<usize>, out: &mut Vec
         kind: Some(kind),
         name: span_text(d, s, e),
         titled: false,
+        tagged: None,
         acronym,
     });
 }
@@ -948,7 +968,7 @@ fn titles_before(d: &Doc, s: usize) -> Vec<String> {
 
 /// Finds the entities of an article.
 pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
-    let cands = candidates(d);
+    let cands = merge::with_tagger(d, candidates(d));
     let mut ents: Vec<Ent> = Vec::new();
     let mut index: HashMap<(String, EntityType), usize> = HashMap::default();
     let mut mentions: Vec<MentionRef> = Vec::new();
@@ -1042,6 +1062,7 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
     };
     let person_evidence = |c: &Cand| -> bool {
         if c.titled
+            || c.tagged.is_some()
             || (c.s > 0 && (TITLES.contains(d.t(c.s - 1)) || PERSON_ROLES.contains(d.lc(c.s - 1))))
         {
             return true;
@@ -1444,6 +1465,17 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
             )
         {
             let k = add_ent(&c.name, EntityType::Location, &mut ents);
+            if redirect.len() < ents.len() {
+                redirect.push(k);
+            }
+            mentions.push(MentionRef {
+                s: c.s,
+                e: c.e,
+                ent: k,
+            });
+        } else if let Some(kind) = c.tagged {
+            // No rule placed it, and it is no part of a longer name: the tagger's type stands.
+            let k = add_ent(&c.name, kind, &mut ents);
             if redirect.len() < ents.len() {
                 redirect.push(k);
             }

@@ -43,7 +43,10 @@ impl Log {
         self.hits().iter().filter(|h| h.path == path).count()
     }
     pub fn count_prefix(&self, prefix: &str) -> usize {
-        self.hits().iter().filter(|h| h.path.starts_with(prefix)).count()
+        self.hits()
+            .iter()
+            .filter(|h| h.path.starts_with(prefix))
+            .count()
     }
 }
 
@@ -60,8 +63,16 @@ impl Site {
 }
 
 async fn record(State(log): State<Arc<Log>>, req: Request, next: Next) -> Response {
-    let path = req.uri().path_and_query().map(|p| p.to_string()).unwrap_or_default();
-    log.hits.lock().unwrap().push(Hit { path, headers: req.headers().clone(), at: Instant::now() });
+    let path = req
+        .uri()
+        .path_and_query()
+        .map(|p| p.to_string())
+        .unwrap_or_default();
+    log.hits.lock().unwrap().push(Hit {
+        path,
+        headers: req.headers().clone(),
+        at: Instant::now(),
+    });
     let now = log.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
     log.max_in_flight.fetch_max(now, Ordering::SeqCst);
     let resp = next.run(req).await;
@@ -73,7 +84,9 @@ async fn record(State(log): State<Arc<Log>>, req: Request, next: Next) -> Respon
 pub async fn serve(ip: &str, router: Router) -> Site {
     let log = Arc::new(Log::default());
     let app = router.layer(axum::middleware::from_fn_with_state(log.clone(), record));
-    let listener = tokio::net::TcpListener::bind((ip, 0)).await.expect("bind loopback fixture server");
+    let listener = tokio::net::TcpListener::bind((ip, 0))
+        .await
+        .expect("bind loopback fixture server");
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
@@ -167,7 +180,9 @@ impl Running {
         self.stop.cancel();
         let Running { pages, task, .. } = self;
         // Keep the receiver alive until the fetcher has returned: in-flight pages still arrive.
-        let r = tokio::time::timeout(Duration::from_secs(30), task).await.expect("fetcher did not stop within 30 s");
+        let r = tokio::time::timeout(Duration::from_secs(30), task)
+            .await
+            .expect("fetcher did not stop within 30 s");
         r.expect("fetcher task panicked").expect("fetcher failed");
         drop(pages);
     }
@@ -179,14 +194,21 @@ pub fn start(pool: PgPool, cfg: FetcherConfig, sources: Vec<Source>) -> Running 
     let stop = CancellationToken::new();
     let fetcher = Fetcher::new(cfg, pool).expect("fetcher");
     let task = tokio::spawn(fetcher.run(sources, tx, stop.clone()));
-    Running { pages: rx, stop, task }
+    Running {
+        pages: rx,
+        stop,
+        task,
+    }
 }
 
 /// Polls `sql` (a query returning one boolean) until it is true, failing after a generous guard.
 pub async fn wait_until(pool: &PgPool, sql: &str, what: &str) {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
-        let ok: Option<bool> = sqlx::query_scalar(sql).fetch_one(pool).await.expect("wait query");
+        let ok: Option<bool> = sqlx::query_scalar(sql)
+            .fetch_one(pool)
+            .await
+            .expect("wait query");
         if ok == Some(true) {
             return;
         }

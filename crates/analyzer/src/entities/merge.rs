@@ -1,0 +1,71 @@
+//! Joins the trained tagger's names with the rules' candidates.
+//!
+//! The rules know wire copy (datelines, title chains, acronyms in brackets, gazetteer forms);
+//! the tagger knows text the rules were never shown (lowercase web text, headlines, sports
+//! tables). A candidate both agree on keeps the rules' reading, with the tagger's type where the
+//! rules had none; a name only the tagger sees is added; a capitalised run only the rules see is
+//! kept (dropping those cost more on wire copy than it gained on other text).
+
+use super::tagger::{is_title_word, Model, Sequence, Span};
+use super::{gaz_lookup, span_text, Cand, Doc};
+
+/// The tagger's names over the whole body.
+fn tagged(d: &Doc) -> Vec<Span> {
+    let toks: Vec<(usize, usize)> = d.toks.iter().map(|t| (t.start, t.end)).collect();
+    Model::shipped().tag(&Sequence {
+        text: d.text,
+        toks: &toks,
+    })
+}
+
+fn overlaps(a: (usize, usize), b: (usize, usize)) -> bool {
+    a.0 < b.1 && b.0 < a.1
+}
+
+/// A "person" that ends in a title word ("Federal Minister") is a title the rules chose not to
+/// keep, not a name.
+fn is_title(d: &Doc, sp: &Span) -> bool {
+    sp.kind == model::EntityType::Person && is_title_word(d.t(sp.e - 1).trim_end_matches('.'))
+}
+
+/// A candidate for a name only the tagger found.
+fn from_tagger(d: &Doc, sp: &Span) -> Cand {
+    let gaz = gaz_lookup(d, sp.s, sp.e).filter(|g| g.kind == sp.kind);
+    Cand {
+        s: sp.s,
+        e: sp.e,
+        kind: Some(sp.kind),
+        name: gaz.map_or_else(|| span_text(d, sp.s, sp.e), |g| g.canonical.clone()),
+        titled: false,
+        acronym: None,
+        tagged: Some(sp.kind),
+    }
+}
+
+/// The rules' candidates and the tagger's names, as one list in body order.
+pub(super) fn with_tagger(d: &Doc, cands: Vec<Cand>) -> Vec<Cand> {
+    let spans = tagged(d);
+    let mut out: Vec<Cand> = Vec::with_capacity(cands.len() + spans.len());
+    for mut c in cands {
+        let hit = spans.iter().find(|sp| overlaps((sp.s, sp.e), (c.s, c.e)));
+        match hit {
+            Some(sp) => {
+                // A lone word stays the rules' to resolve ("Wang" to "Wang Yi"); the tagger's
+                // type is its fallback.
+                if c.kind.is_none() || c.kind == Some(sp.kind) {
+                    c.tagged = Some(sp.kind);
+                }
+                out.push(c);
+            }
+            // Wire copy is what the rules were written for: their names stand on their own.
+            None => out.push(c),
+        }
+    }
+    for sp in &spans {
+        if !out.iter().any(|c| overlaps((sp.s, sp.e), (c.s, c.e))) && !is_title(d, sp) {
+            out.push(from_tagger(d, sp));
+        }
+    }
+    out.sort_by_key(|c| (c.s, c.e));
+    out
+}

@@ -1,0 +1,126 @@
+//! The shipped entity tagger: its weights load, it tags invented sentences whatever their casing,
+//! and the analyzer's mentions on GUM dev (read from `../shared`) stay above a floor.
+
+#[path = "../examples/corpus/mod.rs"]
+#[allow(dead_code)]
+mod corpus;
+
+use analyzer::ner::{self, Model, Sequence};
+use model::EntityType;
+
+fn tagged(text: &str) -> Vec<(String, EntityType)> {
+    let toks = ner::token_ranges(text);
+    Model::shipped()
+        .tag(&Sequence { text, toks: &toks })
+        .iter()
+        .map(|s| (text[toks[s.s].0..toks[s.e - 1].1].to_string(), s.kind))
+        .collect()
+}
+
+fn has(found: &[(String, EntityType)], name: &str, kind: EntityType) -> bool {
+    found.iter().any(|(n, k)| n == name && *k == kind)
+}
+
+#[test]
+fn shipped_weights_load() {
+    assert!(
+        Model::shipped().features() > 10_000,
+        "the shipped model is empty"
+    );
+}
+
+#[test]
+fn tags_names_in_running_text() {
+    let f = tagged(
+        "Prime Minister Elena Varga told reporters in Budapest on Monday that the Nordhaven \
+         Shipping Company would cut 300 jobs.",
+    );
+    assert!(has(&f, "Elena Varga", EntityType::Person), "{f:?}");
+    assert!(has(&f, "Budapest", EntityType::Location), "{f:?}");
+    assert!(
+        has(&f, "Nordhaven Shipping Company", EntityType::Organization),
+        "{f:?}"
+    );
+}
+
+#[test]
+fn lowercase_text_still_yields_names() {
+    let f = tagged("we flew from chicago to new york and met john smith at the airport");
+    assert!(f.iter().any(|(n, _)| n == "chicago"), "{f:?}");
+    assert!(
+        f.iter()
+            .any(|(n, k)| n == "john smith" && *k == EntityType::Person),
+        "{f:?}"
+    );
+}
+
+#[test]
+fn all_caps_headline_yields_names() {
+    let f = tagged(
+        "FLOODS CUT OFF VILLAGES NEAR LAGOS\n\nHeavy rain closed roads around Lagos on Sunday.",
+    );
+    assert!(
+        f.iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case("lagos"))
+            .count()
+            >= 2,
+        "{f:?}"
+    );
+}
+
+#[test]
+fn bad_input_does_not_panic() {
+    let long_word = "x".repeat(1_000_000);
+    for text in [
+        "",
+        " ",
+        "\u{0}\u{1}\u{7f}",
+        long_word.as_str(),
+        "Москва и Berlin 東京 ... «»",
+    ] {
+        let toks = ner::token_ranges(text);
+        let _ = Model::shipped().tag(&Sequence { text, toks: &toks });
+    }
+}
+
+#[test]
+fn corrupt_model_bytes_are_an_error() {
+    assert!(Model::from_bytes(b"not a model").is_err());
+    let good = Model::shipped().to_bytes();
+    assert!(Model::from_bytes(&good[..good.len() / 2]).is_err());
+}
+
+/// F1 of the analyzer's mentions on GUM dev, exact spans and types, title words forgiven.
+#[test]
+fn gum_dev_stays_above_its_floor() {
+    let dir = corpus::data_root().join("gum/dev");
+    assert!(
+        dir.is_dir(),
+        "{} is missing: the shared corpora must sit beside the project",
+        dir.display()
+    );
+    let (mut tp, mut pred, mut gold) = (0usize, 0usize, 0usize);
+    for d in corpus::read_gum_dir(&dir) {
+        let doc = d.text(&mut |_| corpus::Casing::AsIs);
+        let t = doc.text.as_str();
+        let bytes: Vec<usize> = t.char_indices().map(|(b, _)| b).chain([t.len()]).collect();
+        let g: std::collections::HashSet<_> = doc.names.iter().copied().collect();
+        let p: std::collections::HashSet<_> = analyzer::analyze_text(t, None)
+            .entities
+            .iter()
+            .flat_map(|e| {
+                let b = &bytes;
+                e.mentions
+                    .iter()
+                    .map(move |m| (b[m.start], b[m.end], e.entity_type))
+            })
+            .collect();
+        tp += g.intersection(&p).count();
+        pred += p.len();
+        gold += g.len();
+    }
+    let f1 = 2.0 * tp as f64 / (pred + gold) as f64;
+    // Exact spans with no title forgiven: 0.599 when this floor was set (`ner_eval`, which
+    // forgives titles, gives 0.634).
+    assert!(f1 >= 0.58, "GUM dev F1 {f1:.3} fell below 0.58");
+}
