@@ -1,16 +1,19 @@
-//! What the entity tagger sees of each token: hashed feature strings.
+//! What the entity tagger sees of each token: hashed features.
 //!
 //! Features are the word and its lowercase form, shape, affixes, the two words on either side,
-//! casing in context (sentence start, all-caps headline lines, results-table lines), gazetteer and
-//! given-name membership, and document-level evidence. Casing is one feature among many, never a
-//! gate: a lowercase name still has its words, affixes and neighbours.
+//! casing in context (sentence start, all-caps headline lines, results-table lines), gazetteer,
+//! given-name, title and head-noun membership, and document-level evidence. Casing is one feature
+//! among many, never a gate: a lowercase name still has its words, affixes and neighbours.
 
-use std::sync::LazyLock;
+use std::rc::Rc;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use crate::lexicon::{FEMALE, GAZETTEER, LOC_HEADS, MALE, ORG_HEADS, PERSON_ROLES, TITLES};
 use model::EntityType;
+
+use super::words::{self, mix, WordInfo};
+
+pub use super::words::is_title_word;
 
 /// A token sequence to tag: the text and the byte range of each token.
 pub struct Sequence<'a> {
@@ -41,67 +44,6 @@ enum LineMode {
     Prose,
     Caps,
     Table,
-}
-
-/// Per-token facts worked out once per sequence.
-struct Context {
-    lower: Vec<String>,
-    shape: Vec<String>,
-    short: Vec<String>,
-    sent_start: Vec<bool>,
-    mode: Vec<LineMode>,
-    gaz: Vec<u8>,
-    given: Vec<bool>,
-    title: Vec<bool>,
-    /// Head noun of an organisation's ("Company") or a place's ("Bay") name: "o", "l" or "-".
-    head: Vec<&'static str>,
-    /// Capitalised in mid-sentence somewhere else in the text.
-    cap_elsewhere: Vec<bool>,
-}
-
-/// FNV-1a over a template number and its parts; stable across builds, unlike the std hasher.
-pub fn hash(template: u8, parts: &[&str]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ u64::from(template);
-    h = h.wrapping_mul(0x100_0000_01b3);
-    for (k, p) in parts.iter().enumerate() {
-        if k > 0 {
-            h ^= 0x1f;
-            h = h.wrapping_mul(0x100_0000_01b3);
-        }
-        for &b in p.as_bytes() {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x100_0000_01b3);
-        }
-    }
-    h
-}
-
-/// Word shape with runs cut at four ("Xxxx", "dd.d") and fully collapsed ("Xx", "d.d").
-fn shapes(w: &str) -> (String, String) {
-    let (mut long, mut short) = (String::new(), String::new());
-    let (mut last, mut run) = ('\0', 0);
-    for c in w.chars().take(40) {
-        let k = if c.is_uppercase() {
-            'X'
-        } else if c.is_lowercase() {
-            'x'
-        } else if c.is_numeric() {
-            'd'
-        } else if c.is_alphabetic() {
-            'a'
-        } else {
-            c
-        };
-        run = if k == last { run + 1 } else { 1 };
-        if run <= 4 {
-            long.push(k);
-        }
-        if run == 1 {
-            short.push(k);
-        }
-        last = k;
-    }
-    (long, short)
 }
 
 fn line_modes(seq: &Sequence) -> Vec<LineMode> {
@@ -156,7 +98,10 @@ fn sentence_starts(seq: &Sequence) -> Vec<bool> {
 
 /// Sentence-sized stretches of tokens, the units the tagger decodes one at a time.
 pub fn segments(seq: &Sequence) -> Vec<(usize, usize)> {
-    let starts = sentence_starts(seq);
+    segments_from(&sentence_starts(seq))
+}
+
+fn segments_from(starts: &[bool]) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut s = 0;
     for i in 1..=starts.len() {
@@ -169,71 +114,39 @@ pub fn segments(seq: &Sequence) -> Vec<(usize, usize)> {
     out
 }
 
-/// Lowercase gazetteer names and their first words, for matching whatever the casing.
-struct GazIndex {
-    names: HashMap<String, EntityType>,
-    firsts: HashSet<String>,
-    max_tokens: usize,
+/// Per-token facts worked out once per sequence.
+struct Context {
+    words: Vec<Rc<WordInfo>>,
+    sent_start: Vec<bool>,
+    mode: Vec<LineMode>,
+    /// 0 none, 1/2 begin/inside a place, 3/4 an organisation, 5 a demonym.
+    gaz: Vec<u8>,
+    /// Capitalised in mid-sentence somewhere else in the text.
+    cap_elsewhere: Vec<bool>,
 }
 
-static GAZ_INDEX: LazyLock<GazIndex> = LazyLock::new(|| {
-    let g = &*GAZETTEER;
-    let mut names = HashMap::default();
-    for (name, entry) in g.names.iter() {
-        names.entry(name.to_lowercase()).or_insert(entry.kind);
-    }
-    let firsts = names
-        .keys()
-        .map(|n| n.split(' ').next().unwrap_or_default().to_string())
-        .collect();
-    GazIndex {
-        names,
-        firsts,
-        max_tokens: g.max_tokens,
-    }
-});
-
-static TITLE_WORDS: LazyLock<HashSet<String>> = LazyLock::new(|| {
-    TITLES
+/// Gazetteer code per token, longest match first, whatever the casing.
+fn gazetteer_codes(words: &[Rc<WordInfo>]) -> Vec<u8> {
+    let n = words.len();
+    let mut codes: Vec<u8> = words
         .iter()
-        .chain(PERSON_ROLES.iter())
-        .map(|t| t.to_lowercase())
-        .collect()
-});
-
-/// Lowercase organisation and place head nouns.
-static HEAD_WORDS: LazyLock<(HashSet<String>, HashSet<String>)> = LazyLock::new(|| {
-    let low = |s: &HashSet<&str>| s.iter().map(|w| w.to_lowercase()).collect();
-    (low(&ORG_HEADS), low(&LOC_HEADS))
-});
-
-/// Whether a word is a title or role word ("president", "minister", "Sen.").
-pub fn is_title_word(w: &str) -> bool {
-    TITLE_WORDS.contains(&w.to_lowercase())
-}
-
-/// Gazetteer code per token: 0 none, 1/2 begin/inside a place, 3/4 an organisation, 5 a demonym.
-fn gazetteer_codes(lower: &[String], raw: &[&str]) -> Vec<u8> {
-    let gi = &*GAZ_INDEX;
-    let n = lower.len();
-    let mut codes = vec![0u8; n];
+        .map(|w| if w.demonym { 5 } else { 0 })
+        .collect();
+    let max = words::gazetteer_max_tokens();
     let mut i = 0;
     while i < n {
-        if GAZETTEER.demonyms.contains_key(raw[i]) {
-            codes[i] = 5;
-        }
-        if !gi.firsts.contains(&lower[i]) {
+        if !words[i].gaz_first {
             i += 1;
             continue;
         }
         let mut hit = None;
         let mut key = String::new();
-        for len in 1..=gi.max_tokens.min(n - i) {
+        for len in 1..=max.min(n - i) {
             if len > 1 {
                 key.push(' ');
             }
-            key.push_str(&lower[i + len - 1]);
-            if let Some(&k) = gi.names.get(&key) {
+            key.push_str(&words[i + len - 1].lower);
+            if let Some(k) = words::gazetteer_kind(&key) {
                 hit = Some((len, k));
             }
         }
@@ -253,230 +166,163 @@ fn gazetteer_codes(lower: &[String], raw: &[&str]) -> Vec<u8> {
     codes
 }
 
-fn cap_elsewhere(raw: &[&str], lower: &[String], sent_start: &[bool]) -> Vec<bool> {
-    let mut capped: HashSet<&str> = HashSet::default();
-    for (i, w) in raw.iter().enumerate() {
-        if !sent_start[i] && w.chars().next().is_some_and(char::is_uppercase) {
-            capped.insert(lower[i].as_str());
-        }
-    }
-    lower.iter().map(|l| capped.contains(l.as_str())).collect()
+fn cap_elsewhere(words: &[Rc<WordInfo>], sent_start: &[bool]) -> Vec<bool> {
+    let capped: HashSet<u64> = words
+        .iter()
+        .zip(sent_start)
+        .filter(|(w, &s)| !s && w.capital)
+        .map(|(w, _)| w.lower_h)
+        .collect();
+    words.iter().map(|w| capped.contains(&w.lower_h)).collect()
 }
 
 fn context(seq: &Sequence) -> Context {
-    let raw: Vec<&str> = seq.toks.iter().map(|&(s, e)| &seq.text[s..e]).collect();
-    let lower: Vec<String> = raw.iter().map(|w| w.to_lowercase()).collect();
-    let (shape, short) = raw.iter().map(|w| shapes(w)).unzip();
+    let words = words::infos(seq.toks.iter().map(|&(s, e)| &seq.text[s..e]));
     let sent_start = sentence_starts(seq);
-    let given = lower
-        .iter()
-        .map(|l| FEMALE.contains(l.as_str()) || MALE.contains(l.as_str()))
-        .collect();
-    let title = lower.iter().map(|l| TITLE_WORDS.contains(l)).collect();
-    let head = lower
-        .iter()
-        .map(|l| {
-            if HEAD_WORDS.0.contains(l) {
-                "o"
-            } else if HEAD_WORDS.1.contains(l) {
-                "l"
-            } else {
-                "-"
-            }
-        })
-        .collect();
     Context {
-        head,
-        gaz: gazetteer_codes(&lower, &raw),
-        cap_elsewhere: cap_elsewhere(&raw, &lower, &sent_start),
+        gaz: gazetteer_codes(&words),
+        cap_elsewhere: cap_elsewhere(&words, &sent_start),
         mode: line_modes(seq),
-        lower,
-        shape,
-        short,
+        words,
         sent_start,
-        given,
-        title,
     }
 }
-
-const MODE: [&str; 3] = ["p", "c", "t"];
-const GAZ: [&str; 6] = ["-", "BL", "IL", "BO", "IO", "D"];
-
-fn mode_name(m: LineMode) -> &'static str {
-    MODE[m as usize]
-}
-
-/// Features of a word on its own (form, lowercase, shape, affixes): the same wherever it stands.
-pub fn intrinsic(raw: &str, out: &mut Vec<u64>) {
-    let l = raw.to_lowercase();
-    let (shape, _) = shapes(raw);
-    out.push(hash(0, &[]));
-    out.push(hash(1, &[raw]));
-    out.push(hash(2, &[&l]));
-    out.push(hash(3, &[&shape]));
-    let chars: Vec<usize> = l.char_indices().map(|(b, _)| b).collect();
-    let n = chars.len();
-    for k in 1..=4.min(n.saturating_sub(1)) {
-        out.push(hash(3 + k as u8, &[&l[..chars[k]]]));
-        out.push(hash(7 + k as u8, &[&l[chars[n - k]..]]));
-    }
-}
-
-/// What a word (lowercased) gives the tokens around it: the one after, the one before, two
-/// after, two before.
-pub fn as_neighbour(lower: &str) -> [u64; 4] {
-    [
-        hash(12, &[lower]),
-        hash(13, &[lower]),
-        hash(14, &[lower]),
-        hash(15, &[lower]),
-    ]
-}
-
-/// Stand-ins for the words before the first token and after the last.
-pub const BEFORE_START: &str = "<s>";
-/// See [`BEFORE_START`].
-pub const AFTER_END: &str = "</s>";
 
 /// Features of token `i` that look at its casing, line and gazetteer context.
 fn word_context(c: &Context, i: usize, out: &mut Vec<u64>) {
-    let ss = if c.sent_start[i] { "s" } else { "m" };
-    out.push(hash(20, &[ss, mode_name(c.mode[i]), &c.short[i]]));
-    out.push(hash(21, &[GAZ[c.gaz[i] as usize]]));
-    out.push(hash(24, &[GAZ[c.gaz[i] as usize], &c.short[i]]));
-    if c.given[i] {
-        out.push(hash(25, &[&c.short[i]]));
+    let w = &c.words[i];
+    let ss = u64::from(c.sent_start[i]);
+    let gaz = u64::from(c.gaz[i]);
+    out.push(mix(20, &[ss, c.mode[i] as u64, w.short_h]));
+    out.push(mix(21, &[gaz]));
+    out.push(mix(24, &[gaz, w.short_h]));
+    if w.given {
+        out.push(mix(25, &[w.short_h]));
     }
-    if c.title[i] {
-        out.push(hash(26, &[]));
+    if w.title {
+        out.push(mix(26, &[]));
     }
-    let elsewhere = if c.cap_elsewhere[i] { "y" } else { "n" };
-    out.push(hash(28, &[elsewhere, ss, &c.short[i]]));
-}
-
-/// The neighbour-word features of token `i`.
-fn neighbour_words(c: &Context, i: usize, out: &mut Vec<u64>) {
-    let n = c.lower.len() as isize;
-    for (k, d) in [-1isize, 1, -2, 2].into_iter().enumerate() {
-        let j = i as isize + d;
-        let w = if j < 0 {
-            BEFORE_START
-        } else if j >= n {
-            AFTER_END
-        } else {
-            &c.lower[j as usize]
-        };
-        out.push(as_neighbour(w)[k]);
-    }
+    out.push(mix(28, &[u64::from(c.cap_elsewhere[i]), ss, w.short_h]));
+    out.push(mix(31, &[u64::from(w.head), w.short_h]));
 }
 
 /// Features of token `i` that look at its neighbours.
 fn neighbour_features(c: &Context, i: usize, out: &mut Vec<u64>) {
-    let n = c.lower.len();
-    let at = |d: isize| -> &str {
-        let j = i as isize + d;
-        if j < 0 {
-            "<s>"
-        } else if j as usize >= n {
-            "</s>"
-        } else {
-            &c.lower[j as usize]
-        }
-    };
-    out.push(hash(18, &[at(-1), &c.lower[i]]));
-    out.push(hash(19, &[&c.lower[i], at(1)]));
-    let sh = |d: isize| -> &str {
-        let j = i as isize + d;
-        if j < 0 || j as usize >= n {
-            "_"
-        } else {
-            &c.short[j as usize]
-        }
-    };
-    out.push(hash(16, &[sh(-1), &c.shape[i]]));
-    out.push(hash(17, &[&c.shape[i], sh(1)]));
-    let gz = |d: isize| -> &str {
-        let j = i as isize + d;
-        if j < 0 || j as usize >= n {
-            "_"
-        } else {
-            GAZ[c.gaz[j as usize] as usize]
-        }
-    };
-    out.push(hash(22, &[gz(-1)]));
-    out.push(hash(23, &[gz(1)]));
-    if i > 0 && c.given[i - 1] {
-        out.push(hash(27, &[&c.short[i]]));
+    let n = c.words.len();
+    let w = &c.words[i];
+    let before = i.checked_sub(1).map(|j| &c.words[j]);
+    let after = (i + 1 < n).then(|| &c.words[i + 1]);
+    let edge = &*words::EDGES;
+    out.push(mix(
+        18,
+        &[before.map_or(edge[0].0, |b| b.lower_h), w.lower_h],
+    ));
+    out.push(mix(
+        19,
+        &[w.lower_h, after.map_or(edge[1].0, |a| a.lower_h)],
+    ));
+    out.push(mix(16, &[before.map_or(0, |b| b.short_h), w.shape_h]));
+    out.push(mix(17, &[w.shape_h, after.map_or(0, |a| a.short_h)]));
+    let gz = |j: Option<usize>| j.filter(|&j| j < n).map_or(9, |j| u64::from(c.gaz[j]));
+    out.push(mix(22, &[gz(i.checked_sub(1))]));
+    out.push(mix(23, &[gz(Some(i + 1))]));
+    if before.is_some_and(|b| b.given) {
+        out.push(mix(27, &[w.short_h]));
     }
-    if i > 0 && c.title[i - 1] {
-        out.push(hash(29, &[&c.short[i]]));
+    if before.is_some_and(|b| b.title) {
+        out.push(mix(29, &[w.short_h]));
     }
-    // The head noun that ends the name this token may open ("Nordhaven Shipping Company").
-    let head_at = |d: usize| c.head.get(i + d).copied().unwrap_or("_");
-    out.push(hash(31, &[head_at(0), &c.short[i]]));
-    out.push(hash(32, &[head_at(1), head_at(2)]));
+    let head = |j: usize| c.words.get(j).map_or(9, |x| u64::from(x.head));
+    out.push(mix(32, &[head(i + 1), head(i + 2)]));
 }
 
-/// The first-pass features of every token: [`intrinsic`], the neighbours' [`as_neighbour`], and
-/// the context features.
+/// The neighbour-word features of token `i`: what each neighbour gives it.
+fn neighbour_words(c: &Context, i: usize, out: &mut Vec<u64>) {
+    let n = c.words.len() as isize;
+    let edge = &*words::EDGES;
+    for (k, d) in [-1isize, 1, -2, 2].into_iter().enumerate() {
+        let j = i as isize + d;
+        out.push(if j < 0 {
+            edge[0].1[k]
+        } else if j >= n {
+            edge[1].1[k]
+        } else {
+            c.words[j as usize].around[k]
+        });
+    }
+}
+
+/// Context features and word facts of a sequence.
+pub struct Extracted {
+    /// The features; see [`extract`] and [`extract_context`] for which.
+    pub features: TokenFeatures,
+    /// Each token's word facts.
+    pub words: Vec<Rc<WordInfo>>,
+    /// The sentence-sized stretches to decode, as [`segments`] gives them.
+    pub segments: Vec<(usize, usize)>,
+}
+
+/// Every feature of every token: the word's own, its neighbours' words, and the context.
 pub fn extract(seq: &Sequence) -> TokenFeatures {
-    build(seq, true).0
+    build(seq, true).features
 }
 
-/// The context features only, with each token's lowercase form: the tagger adds the per-word
-/// features from its cache.
-pub fn extract_context(seq: &Sequence) -> (TokenFeatures, Vec<String>) {
+/// The context features only: the tagger adds each word's own and neighbour features from the
+/// word facts, summed once per word.
+pub fn extract_context(seq: &Sequence) -> Extracted {
     build(seq, false)
 }
 
-fn build(seq: &Sequence, all: bool) -> (TokenFeatures, Vec<String>) {
+fn build(seq: &Sequence, all: bool) -> Extracted {
     let c = context(seq);
     let n = seq.toks.len();
-    let mut hashes = Vec::with_capacity(n * if all { 36 } else { 20 });
+    let mut hashes = Vec::with_capacity(n * if all { 36 } else { 18 });
     let mut at = Vec::with_capacity(n + 1);
     for i in 0..n {
         at.push(hashes.len() as u32);
         if all {
-            intrinsic(&seq.text[seq.toks[i].0..seq.toks[i].1], &mut hashes);
+            hashes.extend_from_slice(&c.words[i].intrinsic);
             neighbour_words(&c, i, &mut hashes);
         }
         word_context(&c, i, &mut hashes);
         neighbour_features(&c, i, &mut hashes);
     }
     at.push(hashes.len() as u32);
-    (TokenFeatures { hashes, at }, c.lower)
+    Extracted {
+        features: TokenFeatures { hashes, at },
+        segments: segments_from(&c.sent_start),
+        words: c.words,
+    }
 }
 
 /// Second-pass features: how the first pass labelled the same word elsewhere in the text.
 ///
-/// `lower` holds each token's lowercase form, `kinds` the first pass's type (None outside names).
-pub fn document_features(lower: &[String], kinds: &[Option<EntityType>]) -> Vec<Option<u64>> {
-    let mut votes: HashMap<&str, [u16; 4]> = HashMap::default();
-    for (l, k) in lower.iter().zip(kinds) {
-        votes.entry(l.as_str()).or_default()[kind_slot(*k)] += 1;
+/// `kinds` holds the first pass's type per token (None outside names).
+pub fn document_features(words: &[Rc<WordInfo>], kinds: &[Option<EntityType>]) -> Vec<Option<u64>> {
+    let mut votes: HashMap<u64, [u16; 4]> = HashMap::default();
+    for (w, k) in words.iter().zip(kinds) {
+        votes.entry(w.lower_h).or_default()[kind_slot(*k)] += 1;
     }
-    lower
+    words
         .iter()
         .zip(kinds)
-        .map(|(l, k)| {
-            let mut v = votes[l.as_str()];
+        .map(|(w, k)| {
+            let mut v = votes[&w.lower_h];
             v[kind_slot(*k)] -= 1;
             let others: u16 = v.iter().sum();
-            if others == 0 || !l.chars().any(char::is_alphabetic) {
+            if others == 0 || !w.alphabetic {
                 return None;
             }
             let best = (0..4).max_by_key(|&s| (v[s], s == 0)).unwrap_or(0);
-            let all = if v[best] == others { "all" } else { "most" };
-            Some(hash(30, &[["O", "P", "G", "L"][best], all]))
+            Some(mix(30, &[best as u64, u64::from(v[best] == others)]))
         })
         .collect()
 }
 
 /// Every feature [`document_features`] can give, so that training reserves their weights.
 pub fn all_document_features() -> Vec<u64> {
-    ["O", "P", "G", "L"]
-        .iter()
-        .flat_map(|k| ["all", "most"].map(|a| hash(30, &[k, a])))
+    (0..4u64)
+        .flat_map(|k| [0, 1].map(|all| mix(30, &[k, all])))
         .collect()
 }
 

@@ -4,6 +4,7 @@ pub mod features;
 mod merge;
 pub mod tagger;
 mod training;
+mod words;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 

@@ -66,10 +66,25 @@ fn kind_base(k: EntityType) -> usize {
     1 + 2 * KINDS.iter().position(|&x| x == k).unwrap_or(0)
 }
 
-/// An inside tag may only follow its own begin or inside tag.
-fn allowed(prev: Option<usize>, next: usize) -> bool {
-    next == 0 || next % 2 == 1 || prev.is_some_and(|p| p != 0 && p.div_ceil(2) == next.div_ceil(2))
+/// An inside tag may only follow its own begin or inside tag; `prev` is `NT` at the start.
+const fn allowed(prev: usize, next: usize) -> bool {
+    next == 0 || next % 2 == 1 || (prev != 0 && prev < NT && prev.div_ceil(2) == next.div_ceil(2))
 }
+
+/// [`allowed`] for every pair, worked out at compile time.
+const ALLOWED: [[bool; NT]; NT + 1] = {
+    let mut a = [[false; NT]; NT + 1];
+    let mut p = 0;
+    while p <= NT {
+        let mut t = 0;
+        while t < NT {
+            a[p][t] = allowed(p, t);
+            t += 1;
+        }
+        p += 1;
+    }
+    a
+};
 
 /// Turns BIO tags into spans.
 pub fn spans_of(tags: &[usize]) -> Vec<Span> {
@@ -109,7 +124,7 @@ fn viterbi(emit: &[[f32; NT]], trans: &[f32; (NT + 1) * NT]) -> Vec<usize> {
     let mut back = vec![[0u8; NT]; n];
     let mut score = [f32::NEG_INFINITY; NT];
     for t in 0..NT {
-        if allowed(None, t) {
+        if ALLOWED[NT][t] {
             score[t] = emit[0][t] + trans[NT * NT + t];
         }
     }
@@ -117,7 +132,7 @@ fn viterbi(emit: &[[f32; NT]], trans: &[f32; (NT + 1) * NT]) -> Vec<usize> {
         let mut next = [f32::NEG_INFINITY; NT];
         for t in 0..NT {
             for p in 0..NT {
-                if !allowed(Some(p), t) {
+                if !ALLOWED[p][t] {
                     continue;
                 }
                 let s = score[p] + trans[p * NT + t];
@@ -161,22 +176,6 @@ struct WordRows {
     around: [[f32; ROW]; 4],
 }
 
-/// Words seen lately by this thread's tagger, with their summed weights.
-struct WordCache {
-    model: u64,
-    words: HashMap<Box<str>, WordRows>,
-}
-
-/// Past this many words the cache starts again: a bound on memory, not a tuning knob.
-const WORD_CACHE_SIZE: usize = 50_000;
-
-thread_local! {
-    static WORD_CACHE: std::cell::RefCell<WordCache> = std::cell::RefCell::new(WordCache {
-        model: u64::MAX,
-        words: HashMap::default(),
-    });
-}
-
 fn next_model_id() -> u64 {
     static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
@@ -214,14 +213,14 @@ impl Model {
     }
 
     fn tag_ids(&self, seq: &Sequence) -> Vec<usize> {
-        let (feats, lower) = features::extract_context(seq);
-        let rows = self.rows_of(&feats);
-        let (mut first, mut base2) = self.emissions(&feats, &rows);
-        self.add_word_rows(seq, &lower, &mut first, &mut base2);
-        let segments = features::segments(seq);
-        let tags = decode(&first, &self.trans[0], &segments);
+        let x = features::extract_context(seq);
+        let rows = self.rows_of(&x.features);
+        let (mut first, mut base2) = self.emissions(&x.features, &rows);
+        self.add_word_rows(&x.words, &mut first, &mut base2);
+        let segments = &x.segments;
+        let tags = decode(&first, &self.trans[0], segments);
         let kinds: Vec<_> = tags.iter().map(|&t| tag_kind(t)).collect();
-        let docf = features::document_features(&lower, &kinds);
+        let docf = features::document_features(&x.words, &kinds);
         let second: Vec<[f32; NT]> = base2
             .into_iter()
             .zip(&docf)
@@ -233,19 +232,17 @@ impl Model {
                 e
             })
             .collect();
-        decode(&second, &self.trans[1], &segments)
+        decode(&second, &self.trans[1], segments)
     }
 
     /// Weights of a word's own features, and of it as each neighbour, summed once per word.
-    fn word_rows(&self, raw: &str, lower: &str) -> WordRows {
-        let mut hashes = Vec::with_capacity(16);
-        features::intrinsic(raw, &mut hashes);
+    fn word_rows(&self, own: &[u64], around: &[u64; 4]) -> WordRows {
         let mut w = WordRows {
-            own: self.sum_rows(&hashes),
+            own: self.sum_rows(own),
             around: [[0.0; ROW]; 4],
         };
-        for (k, h) in features::as_neighbour(lower).into_iter().enumerate() {
-            w.around[k] = self.sum_rows(&[h]);
+        for (k, h) in around.iter().enumerate() {
+            w.around[k] = self.sum_rows(&[*h]);
         }
         w
     }
@@ -259,58 +256,61 @@ impl Model {
         out
     }
 
-    /// Adds the per-word weights (cached per thread) to both passes' emissions.
+    /// A word's summed weights, worked out on its first sight and kept with its facts.
+    fn weights_of<'w>(&self, w: &'w WordInfo) -> std::cell::Ref<'w, [f32]> {
+        let fresh = w
+            .weights
+            .borrow()
+            .as_ref()
+            .is_some_and(|(id, _)| *id == self.id);
+        if !fresh {
+            let rows = self.word_rows(&w.intrinsic, &w.around);
+            let mut flat = Vec::with_capacity(5 * ROW);
+            flat.extend_from_slice(&rows.own);
+            rows.around.iter().for_each(|a| flat.extend_from_slice(a));
+            *w.weights.borrow_mut() = Some((self.id, flat.into_boxed_slice()));
+        }
+        std::cell::Ref::map(w.weights.borrow(), |x| &*x.as_ref().expect("just filled").1)
+    }
+
+    /// Adds each word's own weights and what its neighbours give it to both passes' emissions.
     fn add_word_rows(
         &self,
-        seq: &Sequence,
-        lower: &[String],
+        infos: &[std::rc::Rc<WordInfo>],
         first: &mut [[f32; NT]],
         second: &mut [[f32; NT]],
     ) {
-        let n = seq.toks.len();
-        let edges = [features::BEFORE_START, features::AFTER_END].map(|w| self.word_rows(w, w));
-        WORD_CACHE.with(|cell| {
-            let mut cache = cell.borrow_mut();
-            if cache.model != self.id || cache.words.len() > WORD_CACHE_SIZE {
-                cache.model = self.id;
-                cache.words.clear();
+        let n = infos.len();
+        let edges = super::words::EDGES.map(|(_, around)| self.word_rows(&[], &around));
+        let weights: Vec<std::cell::Ref<[f32]>> =
+            infos.iter().map(|w| self.weights_of(w)).collect();
+        // Slot k + 1 of a word's weights is what it gives: the token after it (k = 0), before
+        // it (1), two after (2), two before (3).
+        let given = |j: isize, k: usize| -> &[f32] {
+            if j < 0 {
+                &edges[0].around[k]
+            } else if j as usize >= n {
+                &edges[1].around[k]
+            } else {
+                &weights[j as usize][(k + 1) * ROW..][..ROW]
             }
-            let words: Vec<WordRows> = (0..n)
-                .map(|i| {
-                    let raw = &seq.text[seq.toks[i].0..seq.toks[i].1];
-                    *cache
-                        .words
-                        .entry(raw.into())
-                        .or_insert_with(|| self.word_rows(raw, &lower[i]))
-                })
-                .collect();
-            for i in 0..n {
-                let at = |d: isize| -> &WordRows {
-                    let j = i as isize + d;
-                    if j < 0 {
-                        &edges[0]
-                    } else if j as usize >= n {
-                        &edges[1]
-                    } else {
-                        &words[j as usize]
-                    }
-                };
-                // A word gives the token after it template 0, before it 1, two after 2, two before 3.
-                let parts = [
-                    &words[i].own,
-                    &at(-1).around[0],
-                    &at(1).around[1],
-                    &at(-2).around[2],
-                    &at(2).around[3],
-                ];
-                for p in parts {
-                    for t in 0..NT {
-                        first[i][t] += p[t];
-                        second[i][t] += p[NT + t];
-                    }
+        };
+        for i in 0..n {
+            let x = i as isize;
+            let parts = [
+                &weights[i][..ROW],
+                given(x - 1, 0),
+                given(x + 1, 1),
+                given(x - 2, 2),
+                given(x + 2, 3),
+            ];
+            for p in parts {
+                for t in 0..NT {
+                    first[i][t] += p[t];
+                    second[i][t] += p[NT + t];
                 }
             }
-        });
+        }
     }
 
     fn rows_of(&self, feats: &TokenFeatures) -> Vec<u32> {
@@ -478,6 +478,7 @@ pub fn token_spans(toks: &[(usize, usize)], names: &[(usize, usize, EntityType)]
 
 pub use super::features::{is_title_word, Sequence};
 pub use super::training::train;
+use super::words::WordInfo;
 
 #[cfg(test)]
 mod tests {

@@ -257,12 +257,12 @@ pub fn train(docs: &[TrainDoc], cfg: &TrainConfig, log: &mut dyn FnMut(String)) 
         .zip(&held)
         .map(|((p, d), tags)| {
             let kinds: Vec<_> = tags.iter().map(|&t| tag_kind(t)).collect();
-            let lower: Vec<String> = p
-                .toks
-                .iter()
-                .map(|&(s, e)| d.text[s..e].to_lowercase())
-                .collect();
-            features::document_features(&lower, &kinds)
+            let seq = Sequence {
+                text: &d.text,
+                toks: &p.toks,
+            };
+            let words = features::extract_context(&seq).words;
+            features::document_features(&words, &kinds)
                 .into_iter()
                 .map(|f| f.and_then(|f| index.get(&f).copied()).unwrap_or(u32::MAX))
                 .collect()
