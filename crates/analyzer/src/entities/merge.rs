@@ -7,7 +7,8 @@
 //! kept (dropping those cost more on wire copy than it gained on other text).
 
 use super::tagger::{is_title_word, Model, Sequence, Span};
-use super::{gaz_lookup, span_text, Cand, Doc};
+use super::{gaz_lookup, has_head, span_text, Cand, Doc};
+use crate::lexicon::{LOC_HEADS, ORG_HEADS};
 
 /// The tagger's names over the whole body.
 fn tagged(d: &Doc) -> Vec<Span> {
@@ -42,6 +43,15 @@ fn from_tagger(d: &Doc, sp: &Span) -> Cand {
     }
 }
 
+/// Whether the rules had evidence of their own for a candidate's type.
+fn rules_sure(d: &Doc, c: &Cand) -> bool {
+    c.titled
+        || c.acronym.is_some()
+        || gaz_lookup(d, c.s, c.e).is_some()
+        || has_head(d, c.s, c.e, &ORG_HEADS)
+        || has_head(d, c.s, c.e, &LOC_HEADS)
+}
+
 /// The rules' candidates and the tagger's names, as one list in body order.
 pub(super) fn with_tagger(d: &Doc, cands: Vec<Cand>) -> Vec<Cand> {
     let spans = tagged(d);
@@ -50,6 +60,11 @@ pub(super) fn with_tagger(d: &Doc, cands: Vec<Cand>) -> Vec<Cand> {
         let hit = spans.iter().find(|sp| overlaps((sp.s, sp.e), (c.s, c.e)));
         match hit {
             Some(sp) => {
+                // Where the two disagree on the type and the rules had no evidence of their own
+                // (gazetteer, title, acronym, head noun), neither reading is trusted.
+                if c.kind.is_some_and(|k| k != sp.kind) && !rules_sure(d, &c) {
+                    continue;
+                }
                 // A lone word stays the rules' to resolve ("Wang" to "Wang Yi"); the tagger's
                 // type is its fallback.
                 if c.kind.is_none() || c.kind == Some(sp.kind) {
