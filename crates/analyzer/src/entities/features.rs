@@ -204,6 +204,9 @@ fn word_context(c: &Context, i: usize, out: &mut Vec<u64>) {
     }
     out.push(mix(28, &[u64::from(c.cap_elsewhere[i]), ss, w.short_h]));
     out.push(mix(31, &[u64::from(w.head), w.short_h]));
+    if w.surname {
+        out.push(mix(33, &[w.short_h]));
+    }
 }
 
 /// Features of token `i` that look at its neighbours.
@@ -227,7 +230,7 @@ fn neighbour_features(c: &Context, i: usize, out: &mut Vec<u64>) {
     out.push(mix(22, &[gz(i.checked_sub(1))]));
     out.push(mix(23, &[gz(Some(i + 1))]));
     if before.is_some_and(|b| b.given) {
-        out.push(mix(27, &[w.short_h]));
+        out.push(mix(27, &[w.short_h, u64::from(w.surname)]));
     }
     if before.is_some_and(|b| b.title) {
         out.push(mix(29, &[w.short_h]));

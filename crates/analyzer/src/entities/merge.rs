@@ -60,9 +60,10 @@ pub(super) fn with_tagger(d: &Doc, cands: Vec<Cand>) -> Vec<Cand> {
         let hit = spans.iter().find(|sp| overlaps((sp.s, sp.e), (c.s, c.e)));
         match hit {
             Some(sp) => {
-                // Where the two disagree on the type and the rules had no evidence of their own
-                // (gazetteer, title, acronym, head noun), neither reading is trusted.
-                if c.kind.is_some_and(|k| k != sp.kind) && !rules_sure(d, &c) {
+                // Where the two read the same words as different types and the rules had no
+                // evidence of their own (gazetteer, title, acronym, head noun), neither is trusted.
+                let same_span = sp.s == c.s && sp.e == c.e;
+                if same_span && c.kind.is_some_and(|k| k != sp.kind) && !rules_sure(d, &c) {
                     continue;
                 }
                 // A lone word stays the rules' to resolve ("Wang" to "Wang Yi"); the tagger's

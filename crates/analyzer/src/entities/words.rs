@@ -50,6 +50,8 @@ pub struct WordInfo {
     pub short_h: u64,
     /// A given name.
     pub given: bool,
+    /// A common surname (census list).
+    pub surname: bool,
     /// A title or role word.
     pub title: bool,
     /// 1 an organisation head noun ("Company"), 2 a place head noun ("Bay"), else 0.
@@ -106,7 +108,13 @@ struct Lists {
     /// Lowercase gazetteer names and their first words.
     gaz_names: HashMap<String, model::EntityType>,
     gaz_firsts: HashSet<String>,
+    /// Given names and surnames from `names.tsv` (`scripts/names/build.py`).
+    given: HashSet<&'static str>,
+    surnames: HashSet<&'static str>,
 }
+
+/// Census given names and surnames, lowercase.
+const NAMES_TSV: &str = include_str!("../../data/names.tsv");
 
 static LISTS: LazyLock<Lists> = LazyLock::new(|| {
     let low = |s: &HashSet<&str>| s.iter().map(|w| w.to_lowercase()).collect();
@@ -118,7 +126,17 @@ static LISTS: LazyLock<Lists> = LazyLock::new(|| {
         .keys()
         .map(|n| n.split(' ').next().unwrap_or_default().to_string())
         .collect();
+    let (mut given, mut surnames) = (HashSet::default(), HashSet::default());
+    for line in NAMES_TSV.lines() {
+        match line.split_once('\t') {
+            Some(("G", n)) => given.insert(n),
+            Some(("S", n)) => surnames.insert(n),
+            _ => false,
+        };
+    }
     Lists {
+        given,
+        surnames,
         titles: TITLES
             .iter()
             .chain(PERSON_ROLES.iter())
@@ -183,7 +201,10 @@ fn work_out(raw: &str) -> WordInfo {
         lower_h: hash(2, &[&lower]),
         shape_h: hash(3, &[&shape]),
         short_h: hash(3, &[&short]),
-        given: FEMALE.contains(lower.as_str()) || MALE.contains(lower.as_str()),
+        given: FEMALE.contains(lower.as_str())
+            || MALE.contains(lower.as_str())
+            || lists.given.contains(lower.as_str()),
+        surname: lists.surnames.contains(lower.as_str()),
         title: lists.titles.contains(&lower),
         head,
         demonym: GAZETTEER.demonyms.contains_key(raw),
