@@ -2,7 +2,7 @@
 //!
 //! Reads `../shared/data/ner`: GUM train, the Broad Twitter Corpus sections A, B, E, G and H
 //! (F is its test section) and the even-numbered documents of Universal NER English-EWT dev (the
-//! odd ones are held out). Some texts are also shown lowercased, and some sentences as all-caps
+//! odd ones are held out); GUM and UNER texts are shown three times. Some texts are also shown lowercased, and some sentences as all-caps
 //! headlines, so that casing stays one piece of evidence among many. Deterministic for a seed.
 //!
 //! Usage: cargo run --release -p analyzer --example train_ner [-- --seed N --epochs N --out FILE]
@@ -50,13 +50,18 @@ fn training_texts(seed: u64) -> Vec<TrainDoc> {
     let root = corpus::data_root();
     let mut docs: Vec<Document> = corpus::read_gum_dir(&root.join("gum/train"));
     docs.extend(corpus::uner_half(false));
+    let long_texts = docs.len();
     for s in ["a", "b", "e", "g", "h"] {
         docs.extend(corpus::read_iob(&root.join(format!("btc/{s}.conll"))));
     }
     corpus::trim_person_titles(&mut docs);
     let mut rng = Rng(seed);
     let mut out = Vec::new();
-    for d in &docs {
+    for (k, d) in docs.iter().enumerate() {
+        // Edited prose is shown three times, so that nine thousand tweets do not outweigh it.
+        for _ in 1..if k < long_texts { 3 } else { 1 } {
+            out.push(d.text(&mut |_| Casing::AsIs));
+        }
         out.push(d.text(&mut |_| Casing::AsIs));
         if rng.chance(0.2) {
             out.push(d.text(&mut |_| Casing::Lower));
