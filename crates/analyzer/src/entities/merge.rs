@@ -8,7 +8,8 @@
 
 use super::tagger::{is_title_word, Model, Sequence, Span};
 use super::{gaz_lookup, has_head, span_text, Cand, Doc};
-use crate::lexicon::{LOC_HEADS, ORG_HEADS};
+use crate::lexicon::{CUE_VERBS, LOC_HEADS, ORG_HEADS};
+use model::EntityType;
 
 /// The tagger's names over the whole body.
 fn tagged(d: &Doc) -> Vec<Span> {
@@ -43,6 +44,21 @@ fn from_tagger(d: &Doc, sp: &Span) -> Cand {
     }
 }
 
+/// A person candidate with a title or a role in apposition ("Zou Lan, a deputy governor"), a
+/// speech verb beside it, or a given name first.
+fn speaks_or_titled(d: &Doc, c: &Cand) -> bool {
+    let n = d.toks.len();
+    let cue = |i: usize| i < n && CUE_VERBS.contains(d.t(i));
+    let role_after =
+        c.e < n && d.t(c.e) == "," && (c.e + 1..(c.e + 6).min(n)).any(|i| is_title_word(d.t(i)));
+    c.titled
+        || role_after
+        || cue(c.e)
+        || (c.s > 0 && cue(c.s - 1))
+        || (c.s > 0 && is_title_word(d.t(c.s - 1).trim_end_matches('.')))
+        || super::words::is_given_name(d.lc(c.s))
+}
+
 /// Whether the rules had evidence of their own for a candidate's type.
 fn rules_sure(d: &Doc, c: &Cand) -> bool {
     c.titled
@@ -73,7 +89,9 @@ pub(super) fn with_tagger(d: &Doc, cands: Vec<Cand>) -> Vec<Cand> {
                 }
                 out.push(c);
             }
-            // Wire copy is what the rules were written for: their names stand on their own.
+            // Wire copy is what the rules were written for: their names stand on their own,
+            // but a person the tagger does not see needs more than capitals ("Senators").
+            None if c.kind == Some(EntityType::Person) && !speaks_or_titled(d, &c) => {}
             None => out.push(c),
         }
     }

@@ -154,6 +154,11 @@ pub fn is_title_word(w: &str) -> bool {
     LISTS.titles.contains(&w.to_lowercase())
 }
 
+/// Whether a lowercase word is a given name (lexicon or census list).
+pub fn is_given_name(lower: &str) -> bool {
+    FEMALE.contains(lower) || MALE.contains(lower) || LISTS.given.contains(lower)
+}
+
 /// The gazetteer type of a lowercase name, if it is one.
 pub fn gazetteer_kind(lower_name: &str) -> Option<model::EntityType> {
     LISTS.gaz_names.get(lower_name).copied()
