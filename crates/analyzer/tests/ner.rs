@@ -96,7 +96,7 @@ fn gum_dev_stays_above_its_floor() {
     let dir = corpus::data_root().join("gum/dev");
     assert!(
         dir.is_dir(),
-        "{} is missing: the shared corpora must sit beside the project",
+        "{} is missing: put the shared corpora beside the project (../shared) or set WIREHOSE_SHARED",
         dir.display()
     );
     let (mut tp, mut pred, mut gold) = (0usize, 0usize, 0usize);

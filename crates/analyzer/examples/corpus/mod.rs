@@ -195,9 +195,13 @@ pub fn trim_person_titles(docs: &mut [Document]) {
     }
 }
 
-/// Where the shared corpora live: `../shared/data/ner` from the workspace root.
+/// Where the shared corpora live: `$WIREHOSE_SHARED/data/ner` when that is set, else
+/// `../shared/data/ner` from the workspace root.
 pub fn data_root() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/ner")
+    let shared = std::env::var_os("WIREHOSE_SHARED")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"));
+    shared.join("data/ner")
 }
 
 /// The Universal NER English-EWT dev documents, split in two by position: even ones train, odd
