@@ -11,6 +11,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use model::EntityType;
 
+use super::reference;
 use super::words::{self, mix, WordInfo};
 
 pub use super::words::is_title_word;
@@ -123,6 +124,8 @@ struct Context {
     gaz: Vec<u8>,
     /// Capitalised in mid-sentence somewhere else in the text.
     cap_elsewhere: Vec<bool>,
+    /// Reference-list code per token, as [`reference::codes`] gives it.
+    reference: Vec<u8>,
 }
 
 /// Gazetteer code per token, longest match first, whatever the casing.
@@ -179,7 +182,11 @@ fn cap_elsewhere(words: &[Rc<WordInfo>], sent_start: &[bool]) -> Vec<bool> {
 fn context(seq: &Sequence) -> Context {
     let words = words::infos(seq.toks.iter().map(|&(s, e)| &seq.text[s..e]));
     let sent_start = sentence_starts(seq);
+    let lowers: Vec<&str> = words.iter().map(|w| &*w.lower).collect();
+    let opens: Vec<bool> = words.iter().map(|w| w.ref_first).collect();
+    let reference = reference::codes(&lowers, &opens);
     Context {
+        reference,
         gaz: gazetteer_codes(&words),
         cap_elsewhere: cap_elsewhere(&words, &sent_start),
         mode: line_modes(seq),
@@ -207,6 +214,11 @@ fn word_context(c: &Context, i: usize, out: &mut Vec<u64>) {
     if w.surname {
         out.push(mix(33, &[w.short_h]));
     }
+    let r = u64::from(c.reference[i]);
+    out.push(mix(34, &[r]));
+    out.push(mix(35, &[r, w.short_h, ss]));
+    // A listed town that is also a census name ("Norton") is weak evidence of a place.
+    out.push(mix(38, &[r, u64::from(w.given), u64::from(w.surname)]));
 }
 
 /// Features of token `i` that look at its neighbours.
@@ -229,6 +241,12 @@ fn neighbour_features(c: &Context, i: usize, out: &mut Vec<u64>) {
     let gz = |j: Option<usize>| j.filter(|&j| j < n).map_or(9, |j| u64::from(c.gaz[j]));
     out.push(mix(22, &[gz(i.checked_sub(1))]));
     out.push(mix(23, &[gz(Some(i + 1))]));
+    let rf = |j: Option<usize>| {
+        j.filter(|&j| j < n)
+            .map_or(99, |j| u64::from(c.reference[j]))
+    };
+    out.push(mix(36, &[rf(i.checked_sub(1)), u64::from(c.reference[i])]));
+    out.push(mix(37, &[u64::from(c.reference[i]), rf(Some(i + 1))]));
     if before.is_some_and(|b| b.given) {
         out.push(mix(27, &[w.short_h, u64::from(w.surname)]));
     }

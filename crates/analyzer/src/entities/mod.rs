@@ -2,6 +2,7 @@
 
 pub mod features;
 mod merge;
+mod reference;
 pub mod tagger;
 mod training;
 mod words;

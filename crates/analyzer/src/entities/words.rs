@@ -60,6 +60,8 @@ pub struct WordInfo {
     pub demonym: bool,
     /// Opens some gazetteer name (lowercase).
     pub gaz_first: bool,
+    /// Opens some name of the reference lists (lowercase).
+    pub ref_first: bool,
     /// Starts with a capital letter.
     pub capital: bool,
     /// Has a letter.
@@ -214,6 +216,7 @@ fn work_out(raw: &str) -> WordInfo {
         head,
         demonym: GAZETTEER.demonyms.contains_key(raw),
         gaz_first: lists.gaz_firsts.contains(&lower),
+        ref_first: super::reference::opens_name(&lower),
         capital: raw.chars().next().is_some_and(char::is_uppercase),
         alphabetic: raw.chars().any(char::is_alphabetic),
         intrinsic: intrinsic(raw, &lower, &shape),
