@@ -3,7 +3,8 @@
 //! A named mention is a `person`, `organization` or `place` span whose head (the word whose HEAD
 //! lies outside the span) is a proper noun. Left out: plural person groups (head `NNPS`) and
 //! coordinations; a leading determiner or possessive and a trailing 's are trimmed off. Nested
-//! names give way to the name around them, as flat tags cannot hold both.
+//! names give way to the name around them, as flat tags cannot hold both. Every entity span, named
+//! or not, is kept with its entity id too: the coreference chains.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -24,14 +25,15 @@ struct Row {
 
 /// A span being read: where it opened and its type.
 struct Open {
+    id: String,
     start: usize,
     kind: Option<EntityType>,
     /// Words of the minimal span, counted from 1 within the span.
     min: Vec<usize>,
 }
 
-/// A span read: first word, one past the last, type, minimal span.
-type Raw = (usize, usize, Option<EntityType>, Vec<usize>);
+/// A span read: first word, one past the last, type, minimal span, entity id.
+type Raw = (usize, usize, Option<EntityType>, Vec<usize>, String);
 
 /// The minimal span's words, from the `minspan` field ("1,2,4").
 fn min_words(field: Option<&str>) -> Vec<usize> {
@@ -140,10 +142,15 @@ fn sentence(lines: &[&str], par_start: bool) -> Sentence {
             read_entity_field(e, at, &mut open, &mut spans);
         }
     }
+    let chains = spans
+        .iter()
+        .map(|(s, e, _, _, id)| (rows[*s].surface, rows[e - 1].surface + 1, id.clone()))
+        .collect();
     let names = named_mentions(&rows, spans);
     Sentence {
         words,
         names,
+        chains,
         par_start,
     }
 }
@@ -182,10 +189,11 @@ fn read_entity_field(
             let kind = f.next().and_then(kind_of);
             let min = min_words(f.nth(3));
             if end < v.len() && b[end] == b')' {
-                spans.push((at, at + 1, kind, vec![1]));
+                spans.push((at, at + 1, kind, vec![1], id));
                 i = end + 1;
             } else {
-                open.entry(id).or_default().push(Open {
+                open.entry(id.clone()).or_default().push(Open {
+                    id,
                     start: at,
                     kind,
                     min,
@@ -195,7 +203,7 @@ fn read_entity_field(
         } else {
             let end = v[i..].find(')').map_or(v.len(), |k| i + k);
             if let Some(o) = open.get_mut(&v[i..end]).and_then(|s| s.pop()) {
-                spans.push((o.start, at + 1, o.kind, o.min));
+                spans.push((o.start, at + 1, o.kind, o.min, o.id));
             }
             i = end + 1;
         }
@@ -205,7 +213,7 @@ fn read_entity_field(
 /// The named mentions among a sentence's spans, as printed-token ranges.
 fn named_mentions(rows: &[Row], spans: Vec<Raw>) -> Vec<(usize, usize, EntityType)> {
     let mut named: Vec<(usize, usize, EntityType)> = Vec::new();
-    for (s, e, kind, min) in spans {
+    for (s, e, kind, min, _) in spans {
         let Some(kind) = kind else { continue };
         let inside = |h: usize| h > s && h <= e;
         let Some(head) = (s..e).find(|&i| !inside(rows[i].head)) else {

@@ -23,6 +23,8 @@ pub struct Sentence {
     pub words: Vec<Word>,
     /// Gold names: first word, one past the last, type.
     pub names: Vec<(usize, usize, EntityType)>,
+    /// Every entity mention with its entity id (GUM only): first word, one past the last, id.
+    pub chains: Vec<(usize, usize, String)>,
     /// Whether it opens a paragraph.
     pub par_start: bool,
 }
@@ -45,11 +47,52 @@ pub enum Casing {
     Upper,
 }
 
+/// A document laid out as printed, with its coreference chains as byte ranges.
+#[allow(dead_code)] // used by the speaker evaluation only
+pub struct Chains {
+    /// The text.
+    pub text: String,
+    /// Every entity mention: byte start, byte end, entity id.
+    pub mentions: Vec<(usize, usize, String)>,
+    /// The named mentions: byte start, byte end, type.
+    pub names: Vec<(usize, usize, EntityType)>,
+}
+
 impl Document {
     /// The document as text, a sentence cased by `casing(sentence index)`.
     pub fn text(&self, casing: &mut dyn FnMut(usize) -> Casing) -> TrainDoc {
+        self.layout(casing).0
+    }
+
+    /// The document as printed, with its coreference chains.
+    #[allow(dead_code)] // used by the speaker evaluation only
+    pub fn chains(&self) -> Chains {
+        let (doc, at) = self.layout(&mut |_| Casing::AsIs);
+        let mentions = self
+            .sents
+            .iter()
+            .zip(&at)
+            .flat_map(|(s, at)| {
+                s.chains
+                    .iter()
+                    .map(|(a, b, id)| (at[*a].0, at[b - 1].1, id.clone()))
+            })
+            .collect();
+        Chains {
+            text: doc.text,
+            mentions,
+            names: doc.names,
+        }
+    }
+
+    /// The text and each sentence's word byte ranges.
+    fn layout(
+        &self,
+        casing: &mut dyn FnMut(usize) -> Casing,
+    ) -> (TrainDoc, Vec<Vec<(usize, usize)>>) {
         let mut text = String::new();
         let mut names = Vec::new();
+        let mut offsets = Vec::with_capacity(self.sents.len());
         for (k, s) in self.sents.iter().enumerate() {
             let case = casing(k);
             if k > 0 {
@@ -75,8 +118,9 @@ impl Document {
             for &(a, b, kind) in &s.names {
                 names.push((at[a].0, at[b - 1].1, kind));
             }
+            offsets.push(at);
         }
-        TrainDoc { text, names }
+        (TrainDoc { text, names }, offsets)
     }
 }
 
@@ -114,6 +158,7 @@ fn iob_sentence(rows: &[(String, String)], par_start: bool) -> Sentence {
             })
             .collect(),
         names: iob_names(&tags),
+        chains: Vec::new(),
         par_start,
     }
 }
