@@ -90,6 +90,49 @@ fn corrupt_model_bytes_are_an_error() {
     assert!(Model::from_bytes(&good[..good.len() / 2]).is_err());
 }
 
+/// The analyzer's entities of a text, as (name, type).
+fn analyzed(text: &str) -> Vec<(String, EntityType)> {
+    analyzer::analyze_text(text, None)
+        .entities
+        .into_iter()
+        .map(|e| (e.name, e.entity_type))
+        .collect()
+}
+
+#[test]
+fn results_lines_name_clubs_not_places() {
+    let f = analyzed(
+        "Results of Northern League matches on Saturday:\n\nHartlepool 2 Darlington 1\n\n\
+         Gateshead 0 Blyth Spartans 0\n\nStandings:\n\nHartlepool 12 8 3 1 22 9 27\n\n\
+         Hartlepool manager Tom Reid said the win was deserved.",
+    );
+    for club in ["Hartlepool", "Darlington", "Gateshead", "Blyth Spartans"] {
+        assert!(has(&f, club, EntityType::Organization), "{club}: {f:?}");
+        assert!(!has(&f, club, EntityType::Location), "{club}: {f:?}");
+    }
+}
+
+#[test]
+fn a_city_that_wins_by_a_score_is_a_team() {
+    let f = analyzed("Denver beat Phoenix 104-98 on Tuesday. Phoenix coach Ann Miles said little.");
+    assert!(has(&f, "Denver", EntityType::Organization), "{f:?}");
+    assert!(has(&f, "Phoenix", EntityType::Organization), "{f:?}");
+    // Without a score or a sports role, a city stays a place.
+    let f = analyzed("Talks in Denver ended on Tuesday, and the delegates flew to Phoenix.");
+    assert!(has(&f, "Denver", EntityType::Location), "{f:?}");
+    assert!(has(&f, "Phoenix", EntityType::Location), "{f:?}");
+}
+
+#[test]
+fn headline_words_are_not_acronyms() {
+    let f = analyzed(
+        "RUGBY - WELLINGTON BEAT AUCKLAND IN FINAL\n\nWellington beat Auckland 24-17 on Saturday.",
+    );
+    for word in ["BEAT", "FINAL"] {
+        assert!(!f.iter().any(|(n, _)| n == word), "{word}: {f:?}");
+    }
+}
+
 /// F1 of the analyzer's mentions on GUM dev, exact spans and types, title words forgiven.
 #[test]
 fn gum_dev_stays_above_its_floor() {

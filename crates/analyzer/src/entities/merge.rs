@@ -59,6 +59,25 @@ fn speaks_or_titled(d: &Doc, c: &Cand) -> bool {
         || super::words::is_given_name(d.lc(c.s))
 }
 
+/// Per line (token paragraph): whether it has no lowercase letter and at least two words.
+fn caps_lines(d: &Doc) -> Vec<bool> {
+    let lines = d.toks.last().map_or(0, |t| t.para + 1);
+    let mut lower = vec![false; lines];
+    let mut words = vec![0u8; lines];
+    for t in d.toks {
+        let w = &d.text[t.start..t.end];
+        lower[t.para] |= w.chars().any(char::is_lowercase);
+        if w.chars().any(char::is_alphabetic) {
+            words[t.para] = words[t.para].saturating_add(1);
+        }
+    }
+    lower
+        .iter()
+        .zip(&words)
+        .map(|(&l, &w)| !l && w >= 2)
+        .collect()
+}
+
 /// Whether the rules had evidence of their own for a candidate's type.
 fn rules_sure(d: &Doc, c: &Cand) -> bool {
     c.titled
@@ -68,9 +87,11 @@ fn rules_sure(d: &Doc, c: &Cand) -> bool {
         || has_head(d, c.s, c.e, &LOC_HEADS)
 }
 
-/// The rules' candidates and the tagger's names, as one list in body order.
+/// The rules' candidates and the tagger's names, as one list in body order, with sports teams
+/// read as organisations.
 pub(super) fn with_tagger(d: &Doc, cands: Vec<Cand>) -> Vec<Cand> {
     let spans = tagged(d);
+    let caps = caps_lines(d);
     let mut out: Vec<Cand> = Vec::with_capacity(cands.len() + spans.len());
     for mut c in cands {
         let hit = spans.iter().find(|sp| overlaps((sp.s, sp.e), (c.s, c.e)));
@@ -92,6 +113,8 @@ pub(super) fn with_tagger(d: &Doc, cands: Vec<Cand>) -> Vec<Cand> {
             // Wire copy is what the rules were written for: their names stand on their own,
             // but a person the tagger does not see needs more than capitals ("Senators").
             None if c.kind == Some(EntityType::Person) && !speaks_or_titled(d, &c) => {}
+            // In an all-caps headline every word looks like an acronym ("BASEBALL", "BEAT").
+            None if caps[d.toks[c.s].para] && !rules_sure(d, &c) => {}
             None => out.push(c),
         }
     }
@@ -100,6 +123,5 @@ pub(super) fn with_tagger(d: &Doc, cands: Vec<Cand>) -> Vec<Cand> {
             out.push(from_tagger(d, sp));
         }
     }
-    out.sort_by_key(|c| (c.s, c.e));
-    out
+    super::sports::teams(d, out)
 }

@@ -3,6 +3,7 @@
 pub mod features;
 mod merge;
 mod reference;
+mod sports;
 pub mod tagger;
 mod training;
 mod words;
