@@ -6,7 +6,9 @@
 //! of them is trained on. `--tagger` scores the tagger's raw spans instead of the analyzer's
 //! resolved mentions, `--model FILE` those of a model file; further arguments name sets to run (`gum`, `uner`, `btc`).
 //!
-//! Usage: cargo run --release -p analyzer --example ner_eval [-- --tagger] [SET...]
+//! `--lower` scores every text lowercased, as much web text is written.
+//!
+//! Usage: cargo run --release -p analyzer --example ner_eval [-- --tagger] [--lower] [SET...]
 
 mod corpus;
 
@@ -108,8 +110,13 @@ fn tagger_mentions(model: &Model, text: &str) -> Vec<Span> {
 
 fn score_set(name: &str, docs: &[Document], tagger: Option<&Model>) {
     let mut score = Score::default();
+    let casing = if LOWER.get().copied().unwrap_or(false) {
+        Casing::Lower
+    } else {
+        Casing::AsIs
+    };
     for d in docs {
-        let doc = d.text(&mut |_| Casing::AsIs);
+        let doc = d.text(&mut |_| casing);
         let t = doc.text.as_str();
         let gold: HashSet<Span> = doc.names.iter().map(|&s| untitled(t, s)).collect();
         let pred = match tagger {
@@ -144,8 +151,12 @@ fn score_set(name: &str, docs: &[Document], tagger: Option<&Model>) {
     println!();
 }
 
+/// Whether the sets are scored lowercased (`--lower`), as much web text is written.
+static LOWER: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    LOWER.get_or_init(|| args.iter().any(|a| a == "--lower"));
     let file = args.iter().position(|a| a == "--model").map(|i| {
         let path = &args[i + 1];
         let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"));

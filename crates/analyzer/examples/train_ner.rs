@@ -14,6 +14,9 @@ use std::time::Instant;
 use analyzer::ner::{self, TrainConfig, TrainDoc};
 use corpus::{Casing, Document};
 
+/// Share of training texts also shown lowercased, as much web text is written.
+const LOWER_SHARE: f64 = 0.45;
+
 /// A small deterministic generator for the casing choices (splitmix64).
 struct Rng(u64);
 
@@ -63,7 +66,7 @@ fn training_texts(seed: u64) -> Vec<TrainDoc> {
             out.push(d.text(&mut |_| Casing::AsIs));
         }
         out.push(d.text(&mut |_| Casing::AsIs));
-        if rng.chance(0.2) {
+        if rng.chance(LOWER_SHARE) {
             out.push(d.text(&mut |_| Casing::Lower));
         }
         if d.sents.len() > 3 && rng.chance(0.3) {
