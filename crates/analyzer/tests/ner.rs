@@ -124,6 +124,28 @@ fn a_city_that_wins_by_a_score_is_a_team() {
 }
 
 #[test]
+fn a_greeting_is_not_part_of_the_name() {
+    for (text, name) in [
+        (
+            "Welcome Daniel Ortiz, our new head of sales in Denver.",
+            "Daniel Ortiz",
+        ),
+        (
+            "Hello Sarah Cole, thanks for calling about the order.",
+            "Sarah Cole",
+        ),
+    ] {
+        let f = analyzed(text);
+        assert!(has(&f, name, EntityType::Person), "{text}: {f:?}");
+        assert_eq!(
+            f.iter().filter(|(_, k)| *k == EntityType::Person).count(),
+            1,
+            "{f:?}"
+        );
+    }
+}
+
+#[test]
 fn headline_words_are_not_acronyms() {
     let f = analyzed(
         "RUGBY - WELLINGTON BEAT AUCKLAND IN FINAL\n\nWellington beat Auckland 24-17 on Saturday.",

@@ -78,6 +78,34 @@ fn caps_lines(d: &Doc) -> Vec<bool> {
         .collect()
 }
 
+/// Words of greeting and address that open a line of mail or chat before a name.
+fn is_greeting(lower: &str) -> bool {
+    matches!(
+        lower,
+        "dear"
+            | "hello"
+            | "hi"
+            | "hey"
+            | "welcome"
+            | "thanks"
+            | "thank"
+            | "congrats"
+            | "congratulations"
+            | "cheers"
+            | "regards"
+            | "attn"
+            | "greetings"
+            | "goodbye"
+            | "bye"
+            | "morning"
+            | "evening"
+            | "good"
+            | "happy"
+            | "love"
+            | "sincerely"
+    )
+}
+
 /// Whether the rules had evidence of their own for a candidate's type.
 fn rules_sure(d: &Doc, c: &Cand) -> bool {
     c.titled
@@ -100,6 +128,15 @@ pub(super) fn with_tagger(d: &Doc, cands: Vec<Cand>) -> Vec<Cand> {
                 // Where the two read the same words as different types and the rules had no
                 // evidence of their own (gazetteer, title, acronym, head noun), neither is trusted.
                 let same_span = sp.s == c.s && sp.e == c.e;
+                // A capitalised run that takes in a greeting before a name ("Welcome Darin",
+                // "Hello Sarah Cole") gives way to the tagger's name at its end. Other words
+                // stay: the tagger cuts given names it does not know ("Olusegun Adeyemi").
+                let greeted =
+                    sp.s > c.s && sp.e == c.e && (c.s..sp.s).all(|i| is_greeting(d.lc(i)));
+                if greeted && !rules_sure(d, &c) {
+                    out.push(from_tagger(d, sp));
+                    continue;
+                }
                 if same_span && c.kind.is_some_and(|k| k != sp.kind) && !rules_sure(d, &c) {
                     continue;
                 }
