@@ -78,7 +78,8 @@ fn caps_lines(d: &Doc) -> Vec<bool> {
         .collect()
 }
 
-/// Words of greeting and address that open a line of mail or chat before a name.
+/// Words of greeting, address and interjection that open a line of mail, chat or talk before a
+/// name ("Dear Nina", "Oh Barb").
 fn is_greeting(lower: &str) -> bool {
     matches!(
         lower,
@@ -103,6 +104,16 @@ fn is_greeting(lower: &str) -> bool {
             | "happy"
             | "love"
             | "sincerely"
+            | "oh"
+            | "uh"
+            | "um"
+            | "ah"
+            | "yeah"
+            | "yes"
+            | "okay"
+            | "ok"
+            | "well"
+            | "wow"
     )
 }
 
