@@ -1,7 +1,9 @@
 //! Named persons, organisations and places, with every mention resolved to one canonical name.
 
 pub mod features;
+mod gazetteer;
 mod merge;
+mod spans;
 pub mod tagger;
 mod training;
 mod words;
@@ -12,6 +14,8 @@ use model::EntityType;
 
 use crate::lexicon::*;
 use crate::text::Tok;
+use gazetteer::{demonym_len, gaz_longest, gaz_lookup};
+use spans::*;
 
 /// A resolved entity of the article.
 #[derive(Debug, Clone)]
@@ -115,54 +119,6 @@ impl<'a> Doc<'a> {
     }
 }
 
-/// "Democratic-leaning", "Kremlin-backed": adjectives built on a name.
-fn is_compound_adjective(t: &str) -> bool {
-    t.rsplit_once('-').is_some_and(|(_, tail)| {
-        matches!(
-            tail,
-            "leaning"
-                | "based"
-                | "led"
-                | "backed"
-                | "born"
-                | "owned"
-                | "run"
-                | "style"
-                | "era"
-                | "speaking"
-                | "made"
-                | "controlled"
-                | "held"
-                | "allied"
-                | "funded"
-                | "linked"
-                | "friendly"
-                | "bound"
-                | "wide"
-                | "like"
-                | "majority"
-                | "occupied"
-                | "appointed"
-                | "elect"
-                | "designate"
-                | "level"
-                | "related"
-                | "focused"
-        )
-    })
-}
-
-fn is_contraction(t: &str) -> bool {
-    if let Some(pos) = t.find(['\'', '’']) {
-        let tail: String = t[pos..].chars().skip(1).collect();
-        return matches!(
-            tail.as_str(),
-            "t" | "s" | "re" | "ll" | "ve" | "m" | "d" | "T" | "S"
-        );
-    }
-    false
-}
-
 /// Common Chinese, Korean and Vietnamese family names, which come first in a full name.
 const FAMILY_NAME_FIRST: &[&str] = &[
     "wang", "li", "zhang", "liu", "chen", "yang", "huang", "zhao", "wu", "zhou", "xu", "sun",
@@ -172,17 +128,6 @@ const FAMILY_NAME_FIRST: &[&str] = &[
     "hou", "dai", "jin", "kim", "park", "choi", "jung", "kang", "cho", "yoon", "jang", "lim",
     "moon", "nguyen", "tran", "pham", "hoang", "phan", "vu", "dang", "bui", "ngo", "duong",
 ];
-
-/// Strips name particles ("al-Sisi" → "sisi") for matching short forms.
-fn match_form(w: &str) -> String {
-    let lw = w.to_lowercase();
-    for p in ["al-", "el-", "ad-", "as-", "an-", "ash-", "at-", "az-"] {
-        if let Some(rest) = lw.strip_prefix(p) {
-            return rest.to_string();
-        }
-    }
-    lw
-}
 
 #[derive(Debug, Clone)]
 struct Cand {
@@ -195,111 +140,6 @@ struct Cand {
     acronym: Option<usize>,
     /// The trained tagger's type for it: its evidence stands in for the rules' person tests.
     tagged: Option<EntityType>,
-}
-
-fn demonym_len(d: &Doc, i: usize, end: usize) -> usize {
-    let g = &*crate::lexicon::GAZETTEER;
-    if i + 1 < end {
-        let two = format!("{} {}", d.t(i), d.t(i + 1));
-        if g.demonyms.contains_key(&two) {
-            return 2;
-        }
-    }
-    usize::from(g.demonyms.contains_key(d.t(i)))
-}
-
-fn gaz_lookup(d: &Doc, s: usize, e: usize) -> Option<&'static GazEntry> {
-    let g = &*crate::lexicon::GAZETTEER;
-    // Most runs start with a word that begins no name: ruled out without building the key.
-    if s < e {
-        let first = d.t(s);
-        let all_caps = || {
-            (s..e).any(|i| d.t(i).chars().any(char::is_alphabetic))
-                && !(s..e).any(|i| d.t(i).chars().any(char::is_lowercase))
-        };
-        let lower_first = || {
-            if first.is_ascii() {
-                g.lower_firsts.contains(d.lc(s))
-            } else {
-                g.lower_firsts.contains(&first.to_lowercase())
-            }
-        };
-        if !(g.firsts.contains(first) || all_caps() && lower_first()) {
-            return None;
-        }
-    }
-    let mut key = String::new();
-    for i in s..e {
-        if i > s {
-            key.push(' ');
-        }
-        key.push_str(d.t(i));
-    }
-    if let Some(x) = g.names.get(&key) {
-        return Some(x);
-    }
-    let all_caps = key.chars().any(|c| c.is_alphabetic()) && !key.chars().any(|c| c.is_lowercase());
-    if all_caps {
-        return g.lower.get(&key.to_lowercase());
-    }
-    None
-}
-
-/// Longest gazetteer match starting at `s`, within `s..end`.
-fn gaz_longest(d: &Doc, s: usize, end: usize) -> Option<(usize, &'static GazEntry)> {
-    let g = &*crate::lexicon::GAZETTEER;
-    let max = (end - s).min(g.max_tokens);
-    for len in (1..=max).rev() {
-        if let Some(x) = gaz_lookup(d, s, s + len) {
-            return Some((s + len, x));
-        }
-    }
-    None
-}
-
-fn span_text(d: &Doc, s: usize, e: usize) -> String {
-    let raw = &d.text[d.toks[s].start..d.toks[e - 1].end];
-    let mut out = String::with_capacity(raw.len());
-    for (k, w) in raw.split_whitespace().enumerate() {
-        if k > 0 {
-            out.push(' ');
-        }
-        out.push_str(w);
-    }
-    out
-}
-
-fn has_head(d: &Doc, s: usize, e: usize, heads: &HashSet<&'static str>) -> bool {
-    (s..e).any(|i| heads.contains(d.t(i)))
-}
-
-fn is_acronym(t: &str) -> bool {
-    let letters = t.chars().filter(|c| c.is_alphabetic()).count();
-    (2..=6).contains(&letters)
-        && t.chars()
-            .all(|c| c.is_uppercase() || c.is_ascii_digit() || c == '.' || c == '-' || c == '+')
-}
-
-/// Words that join the pieces of a long title ("Envoy to the ...", "Minister of ..., ... and ...").
-fn chain_link(t: &str) -> bool {
-    matches!(
-        t,
-        "of" | "for" | "on" | "and" | "the" | "to" | "in" | "," | "&"
-    )
-}
-
-/// Capital initials of a span's words ("Joint Chiefs of Staff" → "JCS").
-fn initials(d: &Doc, s: usize, e: usize) -> String {
-    (s..e)
-        .filter(|&i| d.toks[i].word && d.is_cap(i))
-        .filter_map(|i| d.t(i).chars().next())
-        .collect()
-}
-
-/// Whether `acr` spells the initials of the span (letters only).
-fn acronym_fits(d: &Doc, s: usize, e: usize, acr: &str) -> bool {
-    let letters: String = acr.chars().filter(|c| c.is_alphabetic()).collect();
-    letters.chars().count() >= 2 && initials(d, s, e) == letters
 }
 
 /// End of a name that runs on through "of", "and" and commas up to a bracketed acronym spelling its
