@@ -1,5 +1,6 @@
 //! Named persons, organisations and places, with every mention resolved to one canonical name.
 
+mod classify;
 pub mod features;
 mod gazetteer;
 mod merge;
@@ -14,7 +15,8 @@ use model::EntityType;
 
 use crate::lexicon::*;
 use crate::text::Tok;
-use gazetteer::{demonym_len, gaz_longest, gaz_lookup};
+use classify::classify_run;
+use gazetteer::{gaz_longest, gaz_lookup};
 use spans::*;
 
 /// A resolved entity of the article.
@@ -129,17 +131,51 @@ const FAMILY_NAME_FIRST: &[&str] = &[
     "moon", "nguyen", "tran", "pham", "hoang", "phan", "vu", "dang", "bui", "ngo", "duong",
 ];
 
+/// A name the rules found in the body, before it is resolved to an entity.
 #[derive(Debug, Clone)]
 struct Cand {
+    /// First token.
     s: usize,
+    /// One past the last token.
     e: usize,
+    /// Its type; None for a lone word that may be a short form of a longer name.
     kind: Option<EntityType>,
+    /// Its name: the gazetteer's canonical form or the text as printed.
     name: String,
+    /// Whether a person title stood before it.
     titled: bool,
     /// Acronym token given in brackets right after it.
     acronym: Option<usize>,
     /// The trained tagger's type for it: its evidence stands in for the rules' person tests.
     tagged: Option<EntityType>,
+}
+
+impl Cand {
+    /// An untitled candidate of tokens `s..e`, with no acronym and no tagger type.
+    fn new(s: usize, e: usize, kind: Option<EntityType>, name: String) -> Cand {
+        Cand {
+            s,
+            e,
+            kind,
+            name,
+            titled: false,
+            acronym: None,
+            tagged: None,
+        }
+    }
+
+    /// The candidate with the acronym token given in brackets after it.
+    fn with_acronym(self, acronym: Option<usize>) -> Cand {
+        Cand { acronym, ..self }
+    }
+
+    /// The candidate marked as standing after a person title.
+    fn titled(self) -> Cand {
+        Cand {
+            titled: true,
+            ..self
+        }
+    }
 }
 
 /// End of a name that runs on through "of", "and" and commas up to a bracketed acronym spelling its
@@ -261,15 +297,7 @@ fn candidates(d: &Doc) -> Vec<Cand> {
         if d.t(i) == "The" && i + 1 < n && d.is_cap(i + 1) {
             if let Some((ge, x)) = gaz_longest(d, i, (i + 4).min(n)) {
                 if ge > i + 1 && (ge >= n || !d.is_cap(ge)) {
-                    out.push(Cand {
-                        s: i,
-                        e: ge,
-                        kind: Some(x.kind),
-                        name: x.canonical.clone(),
-                        titled: false,
-                        tagged: None,
-                        acronym: None,
-                    });
+                    out.push(Cand::new(i, ge, Some(x.kind), x.canonical.clone()));
                     i = ge;
                     continue;
                 }
@@ -409,363 +437,6 @@ fn title_chain_end(d: &Doc, s: usize, e: usize) -> Option<usize> {
         }
     }
     best
-}
-
-fn classify_run(d: &Doc, mut s: usize, e: usize, out: &mut Vec<Cand>) {
-    // Inverted attribution opening a sentence: "Said Kishida: ...".
-    if matches!(d.t(s), "Said" | "Added" | "Says")
-        && e > s + 1
-        && (s == 0 || d.sent_of[s] != d.sent_of[s - 1])
-    {
-        s += 1;
-    }
-    // Acronym in brackets right after: "International Atomic Energy Agency (IAEA)".
-    let acronym =
-        (e + 2 < d.toks.len() && d.t(e) == "(" && d.t(e + 2) == ")" && is_acronym(d.t(e + 1)))
-            .then_some(e + 1);
-    // A long title before a name: titles dropped, organisations and places inside kept.
-    let joined = (s..e).any(|i| chain_link(d.t(i)));
-    if joined && acronym.is_none() {
-        if let Some(ns) = title_chain(d, s, e) {
-            let from = out.len();
-            let mut a = s;
-            while a < ns {
-                let mut b = a;
-                while b < ns && !chain_link(d.t(b)) {
-                    b += 1;
-                }
-                if b > a && !(a..b).any(|i| TITLES.contains(d.t(i))) {
-                    classify_plain(d, a, b, None, out);
-                } else if b > a {
-                    // "FAA Administrator", "Union Minister": only what stands before the first title word.
-                    let first_title = (a..b).find(|&i| TITLES.contains(d.t(i))).unwrap_or(a);
-                    if first_title > a {
-                        classify_plain(d, a, first_title, None, out);
-                    }
-                }
-                a = b + 1;
-            }
-            let mut k = from;
-            while k < out.len() {
-                if out[k].kind == Some(EntityType::Person) || out[k].kind.is_none() {
-                    out.remove(k);
-                } else {
-                    k += 1;
-                }
-            }
-            out.push(Cand {
-                s: ns,
-                e,
-                kind: Some(EntityType::Person),
-                name: span_text(d, ns, e),
-                titled: true,
-                tagged: None,
-                acronym: None,
-            });
-            return;
-        }
-    }
-    // Person name: the run's tail after its last title word.
-    let mut name_s = e;
-    while name_s > s {
-        let t = d.t(name_s - 1);
-        if TITLES.contains(t) || ORG_HEADS.contains(t) || LOC_HEADS.contains(t) {
-            break;
-        }
-        name_s -= 1;
-    }
-    let mut title_s = name_s;
-    while title_s > s && TITLES.contains(d.t(title_s - 1)) {
-        title_s -= 1;
-    }
-    // A run joined by "of"/"and" is one organisation or place name, never "title + person",
-    // unless a titled full name follows the last connector ("Party of Commission President Ursula von der Leyen").
-    if let Some(c) = (s..e).rev().find(|&i| CONNECTORS.contains(d.t(i))) {
-        if e - name_s >= 2 && title_s < name_s && title_s > c {
-            classify_plain(d, s, c, None, out);
-            classify_run(d, c + 1, e, out);
-            return;
-        }
-    }
-    let has_connector = (s..e).any(|i| CONNECTORS.contains(d.t(i)));
-    let titled_name = name_s < e
-        && title_s < name_s
-        && !has_connector
-        && !(name_s..e).any(|i| EVENT_HEADS.contains(d.t(i)));
-    if titled_name {
-        // Titles are preceded by an organisation, a place or a nationality.
-        if title_s > s {
-            // Only organisations and places stand before a title ("Indian External Affairs Minister").
-            let from = out.len();
-            classify_plain(d, s, title_s, None, out);
-            let mut k = from;
-            while k < out.len() {
-                if out[k].kind == Some(EntityType::Person) || out[k].kind.is_none() {
-                    out.remove(k);
-                } else {
-                    k += 1;
-                }
-            }
-        }
-        let g = gaz_lookup(d, name_s, e);
-        match g {
-            Some(x) if x.kind == EntityType::Location && e - name_s > 1 => out.push(Cand {
-                s: name_s,
-                e,
-                kind: Some(x.kind),
-                name: x.canonical.clone(),
-                titled: false,
-                tagged: None,
-                acronym,
-            }),
-            _ => out.push(Cand {
-                s: name_s,
-                e,
-                kind: if e - name_s == 1 {
-                    None
-                } else {
-                    Some(EntityType::Person)
-                },
-                name: span_text(d, name_s, e),
-                titled: true,
-                tagged: None,
-                acronym: None,
-            }),
-        }
-        return;
-    }
-    classify_plain(d, s, e, acronym, out);
-}
-
-/// Classifies a run with no person title inside.
-fn classify_plain(d: &Doc, s: usize, e: usize, acronym: Option<usize>, out: &mut Vec<Cand>) {
-    if s >= e {
-        return;
-    }
-    // An all-caps place opening the body is the dateline ("LA CROSSE, Wis. (AP) —").
-    if s == 0
-        && e > 1
-        && gaz_lookup(d, s, e).is_none()
-        && (s..e).all(|i| !d.t(i).chars().any(char::is_lowercase))
-        && matches!(d.t(e), "," | "(")
-    {
-        let name = span_text(d, s, e)
-            .split(' ')
-            .map(|w| {
-                let mut cs = w.chars();
-                cs.next()
-                    .map(|c| {
-                        c.to_uppercase()
-                            .chain(cs.flat_map(char::to_lowercase))
-                            .collect::<String>()
-                    })
-                    .unwrap_or_default()
-            })
-            .collect::<Vec<_>>()
-            .join(" ");
-        out.push(Cand {
-            s,
-            e,
-            kind: Some(EntityType::Location),
-            name,
-            titled: false,
-            tagged: None,
-            acronym: None,
-        });
-        return;
-    }
-    // A particle before a place is an article of another language ("la France").
-    let mut s = s;
-    while s + 1 < e && PARTICLES.contains(d.t(s)) && gaz_lookup(d, s + 1, e).is_some() {
-        s += 1;
-    }
-    // Whole run in the gazetteer.
-    if let Some(x) = gaz_lookup(d, s, e) {
-        out.push(Cand {
-            s,
-            e,
-            kind: Some(x.kind),
-            name: x.canonical.clone(),
-            titled: false,
-            tagged: None,
-            acronym,
-        });
-        return;
-    }
-    // A multi-word name spelled out by the acronym after it is an organisation ("Joint Chiefs of Staff (JCS)").
-    if let Some(a) = acronym {
-        if e - s > 1 && acronym_fits(d, s, e, d.t(a)) && !has_head(d, s, e, &LOC_HEADS) {
-            out.push(Cand {
-                s,
-                e,
-                kind: Some(EntityType::Organization),
-                name: span_text(d, s, e),
-                titled: false,
-                tagged: None,
-                acronym,
-            });
-            return;
-        }
-    }
-    let dl = demonym_len(d, s, e);
-    // Events and laws ("Labor Day", "Paris Agreement") are none of the three types.
-    if e - s > 1 && EVENT_HEADS.contains(d.t(e - 1)) {
-        return;
-    }
-    // Organisations keep a leading nationality ("Russian Foreign Ministry").
-    if has_head(d, s, e, &ORG_HEADS) && e - s > 1 {
-        // Trailing title words after the head are not part of it ("Foreign Ministry Spokeswoman").
-        let mut end = e;
-        while end > s + 1
-            && TITLES.contains(d.t(end - 1))
-            && !ORG_HEADS.contains(d.t(end - 1))
-            && !CONNECTORS.contains(d.t(end - 2))
-        {
-            end -= 1;
-        }
-        // "Former Trump Organization": a leading "former" or "acting" is not part of the name.
-        let mut s = s;
-        while s + 1 < end && matches!(d.t(s), "Former" | "Acting" | "Ex" | "Interim" | "Then") {
-            s += 1;
-        }
-        out.push(Cand {
-            s,
-            e: end,
-            kind: Some(EntityType::Organization),
-            name: span_text(d, s, end),
-            titled: false,
-            tagged: None,
-            acronym,
-        });
-        return;
-    }
-    if has_head(d, s, e, &LOC_HEADS) && dl == 0 && e - s > 1 {
-        out.push(Cand {
-            s,
-            e,
-            kind: Some(EntityType::Location),
-            name: span_text(d, s, e),
-            titled: false,
-            tagged: None,
-            acronym,
-        });
-        return;
-    }
-    if dl > 0 {
-        classify_plain(d, s + dl, e, acronym, out);
-        return;
-    }
-    // "César Luena": a place name closing a two- or three-word run after an unknown word is a surname.
-    if (2..=3).contains(&(e - s))
-        && gaz_lookup(d, e - 1, e).is_some_and(|x| x.kind == EntityType::Location)
-        && gaz_longest(d, s, e - 1).is_none()
-        && !DIRECTIONS.contains(d.t(s))
-    {
-        plain_name(d, s, e, acronym, out);
-        return;
-    }
-    // Gazetteer names inside the run ("Japan Should Not Dream" was split already by stop words).
-    let mut i = s;
-    let mut rest_s = s;
-    let mut pieces: Vec<(usize, usize)> = Vec::new();
-    while i < e {
-        if let Some((ge, x)) = gaz_longest(d, i, e) {
-            // A gazetteer word inside a longer person name ("Jackson") only counts at the run's edges.
-            if rest_s < i {
-                pieces.push((rest_s, i));
-            }
-            out.push(Cand {
-                s: i,
-                e: ge,
-                kind: Some(x.kind),
-                name: x.canonical.clone(),
-                titled: false,
-                tagged: None,
-                acronym: None,
-            });
-            i = ge;
-            rest_s = ge;
-        } else {
-            i += 1;
-        }
-    }
-    if rest_s < e {
-        pieces.push((rest_s, e));
-    }
-    if pieces.len() == 1 && pieces[0] == (s, e) {
-        plain_name(d, s, e, acronym, out);
-    } else {
-        for (a, b) in pieces {
-            plain_name(d, a, b, None, out);
-        }
-    }
-}
-
-fn plain_name(d: &Doc, s: usize, e: usize, acronym: Option<usize>, out: &mut Vec<Cand>) {
-    if e - s == 1 {
-        let t = d.t(s);
-        let digit_near =
-            |i: Option<usize>| i.is_some_and(|i| d.t(i).starts_with(|c: char| c.is_ascii_digit()));
-        // Unknown capitals count as an acronym when defined in brackets or 3-4 letters long ("TSX", not "ET" or "CLAIM").
-        let letters = t.chars().filter(|c| c.is_alphabetic()).count();
-        let plausible = acronym.is_some() || ((3..=4).contains(&letters) && !TITLES.contains(t));
-        if is_acronym(t)
-            && plausible
-            && !digit_near(s.checked_sub(1))
-            && !digit_near(Some(e))
-            && (d.inq[s].is_none() || acronym.is_some())
-        {
-            out.push(Cand {
-                s,
-                e,
-                kind: Some(EntityType::Organization),
-                name: t.to_string(),
-                titled: false,
-                tagged: None,
-                acronym,
-            });
-        } else {
-            out.push(Cand {
-                s,
-                e,
-                kind: None,
-                name: t.to_string(),
-                titled: false,
-                tagged: None,
-                acronym,
-            });
-        }
-        return;
-    }
-    if DIRECTIONS.contains(d.t(s))
-        || (s..e)
-            .any(|i| d.t(i).chars().any(|c| c.is_ascii_digit()) || EVENT_HEADS.contains(d.t(i)))
-    {
-        return;
-    }
-    // "Socialist S" of "S&D": names do not end in a bare letter.
-    if d.t(e - 1).chars().count() == 1 {
-        return;
-    }
-    // Shouted phrases ("IDENTIFIED AS PRESS") are not names.
-    if (s..e).all(|i| !d.t(i).chars().any(char::is_lowercase)) {
-        return;
-    }
-    // "CFRA Research": a leading acronym makes an organisation, not a person ("YP Rajesh" has initials).
-    let kind = if is_acronym(d.t(s)) && d.t(s).chars().count() > 2 {
-        EntityType::Organization
-    } else {
-        EntityType::Person
-    };
-    out.push(Cand {
-        s,
-        e,
-        kind: Some(kind),
-        name: span_text(d, s, e),
-        titled: false,
-        tagged: None,
-        acronym,
-    });
 }
 
 fn titles_before(d: &Doc, s: usize) -> Vec<String> {
