@@ -5,7 +5,7 @@ use model::EntityType;
 
 use super::gazetteer::{demonym_len, gaz_longest, gaz_lookup};
 use super::spans::{acronym_fits, chain_link, has_head, is_acronym, span_text};
-use super::title_chain;
+use super::titles::title_chain;
 use super::{Cand, Doc};
 use crate::lexicon::*;
 
