@@ -2,9 +2,11 @@
 
 mod candidates;
 mod classify;
+mod evidence;
 pub mod features;
 mod gazetteer;
 mod merge;
+mod resolve;
 mod spans;
 pub mod tagger;
 mod titles;
@@ -18,7 +20,9 @@ use model::EntityType;
 use crate::lexicon::*;
 use crate::text::Tok;
 use candidates::candidates;
-use spans::*;
+use evidence::appositive_is_org;
+use resolve::Resolver;
+use spans::{is_compound_adjective, is_contraction, match_form, span_text};
 use titles::titles_before;
 
 /// A resolved entity of the article.
@@ -123,16 +127,6 @@ impl<'a> Doc<'a> {
     }
 }
 
-/// Common Chinese, Korean and Vietnamese family names, which come first in a full name.
-const FAMILY_NAME_FIRST: &[&str] = &[
-    "wang", "li", "zhang", "liu", "chen", "yang", "huang", "zhao", "wu", "zhou", "xu", "sun",
-    "zhu", "hu", "guo", "lin", "gao", "luo", "zheng", "liang", "xie", "song", "tang", "feng",
-    "deng", "cao", "peng", "zeng", "xiao", "tian", "dong", "pan", "yuan", "cai", "jiang", "du",
-    "ye", "cheng", "wei", "su", "ding", "ren", "shen", "yao", "lan", "zou", "xi", "qin", "cui",
-    "hou", "dai", "jin", "kim", "park", "choi", "jung", "kang", "cho", "yoon", "jang", "lim",
-    "moon", "nguyen", "tran", "pham", "hoang", "phan", "vu", "dang", "bui", "ngo", "duong",
-];
-
 /// A name the rules found in the body, before it is resolved to an entity.
 #[derive(Debug, Clone)]
 struct Cand {
@@ -183,277 +177,21 @@ impl Cand {
 /// Finds the entities of an article.
 pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
     let cands = merge::with_tagger(d, candidates(d));
-    let mut ents: Vec<Ent> = Vec::new();
-    let mut index: HashMap<(String, EntityType), usize> = HashMap::default();
-    let mut mentions: Vec<MentionRef> = Vec::new();
-    let mut acronyms: HashMap<String, usize> = HashMap::default();
-
-    let mut add_ent = |name: &str, kind: EntityType, ents: &mut Vec<Ent>| -> usize {
-        let key = (name.to_lowercase(), kind);
-        if let Some(&k) = index.get(&key) {
-            return k;
-        }
-        ents.push(Ent {
-            name: name.to_string(),
-            kind,
-            words: name.split_whitespace().map(match_form).collect(),
-            titles: HashSet::default(),
-            female: None,
-        });
-        index.insert(key, ents.len() - 1);
-        ents.len() - 1
-    };
-
-    // Agency of the dateline ("/TASS/", "(AP)").
-    let mut agency_ent = None;
-    if let Some(agency) = dateline_agency.filter(|a| !a.trim().is_empty()) {
-        let head_end = d
-            .toks
-            .iter()
-            .position(|t| t.para > 0)
-            .unwrap_or(d.toks.len())
-            .min(40);
-        let name = crate::lexicon::GAZETTEER
-            .names
-            .get(agency)
-            .map(|g| g.canonical.clone())
-            .unwrap_or_else(|| agency.to_string());
-        let k = add_ent(&name, EntityType::Organization, &mut ents);
-        agency_ent = Some(k);
-        if let Some(i) = (0..head_end).find(|&i| d.t(i) == agency) {
-            mentions.push(MentionRef {
-                s: i,
-                e: i + 1,
-                ent: k,
-            });
-        }
-    }
-
-    // Where each word occurs: a person's name words come back alone ("Kim", "Gheit").
-    // Built only when a name needs this evidence: the first occurrence of each word, and for every
-    // token the next one with the same text (one map entry per word, no list per word).
-    let occurrences_cell: std::cell::OnceCell<(HashMap<&str, u32>, Vec<u32>)> =
-        std::cell::OnceCell::new();
-    let occurrences = |w: &str| {
-        let (first, next) = occurrences_cell.get_or_init(|| {
-            let n = d.toks.len();
-            let mut first: HashMap<&str, u32> =
-                HashMap::with_capacity_and_hasher(n / 2, Default::default());
-            let mut next = vec![u32::MAX; n];
-            for i in (0..n).rev() {
-                if let Some(later) = first.insert(d.t(i), i as u32) {
-                    next[i] = later;
-                }
-            }
-            (first, next)
-        });
-        std::iter::successors(first.get(w).copied(), |&i| {
-            Some(next[i as usize]).filter(|&x| x != u32::MAX)
-        })
-        .map(|i| i as usize)
-    };
-    // Part of the name printed without the rest of it ("Griffen", "Aboul Gheit", "Kim").
-    let alone_elsewhere = |c: &Cand| -> bool {
-        let len = c.e - c.s;
-        (c.s..c.e).any(|p| {
-            occurrences(d.t(p)).take(64).any(|i| {
-                if i >= c.s && i < c.e {
-                    return false;
-                }
-                // The capitalised run around this occurrence must be a shorter piece of the name.
-                let (mut a, mut b) = (i, i + 1);
-                while a > 0 && d.is_cap(a - 1) && d.same_ctx(a - 1, i) {
-                    a -= 1;
-                }
-                while b < d.toks.len() && d.is_cap(b) && d.same_ctx(b, i) {
-                    b += 1;
-                }
-                let piece = b - a;
-                piece < len
-                    && (0..=len - piece).any(|o| (0..piece).all(|j| d.t(c.s + o + j) == d.t(a + j)))
-            })
-        })
-    };
-    let person_evidence = |c: &Cand| -> bool {
-        if c.titled
-            || c.tagged.is_some()
-            || (c.s > 0 && (TITLES.contains(d.t(c.s - 1)) || PERSON_ROLES.contains(d.lc(c.s - 1))))
-        {
-            return true;
-        }
-        let next = d.t(c.e);
-        let mut k = c.e;
-        while k < d.toks.len() && AUXILIARIES.contains(d.t(k)) {
-            k += 1;
-        }
-        if matches!(next, "," | "(" | "’s" | "'s" | "who") || CUE_VERBS.contains(d.t(k)) {
-            return true;
-        }
-        // Inverted attribution: `," said Noor Haddad of ...`.
-        if c.s > 0
-            && CUE_VERBS.contains(d.t(c.s - 1))
-            && matches!(next, "," | "." | "of" | "who" | "")
-        {
-            return true;
-        }
-        let words: Vec<&str> = (c.s..c.e).map(|i| d.t(i)).collect();
-        let given = words.first().map(|w| w.to_lowercase()).unwrap_or_default();
-        words
-            .iter()
-            .any(|w| PARTICLES.contains(w) || w.contains('-') && w.starts_with(char::is_lowercase))
-            || FEMALE.contains(given.as_str())
-            || MALE.contains(given.as_str())
-            || alone_elsewhere(c)
-    };
-
-    // Pass 1: full names.
-    let mut pending: Vec<&Cand> = Vec::new();
-    for c in &cands {
-        let Some(kind) = c.kind else {
-            pending.push(c);
-            continue;
-        };
-        // "X, the country's largest union,": an appositive names what X is.
-        let kind = if kind == EntityType::Person && !c.titled && appositive_is_org(d, c.e) {
-            EntityType::Organization
-        } else {
-            kind
-        };
-        // A full name printed again needs no new evidence.
-        if kind == EntityType::Person
-            && !ents.iter().any(|e| e.kind == kind && e.name == c.name)
-            && !person_evidence(c)
-        {
-            continue;
-        }
-        if let Some(&k) = acronyms.get(&c.name) {
-            mentions.push(MentionRef {
-                s: c.s,
-                e: c.e,
-                ent: k,
-            });
-            continue;
-        }
-        let k = add_ent(&c.name, kind, &mut ents);
-        mentions.push(MentionRef {
-            s: c.s,
-            e: c.e,
-            ent: k,
-        });
-        if let Some(a) = c.acronym {
-            let at = d.t(a).to_string();
-            acronyms.insert(at, k);
-        }
-        if kind == EntityType::Person {
-            for t in titles_before(d, c.s) {
-                ents[k].titles.insert(t);
-            }
-        }
-    }
-    // Acronyms seen before their expansion, and acronyms standing for a gazetteer name.
-    for m in mentions.iter_mut() {
-        let name = ents[m.ent].name.clone();
-        if let Some(&k) = acronyms.get(&name) {
-            if k != m.ent {
-                m.ent = k;
-            }
-        }
-    }
-
-    // An acronym never spelled out in brackets stands for the organisation whose initials it is ("FAA").
-    let org_initials: Vec<(usize, String)> = mentions
-        .iter()
-        .filter(|m| ents[m.ent].kind == EntityType::Organization && m.e - m.s >= 2)
-        .map(|m| (m.ent, initials(d, m.s, m.e)))
-        .collect();
-    for m in mentions.iter_mut() {
-        let name = &ents[m.ent].name;
-        // "OPEC+" is a wider group than "OPEC": only plain letters qualify.
-        let plain = name.chars().all(|c| c.is_ascii_uppercase());
-        if m.e - m.s != 1
-            || ents[m.ent].kind != EntityType::Organization
-            || !plain
-            || !is_acronym(name)
-            || acronyms.contains_key(name)
-        {
-            continue;
-        }
-        let letters: String = name.chars().filter(|c| c.is_alphabetic()).collect();
-        if let Some((k, _)) = org_initials
-            .iter()
-            .find(|(k, ini)| *k != m.ent && ini.chars().count() >= 3 && *ini == letters)
-        {
-            m.ent = *k;
-        }
-    }
-
-    // Short forms of longer names: "Foreign Ministry" of "Russian Foreign Ministry", "Aboul Gheit".
-    let mut redirect: Vec<usize> = (0..ents.len()).collect();
-    for a in 0..ents.len() {
-        let mut best: Option<usize> = None;
-        for b in 0..ents.len() {
-            if a == b || ents[a].kind != ents[b].kind || ents[b].words.len() <= ents[a].words.len()
-            {
-                continue;
-            }
-            // "Ahmad Faizal" of "Ahmad Faizal bin Rahman": the given names before a particle.
-            let before_particle = ents[a].kind == EntityType::Person
-                && ents[a].words.len() >= 2
-                && ents[b].words.starts_with(&ents[a].words)
-                && ents[b]
-                    .words
-                    .get(ents[a].words.len())
-                    .is_some_and(|w| PARTICLES.contains(w.as_str()));
-            if (ents[b].words.ends_with(&ents[a].words) || before_particle)
-                && ents[a].kind != EntityType::Location
-                && best.is_none_or(|x| ents[b].words.len() > ents[x].words.len())
-            {
-                best = Some(b);
-            }
-        }
-        // "the Central Bank" of a story about the "Bank of Russia" or the "Reserve Bank of India".
-        if best.is_none()
-            && ents[a].kind == EntityType::Organization
-            && ents[a].words == ["central", "bank"]
-        {
-            best = (0..ents.len()).find(|&b| {
-                b != a
-                    && ents[b].kind == EntityType::Organization
-                    && ents[b].words.len() >= 3
-                    && ents[b].words.iter().any(|w| w == "bank")
-                    && ents[b]
-                        .words
-                        .iter()
-                        .any(|w| w == "of" || w == "central" || w == "reserve" || w == "national")
-            });
-        }
-        if let Some(b) = best {
-            redirect[a] = b;
-        }
-    }
-    for m in mentions.iter_mut() {
-        let mut k = m.ent;
-        for _ in 0..4 {
-            k = redirect[k];
-        }
-        m.ent = k;
-    }
-    for a in 0..ents.len() {
-        if redirect[a] != a {
-            let t: Vec<String> = ents[a].titles.iter().cloned().collect();
-            ents[redirect[a]].titles.extend(t);
-        }
-    }
+    let mut res = Resolver::default();
+    let agency = res.agency(d, dateline_agency);
+    let pending = res.full_names(d, &cands);
+    res.link_acronyms(d);
+    let mut redirect = res.short_forms();
 
     // Pass 2: single words: short forms of known names, else persons by context.
-    mentions.sort_by_key(|m| m.s);
-    let mut ent_positions: Vec<Vec<usize>> = vec![Vec::new(); ents.len()];
-    for m in &mentions {
+    res.mentions.sort_by_key(|m| m.s);
+    let mut ent_positions: Vec<Vec<usize>> = vec![Vec::new(); res.ents.len()];
+    for m in &res.mentions {
         ent_positions[m.ent].push(m.s);
     }
     // Words of multi-word person and organisation names, to find the entity a single word stands for.
     let mut word_index: HashMap<String, Vec<usize>> = HashMap::default();
-    for (k, e) in ents.iter().enumerate() {
+    for (k, e) in res.ents.iter().enumerate() {
         if e.words.len() < 2 || ent_positions[k].is_empty() {
             continue;
         }
@@ -478,8 +216,8 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
     for c in pending {
         let w = match_form(&c.name);
         // Known acronym.
-        if let Some(&k) = acronyms.get(&c.name) {
-            mentions.push(MentionRef {
+        if let Some(&k) = res.acronyms.get(&c.name) {
+            res.mentions.push(MentionRef {
                 s: c.s,
                 e: c.e,
                 ent: redirect[k],
@@ -488,7 +226,7 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
         }
         let mut best: Option<(usize, (bool, i64, i64))> = None;
         for &k in word_index.get(w.as_str()).map_or(&[][..], Vec::as_slice) {
-            let ent = &ents[k];
+            let ent = &res.ents[k];
             let score = match ent.kind {
                 EntityType::Person => {
                     // "Lan Fo'an" is Lan, "Zou Lan" is Zou: Chinese, Korean and Vietnamese
@@ -538,7 +276,7 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
         if let Some((k, _)) = best {
             let at = ent_positions[k].partition_point(|&p| p <= c.s);
             ent_positions[k].insert(at, c.s);
-            mentions.push(MentionRef {
+            res.mentions.push(MentionRef {
                 s: c.s,
                 e: c.e,
                 ent: k,
@@ -557,7 +295,7 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
         let next_lc = d.lc(c.e);
         // A word already made an organisation or place in this pass ("steelmaker Nordstahl", then "Nordstahl").
         if let Some(&k) = single_words.get(c.name.as_str()) {
-            mentions.push(MentionRef {
+            res.mentions.push(MentionRef {
                 s: c.s,
                 e: c.e,
                 ent: k,
@@ -590,7 +328,7 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
             && COMPANY_NOUNS.contains(d.lc(c.s - 1))
             && d.t(c.s - 1).starts_with(char::is_lowercase)
             || (matches!(next_lc, "shares" | "stock") && (!sentence_start || market_verb))
-            || (officer_follows(d, c.e, &mentions, &ents) && !common_capital(&c.name))
+            || (officer_follows(d, c.e, &res.mentions, &res.ents) && !common_capital(&c.name))
             || appositive_is_org(d, c.e);
         let place_noun = matches!(
             next_lc,
@@ -613,12 +351,12 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
             } else {
                 EntityType::Location
             };
-            let k = add_ent(&c.name, kind, &mut ents);
-            if redirect.len() < ents.len() {
+            let k = res.add(&c.name, kind);
+            if redirect.len() < res.ents.len() {
                 redirect.push(k);
             }
             single_words.insert(c.name.as_str(), k);
-            mentions.push(MentionRef {
+            res.mentions.push(MentionRef {
                 s: c.s,
                 e: c.e,
                 ent: k,
@@ -633,14 +371,14 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
             } else {
                 EntityType::Organization
             };
-            let k = add_ent(&c.name, kind, &mut ents);
-            if redirect.len() < ents.len() {
+            let k = res.add(&c.name, kind);
+            if redirect.len() < res.ents.len() {
                 redirect.push(k);
             }
             for t in titles_before(d, c.s) {
-                ents[k].titles.insert(t);
+                res.ents[k].titles.insert(t);
             }
-            mentions.push(MentionRef {
+            res.mentions.push(MentionRef {
                 s: c.s,
                 e: c.e,
                 ent: k,
@@ -662,11 +400,11 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
                     | "network"
             )
         {
-            let k = add_ent(&c.name, EntityType::Organization, &mut ents);
-            if redirect.len() < ents.len() {
+            let k = res.add(&c.name, EntityType::Organization);
+            if redirect.len() < res.ents.len() {
                 redirect.push(k);
             }
-            mentions.push(MentionRef {
+            res.mentions.push(MentionRef {
                 s: c.s,
                 e: c.e,
                 ent: k,
@@ -678,22 +416,22 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
                 "city" | "town" | "village" | "port" | "region" | "province"
             )
         {
-            let k = add_ent(&c.name, EntityType::Location, &mut ents);
-            if redirect.len() < ents.len() {
+            let k = res.add(&c.name, EntityType::Location);
+            if redirect.len() < res.ents.len() {
                 redirect.push(k);
             }
-            mentions.push(MentionRef {
+            res.mentions.push(MentionRef {
                 s: c.s,
                 e: c.e,
                 ent: k,
             });
         } else if let Some(kind) = c.tagged {
             // No rule placed it, and it is no part of a longer name: the tagger's type stands.
-            let k = add_ent(&c.name, kind, &mut ents);
-            if redirect.len() < ents.len() {
+            let k = res.add(&c.name, kind);
+            if redirect.len() < res.ents.len() {
                 redirect.push(k);
             }
-            mentions.push(MentionRef {
+            res.mentions.push(MentionRef {
                 s: c.s,
                 e: c.e,
                 ent: k,
@@ -706,8 +444,8 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
     for i in 0..d.toks.len().saturating_sub(1) {
         if g.demonyms.contains_key(d.t(i)) && d.t(i + 1) == "government" {
             let name = format!("{} government", d.t(i));
-            let k = add_ent(&name, EntityType::Organization, &mut ents);
-            mentions.push(MentionRef {
+            let k = res.add(&name, EntityType::Organization);
+            res.mentions.push(MentionRef {
                 s: i,
                 e: i + 2,
                 ent: k,
@@ -721,18 +459,18 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
                 r -= 1;
             }
             {
-                mentions.retain(|m| m.e <= r || m.s > i);
+                res.mentions.retain(|m| m.e <= r || m.s > i);
                 let name = span_text(d, r, i + 4);
-                let k = add_ent(&name, EntityType::Location, &mut ents);
-                mentions.push(MentionRef {
+                let k = res.add(&name, EntityType::Location);
+                res.mentions.push(MentionRef {
                     s: r,
                     e: i + 4,
                     ent: k,
                 });
                 // The plant's short form "Zaporozhye NPP".
                 let npp = format!("{} NPP", span_text(d, r, i + 1));
-                if let Some(&old) = index_get(&ents, &npp, EntityType::Location).as_ref() {
-                    for m in mentions.iter_mut() {
+                if let Some(&old) = index_get(&res.ents, &npp, EntityType::Location).as_ref() {
+                    for m in res.mentions.iter_mut() {
                         if m.ent == old {
                             m.ent = k;
                         }
@@ -742,17 +480,8 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
         }
     }
 
-    mentions.sort_by_key(|m| (m.s, std::cmp::Reverse(m.e)));
-    // Drop mentions nested in an earlier longer one.
-    let mut kept: Vec<MentionRef> = Vec::with_capacity(mentions.len());
-    for m in mentions {
-        if kept.last().is_some_and(|l| m.s < l.e) {
-            continue;
-        }
-        kept.push(m);
-    }
     // Gender from titles and given names.
-    for ent in ents.iter_mut() {
+    for ent in res.ents.iter_mut() {
         if ent.kind != EntityType::Person {
             continue;
         }
@@ -777,20 +506,18 @@ pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
             _ => None,
         };
     }
-    let mut by_last = HashMap::default();
-    let mut by_first = HashMap::default();
-    for (k, m) in kept.iter().enumerate() {
-        by_last.insert(m.e - 1, k);
-        by_first.insert(m.s, k);
-    }
-    Entities {
-        ents,
-        mentions: kept,
-        by_last,
-        by_first,
-        agency: agency_ent,
-    }
+    res.finish(agency)
 }
+
+/// Common Chinese, Korean and Vietnamese family names, which come first in a full name.
+const FAMILY_NAME_FIRST: &[&str] = &[
+    "wang", "li", "zhang", "liu", "chen", "yang", "huang", "zhao", "wu", "zhou", "xu", "sun",
+    "zhu", "hu", "guo", "lin", "gao", "luo", "zheng", "liang", "xie", "song", "tang", "feng",
+    "deng", "cao", "peng", "zeng", "xiao", "tian", "dong", "pan", "yuan", "cai", "jiang", "du",
+    "ye", "cheng", "wei", "su", "ding", "ren", "shen", "yao", "lan", "zou", "xi", "qin", "cui",
+    "hou", "dai", "jin", "kim", "park", "choi", "jung", "kang", "cho", "yoon", "jang", "lim",
+    "moon", "nguyen", "tran", "pham", "hoang", "phan", "vu", "dang", "bui", "ngo", "duong",
+];
 
 /// A capitalised common noun ("Mission director ..."), not a company's name.
 fn common_capital(w: &str) -> bool {
@@ -879,32 +606,6 @@ fn officer_follows(d: &Doc, e: usize, mentions: &[MentionRef], ents: &[Ent]) -> 
         && mentions
             .iter()
             .any(|m| m.s == k && ents[m.ent].kind == EntityType::Person)
-}
-
-/// Whether the appositive after a name (", Germany's largest industrial union,") calls it an organisation.
-fn appositive_is_org(d: &Doc, e: usize) -> bool {
-    if d.t(e) != "," {
-        return false;
-    }
-    for k in e + 1..(e + 8).min(d.toks.len()) {
-        let w = d.lc(k);
-        if !d.toks[k].word && !matches!(w, "’s" | "'s") {
-            return false;
-        }
-        if PERSON_ROLES.contains(w) {
-            return false;
-        }
-        if (ORG_ROLES.contains(w) || COMPANY_NOUNS.contains(w))
-            && w != "statement"
-            && d.t(k).starts_with(char::is_lowercase)
-        {
-            return matches!(
-                d.t(k + 1),
-                "," | "." | "of" | "for" | "in" | "that" | "which" | "with"
-            );
-        }
-    }
-    false
 }
 
 /// Men's given names that end in -a.
