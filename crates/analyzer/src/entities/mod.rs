@@ -5,8 +5,10 @@ mod classify;
 mod evidence;
 pub mod features;
 mod gazetteer;
+mod gender;
 mod lone;
 mod merge;
+mod phrases;
 mod resolve;
 mod spans;
 pub mod tagger;
@@ -18,11 +20,10 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use model::EntityType;
 
-use crate::lexicon::*;
 use crate::text::Tok;
 use candidates::candidates;
 use resolve::Resolver;
-use spans::{is_compound_adjective, is_contraction, span_text};
+use spans::{is_compound_adjective, is_contraction};
 
 /// A resolved entity of the article.
 #[derive(Debug, Clone)]
@@ -176,137 +177,13 @@ impl Cand {
 /// Finds the entities of an article.
 pub fn recognize(d: &Doc, dateline_agency: Option<&str>) -> Entities {
     let cands = merge::with_tagger(d, candidates(d));
-    let mut res = Resolver::default();
-    let agency = res.agency(d, dateline_agency);
-    let pending = res.full_names(d, &cands);
-    res.link_acronyms(d);
-    let redirect = res.short_forms();
-
-    lone::resolve(d, pending, &redirect, &mut res);
-
-    // "Hungarian government": a nationality with a lower-case government.
-    let g = &*crate::lexicon::GAZETTEER;
-    for i in 0..d.toks.len().saturating_sub(1) {
-        if g.demonyms.contains_key(d.t(i)) && d.t(i + 1) == "government" {
-            let name = format!("{} government", d.t(i));
-            let k = res.add(&name, EntityType::Organization);
-            res.mentions.push(MentionRef {
-                s: i,
-                e: i + 2,
-                ent: k,
-            });
-        }
-        // "Zaporozhye nuclear power plant", "Fukushima Daiichi nuclear power plant".
-        if d.is_cap(i) && d.t(i + 1) == "nuclear" && d.t(i + 2) == "power" && d.t(i + 3) == "plant"
-        {
-            let mut r = i;
-            while r > 0 && d.is_cap(r - 1) && d.same_ctx(r - 1, i) && !STOP.contains(d.t(r - 1)) {
-                r -= 1;
-            }
-            {
-                res.mentions.retain(|m| m.e <= r || m.s > i);
-                let name = span_text(d, r, i + 4);
-                let k = res.add(&name, EntityType::Location);
-                res.mentions.push(MentionRef {
-                    s: r,
-                    e: i + 4,
-                    ent: k,
-                });
-                // The plant's short form "Zaporozhye NPP".
-                let npp = format!("{} NPP", span_text(d, r, i + 1));
-                if let Some(&old) = index_get(&res.ents, &npp, EntityType::Location).as_ref() {
-                    for m in res.mentions.iter_mut() {
-                        if m.ent == old {
-                            m.ent = k;
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    // Gender from titles and given names.
-    for ent in res.ents.iter_mut() {
-        if ent.kind != EntityType::Person {
-            continue;
-        }
-        let first = ent.words.first().cloned().unwrap_or_default();
-        let last = ent.words.last().cloned().unwrap_or_default();
-        // Given names ending in -a and Slavic family names in -ova/-eva/-skaya are women's, with known exceptions.
-        let female_form = ent.words.len() >= 2
-            && (first.ends_with('a')
-                && first.chars().count() > 2
-                && !MALE_IN_A.contains(&first.as_str())
-                || ["ova", "eva", "yova", "skaya", "tskaya"]
-                    .iter()
-                    .any(|x| last.ends_with(x)));
-        let f = ent.titles.iter().any(|t| FEMALE.contains(t.as_str()))
-            || FEMALE.contains(first.as_str())
-            || female_form && !MALE.contains(first.as_str());
-        let m =
-            ent.titles.iter().any(|t| MALE.contains(t.as_str())) || MALE.contains(first.as_str());
-        ent.female = match (f, m) {
-            (true, false) => Some(true),
-            (false, true) => Some(false),
-            _ => None,
-        };
-    }
-    res.finish(agency)
-}
-
-/// Men's given names that end in -a.
-const MALE_IN_A: &[&str] = &[
-    "nikita",
-    "ilya",
-    "luca",
-    "andrea",
-    "joshua",
-    "elia",
-    "sasha",
-    "mustafa",
-    "musa",
-    "isa",
-    "yahya",
-    "krishna",
-    "kostya",
-    "misha",
-    "vanya",
-    "tolya",
-    "pasha",
-    "dima",
-    "vova",
-    "jonah",
-    "akira",
-    "ryota",
-    "kota",
-    "shota",
-    "yuta",
-    "sota",
-    "takuya",
-    "tetsuya",
-    "kazuya",
-    "naoya",
-    "tatsuya",
-    "seiya",
-    "yuya",
-    "hamza",
-    "osama",
-    "usama",
-    "taha",
-    "reza",
-    "mirza",
-    "raza",
-    "nicola",
-    "battista",
-    "bora",
-    "siyabonga",
-    "thabo",
-    "ezra",
-    "juma",
-    "saba",
-];
-
-fn index_get(ents: &[Ent], name: &str, kind: EntityType) -> Option<usize> {
-    ents.iter()
-        .position(|e| e.kind == kind && e.name.eq_ignore_ascii_case(name))
+    let mut r = Resolver::default();
+    let agency = r.agency(d, dateline_agency);
+    let pending = r.full_names(d, &cands);
+    r.link_acronyms(d);
+    let redirect = r.short_forms();
+    lone::resolve(d, pending, &redirect, &mut r);
+    phrases::add(d, &mut r);
+    gender::assign(&mut r.ents);
+    r.finish(agency)
 }
