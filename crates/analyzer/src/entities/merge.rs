@@ -22,6 +22,7 @@ fn tagged(d: &Doc) -> Vec<Span> {
     })
 }
 
+/// Whether two token ranges share a token.
 fn overlaps(a: (usize, usize), b: (usize, usize)) -> bool {
     a.0 < b.1 && b.0 < a.1
 }

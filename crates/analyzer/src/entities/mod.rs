@@ -1,4 +1,14 @@
 //! Named persons, organisations and places, with every mention resolved to one canonical name.
+//!
+//! [`recognize`] runs these stages in order:
+//! 1. [`mod@candidates`]: capitalised runs, title chains and acronyms, each run typed by [`classify`]
+//!    with the [`gazetteer`] and the [`titles`] rules;
+//! 2. [`merge`]: the trained [`tagger`]'s names joined with the rules' candidates;
+//! 3. [`resolve`]: the dateline's agency, full names (persons need [`evidence`]), acronyms and
+//!    short forms of longer names;
+//! 4. [`lone`]: single words, as short forms ("Putin" of "Vladimir Putin") or by their context;
+//! 5. [`phrases`]: names that are no capitalised run ("Hungarian government");
+//! 6. [`gender`], then the mentions in body order.
 
 mod candidates;
 mod classify;
