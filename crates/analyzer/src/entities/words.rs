@@ -105,8 +105,9 @@ struct Lists {
     titles: HashSet<String>,
     org_heads: HashSet<String>,
     loc_heads: HashSet<String>,
-    /// Lowercase gazetteer names and their first words.
-    gaz_names: HashMap<String, model::EntityType>,
+    /// Lowercase gazetteer names, and the word runs longer names start with.
+    gaz_keys: HashMap<String, GazKey>,
+    /// First words of the lowercase gazetteer names.
     gaz_firsts: HashSet<String>,
     /// Given names and surnames from `names.tsv` (`scripts/names/build.py`).
     given: HashSet<&'static str>,
@@ -118,13 +119,19 @@ const NAMES_TSV: &str = include_str!("../../data/names.tsv");
 
 static LISTS: LazyLock<Lists> = LazyLock::new(|| {
     let low = |s: &HashSet<&str>| s.iter().map(|w| w.to_lowercase()).collect();
-    let mut gaz_names = HashMap::default();
+    let mut gaz_keys: HashMap<String, GazKey> = HashMap::default();
     for (name, entry) in GAZETTEER.names.iter() {
-        gaz_names.entry(name.to_lowercase()).or_insert(entry.kind);
+        let lower = name.to_lowercase();
+        for (at, _) in lower.match_indices(' ') {
+            gaz_keys.entry(lower[..at].to_string()).or_default().longer = true;
+        }
+        let key = gaz_keys.entry(lower).or_default();
+        key.kind = key.kind.or(Some(entry.kind));
     }
-    let gaz_firsts = gaz_names
-        .keys()
-        .map(|n| n.split(' ').next().unwrap_or_default().to_string())
+    let gaz_firsts = gaz_keys
+        .iter()
+        .filter(|(_, k)| k.kind.is_some())
+        .map(|(n, _)| n.split(' ').next().unwrap_or_default().to_string())
         .collect();
     let (mut given, mut surnames) = (HashSet::default(), HashSet::default());
     for line in NAMES_TSV.lines() {
@@ -144,7 +151,7 @@ static LISTS: LazyLock<Lists> = LazyLock::new(|| {
             .collect(),
         org_heads: low(&ORG_HEADS),
         loc_heads: low(&LOC_HEADS),
-        gaz_names,
+        gaz_keys,
         gaz_firsts,
     }
 });
@@ -159,9 +166,18 @@ pub fn is_given_name(lower: &str) -> bool {
     FEMALE.contains(lower) || MALE.contains(lower) || LISTS.given.contains(lower)
 }
 
-/// The gazetteer type of a lowercase name, if it is one.
-pub fn gazetteer_kind(lower_name: &str) -> Option<model::EntityType> {
-    LISTS.gaz_names.get(lower_name).copied()
+/// What a lowercase run of words is in the gazetteer.
+#[derive(Clone, Copy, Default)]
+pub struct GazKey {
+    /// The type of the name it spells, if it is one.
+    pub kind: Option<model::EntityType>,
+    /// Whether longer names start with it and a space: a scan can stop where none do.
+    pub longer: bool,
+}
+
+/// The gazetteer's entry for a lowercase run of words; None when it neither is a name nor starts one.
+pub fn gazetteer_key(lower: &str) -> Option<GazKey> {
+    LISTS.gaz_keys.get(lower).copied()
 }
 
 /// Longest gazetteer name in tokens.
