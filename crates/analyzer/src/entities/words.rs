@@ -269,3 +269,17 @@ pub fn infos<'a>(words: impl Iterator<Item = &'a str>) -> Vec<Rc<WordInfo>> {
 /// The facts of the stand-ins before the first token and after the last.
 pub static EDGES: LazyLock<[(u64, [u64; 4]); 2]> =
     LazyLock::new(|| ["<s>", "</s>"].map(|w| (hash(2, &[w]), around(w))));
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gazetteer_keys_mark_names_and_the_runs_that_start_longer_ones() {
+        let ny = gazetteer_key("new york").expect("a gazetteer name");
+        assert_eq!(ny.kind, Some(model::EntityType::Location));
+        assert!(ny.longer, "New York City starts with it");
+        assert!(gazetteer_key("new").is_some_and(|k| k.longer));
+        assert!(gazetteer_key("qzx york").is_none());
+    }
+}
