@@ -188,10 +188,10 @@ impl Placed {
 
 /// The type the context gives the lone word `c`, if any.
 fn placed(d: &Doc, c: &Cand, mentions: &[MentionRef], ents: &[Ent]) -> Option<Placed> {
-    let sentence_start = c.s == 0 || d.sent_of[c.s] != d.sent_of[c.s - 1];
+    let sentence_start = opens_sentence(d, c.s);
     let prev_the = c.s > 0 && d.lc(c.s - 1) == "the";
     let next_lc = d.lc(c.e);
-    let company = is_company(d, c, sentence_start, mentions, ents);
+    let company = is_company(d, c, mentions, ents);
     let place_noun = is_place_noun(next_lc) && prev_the;
     if company || place_noun {
         let kind = if company {
@@ -242,13 +242,7 @@ fn placed(d: &Doc, c: &Cand, mentions: &[MentionRef], ents: &[Ent]) -> Option<Pl
 
 /// Whether the words around `c` make it a company: "steelmaker X", "X shares rose", "X chief
 /// executive Y", an appositive.
-fn is_company(
-    d: &Doc,
-    c: &Cand,
-    sentence_start: bool,
-    mentions: &[MentionRef],
-    ents: &[Ent],
-) -> bool {
+fn is_company(d: &Doc, c: &Cand, mentions: &[MentionRef], ents: &[Ent]) -> bool {
     let next_lc = d.lc(c.e);
     let market_verb = matches!(
         d.lc(c.e + 1),
@@ -273,9 +267,14 @@ fn is_company(
             | "rallied"
     );
     c.s > 0 && COMPANY_NOUNS.contains(d.lc(c.s - 1)) && d.t(c.s - 1).starts_with(char::is_lowercase)
-        || (matches!(next_lc, "shares" | "stock") && (!sentence_start || market_verb))
+        || (matches!(next_lc, "shares" | "stock") && (!opens_sentence(d, c.s) || market_verb))
         || (officer_follows(d, c.e, mentions, ents) && !common_capital(&c.name))
         || appositive_is_org(d, c.e)
+}
+
+/// Whether token `s` opens a sentence.
+fn opens_sentence(d: &Doc, s: usize) -> bool {
+    s == 0 || d.sent_of[s] != d.sent_of[s - 1]
 }
 
 /// A noun after "the X" that makes X a place ("the Donbas region").
