@@ -149,8 +149,14 @@ fn gazetteer_codes(words: &[Rc<WordInfo>]) -> Vec<u8> {
                 key.push(' ');
             }
             key.push_str(&words[i + len - 1].lower);
-            if let Some(k) = words::gazetteer_kind(&key) {
-                hit = Some((len, k));
+            let Some(k) = words::gazetteer_key(&key) else {
+                break;
+            };
+            if let Some(kind) = k.kind {
+                hit = Some((len, kind));
+            }
+            if !k.longer {
+                break;
             }
         }
         let Some((len, kind)) = hit else {

@@ -6,8 +6,10 @@
 //! rules had none; a name only the tagger sees is added; a capitalised run only the rules see is
 //! kept (dropping those cost more on wire copy than it gained on other text).
 
+use super::gazetteer::gaz_lookup;
+use super::spans::{has_head, span_text};
 use super::tagger::{is_title_word, Model, Sequence, Span};
-use super::{gaz_lookup, has_head, span_text, Cand, Doc};
+use super::{Cand, Doc};
 use crate::lexicon::{CUE_VERBS, LOC_HEADS, ORG_HEADS};
 use model::EntityType;
 
@@ -20,6 +22,7 @@ fn tagged(d: &Doc) -> Vec<Span> {
     })
 }
 
+/// Whether two token ranges share a token.
 fn overlaps(a: (usize, usize), b: (usize, usize)) -> bool {
     a.0 < b.1 && b.0 < a.1
 }

@@ -8,7 +8,8 @@
 
 use model::EntityType;
 
-use super::{span_text, Cand, Doc};
+use super::spans::span_text;
+use super::{Cand, Doc};
 
 /// Verbs of a sports result, between two teams.
 const RESULT_VERBS: &[&str] = &[
@@ -180,14 +181,10 @@ fn plays(d: &Doc, c: &Cand) -> bool {
 pub(super) fn teams(d: &Doc, mut cands: Vec<Cand>) -> Vec<Cand> {
     for (s, e) in table_teams(d) {
         cands.retain(|c| c.e <= s || c.s >= e);
+        let org = Some(EntityType::Organization);
         cands.push(Cand {
-            s,
-            e,
-            kind: Some(EntityType::Organization),
-            name: span_text(d, s, e),
-            titled: false,
-            acronym: None,
-            tagged: Some(EntityType::Organization),
+            tagged: org,
+            ..Cand::new(s, e, org, span_text(d, s, e))
         });
     }
     let playing: Vec<bool> = cands

@@ -107,8 +107,9 @@ struct Lists {
     titles: HashSet<String>,
     org_heads: HashSet<String>,
     loc_heads: HashSet<String>,
-    /// Lowercase gazetteer names and their first words.
-    gaz_names: HashMap<String, model::EntityType>,
+    /// Lowercase gazetteer names, and the word runs longer names start with.
+    gaz_keys: HashMap<String, GazKey>,
+    /// First words of the lowercase gazetteer names.
     gaz_firsts: HashSet<String>,
     /// Given names and surnames from `names.tsv` (`scripts/names/build.py`).
     given: HashSet<&'static str>,
@@ -120,13 +121,19 @@ const NAMES_TSV: &str = include_str!("../../data/names.tsv");
 
 static LISTS: LazyLock<Lists> = LazyLock::new(|| {
     let low = |s: &HashSet<&str>| s.iter().map(|w| w.to_lowercase()).collect();
-    let mut gaz_names = HashMap::default();
+    let mut gaz_keys: HashMap<String, GazKey> = HashMap::default();
     for (name, entry) in GAZETTEER.names.iter() {
-        gaz_names.entry(name.to_lowercase()).or_insert(entry.kind);
+        let lower = name.to_lowercase();
+        for (at, _) in lower.match_indices(' ') {
+            gaz_keys.entry(lower[..at].to_string()).or_default().longer = true;
+        }
+        let key = gaz_keys.entry(lower).or_default();
+        key.kind = key.kind.or(Some(entry.kind));
     }
-    let gaz_firsts = gaz_names
-        .keys()
-        .map(|n| n.split(' ').next().unwrap_or_default().to_string())
+    let gaz_firsts = gaz_keys
+        .iter()
+        .filter(|(_, k)| k.kind.is_some())
+        .map(|(n, _)| n.split(' ').next().unwrap_or_default().to_string())
         .collect();
     let (mut given, mut surnames) = (HashSet::default(), HashSet::default());
     for line in NAMES_TSV.lines() {
@@ -146,7 +153,7 @@ static LISTS: LazyLock<Lists> = LazyLock::new(|| {
             .collect(),
         org_heads: low(&ORG_HEADS),
         loc_heads: low(&LOC_HEADS),
-        gaz_names,
+        gaz_keys,
         gaz_firsts,
     }
 });
@@ -161,9 +168,18 @@ pub fn is_given_name(lower: &str) -> bool {
     FEMALE.contains(lower) || MALE.contains(lower) || LISTS.given.contains(lower)
 }
 
-/// The gazetteer type of a lowercase name, if it is one.
-pub fn gazetteer_kind(lower_name: &str) -> Option<model::EntityType> {
-    LISTS.gaz_names.get(lower_name).copied()
+/// What a lowercase run of words is in the gazetteer.
+#[derive(Clone, Copy, Default)]
+pub struct GazKey {
+    /// The type of the name it spells, if it is one.
+    pub kind: Option<model::EntityType>,
+    /// Whether longer names start with it and a space: a scan can stop where none do.
+    pub longer: bool,
+}
+
+/// The gazetteer's entry for a lowercase run of words; None when it neither is a name nor starts one.
+pub fn gazetteer_key(lower: &str) -> Option<GazKey> {
+    LISTS.gaz_keys.get(lower).copied()
 }
 
 /// Longest gazetteer name in tokens.
@@ -256,3 +272,17 @@ pub fn infos<'a>(words: impl Iterator<Item = &'a str>) -> Vec<Rc<WordInfo>> {
 /// The facts of the stand-ins before the first token and after the last.
 pub static EDGES: LazyLock<[(u64, [u64; 4]); 2]> =
     LazyLock::new(|| ["<s>", "</s>"].map(|w| (hash(2, &[w]), around(w))));
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gazetteer_keys_mark_names_and_the_runs_that_start_longer_ones() {
+        let ny = gazetteer_key("new york").expect("a gazetteer name");
+        assert_eq!(ny.kind, Some(model::EntityType::Location));
+        assert!(ny.longer, "New York City starts with it");
+        assert!(gazetteer_key("new").is_some_and(|k| k.longer));
+        assert!(gazetteer_key("qzx york").is_none());
+    }
+}
