@@ -146,6 +146,16 @@ fn a_greeting_is_not_part_of_the_name() {
 }
 
 #[test]
+fn a_name_first_seen_in_a_headline_keeps_the_body_case() {
+    let f = analyzed(
+        "KOVALENKO WINS RUNOFF IN LVIV\n\nLVIV - Olena Kovalenko won the runoff on Sunday, \
+         and Kovalenko thanked voters in Lviv.",
+    );
+    assert!(has(&f, "Lviv", EntityType::Location), "{f:?}");
+    assert!(!f.iter().any(|(n, _)| n == "LVIV"), "{f:?}");
+}
+
+#[test]
 fn headline_words_are_not_acronyms() {
     let f = analyzed(
         "RUGBY - WELLINGTON BEAT AUCKLAND IN FINAL\n\nWellington beat Auckland 24-17 on Saturday.",

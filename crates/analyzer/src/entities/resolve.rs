@@ -28,6 +28,10 @@ impl Resolver {
     pub(super) fn add(&mut self, name: &str, kind: EntityType) -> usize {
         let key = (name.to_lowercase(), kind);
         if let Some(&k) = self.index.get(&key) {
+            // A name first seen in an all-caps headline takes its printed case from the body.
+            if is_shouted(&self.ents[k].name) && !is_shouted(name) {
+                self.ents[k].name = name.to_string();
+            }
             return k;
         }
         self.ents.push(Ent {
@@ -234,4 +238,9 @@ fn long_form(ents: &[Ent], a: usize) -> Option<usize> {
         });
     }
     best
+}
+
+/// Whether a name is printed in capitals only ("BUSH"), as headlines set it.
+fn is_shouted(name: &str) -> bool {
+    name.chars().filter(|c| c.is_alphabetic()).count() > 1 && !name.chars().any(char::is_lowercase)
 }
