@@ -1157,3 +1157,127 @@ fn filipino_and_spanish_particles_stay_inside_a_name() {
     let speakers: Vec<Option<&str>> = quotes(&a).iter().map(|q| q.1).collect();
     assert_eq!(speakers, vec![Some("Renato dela Cruz")]);
 }
+
+#[test]
+fn split_quote_across_a_sentence_end_is_one_quote() {
+    let a = analyze_text(
+        "Finnish opposition leader Aino Virtanen addressed supporters in Tampere on Saturday. \"We will win this election,\" she said at the rally. \"And we will win it by a wide margin.\"",
+        None,
+    );
+    assert_eq!(
+        quotes(&a),
+        vec![(
+            QuoteKind::Direct,
+            Some("Aino Virtanen"),
+            "We will win this election, And we will win it by a wide margin."
+        )]
+    );
+    let q = &a.quotes[0];
+    let body = "Finnish opposition leader Aino Virtanen addressed supporters in Tampere on Saturday. \"We will win this election,\" she said at the rally. \"And we will win it by a wide margin.\"";
+    let chars: Vec<char> = body.chars().collect();
+    let span: String = chars[q.start..q.end].iter().collect();
+    assert!(span.starts_with("We will win this election,"), "{span}");
+    assert!(span.ends_with("by a wide margin."), "{span}");
+}
+
+#[test]
+fn a_second_quote_with_its_own_attribution_stays_apart() {
+    let a = analyze_text(
+        "Estonian Defence Minister Marek Tamm inspected the border on Friday. \"The fence will be finished by autumn,\" Tamm said. Opposition lawmaker Liis Kask was not convinced. \"We have heard that promise before,\" Kask said.",
+        None,
+    );
+    assert_eq!(
+        quotes(&a),
+        vec![
+            (
+                QuoteKind::Direct,
+                Some("Marek Tamm"),
+                "The fence will be finished by autumn,"
+            ),
+            (
+                QuoteKind::Direct,
+                Some("Liis Kask"),
+                "We have heard that promise before,"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn said_between_the_parts_of_one_sentence_joins_them() {
+    let a = analyze_text(
+        "Dutch trade negotiator Pieter Smit left the talks early. \"The offer on the table is not serious,\" said Smit, \"and I told them so.\" \"Frankly,\" he said, \"I expected more from Brussels.\"",
+        None,
+    );
+    assert_eq!(
+        quotes(&a),
+        vec![
+            (
+                QuoteKind::Direct,
+                Some("Pieter Smit"),
+                "The offer on the table is not serious, and I told them so."
+            ),
+            (
+                QuoteKind::Direct,
+                Some("Pieter Smit"),
+                "Frankly, I expected more from Brussels."
+            ),
+        ]
+    );
+}
+
+#[test]
+fn quotation_continued_over_paragraphs_after_a_split() {
+    let a = analyze_text(
+        "Romanian Interior Minister Elena Popa spoke after the floods.\n\n\"The water is going down,\" Popa said. \"But the damage is enormous and the villages need help now.\n\n\"We will rebuild every bridge before winter.\"\n\nShe did not say how much the work would cost.",
+        None,
+    );
+    assert_eq!(
+        quotes(&a),
+        vec![(
+            QuoteKind::Direct,
+            Some("Elena Popa"),
+            "The water is going down, But the damage is enormous and the villages need help now. We will rebuild every bridge before winter."
+        )]
+    );
+}
+
+#[test]
+fn quotation_over_paragraphs_with_the_attribution_in_the_middle() {
+    let a = analyze_text(
+        "Czech Finance Minister Tomas Horak presented the budget.\n\n\"Debt has to fall. We cannot keep borrowing for pensions.\n\n\"This is not austerity,\" Horak said, \"it is arithmetic.\"\n\nThe opposition called the plan cruel.",
+        None,
+    );
+    assert_eq!(
+        quotes(&a),
+        vec![(
+            QuoteKind::Direct,
+            Some("Tomas Horak"),
+            "Debt has to fall. We cannot keep borrowing for pensions. This is not austerity, it is arithmetic."
+        )]
+    );
+}
+
+#[test]
+fn titles_nicknames_operations_and_slogans_are_not_quotes() {
+    let a = analyze_text(
+        "The army ended Operation \"Northern Shield\" in March. Gang leader Viktor \"the Butcher\" Pavlic was arrested in Zagreb. Protesters marched under the slogan \"Bread, Work, Freedom\" through the capital. Her memoir, \"A Long Way from the Village,\" sold well. Critics dismissed the plan as a \"reset\" of old policies. The \"peace dividend\" never came.",
+        None,
+    );
+    assert!(a.quotes.is_empty(), "{:?}", quotes(&a));
+}
+
+#[test]
+fn a_quoted_short_phrase_with_a_speech_cue_is_at_most_partial() {
+    let a = analyze_text(
+        "Slovak Prime Minister Juraj Kral criticised the ruling. Kral said the court had made a \"historic mistake\" and would regret it.",
+        None,
+    );
+    let q = quotes(&a);
+    assert!(!q.is_empty(), "{q:?}");
+    assert!(
+        q.iter()
+            .all(|x| x.0 != QuoteKind::Direct && x.1 == Some("Juraj Kral")),
+        "{q:?}"
+    );
+}

@@ -8,6 +8,8 @@ use crate::entities::{Doc, Entities};
 use crate::lexicon::*;
 use crate::text::{QuoteSpan, Sentence};
 
+mod spans;
+
 /// A quote found in the body (byte offsets).
 #[derive(Debug, Clone)]
 pub struct Found {
@@ -810,15 +812,7 @@ pub fn find(
     en: &mut Entities,
 ) -> (Vec<Found>, Vec<(usize, usize, usize)>) {
     let n = d.toks.len();
-    // Token range of each quotation, marks included.
-    let qtok: Vec<(usize, usize)> = quotes
-        .iter()
-        .map(|q| {
-            let s = d.toks.partition_point(|t| t.start < q.open);
-            let e = d.toks.partition_point(|t| t.start < q.close);
-            (s, e)
-        })
-        .collect();
+    let qtok = spans::quote_tokens(d, quotes);
     let mut ctx = Ctx {
         d,
         en,
@@ -827,7 +821,8 @@ pub fn find(
         desc_mentions: Vec::new(),
     };
     let mut out: Vec<Found> = Vec::new();
-    let mut qi = 0;
+    let mut all_groups = spans::sentence_groups(d, quotes, &qtok, sents);
+    spans::join_across_sentences(&ctx, quotes, &qtok, sents, &mut all_groups);
     let mut prev_colon_subject: Option<Np> = None;
     for (si, &sent) in sents.iter().enumerate() {
         // Gender shown by the pronouns that follow a lone person subject.
@@ -868,35 +863,7 @@ pub fn find(
         }
 
         // Quotations opening in this sentence, split quotes joined.
-        let mut groups: Vec<Vec<usize>> = Vec::new();
-        while qi < quotes.len() && qtok[qi].0 < sent.e {
-            if qtok[qi].0 >= sent.s {
-                let join = groups.last().is_some_and(|g| {
-                    let prev = *g.last().unwrap_or(&qi);
-                    let (a, b) = (qtok[prev].1, qtok[qi].0);
-                    let prev_text = &d.text[quotes[prev].pieces.last().map_or(0, |p| p.0)
-                        ..quotes[prev].pieces.last().map_or(0, |p| p.1)];
-                    let next_first = quotes[qi]
-                        .pieces
-                        .first()
-                        .and_then(|p| d.text[p.0..p.1].chars().next());
-                    a < b
-                        && b - a <= 14
-                        && (a..b).any(|k| CUE_VERBS.contains(d.t(k)))
-                        && d.t(b - 1) == ","
-                        && !prev_text.ends_with(['.', '!', '?'])
-                        && next_first.is_some_and(char::is_lowercase)
-                });
-                if join {
-                    if let Some(g) = groups.last_mut() {
-                        g.push(qi);
-                    }
-                } else {
-                    groups.push(vec![qi]);
-                }
-            }
-            qi += 1;
-        }
+        let groups = std::mem::take(&mut all_groups[si]);
 
         let mut region_start = sent.s;
         let mut has_cue: Option<bool> = None;
