@@ -1281,3 +1281,13 @@ fn a_quoted_short_phrase_with_a_speech_cue_is_at_most_partial() {
         "{q:?}"
     );
 }
+
+#[test]
+fn names_in_quotation_marks_are_not_quotes_even_beside_a_speech_verb() {
+    let a = analyze_text(
+        "Gang leader Viktor \"the Butcher\" Pavlic told the court he was innocent. The minister said the unit, known in Croatian as \"The Office for Security and Special Tasks,\" would be dissolved. Critics said the documentary \"The Long Night of the Border\" had been censored.",
+        None,
+    );
+    let q = quotes(&a);
+    assert!(q.iter().all(|x| x.0 == QuoteKind::Indirect), "{q:?}");
+}

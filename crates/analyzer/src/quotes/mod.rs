@@ -9,6 +9,7 @@ use crate::lexicon::*;
 use crate::text::{QuoteSpan, Sentence};
 
 mod spans;
+mod terms;
 
 /// A quote found in the body (byte offsets).
 #[derive(Debug, Clone)]
@@ -793,16 +794,6 @@ fn word_count(s: &str) -> usize {
         .count()
 }
 
-fn title_case(s: &str) -> bool {
-    s.split_whitespace()
-        .filter(|w| w.chars().any(char::is_alphabetic))
-        .all(|w| {
-            w.chars()
-                .find(|c| c.is_alphabetic())
-                .is_some_and(char::is_uppercase)
-        })
-}
-
 /// Finds every quote and piece of reported speech with its speaker.
 /// Quotes found, and the descriptors that were resolved to an entity on the way.
 pub fn find(
@@ -917,25 +908,16 @@ pub fn find(
                 })
             });
             if kind == QuoteKind::Partial {
-                let before_w = last_pre.map_or("", |k| ctx.lc(k));
-                let naming = NAMING_WORDS.contains(before_w)
-                    || (before_w == "as"
-                        && last_pre.is_some_and(|k| {
-                            k > 0 && matches!(ctx.lc(k - 1), "known" | "referred" | "described")
-                        }));
-                let det = DETERMINERS.contains(before_w) && words <= 4;
-                if naming
-                    || det
-                    || words < 2
+                if words < 2
                     || !sentence_has_cue
-                    || (title_case(&text) && words <= 6)
+                    || terms::names_a_thing(&ctx, &prefix, (qs, qe), &text, words)
                 {
                     continue;
                 }
             } else if after.is_none()
                 && !colon
                 && !verb_comma
-                && (words < 3 || (title_case(&text) && words <= 6))
+                && (words < 3 || (terms::title_like(&text) && words <= 10))
             {
                 continue;
             }
