@@ -1291,3 +1291,17 @@ fn names_in_quotation_marks_are_not_quotes_even_beside_a_speech_verb() {
     let q = quotes(&a);
     assert!(q.iter().all(|x| x.0 == QuoteKind::Indirect), "{q:?}");
 }
+
+#[test]
+fn a_country_before_a_role_describes_the_person_not_the_country() {
+    let a = analyze_text(
+        "Albanian Foreign Minister Ilir Hoxha met his Kosovo counterpart Drita Berisha in Tirana on Monday. \"We speak with one voice in Brussels,\" Hoxha said.\n\nAccording to the Kosovo minister, Pristina and Tirana \"agree on every point that matters\" in the talks.",
+        None,
+    );
+    let q = quotes(&a);
+    assert!(
+        q.iter()
+            .any(|x| x.2 == "agree on every point that matters" && x.1 == Some("Drita Berisha")),
+        "{q:?}"
+    );
+}

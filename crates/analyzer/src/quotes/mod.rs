@@ -307,6 +307,9 @@ impl<'a, 'b> Ctx<'a, 'b> {
         if matches!(w, "the" | "a" | "an" | "its" | "his" | "her") {
             if let Some(&m) = self.en.by_first.get(&(s + 1)) {
                 let m = self.en.mentions[m];
+                if let Some(np) = self.role_of_place(s, m.e, m.ent, hi) {
+                    return Some(np);
+                }
                 return Some(Np {
                     sp: Sp::Ent(m.ent),
                     s: m.s,
@@ -345,6 +348,34 @@ impl<'a, 'b> Ctx<'a, 'b> {
             }
         }
         None
+    }
+
+    /// "the Saudi minister", "the Cypriot foreign minister": a place or nationality before a
+    /// person's role describes that person, not the place. `s` is the determiner, `e` the end of
+    /// the place's mention.
+    fn role_of_place(&self, s: usize, e: usize, place: usize, hi: usize) -> Option<Np> {
+        if self.en.ents[place].kind != EntityType::Location {
+            return None;
+        }
+        let run_end = (e..(e + 4).min(hi))
+            .take_while(|&j| self.d.toks[j].word && self.outside(j))
+            .last()?;
+        let head = (e..=run_end)
+            .rev()
+            .find(|&j| PERSON_ROLES.contains(self.lc(j)))?;
+        // Only words of the descriptor itself: "the Saudi minister", not "the Saudi minister Ahmed".
+        if (e..head).any(|j| self.en.by_first.contains_key(&j)) {
+            return None;
+        }
+        let quals = (s + 1..head).map(|j| self.lc(j).to_string()).collect();
+        Some(Np {
+            sp: Sp::Desc {
+                quals,
+                head: self.lc(head).to_string(),
+            },
+            s,
+            e: head + 1,
+        })
     }
 
     fn note_desc(&mut self, np: &Np, speaker: Option<usize>) {
