@@ -1305,3 +1305,48 @@ fn a_country_before_a_role_describes_the_person_not_the_country() {
         "{q:?}"
     );
 }
+
+#[test]
+fn unattributed_turns_of_an_interview_alternate_between_the_two_speakers() {
+    let a = analyze_text(
+        "BELGRADE, March 4. Serbian President Milan Jovic spoke to state television presenter Ana Petrovic on Sunday.\n\n\"Will Serbia join the sanctions?\" Petrovic asked.\n\n\"No. We have said it many times, and we will say it again,\" Jovic replied.\n\n\"Even if Brussels makes it a condition for membership?\"\n\n\"Even then. Our friends know where we stand.\"\n\n\"And your voters?\"\n\n\"They know it better than anyone.\"",
+        None,
+    );
+    let q = quotes(&a);
+    let speakers: Vec<Option<&str>> = q.iter().map(|x| x.1).collect();
+    assert_eq!(
+        speakers,
+        vec![
+            Some("Ana Petrovic"),
+            Some("Milan Jovic"),
+            Some("Ana Petrovic"),
+            Some("Milan Jovic"),
+            Some("Ana Petrovic"),
+            Some("Milan Jovic"),
+        ],
+        "{q:?}"
+    );
+}
+
+#[test]
+fn an_unattributed_quote_after_a_statement_goes_on_from_its_speaker() {
+    let a = analyze_text(
+        "Serbian President Milan Jovic met EU envoy Ana Petrovic on Sunday. \"We will not join the sanctions,\" Jovic said.\n\n\"Our friends know where we stand.\"",
+        None,
+    );
+    let q = quotes(&a);
+    assert!(q.iter().all(|x| x.1 == Some("Milan Jovic")), "{q:?}");
+}
+
+#[test]
+fn a_question_keeps_the_named_speaker_after_it() {
+    let a = analyze_text(
+        "Serbian President Milan Jovic addressed parliament on Friday.\n\n\"Why would we pay for the mistakes of others?\" Jovic asked. \"Nobody in this country believes that we should.\"\n\n\"Who will pay for the gas?\" The Minister asked.",
+        None,
+    );
+    let q = quotes(&a);
+    assert_eq!(q.len(), 3, "{q:?}");
+    assert_eq!(q[0].1, Some("Milan Jovic"), "{q:?}");
+    assert_eq!(q[1].1, Some("Milan Jovic"), "{q:?}");
+    assert_eq!(a.quotes[0].cue.as_deref(), Some("asked"));
+}

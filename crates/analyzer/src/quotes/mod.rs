@@ -10,6 +10,7 @@ use crate::text::{QuoteSpan, Sentence};
 
 mod spans;
 mod terms;
+mod turns;
 
 /// A quote found in the body (byte offsets).
 #[derive(Debug, Clone)]
@@ -61,6 +62,8 @@ struct Ctx<'a, 'b> {
     last_speaker: Option<(usize, usize)>,
     /// Descriptors resolved to an entity ("the Russian president"): token range and entity.
     desc_mentions: Vec<(usize, usize, usize)>,
+    /// Direct quotations given to a speaker so far, in order.
+    turns: Vec<turns::Turn>,
 }
 
 fn is_role_head(w: &str) -> bool {
@@ -841,6 +844,7 @@ pub fn find(
         salience: Vec::new(),
         last_speaker: None,
         desc_mentions: Vec::new(),
+        turns: Vec::new(),
     };
     let mut out: Vec<Found> = Vec::new();
     let mut all_groups = spans::sentence_groups(d, quotes, &qtok, sents);
@@ -1007,6 +1011,14 @@ pub fn find(
                     }
                 }
             }
+            let para = d.toks[qs].para;
+            if speaker.is_none() && kind == QuoteKind::Direct && attr.is_none() && !cue_after {
+                // Questions and answers of an interview alternate between its two speakers.
+                speaker = turns::alternate(&ctx.turns, &text, si, para);
+                if speaker.is_some() {
+                    conf = 0.45;
+                }
+            }
             if speaker.is_none() && kind == QuoteKind::Direct && attr.is_none() && !cue_after {
                 // An unattributed quotation goes on from the last speaker nearby.
                 if let Some((ls, k)) = ctx.last_speaker {
@@ -1019,6 +1031,14 @@ pub fn find(
             if let Some(k) = speaker {
                 ctx.push_salient(qs, k);
                 ctx.last_speaker = Some((si, k));
+                if kind == QuoteKind::Direct {
+                    ctx.turns.push(turns::Turn {
+                        si,
+                        para,
+                        speaker: k,
+                        question: turns::asks(&text),
+                    });
+                }
             }
             accepted.push((qs, qe));
             let (start, end) = (pieces[0].0, pieces[pieces.len() - 1].1);
