@@ -1350,3 +1350,19 @@ fn a_question_keeps_the_named_speaker_after_it() {
     assert_eq!(q[1].1, Some("Milan Jovic"), "{q:?}");
     assert_eq!(a.quotes[0].cue.as_deref(), Some("asked"));
 }
+
+#[test]
+fn a_report_speaks_for_its_author_and_its_split_quote_is_one() {
+    let a = analyze_text(
+        "The Dutch research institute Veldkamp Instituut published its findings on Thursday. \"The fire most likely came from the north side of the dam,\" Veldkamp Instituut's report said. \"The exact distance could not be established.\"",
+        None,
+    );
+    assert_eq!(
+        quotes(&a),
+        vec![(
+            QuoteKind::Direct,
+            Some("Veldkamp Instituut"),
+            "The fire most likely came from the north side of the dam, The exact distance could not be established."
+        )]
+    );
+}

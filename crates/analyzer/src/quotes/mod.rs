@@ -50,6 +50,18 @@ struct Np {
     e: usize,
 }
 
+/// Documents that speak for their author ("the ministry's statement said").
+const DOCUMENT_NOUNS: &[&str] = &[
+    "statement",
+    "report",
+    "letter",
+    "communique",
+    "communiqué",
+    "release",
+    "post",
+    "filing",
+];
+
 const PRONOUNS: &[&str] = &[
     "he", "she", "it", "they", "him", "her", "his", "i", "we", "its", "their", "them",
 ];
@@ -184,6 +196,19 @@ impl<'a, 'b> Ctx<'a, 'b> {
                 s: k,
                 e: k + 1,
             });
+        }
+        // "TNO's report said": the one whose document it is.
+        if DOCUMENT_NOUNS.contains(&w) && k >= lo + 3 && matches!(self.t(k - 1), "’s" | "'s") {
+            if let Some(&m) = self.en.by_last.get(&(k - 2)) {
+                let m = self.en.mentions[m];
+                if m.s >= lo && self.en.ents[m.ent].kind != EntityType::Location {
+                    return Some(Np {
+                        sp: Sp::Ent(m.ent),
+                        s: m.s,
+                        e: k + 1,
+                    });
+                }
+            }
         }
         if w == "statement" && k > lo && matches!(self.lc(k - 1), "the" | "a" | "its" | "this") {
             return Some(Np {

@@ -79,6 +79,15 @@ fn no_words(d: &Doc, s: usize, e: usize) -> bool {
     (s..e).all(|k| !d.toks[k].word)
 }
 
+/// Whether the rest of a sentence after a quotation attributes it, even to a speaker that cannot
+/// be named (`," the institute's report said.`).
+fn attribution_tail(ctx: &Ctx, a: usize, sent: Sentence) -> bool {
+    ctx.attribution_after(a, sent).is_some()
+        || (a..(a + 8).min(sent.e))
+            .take_while(|&k| ctx.outside(k))
+            .any(|k| CUE_VERBS.contains(ctx.d.t(k)))
+}
+
 /// Joins a quotation that its attribution interrupts at a sentence end:
 /// `"We will win," she said at the rally. "And we will win big."` is one quotation. The first
 /// part opens its sentence and ends in a comma, its attribution ends the sentence, and the next
@@ -99,7 +108,7 @@ pub(super) fn join_across_sentences(
         let (g1, g2) = (&groups[si][0], groups[si + 1][0][0]);
         let (first, last) = (g1[0], g1[g1.len() - 1]);
         let (a, b) = (qtok[last].1, qtok[g2].0);
-        let tail_ok = a < s1.e && !no_words(d, a, s1.e) && ctx.attribution_after(a, s1).is_some();
+        let tail_ok = a < s1.e && !no_words(d, a, s1.e) && attribution_tail(ctx, a, s1);
         let joined = tail_ok
             && no_words(d, s1.s, qtok[first].0)
             && last_piece(d, &quotes[last]).ends_with(',')
