@@ -1366,3 +1366,19 @@ fn a_report_speaks_for_its_author_and_its_split_quote_is_one() {
         )]
     );
 }
+
+#[test]
+fn the_one_asked_answers_an_unattributed_quotation() {
+    let a = analyze_text(
+        "Russian Foreign Minister Sergei Orlov met Kazakh President Nurlan Abenov in Astana. Orlov asked Abenov about the pipeline. \"We will build it, but on our terms.\"",
+        None,
+    );
+    assert_eq!(
+        quotes(&a),
+        vec![(
+            QuoteKind::Direct,
+            Some("Nurlan Abenov"),
+            "We will build it, but on our terms."
+        )]
+    );
+}

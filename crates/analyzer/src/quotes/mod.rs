@@ -1027,7 +1027,10 @@ pub fn find(
                 let prev = sents[si - 1];
                 if d.toks[prev.s].para == d.toks[sent.s].para {
                     if let Some(np) = ctx.subject(prev.s, prev.e) {
-                        if let Some(k) = ctx.resolve(&np.sp, np.s) {
+                        // `Orlov asked Abenov about the pipeline. "We will build it."`: the one asked answers.
+                        let asked =
+                            turns::asked_party(&ctx, np.e, prev.e).filter(|_| !turns::asks(&text));
+                        if let Some(k) = asked.or_else(|| ctx.resolve(&np.sp, np.s)) {
                             if ctx.en.ents[k].kind == EntityType::Person {
                                 speaker = Some(k);
                                 conf = 0.5;

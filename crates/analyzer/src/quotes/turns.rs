@@ -1,6 +1,22 @@
 //! Turns of a two-person exchange: in an interview, unattributed questions and answers alternate
 //! between the one who asks and the one who is asked.
 
+use model::EntityType;
+
+use super::Ctx;
+
+/// Verbs of putting a question to someone.
+const QUESTION_VERBS: &[&str] = &["asked", "pressed", "questioned", "quizzed", "challenged"];
+
+/// The person put a question right after the subject ending at token `e`: `Orlov asked Abenov`.
+pub(super) fn asked_party(ctx: &Ctx, e: usize, hi: usize) -> Option<usize> {
+    if e + 1 >= hi || !QUESTION_VERBS.contains(&ctx.lc(e)) {
+        return None;
+    }
+    let m = ctx.en.mentions[*ctx.en.by_first.get(&(e + 1))?];
+    (ctx.en.ents[m.ent].kind == EntityType::Person).then_some(m.ent)
+}
+
 /// A direct quotation given to a speaker.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Turn {
