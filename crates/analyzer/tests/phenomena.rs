@@ -1382,3 +1382,14 @@ fn the_one_asked_answers_an_unattributed_quotation() {
         )]
     );
 }
+
+#[test]
+fn a_quotation_opening_a_paragraph_goes_to_the_person_the_last_one_was_about() {
+    let a = analyze_text(
+        "KYIV, May 5. Finnish President Mikko Salonen arrived in Kyiv on Tuesday for talks on reconstruction.\n\n\"We are here to help rebuild what was destroyed.\"",
+        None,
+    );
+    let q = quotes(&a);
+    assert_eq!(q.len(), 1, "{q:?}");
+    assert_eq!(q[0].1, Some("Mikko Salonen"), "{q:?}");
+}

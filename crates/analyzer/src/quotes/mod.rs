@@ -1055,6 +1055,10 @@ pub fn find(
                         conf = 0.4;
                     }
                 }
+                if speaker.is_none() && initial {
+                    speaker = turns::introduced_before(&ctx, sents, si, qe);
+                    conf = 0.35;
+                }
             }
             if let Some(k) = speaker {
                 ctx.push_salient(qs, k);

@@ -4,6 +4,7 @@
 use model::EntityType;
 
 use super::Ctx;
+use crate::text::Sentence;
 
 /// Verbs of putting a question to someone.
 const QUESTION_VERBS: &[&str] = &["asked", "pressed", "questioned", "quizzed", "challenged"];
@@ -15,6 +16,29 @@ pub(super) fn asked_party(ctx: &Ctx, e: usize, hi: usize) -> Option<usize> {
     }
     let m = ctx.en.mentions[*ctx.en.by_first.get(&(e + 1))?];
     (ctx.en.ents[m.ent].kind == EntityType::Person).then_some(m.ent)
+}
+
+/// The person a paragraph ends on, for a quotation opening the next one with no attribution and
+/// no speaker in view: `Salonen arrived in Kyiv on Tuesday.` then `"We are here to help."`.
+/// The quotation must be its whole sentence (`qe` is where it ends): words after it may be an
+/// attribution not understood.
+pub(super) fn introduced_before(
+    ctx: &Ctx,
+    sents: &[Sentence],
+    si: usize,
+    qe: usize,
+) -> Option<usize> {
+    let (prev, cur) = (*sents.get(si.checked_sub(1)?)?, sents[si]);
+    let d = ctx.d;
+    if d.toks[prev.s].para + 1 != d.toks[cur.s].para
+        || (prev.s..prev.e).any(|k| !ctx.outside(k))
+        || (qe..cur.e).any(|k| d.toks[k].word)
+    {
+        return None;
+    }
+    let np = ctx.subject(prev.s, prev.e)?;
+    let k = ctx.resolve(&np.sp, np.s)?;
+    (ctx.en.ents[k].kind == EntityType::Person).then_some(k)
 }
 
 /// A direct quotation given to a speaker.
