@@ -1393,3 +1393,12 @@ fn a_quotation_opening_a_paragraph_goes_to_the_person_the_last_one_was_about() {
     assert_eq!(q.len(), 1, "{q:?}");
     assert_eq!(q[0].1, Some("Mikko Salonen"), "{q:?}");
 }
+
+#[test]
+fn quoted_words_used_as_the_subject_of_a_sentence_are_a_slogan() {
+    let a = analyze_text(
+        "The opposition held a rally in Vienna. \"The country needs a reset\" was the slogan of the campaign. Thousands marched. \"No more wars in our name\" became the rallying cry of the protests.",
+        None,
+    );
+    assert!(a.quotes.is_empty(), "{:?}", quotes(&a));
+}

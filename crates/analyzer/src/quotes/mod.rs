@@ -977,7 +977,9 @@ pub fn find(
             } else if after.is_none()
                 && !colon
                 && !verb_comma
-                && (words < 3 || (terms::title_like(&text) && words <= 10))
+                && (words < 3
+                    || (terms::title_like(&text) && words <= 10)
+                    || terms::used_as_noun(&ctx, &text, qe, sent))
             {
                 continue;
             }

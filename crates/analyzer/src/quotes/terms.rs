@@ -2,7 +2,8 @@
 //! what someone said.
 
 use super::Ctx;
-use crate::lexicon::{DETERMINERS, NAMING_WORDS};
+use crate::lexicon::{CUE_VERBS, DETERMINERS, NAMING_WORDS};
+use crate::text::Sentence;
 
 /// Small words a title leaves in lower case ("The Office for Security and Special Tasks").
 const MINOR_WORDS: &[&str] = &[
@@ -80,4 +81,21 @@ pub(super) fn names_a_thing(
         && d.toks[qe].word
         && d.is_cap(qe);
     nickname || named_by_prefix(ctx, prefix, words) || (title_like(text) && words <= 10)
+}
+
+/// Whether quoted words opening a sentence are used as a noun in it: with no closing
+/// punctuation inside the marks and the sentence going straight on (`"No more wars in our name"
+/// became the rallying cry`), they name a slogan or title. Spoken words end in a comma or a stop.
+pub(super) fn used_as_noun(ctx: &Ctx, text: &str, qe: usize, sent: Sentence) -> bool {
+    let d = ctx.d;
+    let ends_open = text
+        .chars()
+        .last()
+        .is_some_and(|c| c.is_alphanumeric() || c == ')');
+    ends_open
+        && qe < sent.e
+        && ctx.outside(qe)
+        && d.toks[qe].word
+        && !CUE_VERBS.contains(d.t(qe))
+        && !(qe..(qe + 6).min(sent.e)).any(|k| ctx.outside(k) && CUE_VERBS.contains(d.t(k)))
 }
