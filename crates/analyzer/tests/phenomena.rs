@@ -1402,3 +1402,14 @@ fn quoted_words_used_as_the_subject_of_a_sentence_are_a_slogan() {
     );
     assert!(a.quotes.is_empty(), "{:?}", quotes(&a));
 }
+
+#[test]
+fn the_owner_of_a_subject_is_not_who_the_sentence_is_about() {
+    let a = analyze_text(
+        "Russian Foreign Minister Sergei Orlov met Kazakh President Nurlan Abenov in Astana. \"We will not pay for the pipeline,\" Orlov said. Abenov's office did not respond to questions. \"We have nothing more to say,\" he said.",
+        None,
+    );
+    let q = quotes(&a);
+    assert_eq!(q.len(), 2, "{q:?}");
+    assert!(q.iter().all(|x| x.1 == Some("Sergei Orlov")), "{q:?}");
+}

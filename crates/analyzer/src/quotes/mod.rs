@@ -674,6 +674,13 @@ impl<'a, 'b> Ctx<'a, 'b> {
         self.np_right(i, e)
     }
 
+    /// The subject of a sentence as the one it is about: not the owner in "Abenov's office did
+    /// not respond", which is about the office.
+    fn topic(&self, s: usize, e: usize) -> Option<Np> {
+        self.subject(s, e)
+            .filter(|np| np.e >= e || !matches!(self.t(np.e), "’s" | "'s"))
+    }
+
     /// The rightmost attribution in tokens `lo..hi` (a speech verb with its speaker, "according to", "in his view").
     fn attribution_before(&self, lo: usize, hi: usize, sent: Sentence) -> Option<(Np, String)> {
         // Attributions sit close to their quote; the bound keeps huge run-on text linear.
@@ -877,7 +884,7 @@ pub fn find(
     let mut prev_colon_subject: Option<Np> = None;
     for (si, &sent) in sents.iter().enumerate() {
         // Gender shown by the pronouns that follow a lone person subject.
-        if let Some(np) = ctx.subject(sent.s, sent.e) {
+        if let Some(np) = ctx.topic(sent.s, sent.e) {
             if let Some(k) = ctx.resolve(&np.sp, np.s) {
                 if ctx.en.ents[k].kind == EntityType::Person {
                     let persons = ctx
@@ -1028,7 +1035,7 @@ pub fn find(
                 // `Lavrov was blunt. "We will not ..."`: the person the previous sentence was about.
                 let prev = sents[si - 1];
                 if d.toks[prev.s].para == d.toks[sent.s].para {
-                    if let Some(np) = ctx.subject(prev.s, prev.e) {
+                    if let Some(np) = ctx.topic(prev.s, prev.e) {
                         // `Orlov asked Abenov about the pipeline. "We will build it."`: the one asked answers.
                         let asked =
                             turns::asked_party(&ctx, np.e, prev.e).filter(|_| !turns::asks(&text));

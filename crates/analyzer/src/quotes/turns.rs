@@ -36,7 +36,7 @@ pub(super) fn introduced_before(
     {
         return None;
     }
-    let np = ctx.subject(prev.s, prev.e)?;
+    let np = ctx.topic(prev.s, prev.e)?;
     let k = ctx.resolve(&np.sp, np.s)?;
     (ctx.en.ents[k].kind == EntityType::Person).then_some(k)
 }
