@@ -1413,3 +1413,19 @@ fn the_owner_of_a_subject_is_not_who_the_sentence_is_about() {
     assert_eq!(q.len(), 2, "{q:?}");
     assert!(q.iter().all(|x| x.1 == Some("Sergei Orlov")), "{q:?}");
 }
+
+#[test]
+fn one_who_was_asked_or_told_does_not_speak_by_it() {
+    let a = analyze_text(
+        "In an interview with Radio Sava, Serbian President Milan Jovic was asked whether he would run again. Jovic was told on Monday that the vote would be held in May.\n\n\"Yes. The country needs stability,\" Jovic said.",
+        None,
+    );
+    assert_eq!(
+        quotes(&a),
+        vec![(
+            QuoteKind::Direct,
+            Some("Milan Jovic"),
+            "Yes. The country needs stability,"
+        )]
+    );
+}

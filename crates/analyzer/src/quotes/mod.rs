@@ -674,6 +674,21 @@ impl<'a, 'b> Ctx<'a, 'b> {
         self.np_right(i, e)
     }
 
+    /// "Jovic was asked whether ...", "she was told that ...": the subject of a passive verb of
+    /// telling is the listener, not a speaker.
+    fn passive_listener(&self, v: usize) -> bool {
+        let mut k = v;
+        while k > 0 && matches!(self.lc(k - 1), "also" | "repeatedly" | "later" | "then") {
+            k -= 1;
+        }
+        matches!(self.lc(v), "asked" | "told" | "questioned" | "pressed")
+            && k > 0
+            && matches!(
+                self.lc(k - 1),
+                "was" | "were" | "is" | "are" | "been" | "being" | "be" | "get" | "got"
+            )
+    }
+
     /// The subject of a sentence as the one it is about: not the owner in "Abenov's office did
     /// not respond", which is about the office.
     fn topic(&self, s: usize, e: usize) -> Option<Np> {
@@ -717,7 +732,7 @@ impl<'a, 'b> Ctx<'a, 'b> {
                     }
                 }
             }
-            if CUE_VERBS.contains(w) {
+            if CUE_VERBS.contains(w) && !self.passive_listener(j) {
                 if let Some(np) = self
                     .np_left(j, sent.s.max(lo.saturating_sub(0)))
                     .or_else(|| self.coordinated_subject(j, sent))
@@ -1202,7 +1217,7 @@ fn indirect(
             }
             continue;
         }
-        if !CUE_VERBS.contains(w) || w == "according" {
+        if !CUE_VERBS.contains(w) || w == "according" || ctx.passive_listener(v) {
             continue;
         }
         let Some(np) = ctx
