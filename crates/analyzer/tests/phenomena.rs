@@ -1429,3 +1429,15 @@ fn one_who_was_asked_or_told_does_not_speak_by_it() {
         )]
     );
 }
+
+#[test]
+fn speech_between_two_capitalised_words_is_not_a_nickname() {
+    let a = analyze_text(
+        "Slovenian Prime Minister Janez Kovac opened the summit. Hosting the leaders at Brdo \"is our honour,\" Kovac said.",
+        None,
+    );
+    assert_eq!(
+        quotes(&a),
+        vec![(QuoteKind::Partial, Some("Janez Kovac"), "is our honour,")]
+    );
+}

@@ -71,7 +71,9 @@ pub(super) fn names_a_thing(
     words: usize,
 ) -> bool {
     let d = ctx.d;
+    // A nickname has no punctuation of its own (`Dreamforce "is our dream," Benioff said` is speech).
     let nickname = words <= 4
+        && text.chars().last().is_some_and(char::is_alphanumeric)
         && qs > 0
         && prefix.last() == Some(&(qs - 1))
         && d.toks[qs - 1].word
