@@ -1441,3 +1441,25 @@ fn speech_between_two_capitalised_words_is_not_a_nickname() {
         vec![(QuoteKind::Partial, Some("Janez Kovac"), "is our honour,")]
     );
 }
+
+#[test]
+fn a_credit_line_between_quotations_is_not_their_speaker() {
+    let a = analyze_text(
+        "Readers wrote in about the festival.\n\n\"The music was wonderful and the food even better.\"\n\n- Marta K.\n\n\"We will come back next year with the whole family.\"\n\n- Ali",
+        None,
+    );
+    let q = quotes(&a);
+    assert_eq!(q.len(), 2, "{q:?}");
+    assert!(q.iter().all(|x| x.1.is_none()), "{q:?}");
+}
+
+#[test]
+fn a_joined_quotation_keeps_its_speaker_in_view_from_where_it_ends() {
+    let a = analyze_text(
+        "Former minister Pavel Horak spoke at length. \"I remember that evening,\" he said. \"I remember it very clearly.\" The hearing lasted four hours.\n\n\"Oh, the dates? I never wrote them down.\"",
+        None,
+    );
+    let q = quotes(&a);
+    assert_eq!(q.len(), 2, "{q:?}");
+    assert!(q.iter().all(|x| x.1 == Some("Pavel Horak")), "{q:?}");
+}

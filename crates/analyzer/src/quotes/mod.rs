@@ -899,7 +899,16 @@ pub fn find(
     let mut prev_colon_subject: Option<Np> = None;
     for (si, &sent) in sents.iter().enumerate() {
         // Gender shown by the pronouns that follow a lone person subject.
-        if let Some(np) = ctx.topic(sent.s, sent.e) {
+        // The owner in "Abenov's office did not respond" stays out of view while someone speaks.
+        let speaking = ctx
+            .last_speaker
+            .is_some_and(|(ls, _)| si.saturating_sub(ls) <= 2);
+        let subject = if speaking {
+            ctx.topic(sent.s, sent.e)
+        } else {
+            ctx.subject(sent.s, sent.e)
+        };
+        if let Some(np) = subject {
             if let Some(k) = ctx.resolve(&np.sp, np.s) {
                 if ctx.en.ents[k].kind == EntityType::Person {
                     let persons = ctx
@@ -1086,10 +1095,12 @@ pub fn find(
             }
             if let Some(k) = speaker {
                 ctx.push_salient(qs, k);
-                ctx.last_speaker = Some((si, k));
+                // A quotation joined across sentences speaks up to the sentence where it ends.
+                let si_end = d.sent_of.get(qtok[last].0).copied().unwrap_or(si).max(si);
+                ctx.last_speaker = Some((si_end, k));
                 if kind == QuoteKind::Direct {
                     ctx.turns.push(turns::Turn {
-                        si,
+                        si: si_end,
                         para,
                         speaker: k,
                         question: turns::asks(&text),

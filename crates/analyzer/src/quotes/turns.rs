@@ -30,7 +30,11 @@ pub(super) fn introduced_before(
 ) -> Option<usize> {
     let (prev, cur) = (*sents.get(si.checked_sub(1)?)?, sents[si]);
     let d = ctx.d;
+    // A full sentence ending in a stop, not a credit line ("– Ali").
+    let statement =
+        d.t(prev.e - 1) == "." && (prev.s..prev.e).filter(|&k| d.toks[k].word).count() >= 4;
     if d.toks[prev.s].para + 1 != d.toks[cur.s].para
+        || !statement
         || (prev.s..prev.e).any(|k| !ctx.outside(k))
         || (qe..cur.e).any(|k| d.toks[k].word)
     {
