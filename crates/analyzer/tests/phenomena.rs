@@ -1463,3 +1463,13 @@ fn a_joined_quotation_keeps_its_speaker_in_view_from_where_it_ends() {
     assert_eq!(q.len(), 2, "{q:?}");
     assert!(q.iter().all(|x| x.1 == Some("Pavel Horak")), "{q:?}");
 }
+
+#[test]
+fn a_quoted_phrase_alone_in_its_paragraph_is_a_heading() {
+    let a = analyze_text(
+        "Here are the main points of the hearing.\n\n2. \"A channel nobody controlled\"\n\nThe envoy told the committee that he had reported to the minister every week.\n\n\"We will keep reporting\"\n\nThe committee will meet again in June.",
+        None,
+    );
+    let q = quotes(&a);
+    assert!(q.iter().all(|x| x.0 == QuoteKind::Indirect), "{q:?}");
+}

@@ -1010,7 +1010,8 @@ pub fn find(
                 && !verb_comma
                 && (words < 3
                     || (terms::title_like(&text) && words <= 10)
-                    || terms::used_as_noun(&ctx, &text, qe, sent))
+                    || terms::used_as_noun(&ctx, &text, qe, sent)
+                    || terms::heading(&ctx, &text, (qs, qe), words))
             {
                 continue;
             }

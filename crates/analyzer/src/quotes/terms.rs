@@ -101,3 +101,22 @@ pub(super) fn used_as_noun(ctx: &Ctx, text: &str, qe: usize, sent: Sentence) -> 
         && !CUE_VERBS.contains(d.t(qe))
         && !(qe..(qe + 6).min(sent.e)).any(|k| ctx.outside(k) && CUE_VERBS.contains(d.t(k)))
 }
+
+/// Whether a quotation is a heading: a few words with no punctuation inside or after the marks,
+/// alone in their paragraph but for a section number (`3. "Not some irregular channel"`).
+pub(super) fn heading(ctx: &Ctx, text: &str, (qs, qe): (usize, usize), words: usize) -> bool {
+    let d = ctx.d;
+    let ends_open = text.chars().last().is_some_and(char::is_alphanumeric);
+    if !ends_open || words > 12 || qs >= d.toks.len() {
+        return false;
+    }
+    let para = d.toks[qs].para;
+    let bare = |k: usize| !d.toks[k].word || d.t(k).bytes().all(|b| b.is_ascii_digit());
+    let before = (0..qs)
+        .rev()
+        .take_while(|&k| d.toks[k].para == para)
+        .all(bare);
+    // Nothing after it: `"We will win".` alone is speech set in the British way.
+    let after = qe >= d.toks.len() || d.toks[qe].para != para;
+    before && after
+}
