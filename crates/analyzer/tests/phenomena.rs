@@ -1473,3 +1473,14 @@ fn a_quoted_phrase_alone_in_its_paragraph_is_a_heading() {
     let q = quotes(&a);
     assert!(q.iter().all(|x| x.0 == QuoteKind::Indirect), "{q:?}");
 }
+
+#[test]
+fn the_holder_of_a_role_speaks_not_the_country_that_owns_it() {
+    let a = analyze_text(
+        "Protests continued in the capital on Sunday. Austria's ambassador to Hungary accused the government of meddling and warned that Vienna \"will not stay silent\" if the situation \"gets out of hand\".",
+        None,
+    );
+    let q = quotes(&a);
+    assert!(!q.is_empty(), "{q:?}");
+    assert!(q.iter().all(|x| x.1 != Some("Austria")), "{q:?}");
+}

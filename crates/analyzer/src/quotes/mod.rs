@@ -266,6 +266,9 @@ impl<'a, 'b> Ctx<'a, 'b> {
         }
         if let Some(&m) = self.en.by_first.get(&s) {
             let m = self.en.mentions[m];
+            if let Some(np) = self.role_of_owner(m.s, m.e, hi) {
+                return Some(np);
+            }
             // "Nordstahl chief executive Jane Roe": the company names whose officer speaks.
             if self.en.ents[m.ent].kind != EntityType::Person {
                 let mut k = m.e;
@@ -396,6 +399,40 @@ impl<'a, 'b> Ctx<'a, 'b> {
             return None;
         }
         let quals = (s + 1..head).map(|j| self.lc(j).to_string()).collect();
+        Some(Np {
+            sp: Sp::Desc {
+                quals,
+                head: self.lc(head).to_string(),
+            },
+            s,
+            e: head + 1,
+        })
+    }
+
+    /// "China's ambassador to Britain", "Apple's chief executive": the one holding the role, not
+    /// the owner named in the mention `s..e`.
+    fn role_of_owner(&self, s: usize, e: usize, hi: usize) -> Option<Np> {
+        if e + 1 >= hi || !matches!(self.t(e), "’s" | "'s") {
+            return None;
+        }
+        let run_end = (e + 1..(e + 5).min(hi))
+            .take_while(|&j| self.d.toks[j].word && self.outside(j))
+            .last()?;
+        let head = (e + 1..=run_end)
+            .rev()
+            .find(|&j| PERSON_ROLES.contains(self.lc(j)))?;
+        // The role ends the phrase ("North Korea's official newspaper" is a paper).
+        if head < run_end && !PREPOSITIONS.contains(self.lc(head + 1)) {
+            return None;
+        }
+        // "Trump's lawyer Rudy Giuliani": the name that follows is the speaker.
+        if (e + 1..=head + 1).any(|j| self.en.by_first.contains_key(&j)) {
+            return None;
+        }
+        let quals = (s..head)
+            .filter(|&j| self.d.toks[j].word)
+            .map(|j| self.lc(j).to_string())
+            .collect();
         Some(Np {
             sp: Sp::Desc {
                 quals,
