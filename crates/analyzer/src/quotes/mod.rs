@@ -1087,48 +1087,18 @@ pub fn find(
             let cue_after = (qtok[first].1..(qtok[first].1 + 8).min(sent.e))
                 .take_while(|&k| ctx.outside(k))
                 .any(|k| CUE_VERBS.contains(d.t(k)));
-            if speaker.is_none()
-                && kind == QuoteKind::Direct
-                && attr.is_none()
-                && !cue_after
-                && initial
-                && si > 0
-            {
-                // `Lavrov was blunt. "We will not ..."`: the person the previous sentence was about.
-                let prev = sents[si - 1];
-                if d.toks[prev.s].para == d.toks[sent.s].para {
-                    if let Some(np) = ctx.topic(prev.s, prev.e) {
-                        // `Orlov asked Abenov about the pipeline. "We will build it."`: the one asked answers.
-                        let asked =
-                            turns::asked_party(&ctx, np.e, prev.e).filter(|_| !turns::asks(&text));
-                        if let Some(k) = asked.or_else(|| ctx.resolve(&np.sp, np.s)) {
-                            if ctx.en.ents[k].kind == EntityType::Person {
-                                speaker = Some(k);
-                                conf = 0.5;
-                            }
-                        }
-                    }
-                }
-            }
             let para = d.toks[qs].para;
             if speaker.is_none() && kind == QuoteKind::Direct && attr.is_none() && !cue_after {
-                // Questions and answers of an interview alternate between its two speakers.
-                speaker = turns::alternate(&ctx.turns, &text, si, para);
-                if speaker.is_some() {
-                    conf = 0.45;
-                }
-            }
-            if speaker.is_none() && kind == QuoteKind::Direct && attr.is_none() && !cue_after {
-                // An unattributed quotation goes on from the last speaker nearby.
-                if let Some((ls, k)) = ctx.last_speaker {
-                    if si.saturating_sub(ls) <= 2 {
-                        speaker = Some(k);
-                        conf = 0.4;
-                    }
-                }
-                if speaker.is_none() && initial {
-                    speaker = turns::introduced_before(&ctx, sents, si, qe);
-                    conf = 0.35;
+                let q = turns::Unattributed {
+                    si,
+                    qs,
+                    qe,
+                    initial,
+                    text: &text,
+                };
+                if let Some((k, c)) = turns::unattributed_speaker(&ctx, sents, &q) {
+                    speaker = Some(k);
+                    conf = c;
                 }
             }
             if let Some(k) = speaker {

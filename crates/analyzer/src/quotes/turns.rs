@@ -84,3 +84,56 @@ pub(super) fn alternate(turns: &[Turn], text: &str, si: usize, para: usize) -> O
     }
     None
 }
+
+/// A direct quotation with no attribution of its own.
+pub(super) struct Unattributed<'t> {
+    /// Its sentence.
+    pub si: usize,
+    /// Its first token (the opening mark).
+    pub qs: usize,
+    /// Past its last token.
+    pub qe: usize,
+    /// Whether it opens its sentence.
+    pub initial: bool,
+    /// The quoted words.
+    pub text: &'t str,
+}
+
+/// The speaker a reader gives a quotation with no attribution, with the confidence of that
+/// choice: the person the sentence before was about (or the one asked there), the other party
+/// of an interview, the last speaker nearby, or the person the paragraph before ended on.
+pub(super) fn unattributed_speaker(
+    ctx: &Ctx,
+    sents: &[Sentence],
+    q: &Unattributed,
+) -> Option<(usize, f32)> {
+    let d = ctx.d;
+    let (si, sent) = (q.si, sents[q.si]);
+    if q.initial && si > 0 && d.toks[sents[si - 1].s].para == d.toks[sent.s].para {
+        // `Lavrov was blunt. "We will not ..."`: the person the previous sentence was about.
+        let prev = sents[si - 1];
+        if let Some(np) = ctx.topic(prev.s, prev.e) {
+            // `Orlov asked Abenov about the pipeline. "We will build it."`: the one asked answers.
+            let asked = asked_party(ctx, np.e, prev.e).filter(|_| !asks(q.text));
+            if let Some(k) = asked.or_else(|| ctx.resolve(&np.sp, np.s)) {
+                if ctx.en.ents[k].kind == EntityType::Person {
+                    return Some((k, 0.5));
+                }
+            }
+        }
+    }
+    // Questions and answers of an interview alternate between its two speakers.
+    if let Some(k) = alternate(&ctx.turns, q.text, si, d.toks[q.qs].para) {
+        return Some((k, 0.45));
+    }
+    // An unattributed quotation goes on from the last speaker nearby.
+    if let Some((ls, k)) = ctx.last_speaker {
+        if si.saturating_sub(ls) <= 2 {
+            return Some((k, 0.4));
+        }
+    }
+    if q.initial {
+        return introduced_before(ctx, sents, si, q.qe).map(|k| (k, 0.35));
+    }
+    None
+}
