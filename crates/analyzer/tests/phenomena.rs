@@ -1484,3 +1484,18 @@ fn the_holder_of_a_role_speaks_not_the_country_that_owns_it() {
     assert!(!q.is_empty(), "{q:?}");
     assert!(q.iter().all(|x| x.1 != Some("Austria")), "{q:?}");
 }
+
+#[test]
+fn a_place_inside_reported_words_does_not_speak_the_quoted_phrase() {
+    let a = analyze_text(
+        "Canadian Foreign Minister Claire Dubois spoke in Ottawa on Monday. Dubois said that after long consultations Ottawa had concluded the tariffs were \"not compatible with the trade agreement\", adding that talks would go on.",
+        None,
+    );
+    let q = quotes(&a);
+    assert!(
+        q.iter().any(|x| x.0 == QuoteKind::Partial
+            && x.1 == Some("Claire Dubois")
+            && x.2 == "not compatible with the trade agreement"),
+        "{q:?}"
+    );
+}

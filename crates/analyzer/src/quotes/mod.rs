@@ -735,6 +735,25 @@ impl<'a, 'b> Ctx<'a, 'b> {
 
     /// The rightmost attribution in tokens `lo..hi` (a speech verb with its speaker, "according to", "in his view").
     fn attribution_before(&self, lo: usize, hi: usize, sent: Sentence) -> Option<(Np, String)> {
+        let near = self.nearest_attribution(lo, hi, sent)?;
+        // "Pompeo said that Washington had concluded ... "not inconsistent"": a place reported
+        // inside someone's words does not speak them.
+        let place = matches!(near.0.sp, Sp::Ent(k) if self.en.ents[k].kind == EntityType::Location);
+        if place && near.0.s > lo {
+            if let Some(outer) = self.nearest_attribution(lo, near.0.s, sent) {
+                let person = self
+                    .resolve(&outer.0.sp, outer.0.s)
+                    .is_some_and(|k| self.en.ents[k].kind == EntityType::Person);
+                if person {
+                    return Some(outer);
+                }
+            }
+        }
+        Some(near)
+    }
+
+    /// The attribution nearest before token `hi`.
+    fn nearest_attribution(&self, lo: usize, hi: usize, sent: Sentence) -> Option<(Np, String)> {
         // Attributions sit close to their quote; the bound keeps huge run-on text linear.
         let lo = lo.max(hi.saturating_sub(60));
         let mut j = hi;
