@@ -1499,3 +1499,14 @@ fn a_place_inside_reported_words_does_not_speak_the_quoted_phrase() {
         "{q:?}"
     );
 }
+
+#[test]
+fn a_name_before_an_appositive_with_commas_of_its_own_speaks() {
+    let a = analyze_text(
+        "The study was published on Monday. \"Experiments of this kind pay off when you get out more than you put in,\" Dylan Nelson, a fellow at the Institute for Astrophysics in Munich, Germany, and co-author of the study, said in a statement.",
+        None,
+    );
+    let q = quotes(&a);
+    assert_eq!(q.len(), 1, "{q:?}");
+    assert_eq!(q[0].1, Some("Dylan Nelson"), "{q:?}");
+}

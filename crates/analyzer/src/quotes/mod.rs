@@ -752,6 +752,27 @@ impl<'a, 'b> Ctx<'a, 'b> {
         Some(near)
     }
 
+    /// `," Dylan Nelson, a fellow at the institute in Munich, Germany, and co-author of the study,
+    /// said`: a person named right after the quotation, then an appositive with commas of its
+    /// own closed by a comma before the speech verb.
+    fn name_then_long_appositive(&self, a: usize, sent: Sentence) -> Option<(Np, String)> {
+        let m = self.en.mentions[*self.en.by_first.get(&a)?];
+        if self.en.ents[m.ent].kind != EntityType::Person || self.t(m.e) != "," {
+            return None;
+        }
+        let v = (m.e + 1..(m.e + 40).min(sent.e))
+            .take_while(|&k| self.outside(k))
+            .find(|&k| CUE_VERBS.contains(self.t(k)))?;
+        (self.t(v - 1) == ",").then(|| {
+            let np = Np {
+                sp: Sp::Ent(m.ent),
+                s: m.s,
+                e: m.e,
+            };
+            (np, self.t(v).to_string())
+        })
+    }
+
     /// The attribution nearest before token `hi`.
     fn nearest_attribution(&self, lo: usize, hi: usize, sent: Sentence) -> Option<(Np, String)> {
         // Attributions sit close to their quote; the bound keeps huge run-on text linear.
@@ -890,6 +911,9 @@ impl<'a, 'b> Ctx<'a, 'b> {
             return self
                 .np_right(a + 2, sent.e)
                 .map(|np| (np, "according to".to_string()));
+        }
+        if let Some(x) = self.name_then_long_appositive(a, sent) {
+            return Some(x);
         }
         for v in a..(a + 20).min(sent.e) {
             // Words, possessives and the commas of an appositive (`," Jane Doe, a spokesperson, said`).
