@@ -403,6 +403,14 @@ pub fn sentences(
                         || c.is_ascii_digit()
                         || "\"“«„‘'(".contains(c)
                 };
+                // `"Why now?" Petrovic asked.`: the attribution belongs to the quotation before it.
+                let asked = matches!(t, "?" | "!")
+                    && inq[i].is_some_and(|q| {
+                        (s..i)
+                            .take_while(|&k| toks[k].start < quotes[q].open)
+                            .all(|k| !toks[k].word)
+                    });
+                let ok = ok && !(asked && attribution_follows(text, toks, e + 1));
                 if !ok {
                     end_after = None;
                 }
@@ -420,6 +428,28 @@ pub fn sentences(
         out.push(Sentence { s, e: n });
     }
     out
+}
+
+/// Whether a capitalised speaker and a speech verb start at token `i`: `Petrovic asked`,
+/// `The minister said`.
+fn attribution_follows(text: &str, toks: &[Tok], i: usize) -> bool {
+    let w = |k: usize| &text[toks[k].start..toks[k].end];
+    let mut k = i;
+    while k < toks.len() && k < i + 5 && toks[k].word && toks[k].para == toks[i].para {
+        let t = w(k);
+        if k > i && crate::lexicon::CUE_VERBS.contains(t) {
+            // "Adeyemi replied that ..." reports speech of its own.
+            return k + 1 >= toks.len() || w(k + 1) != "that";
+        }
+        let cap = t.chars().next().is_some_and(char::is_uppercase);
+        if !(cap
+            || (k > i && (matches!(t, "the" | "of") || crate::lexicon::PERSON_ROLES.contains(t))))
+        {
+            return false;
+        }
+        k += 1;
+    }
+    false
 }
 
 #[cfg(test)]

@@ -1157,3 +1157,356 @@ fn filipino_and_spanish_particles_stay_inside_a_name() {
     let speakers: Vec<Option<&str>> = quotes(&a).iter().map(|q| q.1).collect();
     assert_eq!(speakers, vec![Some("Renato dela Cruz")]);
 }
+
+#[test]
+fn split_quote_across_a_sentence_end_is_one_quote() {
+    let a = analyze_text(
+        "Finnish opposition leader Aino Virtanen addressed supporters in Tampere on Saturday. \"We will win this election,\" she said at the rally. \"And we will win it by a wide margin.\"",
+        None,
+    );
+    assert_eq!(
+        quotes(&a),
+        vec![(
+            QuoteKind::Direct,
+            Some("Aino Virtanen"),
+            "We will win this election, And we will win it by a wide margin."
+        )]
+    );
+    let q = &a.quotes[0];
+    let body = "Finnish opposition leader Aino Virtanen addressed supporters in Tampere on Saturday. \"We will win this election,\" she said at the rally. \"And we will win it by a wide margin.\"";
+    let chars: Vec<char> = body.chars().collect();
+    let span: String = chars[q.start..q.end].iter().collect();
+    assert!(span.starts_with("We will win this election,"), "{span}");
+    assert!(span.ends_with("by a wide margin."), "{span}");
+}
+
+#[test]
+fn a_second_quote_with_its_own_attribution_stays_apart() {
+    let a = analyze_text(
+        "Estonian Defence Minister Marek Tamm inspected the border on Friday. \"The fence will be finished by autumn,\" Tamm said. Opposition lawmaker Liis Kask was not convinced. \"We have heard that promise before,\" Kask said.",
+        None,
+    );
+    assert_eq!(
+        quotes(&a),
+        vec![
+            (
+                QuoteKind::Direct,
+                Some("Marek Tamm"),
+                "The fence will be finished by autumn,"
+            ),
+            (
+                QuoteKind::Direct,
+                Some("Liis Kask"),
+                "We have heard that promise before,"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn said_between_the_parts_of_one_sentence_joins_them() {
+    let a = analyze_text(
+        "Dutch trade negotiator Pieter Smit left the talks early. \"The offer on the table is not serious,\" said Smit, \"and I told them so.\" \"Frankly,\" he said, \"I expected more from Brussels.\"",
+        None,
+    );
+    assert_eq!(
+        quotes(&a),
+        vec![
+            (
+                QuoteKind::Direct,
+                Some("Pieter Smit"),
+                "The offer on the table is not serious, and I told them so."
+            ),
+            (
+                QuoteKind::Direct,
+                Some("Pieter Smit"),
+                "Frankly, I expected more from Brussels."
+            ),
+        ]
+    );
+}
+
+#[test]
+fn quotation_continued_over_paragraphs_after_a_split() {
+    let a = analyze_text(
+        "Romanian Interior Minister Elena Popa spoke after the floods.\n\n\"The water is going down,\" Popa said. \"But the damage is enormous and the villages need help now.\n\n\"We will rebuild every bridge before winter.\"\n\nShe did not say how much the work would cost.",
+        None,
+    );
+    assert_eq!(
+        quotes(&a),
+        vec![(
+            QuoteKind::Direct,
+            Some("Elena Popa"),
+            "The water is going down, But the damage is enormous and the villages need help now. We will rebuild every bridge before winter."
+        )]
+    );
+}
+
+#[test]
+fn quotation_over_paragraphs_with_the_attribution_in_the_middle() {
+    let a = analyze_text(
+        "Czech Finance Minister Tomas Horak presented the budget.\n\n\"Debt has to fall. We cannot keep borrowing for pensions.\n\n\"This is not austerity,\" Horak said, \"it is arithmetic.\"\n\nThe opposition called the plan cruel.",
+        None,
+    );
+    assert_eq!(
+        quotes(&a),
+        vec![(
+            QuoteKind::Direct,
+            Some("Tomas Horak"),
+            "Debt has to fall. We cannot keep borrowing for pensions. This is not austerity, it is arithmetic."
+        )]
+    );
+}
+
+#[test]
+fn titles_nicknames_operations_and_slogans_are_not_quotes() {
+    let a = analyze_text(
+        "The army ended Operation \"Northern Shield\" in March. Gang leader Viktor \"the Butcher\" Pavlic was arrested in Zagreb. Protesters marched under the slogan \"Bread, Work, Freedom\" through the capital. Her memoir, \"A Long Way from the Village,\" sold well. Critics dismissed the plan as a \"reset\" of old policies. The \"peace dividend\" never came.",
+        None,
+    );
+    assert!(a.quotes.is_empty(), "{:?}", quotes(&a));
+}
+
+#[test]
+fn a_quoted_short_phrase_with_a_speech_cue_is_at_most_partial() {
+    let a = analyze_text(
+        "Slovak Prime Minister Juraj Kral criticised the ruling. Kral said the court had made a \"historic mistake\" and would regret it.",
+        None,
+    );
+    let q = quotes(&a);
+    assert!(!q.is_empty(), "{q:?}");
+    assert!(
+        q.iter()
+            .all(|x| x.0 != QuoteKind::Direct && x.1 == Some("Juraj Kral")),
+        "{q:?}"
+    );
+}
+
+#[test]
+fn names_in_quotation_marks_are_not_quotes_even_beside_a_speech_verb() {
+    let a = analyze_text(
+        "Gang leader Viktor \"the Butcher\" Pavlic told the court he was innocent. The minister said the unit, known in Croatian as \"The Office for Security and Special Tasks,\" would be dissolved. Critics said the documentary \"The Long Night of the Border\" had been censored.",
+        None,
+    );
+    let q = quotes(&a);
+    assert!(q.iter().all(|x| x.0 == QuoteKind::Indirect), "{q:?}");
+}
+
+#[test]
+fn a_country_before_a_role_describes_the_person_not_the_country() {
+    let a = analyze_text(
+        "Albanian Foreign Minister Ilir Hoxha met his Kosovo counterpart Drita Berisha in Tirana on Monday. \"We speak with one voice in Brussels,\" Hoxha said.\n\nAccording to the Kosovo minister, Pristina and Tirana \"agree on every point that matters\" in the talks.",
+        None,
+    );
+    let q = quotes(&a);
+    assert!(
+        q.iter()
+            .any(|x| x.2 == "agree on every point that matters" && x.1 == Some("Drita Berisha")),
+        "{q:?}"
+    );
+}
+
+#[test]
+fn unattributed_turns_of_an_interview_alternate_between_the_two_speakers() {
+    let a = analyze_text(
+        "BELGRADE, March 4. Serbian President Milan Jovic spoke to state television presenter Ana Petrovic on Sunday.\n\n\"Will Serbia join the sanctions?\" Petrovic asked.\n\n\"No. We have said it many times, and we will say it again,\" Jovic replied.\n\n\"Even if Brussels makes it a condition for membership?\"\n\n\"Even then. Our friends know where we stand.\"\n\n\"And your voters?\"\n\n\"They know it better than anyone.\"",
+        None,
+    );
+    let q = quotes(&a);
+    let speakers: Vec<Option<&str>> = q.iter().map(|x| x.1).collect();
+    assert_eq!(
+        speakers,
+        vec![
+            Some("Ana Petrovic"),
+            Some("Milan Jovic"),
+            Some("Ana Petrovic"),
+            Some("Milan Jovic"),
+            Some("Ana Petrovic"),
+            Some("Milan Jovic"),
+        ],
+        "{q:?}"
+    );
+}
+
+#[test]
+fn an_unattributed_quote_after_a_statement_goes_on_from_its_speaker() {
+    let a = analyze_text(
+        "Serbian President Milan Jovic met EU envoy Ana Petrovic on Sunday. \"We will not join the sanctions,\" Jovic said.\n\n\"Our friends know where we stand.\"",
+        None,
+    );
+    let q = quotes(&a);
+    assert!(q.iter().all(|x| x.1 == Some("Milan Jovic")), "{q:?}");
+}
+
+#[test]
+fn a_question_keeps_the_named_speaker_after_it() {
+    let a = analyze_text(
+        "Serbian President Milan Jovic addressed parliament on Friday.\n\n\"Why would we pay for the mistakes of others?\" Jovic asked. \"Nobody in this country believes that we should.\"\n\n\"Who will pay for the gas?\" The Minister asked.",
+        None,
+    );
+    let q = quotes(&a);
+    assert_eq!(q.len(), 3, "{q:?}");
+    assert_eq!(q[0].1, Some("Milan Jovic"), "{q:?}");
+    assert_eq!(q[1].1, Some("Milan Jovic"), "{q:?}");
+    assert_eq!(a.quotes[0].cue.as_deref(), Some("asked"));
+}
+
+#[test]
+fn a_report_speaks_for_its_author_and_its_split_quote_is_one() {
+    let a = analyze_text(
+        "The Dutch research institute Veldkamp Instituut published its findings on Thursday. \"The fire most likely came from the north side of the dam,\" Veldkamp Instituut's report said. \"The exact distance could not be established.\"",
+        None,
+    );
+    assert_eq!(
+        quotes(&a),
+        vec![(
+            QuoteKind::Direct,
+            Some("Veldkamp Instituut"),
+            "The fire most likely came from the north side of the dam, The exact distance could not be established."
+        )]
+    );
+}
+
+#[test]
+fn the_one_asked_answers_an_unattributed_quotation() {
+    let a = analyze_text(
+        "Russian Foreign Minister Sergei Orlov met Kazakh President Nurlan Abenov in Astana. Orlov asked Abenov about the pipeline. \"We will build it, but on our terms.\"",
+        None,
+    );
+    assert_eq!(
+        quotes(&a),
+        vec![(
+            QuoteKind::Direct,
+            Some("Nurlan Abenov"),
+            "We will build it, but on our terms."
+        )]
+    );
+}
+
+#[test]
+fn a_quotation_opening_a_paragraph_goes_to_the_person_the_last_one_was_about() {
+    let a = analyze_text(
+        "KYIV, May 5. Finnish President Mikko Salonen arrived in Kyiv on Tuesday for talks on reconstruction.\n\n\"We are here to help rebuild what was destroyed.\"",
+        None,
+    );
+    let q = quotes(&a);
+    assert_eq!(q.len(), 1, "{q:?}");
+    assert_eq!(q[0].1, Some("Mikko Salonen"), "{q:?}");
+}
+
+#[test]
+fn quoted_words_used_as_the_subject_of_a_sentence_are_a_slogan() {
+    let a = analyze_text(
+        "The opposition held a rally in Vienna. \"The country needs a reset\" was the slogan of the campaign. Thousands marched. \"No more wars in our name\" became the rallying cry of the protests.",
+        None,
+    );
+    assert!(a.quotes.is_empty(), "{:?}", quotes(&a));
+}
+
+#[test]
+fn the_owner_of_a_subject_is_not_who_the_sentence_is_about() {
+    let a = analyze_text(
+        "Russian Foreign Minister Sergei Orlov met Kazakh President Nurlan Abenov in Astana. \"We will not pay for the pipeline,\" Orlov said. Abenov's office did not respond to questions. \"We have nothing more to say,\" he said.",
+        None,
+    );
+    let q = quotes(&a);
+    assert_eq!(q.len(), 2, "{q:?}");
+    assert!(q.iter().all(|x| x.1 == Some("Sergei Orlov")), "{q:?}");
+}
+
+#[test]
+fn one_who_was_asked_or_told_does_not_speak_by_it() {
+    let a = analyze_text(
+        "In an interview with Radio Sava, Serbian President Milan Jovic was asked whether he would run again. Jovic was told on Monday that the vote would be held in May.\n\n\"Yes. The country needs stability,\" Jovic said.",
+        None,
+    );
+    assert_eq!(
+        quotes(&a),
+        vec![(
+            QuoteKind::Direct,
+            Some("Milan Jovic"),
+            "Yes. The country needs stability,"
+        )]
+    );
+}
+
+#[test]
+fn speech_between_two_capitalised_words_is_not_a_nickname() {
+    let a = analyze_text(
+        "Slovenian Prime Minister Janez Kovac opened the summit. Hosting the leaders at Brdo \"is our honour,\" Kovac said.",
+        None,
+    );
+    assert_eq!(
+        quotes(&a),
+        vec![(QuoteKind::Partial, Some("Janez Kovac"), "is our honour,")]
+    );
+}
+
+#[test]
+fn a_credit_line_between_quotations_is_not_their_speaker() {
+    let a = analyze_text(
+        "Readers wrote in about the festival.\n\n\"The music was wonderful and the food even better.\"\n\n- Marta K.\n\n\"We will come back next year with the whole family.\"\n\n- Ali",
+        None,
+    );
+    let q = quotes(&a);
+    assert_eq!(q.len(), 2, "{q:?}");
+    assert!(q.iter().all(|x| x.1.is_none()), "{q:?}");
+}
+
+#[test]
+fn a_joined_quotation_keeps_its_speaker_in_view_from_where_it_ends() {
+    let a = analyze_text(
+        "Former minister Pavel Horak spoke at length. \"I remember that evening,\" he said. \"I remember it very clearly.\" The hearing lasted four hours.\n\n\"Oh, the dates? I never wrote them down.\"",
+        None,
+    );
+    let q = quotes(&a);
+    assert_eq!(q.len(), 2, "{q:?}");
+    assert!(q.iter().all(|x| x.1 == Some("Pavel Horak")), "{q:?}");
+}
+
+#[test]
+fn a_quoted_phrase_alone_in_its_paragraph_is_a_heading() {
+    let a = analyze_text(
+        "Here are the main points of the hearing.\n\n2. \"A channel nobody controlled\"\n\nThe envoy told the committee that he had reported to the minister every week.\n\n\"We will keep reporting\"\n\nThe committee will meet again in June.",
+        None,
+    );
+    let q = quotes(&a);
+    assert!(q.iter().all(|x| x.0 == QuoteKind::Indirect), "{q:?}");
+}
+
+#[test]
+fn the_holder_of_a_role_speaks_not_the_country_that_owns_it() {
+    let a = analyze_text(
+        "Protests continued in the capital on Sunday. Austria's ambassador to Hungary accused the government of meddling and warned that Vienna \"will not stay silent\" if the situation \"gets out of hand\".",
+        None,
+    );
+    let q = quotes(&a);
+    assert!(!q.is_empty(), "{q:?}");
+    assert!(q.iter().all(|x| x.1 != Some("Austria")), "{q:?}");
+}
+
+#[test]
+fn a_place_inside_reported_words_does_not_speak_the_quoted_phrase() {
+    let a = analyze_text(
+        "Canadian Foreign Minister Claire Dubois spoke in Ottawa on Monday. Dubois said that after long consultations Ottawa had concluded the tariffs were \"not compatible with the trade agreement\", adding that talks would go on.",
+        None,
+    );
+    let q = quotes(&a);
+    assert!(
+        q.iter().any(|x| x.0 == QuoteKind::Partial
+            && x.1 == Some("Claire Dubois")
+            && x.2 == "not compatible with the trade agreement"),
+        "{q:?}"
+    );
+}
+
+#[test]
+fn a_name_before_an_appositive_with_commas_of_its_own_speaks() {
+    let a = analyze_text(
+        "The study was published on Monday. \"Experiments of this kind pay off when you get out more than you put in,\" Dylan Nelson, a fellow at the Institute for Astrophysics in Munich, Germany, and co-author of the study, said in a statement.",
+        None,
+    );
+    let q = quotes(&a);
+    assert_eq!(q.len(), 1, "{q:?}");
+    assert_eq!(q[0].1, Some("Dylan Nelson"), "{q:?}");
+}

@@ -8,6 +8,11 @@ use crate::entities::{Doc, Entities};
 use crate::lexicon::*;
 use crate::text::{QuoteSpan, Sentence};
 
+mod spans;
+mod speakers;
+mod terms;
+mod turns;
+
 /// A quote found in the body (byte offsets).
 #[derive(Debug, Clone)]
 pub struct Found {
@@ -46,6 +51,18 @@ struct Np {
     e: usize,
 }
 
+/// Documents that speak for their author ("the ministry's statement said").
+const DOCUMENT_NOUNS: &[&str] = &[
+    "statement",
+    "report",
+    "letter",
+    "communique",
+    "communiqué",
+    "release",
+    "post",
+    "filing",
+];
+
 const PRONOUNS: &[&str] = &[
     "he", "she", "it", "they", "him", "her", "his", "i", "we", "its", "their", "them",
 ];
@@ -58,6 +75,8 @@ struct Ctx<'a, 'b> {
     last_speaker: Option<(usize, usize)>,
     /// Descriptors resolved to an entity ("the Russian president"): token range and entity.
     desc_mentions: Vec<(usize, usize, usize)>,
+    /// Direct quotations given to a speaker so far, in order.
+    turns: Vec<turns::Turn>,
 }
 
 fn is_role_head(w: &str) -> bool {
@@ -179,6 +198,19 @@ impl<'a, 'b> Ctx<'a, 'b> {
                 e: k + 1,
             });
         }
+        // "TNO's report said": the one whose document it is.
+        if DOCUMENT_NOUNS.contains(&w) && k >= lo + 3 && matches!(self.t(k - 1), "’s" | "'s") {
+            if let Some(&m) = self.en.by_last.get(&(k - 2)) {
+                let m = self.en.mentions[m];
+                if m.s >= lo && self.en.ents[m.ent].kind != EntityType::Location {
+                    return Some(Np {
+                        sp: Sp::Ent(m.ent),
+                        s: m.s,
+                        e: k + 1,
+                    });
+                }
+            }
+        }
         if w == "statement" && k > lo && matches!(self.lc(k - 1), "the" | "a" | "its" | "this") {
             return Some(Np {
                 sp: Sp::Statement,
@@ -235,6 +267,9 @@ impl<'a, 'b> Ctx<'a, 'b> {
         }
         if let Some(&m) = self.en.by_first.get(&s) {
             let m = self.en.mentions[m];
+            if let Some(np) = self.role_of_owner(m.s, m.e, hi) {
+                return Some(np);
+            }
             // "Nordstahl chief executive Jane Roe": the company names whose officer speaks.
             if self.en.ents[m.ent].kind != EntityType::Person {
                 let mut k = m.e;
@@ -304,6 +339,9 @@ impl<'a, 'b> Ctx<'a, 'b> {
         if matches!(w, "the" | "a" | "an" | "its" | "his" | "her") {
             if let Some(&m) = self.en.by_first.get(&(s + 1)) {
                 let m = self.en.mentions[m];
+                if let Some(np) = self.role_of_place(s, m.e, m.ent, hi) {
+                    return Some(np);
+                }
                 return Some(Np {
                     sp: Sp::Ent(m.ent),
                     s: m.s,
@@ -614,6 +652,25 @@ impl<'a, 'b> Ctx<'a, 'b> {
 
     /// The rightmost attribution in tokens `lo..hi` (a speech verb with its speaker, "according to", "in his view").
     fn attribution_before(&self, lo: usize, hi: usize, sent: Sentence) -> Option<(Np, String)> {
+        let near = self.nearest_attribution(lo, hi, sent)?;
+        // "Pompeo said that Washington had concluded ... "not inconsistent"": a place reported
+        // inside someone's words does not speak them.
+        let place = matches!(near.0.sp, Sp::Ent(k) if self.en.ents[k].kind == EntityType::Location);
+        if place && near.0.s > lo {
+            if let Some(outer) = self.nearest_attribution(lo, near.0.s, sent) {
+                let person = self
+                    .resolve(&outer.0.sp, outer.0.s)
+                    .is_some_and(|k| self.en.ents[k].kind == EntityType::Person);
+                if person {
+                    return Some(outer);
+                }
+            }
+        }
+        Some(near)
+    }
+
+    /// The attribution nearest before token `hi`.
+    fn nearest_attribution(&self, lo: usize, hi: usize, sent: Sentence) -> Option<(Np, String)> {
         // Attributions sit close to their quote; the bound keeps huge run-on text linear.
         let lo = lo.max(hi.saturating_sub(60));
         let mut j = hi;
@@ -648,7 +705,7 @@ impl<'a, 'b> Ctx<'a, 'b> {
                     }
                 }
             }
-            if CUE_VERBS.contains(w) {
+            if CUE_VERBS.contains(w) && !self.passive_listener(j) {
                 if let Some(np) = self
                     .np_left(j, sent.s.max(lo.saturating_sub(0)))
                     .or_else(|| self.coordinated_subject(j, sent))
@@ -751,6 +808,9 @@ impl<'a, 'b> Ctx<'a, 'b> {
                 .np_right(a + 2, sent.e)
                 .map(|np| (np, "according to".to_string()));
         }
+        if let Some(x) = self.name_then_long_appositive(a, sent) {
+            return Some(x);
+        }
         for v in a..(a + 20).min(sent.e) {
             // Words, possessives and the commas of an appositive (`," Jane Doe, a spokesperson, said`).
             if !self.outside(v) || (!self.d.toks[v].word && !matches!(self.t(v), "’s" | "'s" | ","))
@@ -791,16 +851,6 @@ fn word_count(s: &str) -> usize {
         .count()
 }
 
-fn title_case(s: &str) -> bool {
-    s.split_whitespace()
-        .filter(|w| w.chars().any(char::is_alphabetic))
-        .all(|w| {
-            w.chars()
-                .find(|c| c.is_alphabetic())
-                .is_some_and(char::is_uppercase)
-        })
-}
-
 /// Finds every quote and piece of reported speech with its speaker.
 /// Quotes found, and the descriptors that were resolved to an entity on the way.
 pub fn find(
@@ -810,28 +860,31 @@ pub fn find(
     en: &mut Entities,
 ) -> (Vec<Found>, Vec<(usize, usize, usize)>) {
     let n = d.toks.len();
-    // Token range of each quotation, marks included.
-    let qtok: Vec<(usize, usize)> = quotes
-        .iter()
-        .map(|q| {
-            let s = d.toks.partition_point(|t| t.start < q.open);
-            let e = d.toks.partition_point(|t| t.start < q.close);
-            (s, e)
-        })
-        .collect();
+    let qtok = spans::quote_tokens(d, quotes);
     let mut ctx = Ctx {
         d,
         en,
         salience: Vec::new(),
         last_speaker: None,
         desc_mentions: Vec::new(),
+        turns: Vec::new(),
     };
     let mut out: Vec<Found> = Vec::new();
-    let mut qi = 0;
+    let mut all_groups = spans::sentence_groups(d, quotes, &qtok, sents);
+    spans::join_across_sentences(&ctx, quotes, &qtok, sents, &mut all_groups);
     let mut prev_colon_subject: Option<Np> = None;
     for (si, &sent) in sents.iter().enumerate() {
         // Gender shown by the pronouns that follow a lone person subject.
-        if let Some(np) = ctx.subject(sent.s, sent.e) {
+        // The owner in "Abenov's office did not respond" stays out of view while someone speaks.
+        let speaking = ctx
+            .last_speaker
+            .is_some_and(|(ls, _)| si.saturating_sub(ls) <= 2);
+        let subject = if speaking {
+            ctx.topic(sent.s, sent.e)
+        } else {
+            ctx.subject(sent.s, sent.e)
+        };
+        if let Some(np) = subject {
             if let Some(k) = ctx.resolve(&np.sp, np.s) {
                 if ctx.en.ents[k].kind == EntityType::Person {
                     let persons = ctx
@@ -868,35 +921,7 @@ pub fn find(
         }
 
         // Quotations opening in this sentence, split quotes joined.
-        let mut groups: Vec<Vec<usize>> = Vec::new();
-        while qi < quotes.len() && qtok[qi].0 < sent.e {
-            if qtok[qi].0 >= sent.s {
-                let join = groups.last().is_some_and(|g| {
-                    let prev = *g.last().unwrap_or(&qi);
-                    let (a, b) = (qtok[prev].1, qtok[qi].0);
-                    let prev_text = &d.text[quotes[prev].pieces.last().map_or(0, |p| p.0)
-                        ..quotes[prev].pieces.last().map_or(0, |p| p.1)];
-                    let next_first = quotes[qi]
-                        .pieces
-                        .first()
-                        .and_then(|p| d.text[p.0..p.1].chars().next());
-                    a < b
-                        && b - a <= 14
-                        && (a..b).any(|k| CUE_VERBS.contains(d.t(k)))
-                        && d.t(b - 1) == ","
-                        && !prev_text.ends_with(['.', '!', '?'])
-                        && next_first.is_some_and(char::is_lowercase)
-                });
-                if join {
-                    if let Some(g) = groups.last_mut() {
-                        g.push(qi);
-                    }
-                } else {
-                    groups.push(vec![qi]);
-                }
-            }
-            qi += 1;
-        }
+        let groups = std::mem::take(&mut all_groups[si]);
 
         let mut region_start = sent.s;
         let mut has_cue: Option<bool> = None;
@@ -950,25 +975,19 @@ pub fn find(
                 })
             });
             if kind == QuoteKind::Partial {
-                let before_w = last_pre.map_or("", |k| ctx.lc(k));
-                let naming = NAMING_WORDS.contains(before_w)
-                    || (before_w == "as"
-                        && last_pre.is_some_and(|k| {
-                            k > 0 && matches!(ctx.lc(k - 1), "known" | "referred" | "described")
-                        }));
-                let det = DETERMINERS.contains(before_w) && words <= 4;
-                if naming
-                    || det
-                    || words < 2
+                if words < 2
                     || !sentence_has_cue
-                    || (title_case(&text) && words <= 6)
+                    || terms::names_a_thing(&ctx, &prefix, (qs, qe), &text, words)
                 {
                     continue;
                 }
             } else if after.is_none()
                 && !colon
                 && !verb_comma
-                && (words < 3 || (title_case(&text) && words <= 6))
+                && (words < 3
+                    || (terms::title_like(&text) && words <= 10)
+                    || terms::used_as_noun(&ctx, &text, qe, sent)
+                    || terms::heading(&ctx, &text, (qs, qe), words))
             {
                 continue;
             }
@@ -1007,38 +1026,33 @@ pub fn find(
             let cue_after = (qtok[first].1..(qtok[first].1 + 8).min(sent.e))
                 .take_while(|&k| ctx.outside(k))
                 .any(|k| CUE_VERBS.contains(d.t(k)));
-            if speaker.is_none()
-                && kind == QuoteKind::Direct
-                && attr.is_none()
-                && !cue_after
-                && initial
-                && si > 0
-            {
-                // `Lavrov was blunt. "We will not ..."`: the person the previous sentence was about.
-                let prev = sents[si - 1];
-                if d.toks[prev.s].para == d.toks[sent.s].para {
-                    if let Some(np) = ctx.subject(prev.s, prev.e) {
-                        if let Some(k) = ctx.resolve(&np.sp, np.s) {
-                            if ctx.en.ents[k].kind == EntityType::Person {
-                                speaker = Some(k);
-                                conf = 0.5;
-                            }
-                        }
-                    }
-                }
-            }
+            let para = d.toks[qs].para;
             if speaker.is_none() && kind == QuoteKind::Direct && attr.is_none() && !cue_after {
-                // An unattributed quotation goes on from the last speaker nearby.
-                if let Some((ls, k)) = ctx.last_speaker {
-                    if si.saturating_sub(ls) <= 2 {
-                        speaker = Some(k);
-                        conf = 0.4;
-                    }
+                let q = turns::Unattributed {
+                    si,
+                    qs,
+                    qe,
+                    initial,
+                    text: &text,
+                };
+                if let Some((k, c)) = turns::unattributed_speaker(&ctx, sents, &q) {
+                    speaker = Some(k);
+                    conf = c;
                 }
             }
             if let Some(k) = speaker {
                 ctx.push_salient(qs, k);
-                ctx.last_speaker = Some((si, k));
+                // A quotation joined across sentences speaks up to the sentence where it ends.
+                let si_end = d.sent_of.get(qtok[last].0).copied().unwrap_or(si).max(si);
+                ctx.last_speaker = Some((si_end, k));
+                if kind == QuoteKind::Direct {
+                    ctx.turns.push(turns::Turn {
+                        si: si_end,
+                        para,
+                        speaker: k,
+                        question: turns::asks(&text),
+                    });
+                }
             }
             accepted.push((qs, qe));
             let (start, end) = (pieces[0].0, pieces[pieces.len() - 1].1);
@@ -1161,7 +1175,7 @@ fn indirect(
             }
             continue;
         }
-        if !CUE_VERBS.contains(w) || w == "according" {
+        if !CUE_VERBS.contains(w) || w == "according" || ctx.passive_listener(v) {
             continue;
         }
         let Some(np) = ctx
