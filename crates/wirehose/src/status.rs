@@ -62,6 +62,9 @@ pub async fn report(pool: &PgPool) -> Result<String, sqlx::Error> {
                     .take(60)
                     .collect::<String>()
             )
+        } else if let Some(warning) = error {
+            // A poll that succeeded with a warning, such as feed links salvaged from bad XML.
+            format!("ok; {}", warning.chars().take(60).collect::<String>())
         } else {
             "ok".into()
         };
