@@ -232,7 +232,10 @@ pub fn process_page(
                 }
             }
             let parse_done = std::time::Instant::now();
-            let analysis = analyzer::analyze(&article);
+            let mut analysis = analyzer::analyze(&article);
+            if let Some(found) = crate::limits::bound_analysis(&mut analysis) {
+                warn!(url = %page.url, quotes = found.quotes, mentions = found.mentions, "more quotes or mentions than an article keeps; the earliest are stored");
+            }
             if let Some(m) = metrics {
                 m.pages_processed.inc();
                 m.observe("parse", parse_done - started);
