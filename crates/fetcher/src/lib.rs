@@ -850,6 +850,7 @@ impl Inner {
                 status: 304,
                 validators: None,
                 items: None,
+                warning: None,
             }),
             Ok(r) if (200..300).contains(&r.status) => {
                 let hash = format!("{:032x}", xxhash_rust::xxh3::xxh3_128(&r.body));
@@ -861,13 +862,15 @@ impl Inner {
                         status: r.status,
                         validators,
                         items: Some((0, 0)),
+                        warning: None,
                     })
                 } else {
                     match self.take_listing(src, &url, &host, &r, stop).await {
-                        Ok(counts) => Ok(PollOutcome {
+                        Ok((counts, warning)) => Ok(PollOutcome {
                             status: r.status,
                             validators,
                             items: Some(counts),
+                            warning,
                         }),
                         Err(f) => Err((f, Some(r.status))),
                     }
@@ -910,7 +913,7 @@ impl Inner {
                         o.validators,
                         0,
                         false,
-                        None,
+                        o.warning.as_deref(),
                         o.items,
                     )
                     .await?;
@@ -967,7 +970,7 @@ impl Inner {
     }
 
     /// Parses a polled response (and the newest child sitemaps of an index) into the frontier;
-    /// returns (items, new items).
+    /// returns (items, new items) and the parse warning to record on the feed, if any.
     async fn take_listing(
         &self,
         src: &Source,
@@ -975,7 +978,7 @@ impl Inner {
         host: &str,
         resp: &http::Response,
         stop: &CancellationToken,
-    ) -> Result<(i32, i32), Failed> {
+    ) -> Result<((i32, i32), Option<String>), Failed> {
         // Parsing is CPU work: keep it off the async workers.
         let (kind, body, ct, base, selector) = (
             src.kind,
@@ -990,6 +993,10 @@ impl Inner {
         .await
         .map_err(|e| Failed::new(FailClass::Parse, format!("listing parser: {e}")))?
         .map_err(|e| Failed::new(FailClass::Parse, e))?;
+        let warning = parsed.warning.map(|w| format!("parse warning: {w}"));
+        if let Some(w) = &warning {
+            warn!(source = %src.name, warning = %w, "feed is not well-formed; its item links were salvaged");
+        }
         let mut total = 0;
         let mut new = 0;
         let (t, n) = self
@@ -1046,7 +1053,7 @@ impl Inner {
             }
         }
         let _ = host;
-        Ok((total, new))
+        Ok(((total, new), warning))
     }
 
     /// Keeps the followable links of a poll and adds them to the frontier.
@@ -1079,6 +1086,8 @@ struct PollOutcome {
     status: u16,
     validators: Option<(Option<String>, Option<String>, Option<String>)>,
     items: Option<(i32, i32)>,
+    /// A parse warning recorded as the feed's `last_error` (the poll itself succeeded).
+    warning: Option<String>,
 }
 
 /// The outcome of waiting for a host's gate.

@@ -5,6 +5,8 @@ use model::{FeedItem, SourceKind};
 use quick_xml::events::Event;
 use url::Url;
 
+mod salvage;
+
 /// What one poll of a source yielded.
 #[derive(Debug, Default)]
 pub struct Listing {
@@ -14,6 +16,8 @@ pub struct Listing {
     pub items: Vec<FeedItem>,
     /// Child sitemaps of a sitemap index, with their `<lastmod>`.
     pub child_sitemaps: Vec<(String, Option<DateTime<FixedOffset>>)>,
+    /// What was wrong with a response that still yielded links (a feed read by the tolerant pass).
+    pub warning: Option<String>,
 }
 
 /// Most items taken from one response, so that a hostile feed cannot flood the frontier.
@@ -116,7 +120,10 @@ fn parse_feed(body: &[u8], base: &Url) -> Result<Listing, String> {
         .id_generator(|_, _, _| String::new())
         .sanitize_content(false)
         .build();
-    let feed = parser.parse(body).map_err(|e| format!("feed: {e}"))?;
+    let feed = match parser.parse(body) {
+        Ok(feed) => feed,
+        Err(e) => return salvage_feed(body, base, format!("feed: {e}")),
+    };
     let mut items = Vec::new();
     for entry in feed.entries {
         let link = entry
@@ -142,6 +149,27 @@ fn parse_feed(body: &[u8], base: &Url) -> Result<Listing, String> {
     }
     Ok(Listing {
         items,
+        ..Listing::default()
+    })
+}
+
+/// The links of a feed the XML parser rejected, read by the tolerant pass; the parser's error
+/// when even that finds none (or the feed is JSON, where no item boundary can be trusted).
+fn salvage_feed(body: &[u8], base: &Url, error: String) -> Result<Listing, String> {
+    if matches!(detect(body, None), SourceKind::Json) {
+        return Err(error);
+    }
+    let items = salvage::salvage_items(body, base, MAX_ITEMS);
+    if items.is_empty() {
+        return Err(error);
+    }
+    let warning = format!(
+        "{error}; {} item links salvaged by a tolerant pass",
+        items.len()
+    );
+    Ok(Listing {
+        items,
+        warning: Some(warning),
         ..Listing::default()
     })
 }
@@ -677,6 +705,48 @@ mod tests {
             None
         )
         .is_err());
+    }
+
+    #[test]
+    fn one_broken_item_does_not_lose_the_good_links() {
+        // The second item has a bare ampersand and a tag left open: not XML any more.
+        let rss = br#"<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>
+<item><title>Grain corridor reopens</title><link>https://wire.example/en/101</link><guid>g-101</guid><pubDate>Mon, 07 Dec 2026 09:00:00 +0000</pubDate></item>
+<item><title>Strikes & <b>lockouts</title><link>https://wire.example/en/102</link></item>
+<item><title>Central bank holds rate</title><link>/en/103</link><guid>g-103</guid></item>
+</channel></rss>"#;
+        let l = parse(
+            SourceKind::Rss,
+            rss,
+            Some("application/rss+xml"),
+            &base(),
+            None,
+        )
+        .unwrap();
+        let urls: Vec<&str> = l.items.iter().map(|i| i.url.as_str()).collect();
+        assert_eq!(
+            urls,
+            [
+                "https://wire.example/en/101",
+                "https://wire.example/en/102",
+                "https://wire.example/en/103"
+            ]
+        );
+        assert_eq!(l.items[0].guid.as_deref(), Some("g-101"));
+        assert_eq!(l.items[2].title.as_deref(), Some("Central bank holds rate"));
+        assert!(
+            l.items[0].published_at.is_some(),
+            "the salvaged item keeps its date"
+        );
+        let warning = l.warning.expect("a salvaged feed carries a warning");
+        assert!(
+            warning.starts_with("feed: ") && warning.contains("3 item links salvaged"),
+            "{warning}"
+        );
+        // A well-formed feed has no warning.
+        let good = br#"<rss version="2.0"><channel><title>W</title><item><title>A</title><link>https://wire.example/en/1</link></item></channel></rss>"#;
+        let l = parse(SourceKind::Rss, good, None, &base(), None).unwrap();
+        assert_eq!((l.items.len(), l.warning), (1, None));
     }
 
     #[test]

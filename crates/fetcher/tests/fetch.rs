@@ -939,3 +939,82 @@ async fn work_of_a_fetcher_killed_mid_request_is_redone_by_another_after_its_lea
         .unwrap();
     assert_eq!((state.as_str(), attempts), ("done", 2));
 }
+
+#[sqlx::test(migrations = "../../migrations")]
+async fn a_feed_with_one_broken_item_keeps_its_good_links_and_a_warning(pool: PgPool) {
+    let base = Arc::new(std::sync::OnceLock::<String>::new());
+    let b = base.clone();
+    let site = serve(
+        "127.0.0.2",
+        Router::new()
+            .route(
+                "/feed.xml",
+                get(move || {
+                    let b = b.get().cloned().unwrap_or_default();
+                    async move {
+                        // The middle item has a bare ampersand and an unclosed tag.
+                        let feed = format!(
+                            r#"<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>Wire</title>
+<item><title>Ferry service resumes</title><link>{b}/news/1</link><guid>f-1</guid></item>
+<item><title>Pay talks & <i>strikes</title><link>{b}/news/2</link></item>
+<item><title>Bridge opens early</title><link>{b}/news/3</link><guid>f-3</guid></item>
+</channel></rss>"#
+                        );
+                        ([("content-type", "application/rss+xml")], feed).into_response()
+                    }
+                }),
+            )
+            .route("/news/1", get(|| async { html(article("Ferry service resumes")) }))
+            .route("/news/2", get(|| async { html(article("Pay talks")) }))
+            .route("/news/3", get(|| async { html(article("Bridge opens early")) })),
+    )
+    .await;
+    base.set(format!("http://{}", site.addr)).unwrap();
+    let mut run = start(
+        pool.clone(),
+        test_config(),
+        vec![source(
+            "wire",
+            &site.url("/feed.xml"),
+            SourceKind::Rss,
+            SLOW_POLL,
+        )],
+    );
+    let mut urls = Vec::new();
+    for _ in 0..3 {
+        urls.push(run.next_page().await.url);
+    }
+    wait_until(
+        &pool,
+        "SELECT EXISTS (SELECT 1 FROM crawl_feeds WHERE source = 'wire' AND last_error LIKE 'parse warning: feed:%')",
+        "the salvage recorded on the feed",
+    )
+    .await;
+    run.shutdown().await;
+    urls.sort();
+    assert_eq!(
+        urls,
+        [
+            site.url("/news/1"),
+            site.url("/news/2"),
+            site.url("/news/3")
+        ]
+    );
+    let (failures, last_items): (i32, Option<i32>) = sqlx::query_as(
+        "SELECT consecutive_failures, last_items FROM crawl_feeds WHERE source = 'wire'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (failures, last_items),
+        (0, Some(3)),
+        "a salvaged poll is not a failed poll"
+    );
+    let guid: Option<String> = sqlx::query_scalar("SELECT guid FROM crawl_urls WHERE url = $1")
+        .bind(site.url("/news/3"))
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(guid.as_deref(), Some("f-3"));
+}

@@ -675,6 +675,17 @@ fn is_kicker(line: &str) -> bool {
         && !line.ends_with(['.', '!', '?', '"', '”'])
 }
 
+/// Fewest letters in the sample before the text is run through language detection at all.
+const MIN_DETECT_LETTERS: usize = 20;
+
+/// Below this many letters a detection, even a confident one, does not overrule the page's
+/// declared `lang`: a sentence or two is too little for a trigram model.
+const SHORT_SAMPLE_LETTERS: usize = 200;
+
+/// The body's language (ISO 639-1) and how sure we are of it.
+///
+/// A confident detection on enough text wins; otherwise the page's declared `<html lang>`; and
+/// with neither, the language is left unset rather than guessed.
 fn language(body: &str, html_lang: Option<&str>) -> (Option<String>, Option<f32>) {
     let mut end = body.len().min(500);
     while !body.is_char_boundary(end) {
@@ -685,13 +696,17 @@ fn language(body: &str, html_lang: Option<&str>) -> (Option<String>, Option<f32>
         .and_then(|l| l.split(['-', '_']).next())
         .map(str::to_ascii_lowercase)
         .filter(|l| l.len() == 2 && l.chars().all(|c| c.is_ascii_alphabetic()));
-    if sample.chars().filter(|c| c.is_alphabetic()).count() >= 20 {
-        if let Some(info) = whatlang::detect(sample) {
-            if let Some(code) = iso639_1(info.lang()) {
-                if info.is_reliable() || from_html.is_none() || from_html.as_deref() == Some(code) {
-                    return (Some(code.to_string()), Some(info.confidence() as f32));
-                }
-            }
+    let letters = sample.chars().filter(|c| c.is_alphabetic()).count();
+    let detected = (letters >= MIN_DETECT_LETTERS)
+        .then(|| whatlang::detect(sample))
+        .flatten()
+        .and_then(|info| Some((iso639_1(info.lang())?, info)));
+    if let Some((code, info)) = detected {
+        let agrees = from_html.as_deref() == Some(code);
+        let trusted =
+            info.is_reliable() && (from_html.is_none() || letters >= SHORT_SAMPLE_LETTERS);
+        if agrees || trusted {
+            return (Some(code.to_string()), Some(info.confidence() as f32));
         }
     }
     match from_html {
@@ -920,6 +935,37 @@ pub fn debug_trace(bytes: &[u8], needle: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_or_unsure_text_defers_to_the_declared_language() {
+        // Sixteen English words that a trigram model takes, unsurely, for Afrikaans.
+        let short =
+            "Kind words and warm hands help, the vet said, as the dog ran over the wet grass.";
+        assert_eq!(
+            language(short, None),
+            (None, None),
+            "no guess without a lang"
+        );
+        assert_eq!(
+            language(short, Some("en-GB")),
+            (Some("en".into()), Some(0.5))
+        );
+        // Sure but short: the declared language stands.
+        let sure = "Officials met at the port on Tuesday and agreed to open the bridge in spring.";
+        assert_eq!(language(sure, Some("de")), (Some("de".into()), Some(0.5)));
+        assert_eq!(language(sure, None).0.as_deref(), Some("en"));
+        // Sure on enough text: detection overrules a template's wrong lang.
+        let long = "Officials met at the port on Tuesday and agreed to open the bridge in spring. \
+                    The harbour authority said the new ferry would start sailing in May, and that \
+                    ticket prices would stay where they were for the rest of the year. Fishing \
+                    crews welcomed the news and said the old jetty had been unsafe for years.";
+        assert!(long.chars().filter(|c| c.is_alphabetic()).count() >= SHORT_SAMPLE_LETTERS);
+        assert_eq!(language(long, Some("de")).0.as_deref(), Some("en"));
+        assert_eq!(
+            language("Too short.", Some("fr")),
+            (Some("fr".into()), Some(0.5))
+        );
+    }
 
     #[test]
     fn titles_lose_site_names_and_escapes() {

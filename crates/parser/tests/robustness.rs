@@ -49,6 +49,38 @@ fn deeply_nested_markup_gives_an_article() {
     assert_eq!(a.dateline.and_then(|d| d.agency).as_deref(), Some("AP"));
 }
 
+/// One short sentence at the bottom of 100,000 nested `<div>`s, with `lang` on `<html>` or not.
+fn deep_sentence_page(lang: Option<&str>) -> String {
+    let depth = 100_000;
+    let mut page = String::with_capacity(depth * 12);
+    match lang {
+        Some(l) => page.push_str(&format!("<html lang=\"{l}\"><body>")),
+        None => page.push_str("<html><body>"),
+    }
+    page.push_str(&"<div>".repeat(depth));
+    page.push_str(
+        "<p>Kind words and warm hands help, the vet said, as the dog ran over the wet grass.</p>",
+    );
+    page.push_str(&"</div>".repeat(depth));
+    page.push_str("</body></html>");
+    page
+}
+
+#[test]
+fn a_short_sentence_in_deep_markup_takes_the_declared_language_or_none() {
+    let declared = parse(deep_sentence_page(Some("en")).as_bytes()).expect("page parses");
+    assert!(
+        declared.body.contains("the dog ran over"),
+        "{:?}",
+        declared.body
+    );
+    assert_eq!(declared.language.as_deref(), Some("en"));
+    let undeclared = parse(deep_sentence_page(None).as_bytes()).expect("page parses");
+    assert!(undeclared.body.contains("the dog ran over"));
+    assert_eq!(undeclared.language, None, "too little text to guess from");
+    assert_eq!(undeclared.language_confidence, None);
+}
+
 #[test]
 fn unclosed_inline_nesting_does_not_hang() {
     let page = "<p>".to_string() + &"<b><i><a href=x>".repeat(20_000) + "text";

@@ -161,7 +161,7 @@ async fn main() -> anyhow::Result<()> {
         } else {
             peak_after = peak_after.max(kb);
         }
-        if started.elapsed().as_secs() % 60 == 0 {
+        if started.elapsed().as_secs().is_multiple_of(60) {
             samples.push((started.elapsed().as_secs() / 60, kb));
         }
     }

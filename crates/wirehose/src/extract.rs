@@ -3,12 +3,14 @@
 //! The JSON printed here is a public contract (docs/extract-json.md); scorers read it.
 
 use std::collections::BTreeMap;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use model::{Analysis, Article};
 use serde::Serialize;
+
+use crate::limits::{self, Capped};
 
 /// One line (or object) of `extract` output.
 #[derive(Debug, Serialize)]
@@ -25,6 +27,9 @@ pub struct Extracted {
     /// Entities with their mentions; absent when the analyzer was not run.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entities: Option<Vec<model::Entity>>,
+    /// How many quotes and mentions the analyzer found, when more than an article may keep.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub capped: Option<Capped>,
 }
 
 /// Output format of `extract`.
@@ -47,6 +52,16 @@ pub struct Options<'a> {
     pub jobs: usize,
     /// Run the analyzer too (quotes and entities).
     pub analyze: bool,
+    /// Larger files are refused, as the daemon refuses larger responses.
+    pub max_body_bytes: u64,
+}
+
+/// The daemon's `[crawler] max_body_bytes` from the config at `path`, or the built-in default
+/// when there is no readable config (`extract` needs none).
+pub fn configured_max_body_bytes(path: &Path) -> u64 {
+    crate::config::Config::load(path)
+        .map(|c| c.crawler.max_body_bytes)
+        .unwrap_or_else(|_| fetcher::FetcherConfig::default().max_body_bytes)
 }
 
 /// Runs the parser, and the analyzer when asked, on one page's bytes.
@@ -62,13 +77,15 @@ pub fn extract_bytes(
         ..Default::default()
     };
     let article = parser.parse(bytes, &opts).map_err(|e| e.to_string())?;
-    let (quotes, entities) = if analyze {
+    let (quotes, entities, capped) = if analyze {
+        let mut analysis = analyzer::analyze(&article);
+        let capped = limits::bound_analysis(&mut analysis);
         let Analysis {
             quotes, entities, ..
-        } = analyzer::analyze(&article);
-        (Some(quotes), Some(entities))
+        } = analysis;
+        (Some(quotes), Some(entities), capped)
     } else {
-        (None, None)
+        (None, None, None)
     };
     let url = url
         .map(str::to_string)
@@ -79,7 +96,25 @@ pub fn extract_bytes(
         article,
         quotes,
         entities,
+        capped,
     })
+}
+
+/// The bytes of `path`, reading no more than `max` (and refusing the file if it has more).
+fn read_capped(path: &Path, max: u64) -> Result<Vec<u8>, String> {
+    let shown = path.display();
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read {shown}: {e}"))?;
+    let mut bytes = Vec::new();
+    file.take(max.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read {shown}: {e}"))?;
+    if bytes.len() as u64 > max {
+        return Err(format!(
+            "page is larger than max_body_bytes ({max} bytes), as the daemon would refuse it; \
+             raise the limit with --max-body-bytes"
+        ));
+    }
+    Ok(bytes)
 }
 
 fn extract_file(
@@ -88,8 +123,7 @@ fn extract_file(
     opts: &Options<'_>,
 ) -> Result<Extracted, (String, String)> {
     let source = path.display().to_string();
-    std::fs::read(path)
-        .map_err(|e| format!("cannot read {source}: {e}"))
+    read_capped(path, opts.max_body_bytes)
         .and_then(|bytes| extract_bytes(parser, &bytes, opts.url, opts.analyze, source.clone()))
         .map_err(|e| (source, e))
 }

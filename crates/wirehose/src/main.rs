@@ -11,6 +11,7 @@ use tracing::{info, warn};
 
 mod config;
 mod extract;
+mod limits;
 mod metrics;
 mod pipeline;
 mod reprocess;
@@ -64,6 +65,9 @@ enum Command {
         /// Run the parser only: no quotes or entities in the output.
         #[arg(long)]
         no_analyze: bool,
+        /// Refuse files larger than this (default: the config's `[crawler] max_body_bytes`).
+        #[arg(long)]
+        max_body_bytes: Option<u64>,
         /// Saved HTML pages.
         #[arg(required = true)]
         files: Vec<PathBuf>,
@@ -141,6 +145,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             url,
             jobs,
             no_analyze,
+            max_body_bytes,
             files,
         } => {
             if url.is_some() && files.len() > 1 {
@@ -160,6 +165,8 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 format,
                 jobs,
                 analyze: !no_analyze,
+                max_body_bytes: max_body_bytes
+                    .unwrap_or_else(|| extract::configured_max_body_bytes(&cli.config)),
             };
             let failed = extract::run(&parser, &files, opts)?;
             Ok(if failed == 0 {

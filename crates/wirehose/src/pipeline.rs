@@ -32,6 +32,9 @@ pub async fn run(
         .await
         .context("recording the configured sources")?;
     let fetcher = fetcher::Fetcher::new(config.crawler.clone(), store.pool().clone())?;
+    // The fetcher's frontier is built from `[crawler]`: the later stages record their failures
+    // through it, so that one attempt limit and one retry schedule hold for every stage.
+    let frontier = fetcher.frontier();
     info!(
         sources = config.sources.len(),
         workers = config.pipeline.workers,
@@ -39,9 +42,10 @@ pub async fn run(
     );
     let sources = config.sources.clone();
     let token = shutdown.clone();
-    run_with(
+    run_stages(
         &config,
         store,
+        frontier,
         parser,
         metrics,
         shutdown,
@@ -69,10 +73,33 @@ where
     F: FnOnce(mpsc::Sender<FetchedPage>) -> Fut,
     Fut: std::future::Future<Output = anyhow::Result<()>> + Send + 'static,
 {
+    let frontier = frontier(config, store.pool().clone());
+    run_stages(config, store, frontier, parser, metrics, shutdown, produce).await
+}
+
+/// The crawl frontier with the attempt limit and retry delays of `[crawler]`.
+pub fn frontier(config: &Config, pool: sqlx::PgPool) -> fetcher::Frontier {
+    let c = &config.crawler;
+    fetcher::Frontier::new(pool).with_retries(c.max_attempts, c.retry_base, c.retry_max)
+}
+
+/// The stages behind `produce`, recording outcomes in `frontier`.
+async fn run_stages<F, Fut>(
+    config: &Config,
+    store: Store,
+    frontier: fetcher::Frontier,
+    parser: Arc<parser::Parser>,
+    metrics: Arc<Metrics>,
+    shutdown: CancellationToken,
+    produce: F,
+) -> anyhow::Result<()>
+where
+    F: FnOnce(mpsc::Sender<FetchedPage>) -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<()>> + Send + 'static,
+{
     let cap = config.pipeline.channel_capacity;
     let (page_tx, page_rx) = mpsc::channel::<FetchedPage>(cap);
     let (out_tx, out_rx) = mpsc::channel::<Outcome>(cap);
-    let frontier = fetcher::Frontier::new(store.pool().clone());
     let watchdog = Watchdog::default();
     tokio::spawn(
         watchdog
@@ -96,24 +123,16 @@ where
             process(page_rx, out_tx, parser, p.workers, p.keep_raw_pages, m, w).await,
         )
     });
-    let store_token = shutdown.clone();
-    let m = metrics.clone();
-    stages.spawn(async move {
-        (
-            "store",
-            sink(
-                out_rx,
-                store,
-                frontier,
-                p.batch_size,
-                p.batch_timeout,
-                m,
-                watchdog,
-                store_token,
-            )
-            .await,
-        )
-    });
+    let sink = Sink {
+        store,
+        frontier,
+        batch_size: p.batch_size,
+        batch_timeout: p.batch_timeout,
+        metrics: metrics.clone(),
+        watchdog,
+        shutdown: shutdown.clone(),
+    };
+    stages.spawn(async move { ("store", sink.run(out_rx).await) });
     metrics
         .running
         .store(true, std::sync::atomic::Ordering::Relaxed);
@@ -213,7 +232,10 @@ pub fn process_page(
                 }
             }
             let parse_done = std::time::Instant::now();
-            let analysis = analyzer::analyze(&article);
+            let mut analysis = analyzer::analyze(&article);
+            if let Some(found) = crate::limits::bound_analysis(&mut analysis) {
+                warn!(url = %page.url, quotes = found.quotes, mentions = found.mentions, "more quotes or mentions than an article keeps; the earliest are stored");
+            }
             if let Some(m) = metrics {
                 m.pages_processed.inc();
                 m.observe("parse", parse_done - started);
@@ -246,7 +268,7 @@ pub fn process_page(
                 source: page.source,
                 url: page.url,
                 stage: "parse".into(),
-                class: "parse".into(),
+                class: parse_failure_class(&e).into(),
                 reason: e.to_string(),
                 at: chrono::Utc::now(),
             })
@@ -254,10 +276,20 @@ pub fn process_page(
     }
 }
 
-/// Gathers outcomes into batches and writes each in one transaction, retrying while the
-/// database is away; only after a commit are the frontier rows marked done.
-async fn sink(
-    mut rx: mpsc::Receiver<Outcome>,
+/// How the frontier treats a page the parser rejects.
+///
+/// An empty 200 is most often a fault of the moment (an origin or cache that cut the body), so it
+/// is retried like a body that failed to arrive, within `[crawler] max_attempts`; a page that is
+/// not text, or a broken site profile, will not change on a second try.
+fn parse_failure_class(e: &parser::ParseError) -> &'static str {
+    match e {
+        parser::ParseError::Empty => "body",
+        _ => "parse",
+    }
+}
+
+/// The store stage: where outcomes are written, how they are batched, and whom it tells.
+struct Sink {
     store: Store,
     frontier: fetcher::Frontier,
     batch_size: usize,
@@ -265,96 +297,99 @@ async fn sink(
     metrics: Arc<Metrics>,
     watchdog: Watchdog,
     shutdown: CancellationToken,
-) -> anyhow::Result<()> {
-    let mut batch = Vec::with_capacity(batch_size);
-    loop {
-        let first = match rx.recv().await {
-            Some(o) => o,
-            None => break,
-        };
-        batch.push(first);
-        let deadline = tokio::time::sleep(batch_timeout);
-        tokio::pin!(deadline);
-        while batch.len() < batch_size {
-            tokio::select! {
-                o = rx.recv() => match o { Some(o) => batch.push(o), None => break },
-                _ = &mut deadline => break,
-            }
-        }
-        let in_flight = watchdog.enter(
-            "store",
-            format!(
-                "batch of {} starting with {}",
-                batch.len(),
-                outcome_url(&batch[0])
-            ),
-        );
-        write_with_retry(&store, &frontier, &batch, &metrics, &shutdown).await?;
-        drop(in_flight);
-        batch.clear();
-    }
-    Ok(())
 }
 
-async fn write_with_retry(
-    store: &Store,
-    frontier: &fetcher::Frontier,
-    batch: &[Outcome],
-    metrics: &Metrics,
-    shutdown: &CancellationToken,
-) -> anyhow::Result<()> {
-    let started = std::time::Instant::now();
-    let mut delay = Duration::from_millis(200);
-    let mut failing_since = None;
-    loop {
-        match store.write_batch(batch).await {
-            Ok(stats) => {
-                metrics.observe("store", started.elapsed());
-                metrics.articles_stored.inc_by(stats.articles);
-                metrics.quotes_stored.inc_by(stats.quotes);
-                metrics.mentions_stored.inc_by(stats.mentions);
-                if failing_since.take().is_some() {
-                    info!("database reachable again; writes resumed");
+impl Sink {
+    /// Gathers outcomes into batches and writes each in one transaction, retrying while the
+    /// database is away; only after a commit are the frontier rows marked done.
+    async fn run(self, mut rx: mpsc::Receiver<Outcome>) -> anyhow::Result<()> {
+        let mut batch = Vec::with_capacity(self.batch_size);
+        loop {
+            let first = match rx.recv().await {
+                Some(o) => o,
+                None => break,
+            };
+            batch.push(first);
+            let deadline = tokio::time::sleep(self.batch_timeout);
+            tokio::pin!(deadline);
+            while batch.len() < self.batch_size {
+                tokio::select! {
+                    o = rx.recv() => match o { Some(o) => batch.push(o), None => break },
+                    _ = &mut deadline => break,
                 }
-                debug!(
-                    articles = stats.articles,
-                    quotes = stats.quotes,
-                    mentions = stats.mentions,
-                    "batch stored"
-                );
-                break;
             }
-            Err(e) => {
-                metrics.store_errors.inc();
-                if failing_since.is_none() {
-                    warn!(error = %e, held = batch.len(), "cannot write to the database; holding the batch and retrying");
-                    failing_since = Some(tokio::time::Instant::now());
+            let in_flight = self.watchdog.enter(
+                "store",
+                format!(
+                    "batch of {} starting with {}",
+                    batch.len(),
+                    outcome_url(&batch[0])
+                ),
+            );
+            self.write_with_retry(&batch).await?;
+            drop(in_flight);
+            batch.clear();
+        }
+        Ok(())
+    }
+
+    /// Writes one batch, waiting out a database outage, then records the outcomes in the frontier.
+    async fn write_with_retry(&self, batch: &[Outcome]) -> anyhow::Result<()> {
+        let (store, frontier, metrics, shutdown) =
+            (&self.store, &self.frontier, &self.metrics, &self.shutdown);
+        let started = std::time::Instant::now();
+        let mut delay = Duration::from_millis(200);
+        let mut failing_since = None;
+        loop {
+            match store.write_batch(batch).await {
+                Ok(stats) => {
+                    metrics.observe("store", started.elapsed());
+                    metrics.articles_stored.inc_by(stats.articles);
+                    metrics.quotes_stored.inc_by(stats.quotes);
+                    metrics.mentions_stored.inc_by(stats.mentions);
+                    if failing_since.take().is_some() {
+                        info!("database reachable again; writes resumed");
+                    }
+                    debug!(
+                        articles = stats.articles,
+                        quotes = stats.quotes,
+                        mentions = stats.mentions,
+                        "batch stored"
+                    );
+                    break;
                 }
-                if shutdown.is_cancelled() && delay >= Duration::from_secs(5) {
-                    // Leases of these URLs expire and another poll fetches them again: nothing is lost.
-                    anyhow::bail!("database unreachable during shutdown: {e}");
+                Err(e) => {
+                    metrics.store_errors.inc();
+                    if failing_since.is_none() {
+                        warn!(error = %e, held = batch.len(), "cannot write to the database; holding the batch and retrying");
+                        failing_since = Some(tokio::time::Instant::now());
+                    }
+                    if shutdown.is_cancelled() && delay >= Duration::from_secs(5) {
+                        // Leases of these URLs expire and another poll fetches them again: nothing is lost.
+                        anyhow::bail!("database unreachable during shutdown: {e}");
+                    }
+                    tokio::time::sleep(delay).await;
+                    delay = (delay * 2).min(Duration::from_secs(5));
                 }
-                tokio::time::sleep(delay).await;
-                delay = (delay * 2).min(Duration::from_secs(5));
             }
         }
-    }
-    let mut done = Vec::new();
-    for o in batch {
-        match o {
-            Outcome::Article(a) => done.push(a.url.clone()),
-            Outcome::Failed(f) => {
-                if let Err(e) = frontier.fail(&f.url, &f.class, &f.reason).await {
-                    warn!(url = %f.url, error = %e, "cannot record the failure in the frontier");
+        let mut done = Vec::new();
+        for o in batch {
+            match o {
+                Outcome::Article(a) => done.push(a.url.clone()),
+                Outcome::Failed(f) => {
+                    if let Err(e) = frontier.fail(&f.url, &f.class, &f.reason).await {
+                        warn!(url = %f.url, error = %e, "cannot record the failure in the frontier");
+                    }
                 }
             }
         }
+        if let Err(e) = frontier.complete(&done).await {
+            // The articles are committed; an unfinished lease only means one idempotent refetch.
+            warn!(error = %e, "cannot mark stored URLs done in the frontier");
+        }
+        Ok(())
     }
-    if let Err(e) = frontier.complete(&done).await {
-        // The articles are committed; an unfinished lease only means one idempotent refetch.
-        warn!(error = %e, "cannot mark stored URLs done in the frontier");
-    }
-    Ok(())
 }
 
 /// Samples channel depths for `/metrics` without keeping the channels open.

@@ -46,10 +46,9 @@ pub async fn report(pool: &PgPool) -> Result<String, sqlx::Error> {
     )
     .fetch_all(pool)
     .await?;
-    let _ = writeln!(
-        out,
-        "{:<16} {:<18} {:<18} {:>9} {:>6} {:>5}  {}",
-        "SOURCE", "LAST POLL", "NEXT POLL", "INTERVAL", "FAILS", "NEW", "STATE"
+    // The header lines up with the row format below: 16, 18, 18, 9, 6 and 5 columns.
+    out.push_str(
+        "SOURCE           LAST POLL          NEXT POLL           INTERVAL  FAILS   NEW  STATE\n",
     );
     for (source, last, next, interval, fails, disabled, error, new_items) in feeds {
         let state = if disabled {
@@ -63,6 +62,9 @@ pub async fn report(pool: &PgPool) -> Result<String, sqlx::Error> {
                     .take(60)
                     .collect::<String>()
             )
+        } else if let Some(warning) = error {
+            // A poll that succeeded with a warning, such as feed links salvaged from bad XML.
+            format!("ok; {}", warning.chars().take(60).collect::<String>())
         } else {
             "ok".into()
         };

@@ -14,6 +14,15 @@ const TASS: &str = include_str!("fixtures/tass-style.html");
 const REUTERS: &str = include_str!("fixtures/reuters-style.html");
 const AP: &str = include_str!("fixtures/ap-style.html");
 
+/// url, title, body, dateline place and dateline agency of one stored article.
+type ArticleRow = (
+    String,
+    Option<String>,
+    String,
+    Option<String>,
+    Option<String>,
+);
+
 fn write_config(dir: &Path, base: &str, db_url: &str, http: &str) -> std::path::PathBuf {
     let path = dir.join("wirehose.toml");
     let text = format!(
@@ -116,13 +125,7 @@ async fn feed_to_postgres_and_clean_shutdown() {
     );
 
     // Article fields.
-    let rows: Vec<(
-        String,
-        Option<String>,
-        String,
-        Option<String>,
-        Option<String>,
-    )> = sqlx::query_as(
+    let rows: Vec<ArticleRow> = sqlx::query_as(
         "SELECT url, title, body, dateline_place, dateline_agency FROM articles ORDER BY url",
     )
     .fetch_all(&pool)

@@ -64,3 +64,98 @@ fn no_analyze_prints_the_article_without_quotes_or_entities() {
     assert!(parsed[0].get("entities").is_none());
     assert!(full[0]["quotes"].is_array());
 }
+
+/// Runs `wirehose extract` with the config at `config` and returns (success, the one output line).
+fn extract_with(
+    config: &std::path::Path,
+    args: &[&str],
+    file: &std::path::Path,
+) -> (bool, serde_json::Value) {
+    let out = Command::new(env!("CARGO_BIN_EXE_wirehose"))
+        .arg("--config")
+        .arg(config)
+        .arg("extract")
+        .args(["--format", "jsonl"])
+        .args(args)
+        .arg(file)
+        .output()
+        .expect("run wirehose extract");
+    let stdout = String::from_utf8(out.stdout).expect("UTF-8 output");
+    let line = stdout.lines().next().expect("one line of output");
+    (
+        out.status.success(),
+        serde_json::from_str(line).expect("JSON line"),
+    )
+}
+
+fn temp_dir(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("wirehose-extract-{tag}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+#[test]
+fn a_page_over_max_body_bytes_is_refused_unless_the_flag_raises_it() {
+    let dir = temp_dir("cap");
+    let config = dir.join("wirehose.toml");
+    std::fs::write(&config, "[crawler]\nmax_body_bytes = 20_000\n").expect("config");
+    let page = dir.join("long.html");
+    let para = "<p>The ferry company said on Monday that crossings to the island would resume once the new pier was finished.</p>\n";
+    let html = format!(
+        "<html lang=\"en\"><head><title>Ferry crossings to resume</title></head><body><article><h1>Ferry crossings to resume</h1>{}</article></body></html>",
+        para.repeat(300)
+    );
+    assert!(html.len() > 20_000);
+    std::fs::write(&page, &html).expect("page");
+
+    let (ok, line) = extract_with(&config, &[], &page);
+    assert!(!ok, "a refused page makes the exit status non-zero");
+    let error = line["error"].as_str().expect("an error line");
+    assert!(error.contains("max_body_bytes (20000 bytes)"), "{error}");
+    assert!(line.get("article").is_none());
+
+    let (ok, line) = extract_with(&config, &["--max-body-bytes", "100000"], &page);
+    assert!(ok, "{line}");
+    assert!(line["article"]["body"]
+        .as_str()
+        .is_some_and(|b| b.contains("new pier")));
+    let (ok, _) = extract_with(&config, &["--max-body-bytes", "1000"], &page);
+    assert!(!ok, "the flag can lower the limit too");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn quotes_and_mentions_per_article_are_bounded() {
+    let dir = temp_dir("quotes");
+    let page = dir.join("flood.html");
+    let paras: String = (0..1_300)
+        .map(|i| {
+            format!(
+                "<p>\"We will rebuild pier number {i} before the winter storms arrive,\" Mayor Mara Quillon said in Tarnow on Friday.</p>\n"
+            )
+        })
+        .collect();
+    let html = format!(
+        "<html lang=\"en\"><head><title>Mayor promises piers</title></head><body><article><h1>Mayor promises piers</h1>\
+         <p>TARNOW, March 6 (Test Wire) - The mayor of Tarnow spoke to reporters at the harbour on Friday.</p>{paras}</article></body></html>"
+    );
+    std::fs::write(&page, &html).expect("page");
+    let config = dir.join("none.toml");
+    let (ok, line) = extract_with(&config, &[], &page);
+    assert!(ok, "{line}");
+    let quotes = line["quotes"].as_array().expect("quotes");
+    assert_eq!(quotes.len(), 1_000, "MAX_QUOTES_PER_ARTICLE");
+    let found = line["capped"]["quotes"].as_u64().expect("capped.quotes");
+    assert!(found > 1_000, "found {found}");
+    assert!(quotes[0]["text"]
+        .as_str()
+        .is_some_and(|t| t.contains("pier number 0 ")));
+    let mentions: usize = line["entities"]
+        .as_array()
+        .expect("entities")
+        .iter()
+        .map(|e| e["mentions"].as_array().map_or(0, Vec::len))
+        .sum();
+    assert!(mentions <= 5_000, "{mentions} mentions");
+    let _ = std::fs::remove_dir_all(&dir);
+}
