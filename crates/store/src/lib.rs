@@ -8,6 +8,7 @@
 //! [`Store::index_search_batch`], so search lags ingestion by the caller's interval.
 
 mod copy;
+pub mod embedded;
 mod reprocess;
 mod syndication;
 pub mod urls;
@@ -33,6 +34,12 @@ pub enum StoreError {
     /// A migration failed.
     #[error("migration: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The database could not be reached when connecting.
+    #[error("{cause}")]
+    Unreachable {
+        /// Why, in words an operator can act on.
+        cause: Unreachable,
+    },
     /// A stored raw page could not be decompressed.
     #[error("raw page of story {article_id}: {reason}")]
     RawPage {
@@ -42,6 +49,37 @@ pub enum StoreError {
         reason: String,
     },
 }
+
+/// Why a first connection to the database failed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Unreachable {
+    /// Nothing listens at the address.
+    #[error("connection refused ({0})")]
+    Refused(String),
+    /// The host name does not resolve, or the socket folder holds no server.
+    #[error("unknown host ({0})")]
+    UnknownHost(String),
+    /// The server rejected the role or its password.
+    #[error("authentication failed ({0})")]
+    Authentication(String),
+    /// The database does not exist and could not be created.
+    #[error("database {name:?} does not exist and could not be created ({reason})")]
+    NoDatabase {
+        /// The database named in the URL.
+        name: String,
+        /// Why creating it failed.
+        reason: String,
+    },
+    /// The server did not answer within the connect timeout.
+    #[error("no answer within {0:?}")]
+    NoAnswer(std::time::Duration),
+    /// Anything else the server or network said.
+    #[error("{0}")]
+    Other(String),
+}
+
+/// How long a first connection may take before the database counts as unreachable.
+pub const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 /// The migrations embedded in the binary.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../../migrations");
@@ -95,19 +133,30 @@ impl Store {
     }
 
     /// Connects to `database_url`, creating the database first when it does not exist and the
-    /// server lets this role create it.
+    /// server lets this role create it. A database that cannot be reached fails within
+    /// [`CONNECT_TIMEOUT`] with [`StoreError::Unreachable`], naming the cause.
     pub async fn connect(database_url: &str) -> Result<Store, StoreError> {
         let options = PgConnectOptions::from_str(database_url)?;
-        let pool_options = || PgPoolOptions::new().max_connections(8);
-        match pool_options().connect_with(options.clone()).await {
-            Ok(pool) => Ok(Store::new(pool)),
-            Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("3D000") => {
-                let name = options.get_database().unwrap_or("postgres").to_owned();
-                create_database(&options, &name).await?;
-                Ok(Store::new(pool_options().connect_with(options).await?))
+        let exists = probe(&options)
+            .await
+            .map_err(|cause| StoreError::Unreachable { cause })?;
+        if !exists {
+            let name = options.get_database().unwrap_or("postgres").to_owned();
+            if let Err(e) = create_database(&options, &name).await {
+                let reason = match e {
+                    StoreError::Db(e) => classify(&e).to_string(),
+                    other => other.to_string(),
+                };
+                let cause = Unreachable::NoDatabase { name, reason };
+                return Err(StoreError::Unreachable { cause });
             }
-            Err(e) => Err(e.into()),
         }
+        let pool = PgPoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(CONNECT_TIMEOUT)
+            .connect_with(options)
+            .await?;
+        Ok(Store::new(pool))
     }
 
     /// Sets the parser/analyzer version recorded on written stories and quotes.
@@ -272,6 +321,43 @@ impl Store {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .clear();
+    }
+}
+
+/// Opens and closes one connection, so that a failure shows its real cause instead of a pool
+/// timeout; `Ok(false)` when the server answers but the database does not exist.
+async fn probe(options: &PgConnectOptions) -> Result<bool, Unreachable> {
+    use sqlx::Connection;
+    let attempt = sqlx::PgConnection::connect_with(options);
+    match tokio::time::timeout(CONNECT_TIMEOUT, attempt).await {
+        Err(_) => Err(Unreachable::NoAnswer(CONNECT_TIMEOUT)),
+        Ok(Ok(conn)) => {
+            let _ = conn.close().await;
+            Ok(true)
+        }
+        Ok(Err(sqlx::Error::Database(e))) if e.code().as_deref() == Some("3D000") => Ok(false),
+        Ok(Err(e)) => Err(classify(&e)),
+    }
+}
+
+/// Names the cause of a failed connection attempt.
+fn classify(e: &sqlx::Error) -> Unreachable {
+    use std::io::ErrorKind;
+    match e {
+        sqlx::Error::Io(io) => match io.kind() {
+            ErrorKind::ConnectionRefused => Unreachable::Refused(io.to_string()),
+            ErrorKind::NotFound => Unreachable::UnknownHost(io.to_string()),
+            _ if io.to_string().contains("lookup") || io.to_string().contains("resolve") => {
+                Unreachable::UnknownHost(io.to_string())
+            }
+            _ => Unreachable::Other(io.to_string()),
+        },
+        sqlx::Error::Database(d) => match d.code().as_deref() {
+            Some("28P01") | Some("28000") => Unreachable::Authentication(d.message().to_string()),
+            _ => Unreachable::Other(d.message().to_string()),
+        },
+        sqlx::Error::PoolTimedOut => Unreachable::NoAnswer(CONNECT_TIMEOUT),
+        other => Unreachable::Other(other.to_string()),
     }
 }
 

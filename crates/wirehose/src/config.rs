@@ -15,8 +15,8 @@ pub const DEFAULT_PATH: &str = "config/wirehose.toml";
 /// The whole configuration of the daemon.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// PostgreSQL connection URL (`DATABASE_URL` overrides it).
-    pub database_url: String,
+    /// The `[database]` section.
+    pub database: Database,
     /// The `[crawler]` section.
     pub crawler: Crawler,
     /// The `[pipeline]` section.
@@ -29,6 +29,21 @@ pub struct Config {
     pub store: StoreSettings,
     /// The configured sources.
     pub sources: Vec<Source>,
+}
+
+/// The `[database]` settings: an external server's URL, or the embedded cluster's place.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Database {
+    /// PostgreSQL connection URL (`DATABASE_URL` overrides it); `None` uses the embedded cluster.
+    pub url: Option<String>,
+    /// Where the embedded cluster lives, instead of the user's data folder.
+    pub data_dir: Option<PathBuf>,
+    /// A TCP address the embedded cluster also listens on (it has only its socket otherwise).
+    pub listen: Option<SocketAddr>,
+    /// Where the PostgreSQL server binaries are, instead of `PATH` and `/usr/lib/postgresql`.
+    pub bin_dir: Option<PathBuf>,
+    /// How long `run` keeps retrying an unreachable database at start-up (zero: fail at once).
+    pub startup_wait: Duration,
 }
 
 /// The `[crawler]` settings are the fetcher's own.
@@ -171,21 +186,7 @@ impl Config {
             ],
         );
 
-        let mut database_url = "postgres://postgres@127.0.0.1:5432/wirehose".to_string();
-        if let Some(t) = c.table(root, "database") {
-            c.known_keys(t, "database.", &["url"]);
-            if let Some(u) = c.string(t, "url", "database.") {
-                match url::Url::parse(&u) {
-                    Ok(p) if p.scheme() == "postgres" || p.scheme() == "postgresql" => {
-                        database_url = u
-                    }
-                    _ => c.at_item(
-                        t.get("url"),
-                        "database.url must be a postgres:// URL".into(),
-                    ),
-                }
-            }
-        }
+        let database = c.database(root, base);
 
         let mut crawler = Crawler {
             user_agent: concat!(
@@ -342,7 +343,7 @@ impl Config {
         let sources = c.sources(root);
         if c.problems.is_empty() {
             Ok(Config {
-                database_url,
+                database,
                 crawler,
                 pipeline,
                 profiles,
@@ -515,6 +516,41 @@ impl<'a> Checker<'a> {
         }
     }
 
+    fn database(&mut self, root: &Table, base: &Path) -> Database {
+        let mut d = Database::default();
+        let Some(t) = self.table(root, "database") else {
+            return d;
+        };
+        let known = ["url", "data_dir", "listen", "bin_dir", "startup_wait"];
+        self.known_keys(t, "database.", &known);
+        if let Some(u) = self.string(t, "url", "database.") {
+            match url::Url::parse(&u) {
+                Ok(p) if p.scheme() == "postgres" || p.scheme() == "postgresql" => d.url = Some(u),
+                _ => self.at_item(
+                    t.get("url"),
+                    "database.url must be a postgres:// URL".into(),
+                ),
+            }
+        }
+        d.data_dir = self
+            .string(t, "data_dir", "database.")
+            .map(|p| base.join(p));
+        d.bin_dir = self.string(t, "bin_dir", "database.").map(|p| base.join(p));
+        if let Some(v) = self.string(t, "listen", "database.") {
+            match v.parse::<SocketAddr>() {
+                Ok(a) => d.listen = Some(a),
+                Err(_) => self.at_item(
+                    t.get("listen"),
+                    format!("database.listen: {v:?} is not an address like 127.0.0.1:5433"),
+                ),
+            }
+        }
+        if let Some(w) = self.duration(t, "startup_wait", "database.") {
+            d.startup_wait = w;
+        }
+        d
+    }
+
     fn sources(&mut self, root: &Table) -> Vec<Source> {
         let Some(item) = root.get("sources") else {
             return Vec::new();
@@ -664,7 +700,10 @@ link_selector = "a.story"
 "#,
         )
         .expect("valid");
-        assert_eq!(c.database_url, "postgres://postgres@127.0.0.1:5432/wh");
+        assert_eq!(
+            c.database.url.as_deref(),
+            Some("postgres://postgres@127.0.0.1:5432/wh")
+        );
         assert_eq!(c.crawler.min_host_delay, Duration::from_millis(250));
         assert!(c.crawler.allow_private_networks);
         assert_eq!(c.sources.len(), 2);
@@ -708,6 +747,23 @@ poll_interval = 5
         assert_eq!(c.store.raw_pages_retention, None);
         assert_eq!(c.store.retention, Some(Duration::from_secs(400 * 86_400)));
         let p = parse("[store]\nretention = \"a while\"\n").expect_err("invalid");
+        assert_eq!(p[0].line, Some(2));
+    }
+
+    #[test]
+    fn the_database_section_reads_its_embedded_settings() {
+        let c = parse("[database]\ndata_dir = \"/srv/wh/pg\"\nlisten = \"127.0.0.1:5433\"\nstartup_wait = \"2m\"\n")
+            .expect("valid");
+        assert_eq!(c.database.url, None);
+        assert_eq!(c.database.data_dir, Some(PathBuf::from("/srv/wh/pg")));
+        assert_eq!(
+            c.database.listen,
+            Some("127.0.0.1:5433".parse().expect("addr"))
+        );
+        assert_eq!(c.database.startup_wait, Duration::from_secs(120));
+        let none = parse("").expect("valid");
+        assert_eq!(none.database, Database::default());
+        let p = parse("[database]\nlisten = \"everywhere\"\n").expect_err("invalid");
         assert_eq!(p[0].line, Some(2));
     }
 

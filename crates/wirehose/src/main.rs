@@ -1,4 +1,4 @@
-//! The `wirehose` command: the daemon (`run`) and its tools (`extract`, `migrate`, `check-config`).
+//! The `wirehose` command: the daemon (`run`) and its tools (`extract`, `migrate`, `check-config`, `db-url`).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -105,6 +105,8 @@ enum Command {
     },
     /// Print a summary of the crawl: sources, recent articles, frontier, hosts backing off.
     Status,
+    /// Print the database URL (for psql); starts the embedded database if needed and leaves it running.
+    DbUrl,
 }
 
 fn main() -> ExitCode {
@@ -188,17 +190,23 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         },
         Command::Migrate => {
             let config = load_config(&cli.config)?;
-            runtime()?.block_on(async {
-                let store = connect(&config).await?;
+            let db = Database::open(&config)?;
+            let result = runtime()?.block_on(async {
+                let store = connect(&db).await?;
                 store.migrate().await.context("applying migrations")?;
                 info!("migrations applied");
                 Ok(ExitCode::SUCCESS)
-            })
+            });
+            db.close();
+            result
         }
         Command::ImportWarc { files } => {
             let config = load_config(&cli.config)?;
             let parser = Arc::new(load_parser(&cli.config, Some(&config))?);
-            runtime()?.block_on(import_warc(config, parser, files))
+            let db = Database::open(&config)?;
+            let result = runtime()?.block_on(import_warc(config, &db, parser, files));
+            db.close();
+            result
         }
         Command::Reprocess {
             source,
@@ -210,8 +218,9 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         } => {
             let config = load_config(&cli.config)?;
             let parser = Arc::new(load_parser(&cli.config, Some(&config))?);
-            runtime()?.block_on(async {
-                let store = connect(&config).await?;
+            let db = Database::open(&config)?;
+            let result = runtime()?.block_on(async {
+                let store = connect(&db).await?;
                 store.migrate().await.context("applying migrations")?;
                 let filter = store::RawPageFilter {
                     source,
@@ -233,12 +242,15 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                     s.articles, s.failures
                 );
                 Ok(ExitCode::SUCCESS)
-            })
+            });
+            db.close();
+            result
         }
         Command::Status => {
             let config = load_config(&cli.config)?;
-            runtime()?.block_on(async {
-                let store = connect(&config).await?;
+            let db = Database::open(&config)?;
+            let result = runtime()?.block_on(async {
+                let store = connect(&db).await?;
                 print!(
                     "{}",
                     status::report(store.pool())
@@ -246,12 +258,33 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                         .context("reading the crawl state")?
                 );
                 Ok(ExitCode::SUCCESS)
-            })
+            });
+            db.close();
+            result
         }
         Command::Run => {
             let config = load_config(&cli.config)?;
             let parser = Arc::new(load_parser(&cli.config, Some(&config))?);
-            runtime()?.block_on(run_daemon(config, parser))
+            let db = Database::open(&config)?;
+            let result = runtime()?.block_on(run_daemon(config, &db, parser));
+            db.close();
+            result
+        }
+        Command::DbUrl => {
+            let config = load_config(&cli.config)?;
+            let db = Database::open(&config)?;
+            let url = db.url.clone();
+            if let Some(c) = db.cluster {
+                if c.started_here() {
+                    eprintln!(
+                        "wirehose: started the embedded database; stop it with: pg_ctl -D {} stop",
+                        c.data_dir().display()
+                    );
+                }
+                c.detach();
+            }
+            println!("{url}");
+            Ok(ExitCode::SUCCESS)
         }
     }
 }
@@ -267,7 +300,7 @@ fn load_config(path: &Path) -> anyhow::Result<Config> {
     let mut config = Config::load(path).map_err(|p| anyhow::anyhow!("{p}"))?;
     if let Ok(url) = std::env::var("DATABASE_URL") {
         if !url.trim().is_empty() {
-            config.database_url = url;
+            config.database.url = Some(url);
         }
     }
     Ok(config)
@@ -311,11 +344,102 @@ fn redacted(url: &str) -> String {
 /// so `wirehose reprocess --outdated` finds the stories an older extractor wrote.
 const EXTRACTOR_VERSION: &str = concat!("wirehose-", env!("CARGO_PKG_VERSION"), "/extract-2");
 
-async fn connect(config: &Config) -> anyhow::Result<store::Store> {
-    let store = store::Store::connect(&config.database_url)
-        .await
-        .with_context(|| format!("connecting to {}", redacted(&config.database_url)))?;
-    Ok(store.with_extractor_version(EXTRACTOR_VERSION))
+/// The database a command uses: the configured server, or the embedded cluster while held.
+struct Database {
+    url: String,
+    cluster: Option<store::embedded::Cluster>,
+}
+
+impl Database {
+    /// Opens the configured database, or starts (or joins) the embedded cluster.
+    fn open(config: &Config) -> anyhow::Result<Database> {
+        if let Some(url) = &config.database.url {
+            return Ok(Database {
+                url: url.clone(),
+                cluster: None,
+            });
+        }
+        let settings = store::embedded::Settings {
+            data_dir: config
+                .database
+                .data_dir
+                .clone()
+                .unwrap_or_else(store::embedded::default_data_dir),
+            listen: config.database.listen,
+            bin_dir: config.database.bin_dir.clone(),
+        };
+        let cluster = store::embedded::Cluster::start(settings).context("embedded database")?;
+        info!(
+            data_dir = %cluster.data_dir().display(),
+            version = cluster.binaries().version,
+            started = cluster.started_here(),
+            "using the embedded database"
+        );
+        Ok(Database {
+            url: cluster.url(),
+            cluster: Some(cluster),
+        })
+    }
+
+    /// Whether the URL is the embedded cluster's.
+    fn embedded(&self) -> bool {
+        self.cluster.is_some()
+    }
+
+    /// Gives up this process's share; the last one out stops a cluster wirehose started.
+    fn close(self) {
+        if let Some(c) = self.cluster {
+            match c.release() {
+                Ok(true) => info!("embedded database stopped"),
+                Ok(false) => {}
+                Err(e) => warn!(error = %e, "cannot stop the embedded database"),
+            }
+        }
+    }
+}
+
+/// Connects once; an unreachable database fails within seconds, naming the URL, cause and a hint.
+async fn connect(db: &Database) -> anyhow::Result<store::Store> {
+    connect_waiting(db, std::time::Duration::ZERO).await
+}
+
+/// Connects, retrying an unreachable database for up to `wait` and logging the cause each time.
+async fn connect_waiting(db: &Database, wait: std::time::Duration) -> anyhow::Result<store::Store> {
+    let deadline = tokio::time::Instant::now() + wait;
+    let mut delay = std::time::Duration::from_secs(1);
+    loop {
+        match store::Store::connect(&db.url).await {
+            Ok(s) => return Ok(s.with_extractor_version(EXTRACTOR_VERSION)),
+            Err(store::StoreError::Unreachable { cause })
+                if tokio::time::Instant::now() + delay < deadline =>
+            {
+                warn!(url = %redacted(&db.url), %cause, retry_in = ?delay, "database unreachable; retrying ([database] startup_wait)");
+                tokio::time::sleep(delay).await;
+                delay = (delay * 2).min(std::time::Duration::from_secs(10));
+            }
+            Err(store::StoreError::Unreachable { cause }) => {
+                anyhow::bail!(
+                    "cannot reach the database at {}: {cause}; {}",
+                    redacted(&db.url),
+                    hint(&cause, db.embedded())
+                )
+            }
+            Err(e) => {
+                return Err(e).with_context(|| format!("connecting to {}", redacted(&db.url)))
+            }
+        }
+    }
+}
+
+/// One thing to do about an unreachable database.
+fn hint(cause: &store::Unreachable, embedded: bool) -> &'static str {
+    use store::Unreachable as U;
+    match (cause, embedded) {
+        (_, true) => "see the server log (server.log) in the embedded database's folder",
+        (U::Authentication(_), false) => "check the user and password in the URL, or remove [database] url and DATABASE_URL to use the embedded database",
+        (U::NoDatabase { .. }, false) => "create the database or grant CREATEDB, or remove [database] url and DATABASE_URL to use the embedded database",
+        _ => "start PostgreSQL there, or remove [database] url and DATABASE_URL to use the embedded database",
+    }
 }
 
 /// Fills full-text search vectors of new stories off the write path, every few seconds.
@@ -384,8 +508,17 @@ async fn maintenance(
     }
 }
 
-async fn run_daemon(config: Config, parser: Arc<parser::Parser>) -> anyhow::Result<ExitCode> {
-    let store = connect(&config).await?;
+async fn run_daemon(
+    config: Config,
+    db: &Database,
+    parser: Arc<parser::Parser>,
+) -> anyhow::Result<ExitCode> {
+    let store = connect_waiting(db, config.database.startup_wait).await?;
+    info!(
+        url = %redacted(&db.url),
+        "database ready; look inside with: psql '{}'",
+        redacted(&db.url)
+    );
     store.migrate().await.context("applying migrations")?;
     let shutdown = CancellationToken::new();
     tokio::spawn(watch_signals(
@@ -414,10 +547,11 @@ async fn run_daemon(config: Config, parser: Arc<parser::Parser>) -> anyhow::Resu
 
 async fn import_warc(
     config: Config,
+    db: &Database,
     parser: Arc<parser::Parser>,
     files: Vec<PathBuf>,
 ) -> anyhow::Result<ExitCode> {
-    let store = connect(&config).await?;
+    let store = connect(db).await?;
     store.migrate().await.context("applying migrations")?;
     let store_for_index = store.clone();
     let shutdown = CancellationToken::new();
