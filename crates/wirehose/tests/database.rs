@@ -191,3 +191,49 @@ fn db_url_prints_a_url_psql_accepts_and_migrate_leaves_no_server() {
     assert!(!data.join("postmaster.pid").exists());
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn run_with_no_url_stores_stories_in_the_embedded_database_and_stops_it() {
+    let dir = temp_dir("run");
+    let data = dir.join("pg");
+    let wire = common::start_wire(1, 3, std::time::Duration::ZERO).await;
+    let cfg = common::wire_config(&dir, &wire, "unused");
+    let text = std::fs::read_to_string(&cfg).expect("read config");
+    let text = text.replace(
+        "url = \"unused\"",
+        &format!("data_dir = \"{}\"", data.display()),
+    );
+    std::fs::write(&cfg, text).expect("write config");
+    let daemon = common::start_daemon(&cfg, Some(&dir.join("daemon.log")));
+
+    common::wait_until("the embedded cluster to start", || async {
+        data.join("postmaster.pid").exists()
+    })
+    .await;
+    let joined = store::embedded::Cluster::start(store::embedded::Settings::new(data.clone()))
+        .expect("join the daemon's cluster");
+    assert!(!joined.started_here(), "the daemon started it");
+    let pool = common::pool_when_ready(&joined.url()).await;
+    common::wait_until("three stories", || async {
+        common::count(&pool, "SELECT count(*) FROM articles").await >= 3
+    })
+    .await;
+    pool.close().await;
+    assert!(
+        !joined.release().expect("release"),
+        "the daemon still uses it"
+    );
+
+    let status = common::stop(daemon, "-TERM");
+    let log = std::fs::read_to_string(dir.join("daemon.log")).unwrap_or_default();
+    assert!(status.success(), "{log}");
+    assert!(
+        log.contains("psql"),
+        "the URL is logged with a psql example: {log}"
+    );
+    assert!(
+        !data.join("postmaster.pid").exists(),
+        "the daemon, last out, stopped its server"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
