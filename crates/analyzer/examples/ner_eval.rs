@@ -6,7 +6,8 @@
 //! of them is trained on. `--tagger` scores the tagger's raw spans instead of the analyzer's
 //! resolved mentions, `--model FILE` those of a model file; further arguments name sets to run (`gum`, `uner`, `btc`).
 //!
-//! `--lower` scores every text lowercased, as much web text is written.
+//! `--lower` scores every text lowercased, as much web text is written. `NER_EVAL_SHOW=1` prints
+//! each miss and extra; `NER_EVAL_VS_TAGGER=1` prints where the analyzer differs from the tagger.
 //!
 //! Usage: cargo run --release -p analyzer --example ner_eval [-- --tagger] [--lower] [SET...]
 
@@ -108,6 +109,30 @@ fn tagger_mentions(model: &Model, text: &str) -> Vec<Span> {
         .collect()
 }
 
+/// Prints where the analyzer's mentions differ from the tagger's, and which side gold agrees with.
+fn show_against_tagger(t: &str, gold: &HashSet<Span>, pred: &HashSet<Span>) {
+    let raw: HashSet<Span> = tagger_mentions(Model::shipped(), t)
+        .into_iter()
+        .map(|s| untitled(t, s))
+        .collect();
+    for s in raw.difference(pred) {
+        let verdict = if gold.contains(s) {
+            "lost"
+        } else {
+            "dropped-wrong"
+        };
+        println!("  {verdict:<13} {:?} {:?}", s.2, &t[s.0..s.1]);
+    }
+    for s in pred.difference(&raw) {
+        let verdict = if gold.contains(s) {
+            "gained"
+        } else {
+            "added-wrong"
+        };
+        println!("  {verdict:<13} {:?} {:?}", s.2, &t[s.0..s.1]);
+    }
+}
+
 fn score_set(name: &str, docs: &[Document], tagger: Option<&Model>) {
     let mut score = Score::default();
     let casing = if LOWER.get().copied().unwrap_or(false) {
@@ -124,7 +149,9 @@ fn score_set(name: &str, docs: &[Document], tagger: Option<&Model>) {
             None => product_mentions(t),
         };
         let pred: HashSet<Span> = pred.into_iter().map(|s| untitled(t, s)).collect();
-        if std::env::var_os("NER_EVAL_SHOW").is_some() {
+        if std::env::var_os("NER_EVAL_VS_TAGGER").is_some() {
+            show_against_tagger(t, &gold, &pred);
+        } else if std::env::var_os("NER_EVAL_SHOW").is_some() {
             for g in gold.difference(&pred) {
                 println!("  missed {:?} {:?}", g.2, &t[g.0..g.1]);
             }

@@ -129,13 +129,75 @@ fn rules_sure(d: &Doc, c: &Cand) -> bool {
         || has_head(d, c.s, c.e, &LOC_HEADS)
 }
 
+/// Small words that join the parts of one name ("of", "al", "-", "&", the "_" of a handle).
+fn is_name_joiner(lower: &str) -> bool {
+    matches!(
+        lower,
+        "of" | "the"
+            | "for"
+            | "on"
+            | "de"
+            | "del"
+            | "della"
+            | "di"
+            | "da"
+            | "du"
+            | "des"
+            | "la"
+            | "le"
+            | "al"
+            | "el"
+            | "bin"
+            | "ibn"
+            | "van"
+            | "von"
+            | "der"
+            | "den"
+            | "-"
+            | "&"
+            | "_"
+            | "'"
+            | "."
+    )
+}
+
+/// Tagger names that take in two or more of the rules' candidates whole, joined by small words
+/// the rules do not cross ("House of Representatives", "Earl of Clare", "al-Qaeda"). The rules
+/// keep their pieces where they had evidence for one, or where the name opens with a title.
+fn joined_spans(d: &Doc, cands: &[Cand], spans: &[Span]) -> Vec<Span> {
+    spans
+        .iter()
+        .filter(|sp| {
+            let inside: Vec<&Cand> = cands
+                .iter()
+                .filter(|c| overlaps((sp.s, sp.e), (c.s, c.e)))
+                .collect();
+            inside.len() >= 2
+                && inside.iter().all(|c| c.s >= sp.s && c.e <= sp.e)
+                && (sp.s..sp.e)
+                    .filter(|&i| !inside.iter().any(|c| c.s <= i && i < c.e))
+                    .all(|i| is_name_joiner(d.lc(i)))
+                && !inside.iter().any(|c| c.titled || c.acronym.is_some())
+                && !is_title_word(d.t(sp.s).trim_end_matches('.'))
+        })
+        .copied()
+        .collect()
+}
+
 /// The rules' candidates and the tagger's names, as one list in body order, with sports teams
 /// read as organisations.
 pub(super) fn with_tagger(d: &Doc, cands: Vec<Cand>) -> Vec<Cand> {
     let spans = tagged(d);
     let caps = caps_lines(d);
+    let joined = joined_spans(d, &cands, &spans);
     let mut out: Vec<Cand> = Vec::with_capacity(cands.len() + spans.len());
     for mut c in cands {
+        if let Some(sp) = joined.iter().find(|sp| c.s >= sp.s && c.e <= sp.e) {
+            if !out.iter().any(|o| o.s == sp.s && o.e == sp.e) {
+                out.push(from_tagger(d, sp));
+            }
+            continue;
+        }
         let hit = spans.iter().find(|sp| overlaps((sp.s, sp.e), (c.s, c.e)));
         match hit {
             Some(sp) => {
