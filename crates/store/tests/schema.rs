@@ -467,9 +467,9 @@ async fn reprocessing_rewrites_quotes_in_place_and_resumes(pool: PgPool) {
 
 #[tokio::test]
 async fn connect_creates_a_missing_database() {
-    let base = std::env::var("DATABASE_URL").unwrap_or_else(|_| {
-        panic!("DATABASE_URL is not set; start PostgreSQL with `pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start` and export DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres")
-    });
+    // The same server `#[sqlx::test]` finds through the workspace's `.env`.
+    let base = std::env::var("DATABASE_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
     let name = format!("wirehose_connect_{}", std::process::id());
     let mut url = url::Url::parse(&base).expect("DATABASE_URL is a URL");
     url.set_path(&name);
