@@ -221,3 +221,14 @@ fn small_joining_words_keep_one_name_whole() {
     let f = analyzed("Talks in Denver ended on Tuesday, and the delegates flew to Phoenix.");
     assert!(has(&f, "Denver", EntityType::Location), "{f:?}");
 }
+
+#[test]
+fn a_handle_sign_alone_is_not_a_name() {
+    let f = analyzed(
+        "Great effort from @GreenfieldRovers tonight, thanks to @marta_lind for the tickets!",
+    );
+    assert!(
+        f.iter().all(|(n, _)| n.chars().any(char::is_alphanumeric)),
+        "{f:?}"
+    );
+}

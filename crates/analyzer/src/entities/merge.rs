@@ -13,13 +13,15 @@ use super::{Cand, Doc};
 use crate::lexicon::{CUE_VERBS, LOC_HEADS, ORG_HEADS};
 use model::EntityType;
 
-/// The tagger's names over the whole body.
+/// The tagger's names over the whole body; a run of signs alone ("@") names no one.
 fn tagged(d: &Doc) -> Vec<Span> {
     let toks: Vec<(usize, usize)> = d.toks.iter().map(|t| (t.start, t.end)).collect();
-    Model::shipped().tag(&Sequence {
+    let mut spans = Model::shipped().tag(&Sequence {
         text: d.text,
         toks: &toks,
-    })
+    });
+    spans.retain(|sp| (sp.s..sp.e).any(|i| d.t(i).chars().any(char::is_alphanumeric)));
+    spans
 }
 
 /// Whether two token ranges share a token.
