@@ -551,6 +551,7 @@ impl Inner {
                     agency: source.and_then(|s| s.agency.clone()),
                     url: claim.url.clone(),
                     final_url: resp.final_url,
+                    redirects: Vec::new(),
                     status: resp.status,
                     content_type: resp.content_type,
                     headers: resp.headers,
