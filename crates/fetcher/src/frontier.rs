@@ -9,6 +9,7 @@ use model::FeedItem;
 use sqlx::{PgPool, Row};
 
 use crate::canon;
+use crate::http::Retry;
 use crate::FetchError;
 
 /// Failure classes from later stages that are worth retrying (the rest are permanent).
@@ -51,6 +52,40 @@ pub(crate) struct Claim {
 #[derive(Debug, Clone)]
 pub(crate) struct HostGate {
     pub crawl_delay_ms: Option<i32>,
+    /// The stored robots.txt (`''` allows everything; `None` when never fetched).
+    pub robots_txt: Option<String>,
+    /// Whether robots.txt must be fetched (again) before a page of the host is.
+    pub robots_stale: bool,
+}
+
+/// Why a claimed URL's attempt ended without a page.
+#[derive(Debug, Clone)]
+pub(crate) struct ClaimFailure<'a> {
+    pub class: &'a str,
+    pub reason: &'a str,
+    pub status: Option<u16>,
+    pub retry: Retry,
+    /// Not retried before then.
+    pub not_before: Option<DateTime<Utc>>,
+    /// Whether the attempt counts (and is recorded in `crawl_failures`).
+    pub count_attempt: bool,
+    /// The redirect hop where it failed, recorded as the URL reached.
+    pub at: Option<&'a str>,
+}
+
+impl<'a> ClaimFailure<'a> {
+    /// A counted failure of the claimed URL itself.
+    pub fn new(class: &'a str, reason: &'a str, retry: Retry) -> Self {
+        Self {
+            class,
+            reason,
+            status: None,
+            retry,
+            not_before: None,
+            count_attempt: true,
+            at: None,
+        }
+    }
 }
 
 /// A feed claimed for one poll.
@@ -291,7 +326,7 @@ impl Frontier {
         let row = sqlx::query(
             "UPDATE crawl_hosts SET busy_until = now() + make_interval(secs => $3), busy_token = $2, updated_at = now()
              WHERE host = $1 AND next_allowed_at <= now() AND (busy_until IS NULL OR busy_until < now())
-             RETURNING crawl_delay_ms",
+             RETURNING crawl_delay_ms, robots_txt, (robots_txt IS NULL OR robots_expires_at < now()) AS robots_stale",
         )
         .bind(host)
         .bind(token)
@@ -301,6 +336,8 @@ impl Frontier {
         if let Some(r) = row {
             return Ok(Ok(HostGate {
                 crawl_delay_ms: r.try_get("crawl_delay_ms")?,
+                robots_txt: r.try_get("robots_txt")?,
+                robots_stale: r.try_get("robots_stale")?,
             }));
         }
         let wait: f64 = sqlx::query_scalar(
@@ -357,6 +394,32 @@ impl Frontier {
         .fetch_optional(&self.pool)
         .await?;
         Ok(next.unwrap_or_else(Utc::now))
+    }
+
+    /// Stretches a held host gate, and the claimed URL's lease with it, to `lease` from now: a
+    /// chain of redirects may outlast the lease taken for one request.
+    pub(crate) async fn extend_hold(
+        &self,
+        host: &str,
+        token: &str,
+        url_id: Option<i64>,
+        lease: Duration,
+    ) -> Result<(), FetchError> {
+        sqlx::query(
+            "WITH g AS (
+                UPDATE crawl_hosts SET busy_until = GREATEST(busy_until, now() + make_interval(secs => $3))
+                WHERE host = $1 AND busy_token = $2
+                RETURNING host)
+             UPDATE crawl_urls SET lease_until = GREATEST(lease_until, now() + make_interval(secs => $3))
+             WHERE id = $4 AND leased_by = $2 AND state = 'leased'",
+        )
+        .bind(host)
+        .bind(token)
+        .bind(secs(lease))
+        .bind(url_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 
     /// Holds a host off until `until` without counting a request (robots.txt unreachable).
@@ -458,19 +521,19 @@ impl Frontier {
         Ok(owner.is_some_and(|(_, state)| state == "done"))
     }
 
-    /// Ends a claimed URL's attempt with a failure: retried later when transient (not before
-    /// `not_before`), failed for good otherwise. A stale claim changes nothing.
-    #[allow(clippy::too_many_arguments)]
+    /// Ends a claimed URL's attempt with a failure: retried later as its `retry` says (not before
+    /// `not_before`), failed for good otherwise. A stale claim changes nothing. A failure at a
+    /// redirect hop records that hop as the URL reached, and in `crawl_failures`.
     pub(crate) async fn fail_claim(
         &self,
         claim: &Claim,
-        class: &str,
-        reason: &str,
-        status: Option<u16>,
-        transient: bool,
-        not_before: Option<DateTime<Utc>>,
-        count_attempt: bool,
+        f: &ClaimFailure<'_>,
     ) -> Result<(), FetchError> {
+        let transient = f.retry != Retry::Never;
+        let max_attempts = match f.retry {
+            Retry::Once => self.max_attempts.min(2),
+            Retry::Never | Retry::Backoff => self.max_attempts,
+        };
         sqlx::query(
             "UPDATE crawl_urls SET
                 attempts = CASE WHEN $9 THEN attempts ELSE GREATEST(attempts - 1, 0) END,
@@ -480,32 +543,39 @@ impl Frontier {
                                  ELSE interval '0' END),
                 lease_until = NULL, leased_by = NULL, sent_at = NULL,
                 fail_class = $3, fail_reason = left($4, 1000), http_status = $11,
+                final_url = COALESCE($12, final_url),
                 finished_at = CASE WHEN $5 AND (attempts < $6 OR NOT $9) THEN NULL ELSE now() END,
                 updated_at = now()
              WHERE id = $1 AND leased_by = $2 AND state = 'leased'",
         )
         .bind(claim.id)
         .bind(&claim.token)
-        .bind(class)
-        .bind(reason)
+        .bind(f.class)
+        .bind(f.reason)
         .bind(transient)
-        .bind(self.max_attempts)
+        .bind(max_attempts)
         .bind(secs(self.retry_base))
         .bind(secs(self.retry_max))
-        .bind(count_attempt)
-        .bind(not_before)
-        .bind(status.map(i32::from))
+        .bind(f.count_attempt)
+        .bind(f.not_before)
+        .bind(f.status.map(i32::from))
+        .bind(f.at)
         .execute(&self.pool)
         .await?;
-        if count_attempt {
+        if f.count_attempt {
+            let at = f.at.unwrap_or(&claim.url);
+            let host = match f.at {
+                Some(hop) => url::Url::parse(hop).ok().and_then(|u| canon::host_key(&u)),
+                None => Some(claim.host.clone()),
+            };
             record_failure(
                 &self.pool,
                 Some(&claim.source),
-                &claim.url,
-                Some(&claim.host),
-                class,
-                reason,
-                status,
+                at,
+                host.as_deref(),
+                f.class,
+                f.reason,
+                f.status,
                 transient,
             )
             .await?;
@@ -912,7 +982,7 @@ mod tests {
             .expect("the expired URL is claimable again");
         assert_eq!(b.url, a.url, "the oldest ready URL comes back first");
         // The stale worker wakes up: its outcome must not overwrite the new attempt.
-        f.fail_claim(&a, "timeout", "late", None, true, None, true)
+        f.fail_claim(&a, &ClaimFailure::new("timeout", "late", Retry::Backoff))
             .await
             .unwrap();
         assert!(!f

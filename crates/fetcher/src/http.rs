@@ -1,5 +1,6 @@
-//! The guarded HTTP client: timeouts, a streaming body cap, a redirect cap, and addresses checked
-//! after DNS resolution.
+//! The guarded HTTP client: timeouts, a streaming body cap, and addresses checked after DNS
+//! resolution. It follows no redirect itself: the fetcher does (see `follow.rs`), one hop at a
+//! time, so that each hop keeps its host's manners.
 
 use std::error::Error as StdError;
 use std::net::{IpAddr, SocketAddr};
@@ -31,10 +32,15 @@ pub enum FailClass {
     Robots,
     /// The address is loopback, private, link-local or multicast.
     Blocked,
-    /// More than `max_redirects` redirects.
+    /// More than `max_redirects` redirects, or a redirect to an unusable location.
     Redirect,
-    /// The body could not be read or decompressed (truncated gzip, reset mid-body).
+    /// The body was cut off in transit (reset or closed mid-body).
     Body,
+    /// A complete body could not be decompressed (corrupt or truncated gzip, deflate, brotli).
+    Decode,
+    /// The server closed the connection without an HTTP response, or answered with something
+    /// that is not HTTP (a database or mail port, say).
+    Protocol,
     /// The URL is malformed, too long or not http(s).
     Url,
     /// A feed, sitemap or listing could not be parsed.
@@ -57,11 +63,24 @@ impl FailClass {
             FailClass::Blocked => "blocked",
             FailClass::Redirect => "redirect",
             FailClass::Body => "body",
+            FailClass::Decode => "decode",
+            FailClass::Protocol => "protocol",
             FailClass::Url => "url",
             FailClass::Parse => "parse",
             FailClass::Other => "other",
         }
     }
+}
+
+/// Whether, and how often, a failed URL is tried again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retry {
+    /// The failure is permanent.
+    Never,
+    /// The server answered, but badly: one more try may meet a repaired response, more will not.
+    Once,
+    /// A temporary fault: retried with a doubling delay up to `max_attempts`.
+    Backoff,
 }
 
 /// A failed request with its class.
@@ -73,6 +92,8 @@ pub struct Failed {
     pub reason: String,
     /// The HTTP status, when a response arrived.
     pub status: Option<u16>,
+    /// The redirect hop that failed, when it is not the URL first requested.
+    pub at: Option<String>,
 }
 
 impl Failed {
@@ -81,16 +102,25 @@ impl Failed {
             class,
             reason: reason.into(),
             status: None,
+            at: None,
+        }
+    }
+
+    /// How the URL is tried again after this failure.
+    pub fn retry(&self) -> Retry {
+        match self.class {
+            FailClass::Timeout | FailClass::Dns | FailClass::Connect | FailClass::Body => {
+                Retry::Backoff
+            }
+            FailClass::Decode | FailClass::Protocol => Retry::Once,
+            FailClass::Status if self.status.is_some_and(status_transient) => Retry::Backoff,
+            _ => Retry::Never,
         }
     }
 
     /// Whether trying again later may succeed.
     pub fn transient(&self) -> bool {
-        match self.class {
-            FailClass::Timeout | FailClass::Dns | FailClass::Connect | FailClass::Body => true,
-            FailClass::Status => self.status.is_some_and(status_transient),
-            _ => false,
-        }
+        self.retry() != Retry::Never
     }
 }
 
@@ -103,7 +133,12 @@ pub fn status_transient(status: u16) -> bool {
 #[derive(Debug)]
 pub struct Response {
     pub status: u16,
+    /// The URL that answered: the last hop of `redirects`' chain.
     pub final_url: String,
+    /// The redirects followed to reach `final_url`, in order.
+    pub redirects: Vec<model::Redirect>,
+    /// The `Location` header, which a redirect follows.
+    pub location: Option<String>,
     pub content_type: Option<String>,
     pub headers: Vec<(String, String)>,
     pub etag: Option<String>,
@@ -131,14 +166,6 @@ struct BlockedAddress(String);
 #[derive(Debug, thiserror::Error)]
 #[error("dns: {0}")]
 struct DnsFailure(String);
-
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-struct BadUrl(String);
-
-#[derive(Debug, thiserror::Error)]
-#[error("more than {0} redirects")]
-struct TooManyRedirects(usize);
 
 /// Whether an address is one a public crawler must not reach (SSRF guard).
 pub fn forbidden_ip(ip: IpAddr) -> bool {
@@ -169,7 +196,7 @@ pub fn forbidden_ip(ip: IpAddr) -> bool {
     }
 }
 
-/// Checks a URL before it is requested (also on every redirect hop).
+/// Checks a URL before it is requested (also on every redirect hop, before its host is asked).
 pub fn check_url(url: &Url, allow_private: bool, max_len: usize) -> Result<(), Failed> {
     if url.as_str().len() > max_len {
         return Err(Failed::new(
@@ -242,27 +269,14 @@ pub struct Http {
 impl Http {
     /// Builds the client from the crawler settings.
     pub fn new(cfg: Arc<FetcherConfig>) -> Result<Self, reqwest::Error> {
-        let max_redirects = cfg.max_redirects;
         let allow = cfg.allow_private_networks;
-        let max_len = cfg.max_url_len;
-        let policy = reqwest::redirect::Policy::custom(move |attempt| {
-            if attempt.previous().len() > max_redirects {
-                return attempt.error(TooManyRedirects(max_redirects));
-            }
-            if let Err(f) = check_url(attempt.url(), allow, max_len) {
-                return match f.class {
-                    FailClass::Blocked => attempt.error(BlockedAddress(f.reason)),
-                    _ => attempt.error(BadUrl(f.reason)),
-                };
-            }
-            attempt.follow()
-        });
         let client = reqwest::Client::builder()
             .user_agent(cfg.user_agent.clone())
             .connect_timeout(cfg.connect_timeout)
             .timeout(cfg.request_timeout)
             .read_timeout(cfg.request_timeout)
-            .redirect(policy)
+            // Each hop must wait for its host: the fetcher follows redirects, not the client.
+            .redirect(reqwest::redirect::Policy::none())
             .dns_resolver(Arc::new(GuardedResolver {
                 allow_private: allow,
             }))
@@ -303,12 +317,14 @@ impl Http {
         if let Some(lm) = last_modified {
             req = req.header(IF_MODIFIED_SINCE, lm);
         }
-        let mut resp = req.send().await.map_err(classify)?;
+        let mut resp = req.send().await.map_err(|e| classify(e, Phase::Head))?;
         let status = resp.status().as_u16();
         let headers = resp.headers();
         let mut out = Response {
             status,
             final_url: resp.url().to_string(),
+            redirects: Vec::new(),
+            location: header(headers, "location"),
             content_type: header(headers, "content-type"),
             headers: KEPT_HEADERS
                 .iter()
@@ -330,7 +346,7 @@ impl Http {
             ));
         }
         // The cap applies to the decompressed stream, so a compression bomb stops here too.
-        while let Some(chunk) = resp.chunk().await.map_err(classify)? {
+        while let Some(chunk) = resp.chunk().await.map_err(|e| classify(e, Phase::Body))? {
             if out.body.len() as u64 + chunk.len() as u64 > cap {
                 return Err(Failed::new(
                     FailClass::TooLarge,
@@ -361,10 +377,22 @@ pub fn parse_retry_after(v: &str) -> Option<Duration> {
     Some(delta.to_std().unwrap_or(Duration::ZERO))
 }
 
+/// Where in an exchange a request failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// Connecting, sending, or waiting for the response head.
+    Head,
+    /// Reading the body.
+    Body,
+}
+
 /// Maps a reqwest error to a failure class by walking its causes.
-fn classify(err: reqwest::Error) -> Failed {
+fn classify(err: reqwest::Error, phase: Phase) -> Failed {
     let mut source: Option<&(dyn StdError + 'static)> = Some(&err);
     let mut text = String::new();
+    // Whether the cause below reqwest's own layers was the transport (hyper) or the decoder.
+    let mut below: Option<FailClass> = None;
+    let mut transport = false;
     while let Some(e) = source {
         if let Some(b) = e.downcast_ref::<BlockedAddress>() {
             return Failed::new(FailClass::Blocked, b.to_string());
@@ -372,15 +400,20 @@ fn classify(err: reqwest::Error) -> Failed {
         if let Some(d) = e.downcast_ref::<DnsFailure>() {
             return Failed::new(FailClass::Dns, d.to_string());
         }
-        if let Some(u) = e.downcast_ref::<BadUrl>() {
-            return Failed::new(FailClass::Url, u.to_string());
-        }
-        if let Some(r) = e.downcast_ref::<TooManyRedirects>() {
-            return Failed::new(FailClass::Redirect, r.to_string());
+        if let Some(h) = e.downcast_ref::<hyper::Error>() {
+            transport = true;
+            if below.is_none() {
+                below = hyper_class(h, phase);
+            }
         }
         if let Some(io) = e.downcast_ref::<std::io::Error>() {
             if io.kind() == std::io::ErrorKind::TimedOut {
                 return Failed::new(FailClass::Timeout, io.to_string());
+            }
+            // The decompressing body reports its own faults as bare I/O errors; faults of the
+            // connection arrive wrapped in hyper's.
+            if !transport && phase == Phase::Body && err.is_decode() && below.is_none() {
+                below = Some(FailClass::Decode);
             }
         }
         if !text.is_empty() {
@@ -395,8 +428,8 @@ fn classify(err: reqwest::Error) -> Failed {
     } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake")
     {
         FailClass::Tls
-    } else if err.is_redirect() {
-        FailClass::Redirect
+    } else if let Some(class) = below {
+        class
     } else if err.is_connect() {
         FailClass::Connect
     } else if err.is_body() || err.is_decode() {
@@ -415,6 +448,23 @@ fn classify(err: reqwest::Error) -> Failed {
         reason.truncate(cut);
     }
     Failed::new(class, reason)
+}
+
+/// The class of a transport error, when it says more than "the connection failed".
+fn hyper_class(e: &hyper::Error, phase: Phase) -> Option<FailClass> {
+    if e.is_parse() {
+        // Bytes arrived, but not an HTTP response.
+        return Some(FailClass::Protocol);
+    }
+    if e.is_incomplete_message() {
+        // Closed before the head: the peer took the request and gave no HTTP answer. Closed
+        // mid-body: the transfer was cut, which is worth retrying.
+        return Some(match phase {
+            Phase::Head => FailClass::Protocol,
+            Phase::Body => FailClass::Body,
+        });
+    }
+    None
 }
 
 #[cfg(test)]

@@ -13,12 +13,15 @@
 //! `feed_failures_to_disable` in a row the feed is probed only every `disabled_probe_interval`.
 
 mod canon;
+mod follow;
 mod frontier;
 mod http;
 mod limiter;
 mod listing;
 
 use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -34,11 +37,12 @@ use url::Url;
 
 pub use canon::{canonical, host_key};
 pub use frontier::Frontier;
-pub use http::{FailClass, Failed};
+pub use http::{FailClass, Failed, Retry};
 pub use limiter::HostLimiter;
 pub use listing::{decode_html, detect as detect_kind};
 
-use frontier::{Claim, FeedClaim};
+use follow::End;
+use frontier::{Claim, ClaimFailure, FeedClaim};
 use http::Http;
 
 /// Errors that stop the fetcher as a whole (a failing URL is recorded, never returned).
@@ -369,7 +373,7 @@ impl Inner {
             match claimed {
                 Ok(Some(claim)) => {
                     health.ok();
-                    if let Err(e) = self.process(claim, permit).await {
+                    if let Err(e) = self.process(claim, permit, &stop).await {
                         health.failed("recording a fetch", &e);
                         sleep_or_stop(&stop, Duration::from_secs(1)).await;
                     }
@@ -393,244 +397,349 @@ impl Inner {
         }
     }
 
-    /// Fetches one claimed URL and either hands the page over or records why not.
+    /// Fetches one claimed URL, following its redirects, and either hands the page over or
+    /// records why not.
     async fn process(
         &self,
         claim: Claim,
         permit: mpsc::Permit<'_, FetchedPage>,
+        stop: &CancellationToken,
     ) -> Result<(), FetchError> {
         let cfg = &self.cfg;
         let Some(url) = canon::parse_http_url(&claim.url, cfg.max_url_len) else {
             self.frontier
                 .release_host(&claim.host, &claim.token, Duration::ZERO, 0, None, false)
                 .await?;
-            return self
-                .frontier
-                .fail_claim(
-                    &claim,
-                    "url",
-                    "malformed or too long URL",
-                    None,
-                    false,
-                    None,
-                    true,
-                )
-                .await;
+            let f = ClaimFailure::new("url", "malformed or too long URL", Retry::Never);
+            return self.frontier.fail_claim(&claim, &f).await;
         };
-        let mut delay = cfg.host_delay(claim.crawl_delay_ms);
-        let mut requests = 0;
-        let mut robots_txt = claim.robots_txt.clone();
-        if claim.robots_stale {
-            requests += 1;
-            match self.fetch_robots(&url, &claim.host).await? {
-                RobotsOutcome::Stored(txt, crawl_delay_ms) => {
-                    robots_txt = Some(txt);
-                    delay = cfg.host_delay(crawl_delay_ms);
-                }
-                RobotsOutcome::Unreachable(reason) => {
-                    // Hold the host off; the URL waits without losing an attempt.
-                    self.frontier
-                        .hold_host(&claim.host, cfg.robots_error_hold)
-                        .await?;
-                    let next = self
-                        .frontier
-                        .release_host(&claim.host, &claim.token, delay, requests, None, false)
-                        .await?;
-                    let reason = format!("robots.txt unreachable: {reason}");
-                    frontier::record_failure(
-                        self.frontier.pool(),
-                        Some(&claim.source),
-                        &claim.url,
-                        Some(&claim.host),
-                        "robots_unreachable",
-                        &reason,
-                        None,
-                        true,
-                    )
-                    .await?;
-                    return self
-                        .frontier
-                        .fail_claim(
-                            &claim,
-                            "robots_unreachable",
-                            &reason,
-                            None,
-                            true,
-                            Some(next),
-                            false,
-                        )
-                        .await;
-                }
-                RobotsOutcome::Failed(f) => {
-                    self.frontier
-                        .release_host(&claim.host, &claim.token, delay, requests, None, false)
-                        .await?;
-                    return self
-                        .frontier
-                        .fail_claim(
-                            &claim,
-                            f.class.as_str(),
-                            &f.reason,
-                            f.status,
-                            f.transient(),
-                            None,
-                            true,
-                        )
-                        .await;
-                }
-            }
-        }
-        if let Some(txt) = robots_txt.as_deref().filter(|t| !t.is_empty()) {
-            if self
-                .robot(&claim.host, txt)
-                .is_some_and(|r| !r.allowed(url.as_str()))
-            {
-                self.frontier
-                    .release_host(
-                        &claim.host,
-                        &claim.token,
-                        if requests > 0 { delay } else { Duration::ZERO },
-                        requests,
-                        None,
-                        false,
-                    )
-                    .await?;
-                return self
-                    .frontier
-                    .fail_claim(
-                        &claim,
-                        "robots",
-                        "disallowed by robots.txt",
-                        None,
-                        false,
-                        None,
-                        true,
-                    )
-                    .await;
-            }
-        }
-        self.limiter.wait(&claim.host, delay).await;
-        requests += 1;
-        let result = self.http.get(&url, None, None, cfg.max_body_bytes).await;
-        let block = (cfg.backoff_base, cfg.backoff_max);
-        match result {
-            Ok(resp) if (200..300).contains(&resp.status) => {
-                if let Some(final_url) = Url::parse(&resp.final_url)
-                    .ok()
-                    .filter(|f| f.as_str() != url.as_str())
-                {
-                    if self.frontier.alias_final(&claim, &final_url).await? {
-                        debug!(url = %claim.url, final_url = %final_url, "redirects to a stored story");
-                        self.frontier
-                            .release_host(&claim.host, &claim.token, delay, requests, None, true)
-                            .await?;
-                        return self
-                            .frontier
-                            .finish_duplicate(&claim, final_url.as_str())
-                            .await;
-                    }
-                }
-                if !self
-                    .frontier
-                    .release_and_send(
-                        &claim,
-                        delay,
-                        requests,
-                        &resp.final_url,
-                        resp.status,
-                        cfg.handoff_lease,
-                    )
-                    .await?
-                {
-                    debug!(url = %claim.url, "lease lost before hand-over; another worker has it");
-                    return Ok(());
-                }
-                let source = self.sources.get(&claim.source);
-                permit.send(FetchedPage {
-                    source: claim.source.clone(),
-                    agency: source.and_then(|s| s.agency.clone()),
-                    url: claim.url.clone(),
-                    final_url: resp.final_url,
-                    status: resp.status,
-                    content_type: resp.content_type,
-                    headers: resp.headers,
-                    body: resp.body,
-                    fetched_at: Utc::now(),
-                    feed_item: Some(FeedItem {
-                        url: claim.url.clone(),
-                        guid: claim.guid.clone(),
-                        title: claim.title.clone(),
-                        published_at: claim.published_at.map(|d| d.fixed_offset()),
-                    }),
-                });
-                Ok(())
-            }
-            Ok(resp) => {
-                let status = resp.status;
-                let transient = http::status_transient(status);
-                // 429, 503 and other 5xx block the whole host with a doubling backoff.
-                let blocks = transient && status != 408;
-                let retry_after = resp.retry_after.map(|d| d.min(cfg.backoff_max));
-                let next = self
-                    .frontier
-                    .release_host(
-                        &claim.host,
-                        &claim.token,
-                        delay,
-                        requests,
-                        blocks.then_some((retry_after, block.0, block.1)),
-                        false,
-                    )
-                    .await?;
-                let reason = format!("HTTP {status}");
-                debug!(url = %claim.url, status, "fetch refused");
-                let not_before = retry_after
-                    .and_then(|d| chrono::Duration::from_std(d).ok())
-                    .map(|d| Utc::now() + d)
-                    .max(Some(next));
-                self.frontier
-                    .fail_claim(
-                        &claim,
-                        "status",
-                        &reason,
-                        Some(status),
-                        transient,
-                        not_before,
-                        true,
-                    )
+        let Some(Manners {
+            robots_txt,
+            delay,
+            mut requests,
+        }) = self.home_manners(&claim, &url, stop).await?
+        else {
+            return Ok(());
+        };
+        let home = follow::Home {
+            host: &claim.host,
+            token: &claim.token,
+            delay,
+            url_id: Some(claim.id),
+        };
+        let ask = follow::Ask {
+            etag: None,
+            last_modified: None,
+            cap: cfg.max_body_bytes,
+            robots: Some(robots_txt.as_deref().unwrap_or("")),
+        };
+        let followed = self.follow(&url, &home, &ask, stop).await?;
+        requests += followed.home_requests;
+        // A host that was not requested keeps its schedule.
+        let delay = if requests > 0 { delay } else { Duration::ZERO };
+        match followed.end {
+            End::Done(Ok(resp)) if (200..300).contains(&resp.status) => {
+                self.hand_over(&claim, &url, resp, delay, requests, permit)
                     .await
             }
-            Err(f) => {
+            End::Done(Ok(resp)) => {
+                self.refused(&claim, resp, delay, requests, followed.at_home)
+                    .await
+            }
+            End::Done(Err(f)) => {
                 self.frontier
                     .release_host(&claim.host, &claim.token, delay, requests, None, false)
                     .await?;
                 debug!(url = %claim.url, class = f.class.as_str(), reason = %f.reason, "fetch failed");
-                self.frontier
-                    .fail_claim(
-                        &claim,
-                        f.class.as_str(),
-                        &f.reason,
-                        f.status,
-                        f.transient(),
-                        None,
-                        true,
-                    )
+                let failure = ClaimFailure {
+                    status: f.status,
+                    at: f.at.as_deref(),
+                    ..ClaimFailure::new(f.class.as_str(), &f.reason, f.retry())
+                };
+                self.frontier.fail_claim(&claim, &failure).await
+            }
+            End::Later { wait, at, reason } => {
+                // A busy host is no failure; a robots.txt that cannot be read is one of its host.
+                let (class, record) = match &reason {
+                    Some(_) => ("robots_unreachable", true),
+                    None => ("redirect", false),
+                };
+                let why = reason.unwrap_or_else(|| "its host is backing off".into());
+                let why = format!("redirect to {at} waits: {why}");
+                let failure = ClaimFailure {
+                    at: Some(&at),
+                    ..ClaimFailure::new(class, &why, Retry::Backoff)
+                };
+                self.postpone(&claim, delay, requests, failure, wait, record)
                     .await
+            }
+            End::Stopped => self.abandon(&claim, delay, requests).await,
+        }
+    }
+
+    /// The claimed host's robots.txt and delay, its robots.txt fetched first when stale; `None`
+    /// when that settled the claim (robots.txt unreachable or failing, or shutdown).
+    async fn home_manners(
+        &self,
+        claim: &Claim,
+        url: &Url,
+        stop: &CancellationToken,
+    ) -> Result<Option<Manners>, FetchError> {
+        let cfg = &self.cfg;
+        let delay = cfg.host_delay(claim.crawl_delay_ms);
+        if !claim.robots_stale {
+            return Ok(Some(Manners {
+                robots_txt: claim.robots_txt.clone(),
+                delay,
+                requests: 0,
+            }));
+        }
+        let requests = 1;
+        match self
+            .fetch_robots(url, &claim.host, &claim.token, stop)
+            .await?
+        {
+            RobotsOutcome::Stored(txt, crawl_delay_ms) => Ok(Some(Manners {
+                robots_txt: Some(txt),
+                delay: cfg.host_delay(crawl_delay_ms),
+                requests,
+            })),
+            RobotsOutcome::Unreachable(reason) => {
+                // Hold the host off; the URL waits without losing an attempt.
+                let hold = cfg.robots_error_hold;
+                self.frontier.hold_host(&claim.host, hold).await?;
+                let reason = format!("robots.txt unreachable: {reason}");
+                let failure = ClaimFailure::new("robots_unreachable", &reason, Retry::Backoff);
+                self.postpone(claim, delay, requests, failure, hold, true)
+                    .await?;
+                Ok(None)
+            }
+            RobotsOutcome::Failed(f) => {
+                self.frontier
+                    .release_host(&claim.host, &claim.token, delay, requests, None, false)
+                    .await?;
+                let failure = ClaimFailure {
+                    status: f.status,
+                    ..ClaimFailure::new(f.class.as_str(), &f.reason, f.retry())
+                };
+                self.frontier.fail_claim(claim, &failure).await?;
+                Ok(None)
+            }
+            RobotsOutcome::Stopped => {
+                self.abandon(claim, delay, requests).await?;
+                Ok(None)
             }
         }
     }
 
-    /// Fetches and stores a host's robots.txt while holding its gate.
-    async fn fetch_robots(&self, url: &Url, host: &str) -> Result<RobotsOutcome, FetchError> {
-        let Ok(robots_url) = url.join("/robots.txt") else {
-            return Ok(RobotsOutcome::Failed(Failed::new(
-                FailClass::Url,
-                "no robots.txt URL",
-            )));
+    /// Frees the host and puts the URL back for `wait` without losing an attempt (a host whose
+    /// robots.txt cannot be read, or a redirect target's host backing off); a robots.txt that
+    /// cannot be read is also recorded as a failure, at the hop when a redirect led there.
+    async fn postpone(
+        &self,
+        claim: &Claim,
+        delay: Duration,
+        requests: i64,
+        failure: ClaimFailure<'_>,
+        wait: Duration,
+        record: bool,
+    ) -> Result<(), FetchError> {
+        let next = self
+            .frontier
+            .release_host(&claim.host, &claim.token, delay, requests, None, false)
+            .await?;
+        if record {
+            let hop = failure.at.and_then(|a| Url::parse(a).ok());
+            let host = match &hop {
+                Some(h) => canon::host_key(h),
+                None => Some(claim.host.clone()),
+            };
+            frontier::record_failure(
+                self.frontier.pool(),
+                Some(&claim.source),
+                failure.at.unwrap_or(&claim.url),
+                host.as_deref(),
+                failure.class,
+                failure.reason,
+                None,
+                true,
+            )
+            .await?;
+        }
+        let later = chrono::Duration::from_std(wait)
+            .ok()
+            .map(|w| Utc::now() + w);
+        let failure = ClaimFailure {
+            not_before: later.max(Some(next)),
+            count_attempt: false,
+            ..failure
         };
-        self.limiter.wait(host, self.cfg.min_host_delay).await;
+        self.frontier.fail_claim(claim, &failure).await
+    }
+
+    /// Frees the host on shutdown; the unsent lease is returned by `release_worker`.
+    async fn abandon(
+        &self,
+        claim: &Claim,
+        delay: Duration,
+        requests: i64,
+    ) -> Result<(), FetchError> {
+        self.frontier
+            .release_host(&claim.host, &claim.token, delay, requests, None, false)
+            .await?;
+        Ok(())
+    }
+
+    /// Hands a fetched page to the pipeline, unless its final URL is a stored story already.
+    async fn hand_over(
+        &self,
+        claim: &Claim,
+        url: &Url,
+        resp: http::Response,
+        delay: Duration,
+        requests: i64,
+        permit: mpsc::Permit<'_, FetchedPage>,
+    ) -> Result<(), FetchError> {
+        if let Some(final_url) = Url::parse(&resp.final_url)
+            .ok()
+            .filter(|f| f.as_str() != url.as_str())
+        {
+            if self.frontier.alias_final(claim, &final_url).await? {
+                debug!(url = %claim.url, final_url = %final_url, "redirects to a stored story");
+                self.frontier
+                    .release_host(&claim.host, &claim.token, delay, requests, None, true)
+                    .await?;
+                return self
+                    .frontier
+                    .finish_duplicate(claim, final_url.as_str())
+                    .await;
+            }
+        }
+        if !self
+            .frontier
+            .release_and_send(
+                claim,
+                delay,
+                requests,
+                &resp.final_url,
+                resp.status,
+                self.cfg.handoff_lease,
+            )
+            .await?
+        {
+            debug!(url = %claim.url, "lease lost before hand-over; another worker has it");
+            return Ok(());
+        }
+        let source = self.sources.get(&claim.source);
+        permit.send(FetchedPage {
+            source: claim.source.clone(),
+            agency: source.and_then(|s| s.agency.clone()),
+            url: claim.url.clone(),
+            final_url: resp.final_url,
+            redirects: resp.redirects,
+            status: resp.status,
+            content_type: resp.content_type,
+            headers: resp.headers,
+            body: resp.body,
+            fetched_at: Utc::now(),
+            feed_item: Some(FeedItem {
+                url: claim.url.clone(),
+                guid: claim.guid.clone(),
+                title: claim.title.clone(),
+                published_at: claim.published_at.map(|d| d.fixed_offset()),
+            }),
+        });
+        Ok(())
+    }
+
+    /// Records a response that is not a page (4xx, 5xx, an unfollowed 3xx); 429, 503 and other
+    /// 5xx from the claimed host also block that host with a doubling backoff.
+    async fn refused(
+        &self,
+        claim: &Claim,
+        resp: http::Response,
+        delay: Duration,
+        requests: i64,
+        at_home: bool,
+    ) -> Result<(), FetchError> {
+        let status = resp.status;
+        let retry = if http::status_transient(status) {
+            Retry::Backoff
+        } else {
+            Retry::Never
+        };
+        // Another host's block was set when it answered (see `follow`).
+        let block = self.block_for(&resp).filter(|_| at_home);
+        let retry_after = resp.retry_after.map(|d| d.min(self.cfg.backoff_max));
+        let next = self
+            .frontier
+            .release_host(&claim.host, &claim.token, delay, requests, block, false)
+            .await?;
+        let at = (!resp.redirects.is_empty()).then_some(resp.final_url.as_str());
+        let reason = match at {
+            Some(hop) => format!("HTTP {status} at {hop} (redirect {})", resp.redirects.len()),
+            None => format!("HTTP {status}"),
+        };
+        debug!(url = %claim.url, status, "fetch refused");
+        let not_before = retry_after
+            .and_then(|d| chrono::Duration::from_std(d).ok())
+            .map(|d| Utc::now() + d)
+            .max(Some(next));
+        let failure = ClaimFailure {
+            status: Some(status),
+            not_before,
+            at,
+            ..ClaimFailure::new("status", &reason, retry)
+        };
+        self.frontier.fail_claim(claim, &failure).await
+    }
+
+    /// Fetches and stores a host's robots.txt while holding its gate (`token`), following its
+    /// redirects. Boxed: a redirect hop to another host may need that host's robots.txt.
+    fn fetch_robots<'a>(
+        &'a self,
+        url: &'a Url,
+        host: &'a str,
+        token: &'a str,
+        stop: &'a CancellationToken,
+    ) -> Pin<Box<dyn Future<Output = Result<RobotsOutcome, FetchError>> + Send + 'a>> {
+        Box::pin(async move {
+            let Ok(robots_url) = url.join("/robots.txt") else {
+                return Ok(RobotsOutcome::Failed(Failed::new(
+                    FailClass::Url,
+                    "no robots.txt URL",
+                )));
+            };
+            let home = follow::Home {
+                host,
+                token,
+                delay: self.cfg.min_host_delay,
+                url_id: None,
+            };
+            let ask = follow::Ask {
+                etag: None,
+                last_modified: None,
+                cap: 512 * 1024,
+                robots: None,
+            };
+            match self.follow(&robots_url, &home, &ask, stop).await?.end {
+                End::Done(result) => self.take_robots(host, result).await,
+                End::Later { at, .. } => Ok(RobotsOutcome::Unreachable(format!(
+                    "redirected to {at}, whose host is backing off"
+                ))),
+                End::Stopped => Ok(RobotsOutcome::Stopped),
+            }
+        })
+    }
+
+    /// Stores what a robots.txt request gave.
+    async fn take_robots(
+        &self,
+        host: &str,
+        result: Result<http::Response, Failed>,
+    ) -> Result<RobotsOutcome, FetchError> {
         let ttl = self.cfg.robots_ttl;
-        match self.http.get(&robots_url, None, None, 512 * 1024).await {
+        match result {
             Ok(r) if (200..300).contains(&r.status) => {
                 let txt = String::from_utf8_lossy(&r.body).replace('\0', "");
                 let crawl_delay_ms =
@@ -653,13 +762,17 @@ impl Inner {
             }
             Ok(r) => Ok(RobotsOutcome::Unreachable(format!("HTTP {}", r.status))),
             Err(f) => match f.class {
+                // Too many redirects, as RFC 9309 allows, count as no robots.txt.
                 FailClass::TooLarge | FailClass::Redirect => {
                     self.frontier.store_robots(host, "", 0, None, ttl).await?;
                     Ok(RobotsOutcome::Stored(String::new(), None))
                 }
-                FailClass::Blocked | FailClass::Dns | FailClass::Url | FailClass::Tls => {
-                    Ok(RobotsOutcome::Failed(f))
-                }
+                // The host cannot serve its pages either (a port that does not speak HTTP).
+                FailClass::Blocked
+                | FailClass::Dns
+                | FailClass::Url
+                | FailClass::Tls
+                | FailClass::Protocol => Ok(RobotsOutcome::Failed(f)),
                 _ => Ok(RobotsOutcome::Unreachable(format!(
                     "{}: {}",
                     f.class.as_str(),
@@ -756,7 +869,8 @@ impl Inner {
         }
     }
 
-    /// One GET of a feed, sitemap or listing through its host's gate.
+    /// One GET of a feed, sitemap or listing through its host's gate, following redirects
+    /// (each hop through its own host's gate; feeds obey no robots.txt).
     async fn gated_get(
         &self,
         url: &Url,
@@ -772,24 +886,35 @@ impl Inner {
             Gate::Later(wait) => return Ok(Gated::Later(wait)),
         };
         let delay = self.cfg.host_delay(gate.crawl_delay_ms);
-        self.limiter.wait(host, delay).await;
-        let result = self
-            .http
-            .get(url, etag, last_modified, self.cfg.max_body_bytes)
-            .await;
-        let block = match &result {
-            Ok(r) if http::status_transient(r.status) && r.status != 408 => Some((
-                r.retry_after.map(|d| d.min(self.cfg.backoff_max)),
-                self.cfg.backoff_base,
-                self.cfg.backoff_max,
-            )),
-            _ => None,
+        let home = follow::Home {
+            host,
+            token: &token,
+            delay,
+            url_id: None,
         };
-        let success = matches!(&result, Ok(r) if r.status < 400);
+        let ask = follow::Ask {
+            etag,
+            last_modified,
+            cap: self.cfg.max_body_bytes,
+            robots: None,
+        };
+        let followed = self.follow(url, &home, &ask, stop).await?;
+        let (gated, block, success) = match followed.end {
+            End::Done(result) => {
+                let block = match &result {
+                    Ok(r) if followed.at_home => self.block_for(r),
+                    _ => None,
+                };
+                let success = matches!(&result, Ok(r) if r.status < 400);
+                (Gated::Done(result), block, success)
+            }
+            End::Later { wait, .. } => (Gated::Later(wait), None, false),
+            End::Stopped => (Gated::Stopped, None, false),
+        };
         self.frontier
-            .release_host(host, &token, delay, 1, block, success)
+            .release_host(host, &token, delay, followed.home_requests, block, success)
             .await?;
-        Ok(Gated::Done(result))
+        Ok(gated)
     }
 
     async fn poll_feed(self: Arc<Self>, claim: FeedClaim, stop: CancellationToken) {
@@ -879,6 +1004,15 @@ impl Inner {
             Ok(r) => {
                 let mut f = Failed::new(FailClass::Status, format!("HTTP {}", r.status));
                 f.status = Some(r.status);
+                if !r.redirects.is_empty() {
+                    f.reason = format!(
+                        "HTTP {} at {} (redirect {})",
+                        r.status,
+                        r.final_url,
+                        r.redirects.len()
+                    );
+                    f.at = Some(r.final_url.clone());
+                }
                 Err((f, Some(r.status)))
             }
             Err(f) => Err((f, None)),
@@ -939,11 +1073,14 @@ impl Inner {
                 } else {
                     warn!(source = %claim.source, class = f.class.as_str(), reason = %f.reason, "feed poll failed");
                 }
+                // A redirect hop that failed is named, with its own host.
+                let hop = f.at.as_deref().and_then(|a| Url::parse(a).ok());
+                let hop_host = hop.as_ref().and_then(canon::host_key);
                 frontier::record_failure(
                     self.frontier.pool(),
                     Some(&claim.source),
-                    url.as_str(),
-                    Some(&host),
+                    hop.as_ref().map_or(url.as_str(), |h| h.as_str()),
+                    hop_host.as_deref().or(Some(&host)),
                     f.class.as_str(),
                     &f.reason,
                     status,
@@ -1090,6 +1227,13 @@ struct PollOutcome {
     warning: Option<String>,
 }
 
+/// A claimed host's robots.txt and delay, and the requests spent learning them.
+struct Manners {
+    robots_txt: Option<String>,
+    delay: Duration,
+    requests: i64,
+}
+
 /// The outcome of waiting for a host's gate.
 enum Gate {
     Got(frontier::HostGate),
@@ -1111,6 +1255,8 @@ enum RobotsOutcome {
     Unreachable(String),
     /// The host cannot be reached at all for a reason that applies to its pages too.
     Failed(Failed),
+    /// Shutdown was asked while a redirect of robots.txt waited for another host.
+    Stopped,
 }
 
 async fn sleep_or_stop(stop: &CancellationToken, d: Duration) {

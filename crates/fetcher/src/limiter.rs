@@ -31,6 +31,15 @@ impl HostLimiter {
         };
         tokio::time::sleep_until(slot).await;
     }
+
+    /// Counts the delay from the end of a response too (as the host gate in PostgreSQL does), so
+    /// that a slow answer or a fresh connection never brings the next request closer.
+    pub fn finished(&self, host: &str, delay: Duration) {
+        let mut next = self.next.lock().unwrap_or_else(|p| p.into_inner());
+        let after = Instant::now() + delay;
+        let slot = next.entry(host.to_owned()).or_insert(after);
+        *slot = (*slot).max(after);
+    }
 }
 
 #[cfg(test)]
@@ -79,6 +88,13 @@ mod tests {
             start,
             "another host does not wait for this one"
         );
+        // A response that ends late pushes the next request back by the whole delay.
+        limiter.wait("127.0.0.3:8080", delay).await;
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        limiter.finished("127.0.0.3:8080", delay);
+        let answered = Instant::now();
+        limiter.wait("127.0.0.3:8080", delay).await;
+        assert_eq!(Instant::now() - answered, delay);
         // After a quiet spell longer than the delay, the host is free at once.
         tokio::time::sleep(Duration::from_secs(10)).await;
         let before = Instant::now();

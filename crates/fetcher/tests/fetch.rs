@@ -599,7 +599,7 @@ async fn gzip_and_brotli_bodies_are_decoded_and_truncated_gzip_fails(pool: PgPoo
         let p = run.next_page().await;
         bodies.insert(p.url.clone(), String::from_utf8(p.body).unwrap());
     }
-    wait_until(&pool, "SELECT EXISTS (SELECT 1 FROM crawl_urls WHERE url LIKE '%/trunc' AND state = 'failed' AND fail_class = 'body')", "truncated gzip recorded").await;
+    wait_until(&pool, "SELECT EXISTS (SELECT 1 FROM crawl_urls WHERE url LIKE '%/trunc' AND state = 'failed' AND fail_class = 'decode')", "truncated gzip recorded").await;
     run.shutdown().await;
     assert_eq!(bodies[&site.url("/gz")], gz_page);
     assert_eq!(bodies[&site.url("/br")], br_page);

@@ -99,6 +99,9 @@ pub struct FetchedPage {
     pub url: String,
     /// The URL after redirects.
     pub final_url: String,
+    /// The redirects followed from `url` to `final_url`, in order (empty when none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub redirects: Vec<Redirect>,
     /// HTTP status of the final response.
     pub status: u16,
     /// The `Content-Type` header, if any (its charset feeds decoding).
@@ -111,6 +114,15 @@ pub struct FetchedPage {
     pub fetched_at: DateTime<Utc>,
     /// What the feed said about the item, when it came from a feed.
     pub feed_item: Option<FeedItem>,
+}
+
+/// One redirect on the way to a page: the URL that answered with it, and its status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Redirect {
+    /// The URL requested at this hop.
+    pub url: String,
+    /// Its redirect status (301, 302, 303, 307 or 308).
+    pub status: u16,
 }
 
 /// The place, date and agency that open a wire story ("MOSCOW, June 6. /TASS/.").
@@ -313,6 +325,9 @@ pub struct AnalyzedArticle {
 pub struct RawPage {
     /// HTTP status.
     pub status: u16,
+    /// The redirects that led to the page, in order (empty when none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub redirects: Vec<Redirect>,
     /// Response headers worth keeping.
     pub headers: Vec<(String, String)>,
     /// The body bytes.

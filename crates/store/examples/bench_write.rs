@@ -222,6 +222,7 @@ fn synthetic(i: usize, rng: &mut Lcg, prefix: &str) -> AnalyzedArticle {
         },
         raw: Some(RawPage {
             status: 200,
+            redirects: Vec::new(),
             headers: vec![("content-type".into(), "text/html".into())],
             body: html.into_bytes(),
         }),

@@ -52,6 +52,8 @@ pub struct StoredPage {
     pub source: String,
     /// The agency of that source.
     pub agency: Option<String>,
+    /// The redirects that led to the page, in order.
+    pub redirects: Vec<model::Redirect>,
     /// HTTP status.
     pub status: u16,
     /// The `Content-Type` header, if any.
@@ -74,6 +76,7 @@ impl StoredPage {
             agency: self.agency.clone(),
             url: self.url.clone(),
             final_url: self.final_url.clone(),
+            redirects: self.redirects.clone(),
             status: self.status,
             content_type: self.content_type.clone(),
             headers: self.headers.clone(),
@@ -117,7 +120,8 @@ impl Store {
     ) -> Result<Vec<StoredPage>, StoreError> {
         let rows = sqlx::query(&format!(
             "SELECT DISTINCT ON (r.article_id) r.article_id, r.url, r.final_url, r.source, r.agency,
-                 r.status, r.content_type, r.headers::text AS headers, r.encoding, r.body, r.body_len,
+                 r.status, r.content_type, r.headers::text AS headers,
+                 r.redirects::text AS redirects, r.encoding, r.body, r.body_len,
                  r.fetched_at, a.extractor_version
              FROM raw_pages r
              JOIN articles a ON a.id = r.article_id AND a.first_seen_at = r.article_first_seen_at
@@ -195,11 +199,18 @@ fn stored_page(r: &PgRow) -> Result<StoredPage, StoreError> {
                 reason: format!("headers: {e}"),
             }
         })?;
+    let redirects_json: String = r.try_get("redirects")?;
+    let redirects: Vec<model::Redirect> =
+        serde_json::from_str(&redirects_json).map_err(|e| StoreError::RawPage {
+            article_id,
+            reason: format!("redirects: {e}"),
+        })?;
     let status: i16 = r.try_get("status")?;
     Ok(StoredPage {
         article_id,
         url: r.try_get("url")?,
         final_url: r.try_get("final_url")?,
+        redirects,
         source: r.try_get("source")?,
         agency: r.try_get("agency")?,
         status: u16::try_from(status).unwrap_or(0),

@@ -53,6 +53,8 @@ struct PreparedRaw {
     body: Vec<u8>,
     len: i32,
     headers: String,
+    /// The redirect chain as a JSON array of `{url, status}`.
+    redirects: String,
     content_type: Option<String>,
     status: i16,
 }
@@ -170,6 +172,7 @@ fn prepare_raw(r: &model::RawPage) -> PreparedRaw {
         body: compress(&r.body),
         len: i32::try_from(r.body.len()).unwrap_or(i32::MAX),
         headers: serde_json::to_string(&headers).unwrap_or_else(|_| "[]".into()),
+        redirects: redirects_json(&r.redirects),
         content_type: r
             .headers
             .iter()
@@ -177,6 +180,15 @@ fn prepare_raw(r: &model::RawPage) -> PreparedRaw {
             .map(|(_, v)| clean(v)),
         status: i16::try_from(r.status).unwrap_or(0),
     }
+}
+
+/// The redirect chain as stored in `raw_pages.redirects`.
+fn redirects_json(chain: &[model::Redirect]) -> String {
+    let hops: Vec<serde_json::Value> = chain
+        .iter()
+        .map(|h| serde_json::json!({ "url": clean(&h.url), "status": h.status }))
+        .collect();
+    serde_json::Value::Array(hops).to_string()
 }
 
 fn prepare(a: &AnalyzedArticle) -> Prepared<'_> {
@@ -1192,6 +1204,7 @@ async fn insert_raw_pages(
     let mut status = Vec::new();
     let mut content_type = Vec::new();
     let mut headers = Vec::new();
+    let mut redirects = Vec::new();
     let mut len = Vec::new();
     let mut body = Vec::new();
     let raws: Vec<(&Prepared, PreparedRaw)> = rows.iter().copied().zip(prepared).collect();
@@ -1207,17 +1220,18 @@ async fn insert_raw_pages(
         status.push(raw.status);
         content_type.push(raw.content_type.as_deref());
         headers.push(raw.headers.as_str());
+        redirects.push(raw.redirects.as_str());
         len.push(raw.len);
         body.push(raw.body.as_slice());
     }
     let done = sqlx::query(
         "INSERT INTO raw_pages (article_id, article_first_seen_at, fetched_at, body_sha256, url, final_url,
-             source, agency, status, content_type, headers, encoding, body_len, body)
+             source, agency, status, content_type, headers, encoding, body_len, body, redirects)
          SELECT id, seen, fetched, sha, url, final_url, source, agency, status, ctype, headers::jsonb,
-             'deflate', len, body
+             'deflate', len, body, redirects::jsonb
          FROM unnest($1::bigint[], $2::timestamptz[], $3::timestamptz[], $4::bytea[], $5::text[], $6::text[],
-             $7::text[], $8::text[], $9::int2[], $10::text[], $11::text[], $12::int[], $13::bytea[])
-           AS r(id, seen, fetched, sha, url, final_url, source, agency, status, ctype, headers, len, body)
+             $7::text[], $8::text[], $9::int2[], $10::text[], $11::text[], $12::int[], $13::bytea[], $14::text[])
+           AS r(id, seen, fetched, sha, url, final_url, source, agency, status, ctype, headers, len, body, redirects)
          ON CONFLICT DO NOTHING",
     )
     .bind(&ids)
@@ -1233,6 +1247,7 @@ async fn insert_raw_pages(
     .bind(&headers)
     .bind(&len)
     .bind(&body)
+    .bind(&redirects)
     .execute(&mut *conn)
     .await?;
     Ok(done.rows_affected())

@@ -167,6 +167,55 @@ async fn a_new_story_fills_every_table(pool: PgPool) {
 }
 
 #[sqlx::test(migrations = "../../migrations")]
+async fn the_redirect_chain_is_stored_with_the_page_and_read_back(pool: PgPool) {
+    let store = store(pool.clone()).await;
+    let mut story = minister_story("wire", "https://wire.example/r/1001", at(2, 9));
+    story.final_url = "https://www.wire.example/world/1001-danube-talks".into();
+    let chain = vec![
+        model::Redirect {
+            url: "https://wire.example/r/1001".into(),
+            status: 301,
+        },
+        model::Redirect {
+            url: "https://www.wire.example/r/1001".into(),
+            status: 302,
+        },
+    ];
+    if let Some(raw) = story.raw.as_mut() {
+        raw.redirects = chain.clone();
+    }
+    let plain = minister_story("wire", "https://wire.example/world/1002-talks", at(2, 10));
+    store
+        .write_batch(&[out(story.clone()), out(plain)])
+        .await
+        .expect("write");
+    let stored: Vec<String> =
+        sqlx::query_scalar("SELECT redirects::text FROM raw_pages ORDER BY url")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        stored,
+        vec![
+            r#"[{"url": "https://wire.example/r/1001", "status": 301}, {"url": "https://www.wire.example/r/1001", "status": 302}]"#
+                .to_owned(),
+            "[]".to_owned(),
+        ]
+    );
+    let pages = store
+        .raw_pages_after(&store::RawPageFilter::default(), 0, 10)
+        .await
+        .expect("pages");
+    let page = pages
+        .iter()
+        .find(|p| p.url == story.url)
+        .expect("the redirected page");
+    assert_eq!(page.final_url, story.final_url);
+    assert_eq!(page.redirects, chain);
+    assert_eq!(page.to_fetched_page().redirects, chain);
+}
+
+#[sqlx::test(migrations = "../../migrations")]
 async fn replaying_a_batch_changes_nothing(pool: PgPool) {
     let store = store(pool.clone()).await;
     // A fetch time finer than PostgreSQL's microseconds must still compare equal on replay.

@@ -243,6 +243,7 @@ pub fn process_page(
             }
             let raw = keep_raw.then(|| RawPage {
                 status: page.status,
+                redirects: page.redirects,
                 headers: page.headers.clone(),
                 body: page.body,
             });

@@ -144,6 +144,7 @@ fn read_archive(
             agency: None,
             url: url.clone(),
             final_url: url,
+            redirects: Vec::new(),
             status: msg.status,
             content_type,
             headers: msg.headers,

@@ -216,6 +216,7 @@ pub fn analyzed(
         },
         raw: Some(RawPage {
             status: 200,
+            redirects: Vec::new(),
             headers: vec![("content-type".into(), "text/html; charset=utf-8".into())],
             body: html.into_bytes(),
         }),
