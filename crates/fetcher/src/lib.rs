@@ -36,7 +36,7 @@ pub use canon::{canonical, host_key};
 pub use frontier::Frontier;
 pub use http::{FailClass, Failed};
 pub use limiter::HostLimiter;
-pub use listing::{decode_html, detect as detect_kind};
+pub use listing::detect as detect_kind;
 
 use frontier::{Claim, FeedClaim};
 use http::Http;

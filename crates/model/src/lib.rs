@@ -5,6 +5,7 @@
 //! [`AnalyzedArticle`]. Nothing here does I/O.
 
 pub mod canon;
+pub mod page;
 
 use std::time::Duration;
 
