@@ -39,7 +39,7 @@ pub use canon::{canonical, host_key};
 pub use frontier::Frontier;
 pub use http::{FailClass, Failed, Retry};
 pub use limiter::HostLimiter;
-pub use listing::{decode_html, detect as detect_kind};
+pub use listing::detect as detect_kind;
 
 use follow::End;
 use frontier::{Claim, ClaimFailure, FeedClaim};

@@ -1,7 +1,7 @@
 //! Turning a polled feed, sitemap or listing page into the article links it names.
 
 use chrono::{DateTime, FixedOffset, Utc};
-use model::{FeedItem, SourceKind};
+use model::{page, FeedItem, SourceKind};
 use quick_xml::events::Event;
 use url::Url;
 
@@ -313,131 +313,6 @@ fn push_field(
     }
 }
 
-/// Decodes an HTML listing page: BOM, HTTP charset, `<meta>` prescan, detection, UTF-8.
-pub fn decode_html(body: &[u8], content_type: Option<&str>, tld: Option<&[u8]>) -> String {
-    if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(body) {
-        return enc
-            .decode_without_bom_handling(&body[bom_len..])
-            .0
-            .into_owned();
-    }
-    let from_http = content_type
-        .and_then(|ct| {
-            ct.to_ascii_lowercase().split(';').find_map(|p| {
-                p.trim()
-                    .strip_prefix("charset=")
-                    .map(|c| c.trim_matches(['"', '\'']).to_owned())
-            })
-        })
-        .and_then(|c| encoding_rs::Encoding::for_label(c.as_bytes()));
-    let enc = from_http.or_else(|| meta_charset(body)).unwrap_or_else(|| {
-        if std::str::from_utf8(body).is_ok() {
-            encoding_rs::UTF_8
-        } else {
-            let mut det = chardetng::EncodingDetector::new();
-            det.feed(body, true);
-            det.guess(tld, true)
-        }
-    });
-    enc.decode_without_bom_handling(body).0.into_owned()
-}
-
-fn meta_charset(body: &[u8]) -> Option<&'static encoding_rs::Encoding> {
-    let head = &body[..body.len().min(2048)];
-    let lower: Vec<u8> = head.iter().map(|b| b.to_ascii_lowercase()).collect();
-    let mut from = 0;
-    while let Some(pos) = find(&lower[from..], b"charset=") {
-        let start = from + pos + b"charset=".len();
-        let label: Vec<u8> = lower[start..]
-            .iter()
-            .skip_while(|b| **b == b'"' || **b == b'\'')
-            .take_while(|b| b.is_ascii_alphanumeric() || matches!(**b, b'-' | b'_' | b':' | b'.'))
-            .copied()
-            .collect();
-        if let Some(enc) = encoding_rs::Encoding::for_label(&label) {
-            // A page that declares UTF-16 in ASCII is not UTF-16 (WHATWG).
-            return Some(
-                if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
-                    encoding_rs::UTF_8
-                } else {
-                    enc
-                },
-            );
-        }
-        from = start;
-    }
-    None
-}
-
-fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    hay.windows(needle.len()).position(|w| w == needle)
-}
-
-/// Deepest element nesting accepted in a listing page: the HTML tree builder's work grows with
-/// the square of the depth, so a hostile page nested 100,000 deep would take minutes.
-const MAX_HTML_DEPTH: usize = 1_000;
-
-/// Estimates the element nesting depth of an HTML page in one linear pass. Void elements and
-/// those whose end tag is usually omitted (p, li, td, ...) do not count, so real pages stay
-/// far below the limit.
-fn html_depth(body: &[u8]) -> usize {
-    const FLAT: &[&[u8]] = &[
-        b"area",
-        b"base",
-        b"br",
-        b"col",
-        b"embed",
-        b"hr",
-        b"img",
-        b"input",
-        b"link",
-        b"meta",
-        b"param",
-        b"source",
-        b"track",
-        b"wbr",
-        b"p",
-        b"li",
-        b"dt",
-        b"dd",
-        b"td",
-        b"th",
-        b"tr",
-        b"option",
-        b"!doctype",
-    ];
-    let (mut depth, mut max) = (0usize, 0usize);
-    let mut i = 0;
-    while let Some(off) = body[i..].iter().position(|b| *b == b'<') {
-        i += off + 1;
-        let closing = body.get(i) == Some(&b'/');
-        let start = if closing { i + 1 } else { i };
-        let name: Vec<u8> = body[start.min(body.len())..]
-            .iter()
-            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'!')
-            .take(16)
-            .map(|b| b.to_ascii_lowercase())
-            .collect();
-        if name.is_empty() || name.starts_with(b"!") && name != b"!doctype" {
-            continue;
-        }
-        if FLAT.contains(&name.as_slice()) {
-            continue;
-        }
-        if closing {
-            depth = depth.saturating_sub(1);
-        } else {
-            let end = body[i..].iter().position(|b| *b == b'>').map(|p| i + p);
-            if end.is_some_and(|e| e > 0 && body[e - 1] == b'/') {
-                continue;
-            }
-            depth += 1;
-            max = max.max(depth);
-        }
-    }
-    max
-}
-
 /// HTML listing pages: the `href` of every element matched by `link_selector`.
 fn parse_html_listing(
     body: &[u8],
@@ -445,23 +320,24 @@ fn parse_html_listing(
     base: &Url,
     link_selector: Option<&str>,
 ) -> Result<Listing, String> {
-    let depth = html_depth(body);
-    if depth > MAX_HTML_DEPTH {
+    let decoded = page::decode(body, content_type, Some(base.as_str()));
+    // The same nesting cap as the article parser: the tree builder's work grows with the square
+    // of the depth. Flattened links lose their headings, so a page that deep is refused. Menus
+    // stay, since a listing's links may be in them.
+    let (prepared, flattened) = page::cap_nesting(&decoded.text, page::Menus::Keep);
+    if flattened {
         return Err(format!(
-            "listing: elements nested about {depth} deep (limit {MAX_HTML_DEPTH})"
+            "listing: elements nested deeper than {} (the limit)",
+            page::MAX_DEPTH
         ));
     }
-    let tld = base
-        .host_str()
-        .and_then(|h| h.rsplit('.').next())
-        .map(|t| t.as_bytes().to_vec());
-    let html = decode_html(body, content_type, tld.as_deref());
+    let html = prepared.as_deref().unwrap_or(&decoded.text);
     // Without a selector, headline links are the usual shape of a wire listing.
     let selector_text =
         link_selector.unwrap_or("article a[href], h1 a[href], h2 a[href], h3 a[href], h4 a[href]");
     let selector = scraper::Selector::parse(selector_text)
         .map_err(|e| format!("link_selector {selector_text:?}: {e}"))?;
-    let doc = scraper::Html::parse_document(&html);
+    let doc = scraper::Html::parse_document(html);
     let mut items = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for el in doc.select(&selector) {
@@ -632,38 +508,6 @@ mod tests {
     }
 
     #[test]
-    fn russian_and_latin_charsets_decode() {
-        // "Москва" in windows-1251 and KOI8-R, "Zürich" in ISO-8859-1.
-        let cp1251 = [0xcc, 0xee, 0xf1, 0xea, 0xe2, 0xe0];
-        let koi8 = [0xed, 0xcf, 0xd3, 0xcb, 0xd7, 0xc1];
-        let latin1 = [b'Z', 0xfc, b'r', b'i', b'c', b'h'];
-        assert_eq!(
-            decode_html(&cp1251, Some("text/html; charset=windows-1251"), None),
-            "Москва"
-        );
-        assert_eq!(
-            decode_html(&koi8, Some("text/html; charset=KOI8-R"), None),
-            "Москва"
-        );
-        assert_eq!(
-            decode_html(&latin1, Some("text/html; charset=iso-8859-1"), None),
-            "Zürich"
-        );
-        let mut page = b"<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=koi8-r\"></head><body>".to_vec();
-        page.extend_from_slice(&koi8);
-        assert!(decode_html(&page, Some("text/html"), None).ends_with("<body>Москва"));
-        // Undeclared Cyrillic text is detected.
-        let sentence = "Президент России заявил журналистам, что переговоры будут продолжены в Москве на следующей неделе.";
-        let (bytes, _, _) = encoding_rs::WINDOWS_1251.encode(sentence);
-        assert_eq!(decode_html(&bytes, None, Some(b"ru")), sentence);
-        // A BOM wins over everything.
-        assert_eq!(
-            decode_html(b"\xef\xbb\xbfok", Some("text/html; charset=koi8-r"), None),
-            "ok"
-        );
-    }
-
-    #[test]
     fn deeply_nested_listing_does_not_overflow() {
         let nested = |n: usize| {
             format!(
@@ -672,15 +516,17 @@ mod tests {
                 "</div>".repeat(n)
             )
         };
-        assert!(parse(
-            SourceKind::Listing,
-            nested(100_000).as_bytes(),
-            Some("text/html"),
-            &base(),
-            None
-        )
-        .unwrap_err()
-        .contains("nested"));
+        for deep in [600, 100_000] {
+            assert!(parse(
+                SourceKind::Listing,
+                nested(deep).as_bytes(),
+                Some("text/html"),
+                &base(),
+                None
+            )
+            .unwrap_err()
+            .contains("nested deeper than 512"));
+        }
         let l = parse(
             SourceKind::Listing,
             nested(300).as_bytes(),
@@ -689,13 +535,21 @@ mod tests {
             None,
         )
         .unwrap();
-        assert_eq!(l.items.len(), 1);
+        assert_eq!((l.items.len(), l.warning), (1, None));
         // Thousands of unclosed list items are an ordinary page, not a deep one.
         let flat = format!(
             "<ul>{}</ul><h2><a href=\"/en/1\">One</a></h2>",
             "<li><a href=\"/x\">x</a><br><img src=x />".repeat(5_000)
         );
-        assert!(html_depth(flat.as_bytes()) < 10);
+        let l = parse(
+            SourceKind::Listing,
+            flat.as_bytes(),
+            Some("text/html"),
+            &base(),
+            None,
+        )
+        .unwrap();
+        assert_eq!((l.items.len(), l.warning), (1, None));
         let deep_xml = format!("<urlset>{}</urlset>", "<url>".repeat(100_000));
         assert!(parse(
             SourceKind::Sitemap,

@@ -4,6 +4,9 @@
 //! into an [`Article`], the analyzer finds its [`Quote`]s and [`Entity`]s, and the store writes an
 //! [`AnalyzedArticle`]. Nothing here does I/O.
 
+pub mod canon;
+pub mod page;
+
 use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset, Utc};

@@ -6,10 +6,8 @@
 //! nothing usable.
 
 mod authors;
-mod charset;
 mod dateline;
 mod dates;
-mod depth;
 mod dom;
 mod extract;
 mod meta;
@@ -18,7 +16,7 @@ mod profile;
 use std::sync::LazyLock;
 
 use chrono::{DateTime, FixedOffset, Utc};
-use model::{Article, DateSource};
+use model::{page, Article, DateSource};
 use regex::Regex;
 use scraper::{Html, Selector};
 
@@ -130,7 +128,7 @@ impl Parser {
             return Err(ParseError::Empty);
         }
         let bytes = &bytes[..bytes.len().min(MAX_PAGE_BYTES)];
-        let decoded = charset::decode(bytes, opts.content_type, opts.url);
+        let decoded = page::decode(bytes, opts.content_type, opts.url);
         let controls = decoded
             .text
             .chars()
@@ -143,13 +141,13 @@ impl Parser {
                 "{controls} control characters in the first {sample}"
             )));
         }
-        let (prepared, flattened) = depth::cap_nesting(&decoded.text);
+        let (prepared, flattened) = page::cap_nesting(&decoded.text, page::Menus::Empty);
         let html = Html::parse_document(prepared.as_deref().unwrap_or(&decoded.text));
         let mut parsed = self.extract(&html, opts);
         if flattened {
             parsed.warnings.push(format!(
                 "nesting deeper than {} elements was flattened",
-                depth::MAX_DEPTH
+                page::MAX_DEPTH
             ));
         }
         parsed.article.charset_source = Some(decoded.source.to_string());
@@ -888,7 +886,7 @@ fn first_raw_text(dom: &Dom, pred: impl Fn(&dom::DNode) -> bool) -> Option<Strin
 /// was dropped, and its text figures. For tuning by hand.
 #[doc(hidden)]
 pub fn debug_trace(bytes: &[u8], needle: &str) -> String {
-    let decoded = charset::decode(bytes, None, None);
+    let decoded = page::decode(bytes, None, None);
     let html = Html::parse_document(&decoded.text);
     let dom = Dom::build(&html, false);
     let a = extract::analyse(&dom, &[], &[]);

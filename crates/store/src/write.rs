@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::Write as _;
 
 use chrono::{DateTime, Utc};
-use model::{AnalyzedArticle, DateSource, EntityType, Failure, Outcome};
+use model::{canon, AnalyzedArticle, DateSource, EntityType, Failure, Outcome};
 use sha2::{Digest, Sha256};
 use sqlx::{PgConnection, Row};
 
@@ -115,7 +115,7 @@ pub(crate) fn truncate(mut s: String, max: usize) -> String {
 }
 
 fn key(url: &str) -> String {
-    truncate(clean(&urls::normalize(url)), MAX_KEY_BYTES)
+    truncate(clean(&canon::canonical_str(url)), MAX_KEY_BYTES)
 }
 
 fn opt(s: &Option<String>) -> Option<String> {

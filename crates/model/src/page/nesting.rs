@@ -1,11 +1,11 @@
-//! Prepares page text for parsing. Caps element nesting: html5ever's scope checks walk the whole
-//! stack of open elements, so a page nested a hundred thousand deep would take minutes; tags past
-//! the cap are dropped and their text kept. Also leaves out script and style bodies (other than
-//! JSON-LD), the insides of inline SVG drawings, and comments, which are never read and are often
-//! half of a page.
+//! Prepares page text for an HTML tree builder. Caps element nesting: html5ever's scope checks
+//! walk the whole stack of open elements, so a page nested a hundred thousand deep would take
+//! minutes; tags past the cap are dropped and their text kept. Also leaves out script and style
+//! bodies (other than JSON-LD), the insides of inline SVG drawings, and comments, which are never
+//! read and are often half of a page; and, when asked, the insides of menus.
 
-/// Nesting deeper than this is flattened.
-pub(crate) const MAX_DEPTH: usize = 512;
+/// Nesting deeper than this is flattened, for every reader of pages.
+pub const MAX_DEPTH: usize = 512;
 
 /// How a tag counts for nesting, decided once per tag from its lower-cased name.
 #[derive(PartialEq)]
@@ -116,8 +116,17 @@ fn find_matching_end(s: &str, from: usize, name: &str) -> Option<usize> {
     None
 }
 
+/// What becomes of a page's `<nav>` menus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Menus {
+    /// Kept whole, for readers that follow their links.
+    Keep,
+    /// Emptied: the article extractor drops them anyway, and they are a fifth of the markup.
+    Empty,
+}
+
 /// Returns the prepared text (`None` when nothing changed) and whether nesting was flattened.
-pub(crate) fn cap_nesting(s: &str) -> (Option<String>, bool) {
+pub fn cap_nesting(s: &str, menus: Menus) -> (Option<String>, bool) {
     let mut out: Option<String> = None;
     let mut flattened = false;
     let mut copied = 0;
@@ -154,8 +163,7 @@ pub(crate) fn cap_nesting(s: &str) -> (Option<String>, bool) {
         } else if t.name.eq_ignore_ascii_case("svg") {
             // Drawings hold no prose, only long path data.
             find_end_tag(s, t.end, "svg")
-        } else if t.name.eq_ignore_ascii_case("nav") {
-            // Menus are always dropped by the extractor and are a fifth of a page's markup.
+        } else if menus == Menus::Empty && t.name.eq_ignore_ascii_case("nav") {
             find_matching_end(s, t.end, "nav")
         } else {
             None
@@ -224,7 +232,7 @@ mod tests {
     fn scripts_and_comments_are_left_out_but_json_ld_stays() {
         let js = "var x = '<p>not text</p>';".repeat(20);
         let page = format!("<head><script type=\"application/ld+json\">{js}</script><script>{js}</script><style>{js}</style></head><!-- <p>old</p> --><p>kept</p>");
-        let (out, flat) = cap_nesting(&page);
+        let (out, flat) = cap_nesting(&page, Menus::Empty);
         let out = out.expect("changed");
         assert!(!flat);
         assert_eq!(
@@ -244,25 +252,28 @@ mod tests {
         );
         assert_eq!(find_end_tag("if (a<b) {}", 0, "script"), None);
         let page = "<p>a</p><!--€> -> --€--><p>b</p><!---->c";
-        assert_eq!(cap_nesting(page).0.as_deref(), Some("<p>a</p><p>b</p>c"));
+        assert_eq!(
+            cap_nesting(page, Menus::Empty).0.as_deref(),
+            Some("<p>a</p><p>b</p>c")
+        );
     }
 
     #[test]
     fn drawings_keep_their_element_but_not_their_paths() {
         let path = "<path d=\"M0 0L10 10\"/>".repeat(30);
         let page = format!("<p>Share <svg viewBox=\"0 0 9 9\">{path}</svg> this</p><p>Next</p>");
-        let out = cap_nesting(&page).0.expect("changed");
+        let out = cap_nesting(&page, Menus::Empty).0.expect("changed");
         assert_eq!(
             out,
             "<p>Share <svg viewBox=\"0 0 9 9\"></svg> this</p><p>Next</p>"
         );
         // A small icon is left alone: copying would cost more than tokenizing it.
         assert_eq!(
-            cap_nesting("<svg><path d=\"M0\"/></svg><p>x</p>"),
+            cap_nesting("<svg><path d=\"M0\"/></svg><p>x</p>", Menus::Empty),
             (None, false)
         );
         // An unclosed drawing is not swallowed with the rest of the page.
-        assert_eq!(cap_nesting("<svg><p>x</p>"), (None, false));
+        assert_eq!(cap_nesting("<svg><p>x</p>", Menus::Empty), (None, false));
     }
 
     #[test]
@@ -270,18 +281,21 @@ mod tests {
         let links = "<li><a href=\"/world\">World</a></li>".repeat(12);
         let page =
             format!("<nav class=\"top\"><ul>{links}<nav>{links}</nav></ul></nav><p>Story</p>");
-        let out = cap_nesting(&page).0.expect("changed");
+        let out = cap_nesting(&page, Menus::Empty).0.expect("changed");
         assert_eq!(out, "<nav class=\"top\"></nav><p>Story</p>");
         // A menu never closed keeps everything after it.
         let open = format!("<nav><ul>{links}</ul><p>Story</p><navigator>");
-        assert_eq!(cap_nesting(&open), (None, false));
+        assert_eq!(cap_nesting(&open, Menus::Empty), (None, false));
+        // A reader that follows links keeps them.
+        assert_eq!(cap_nesting(&page, Menus::Keep), (None, false));
     }
 
     #[test]
     fn shallow_pages_are_untouched() {
         assert_eq!(
             cap_nesting(
-                "<html><body><div><p>a<p>b</div><script>if (a<b) {}</script></body></html>"
+                "<html><body><div><p>a<p>b</div><script>if (a<b) {}</script></body></html>",
+                Menus::Empty
             ),
             (None, false)
         );
@@ -290,7 +304,7 @@ mod tests {
     #[test]
     fn deep_pages_are_flattened_keeping_text() {
         let s = "<div>".repeat(2000) + "deep text" + &"</div>".repeat(2000);
-        let (capped, flat) = cap_nesting(&s);
+        let (capped, flat) = cap_nesting(&s, Menus::Empty);
         assert!(flat);
         let capped = capped.expect("capped");
         assert!(capped.contains("deep text"));

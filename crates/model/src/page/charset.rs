@@ -1,20 +1,19 @@
 //! Character-set decoding in the WHATWG order: BOM, HTTP charset, `<meta>` prescan, detection, default.
 
-use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
+use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8};
 
 /// The decoded page text and how its encoding was chosen.
-pub(crate) struct Decoded<'a> {
+pub struct Decoded<'a> {
+    /// The text; borrowed when the bytes were already valid UTF-8.
     pub text: std::borrow::Cow<'a, str>,
+    /// The encoding the bytes were read in.
     pub encoding: &'static Encoding,
+    /// Which step chose it: `bom`, `http`, `meta`, `detected` or `default`.
     pub source: &'static str,
 }
 
 /// Decodes page bytes, recording which step decided the encoding.
-pub(crate) fn decode<'a>(
-    bytes: &'a [u8],
-    content_type: Option<&str>,
-    url: Option<&str>,
-) -> Decoded<'a> {
+pub fn decode<'a>(bytes: &'a [u8], content_type: Option<&str>, url: Option<&str>) -> Decoded<'a> {
     if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
         let rest = bytes.get(bom_len..).unwrap_or_default();
         let (text, _) = enc.decode_without_bom_handling(rest);
@@ -65,7 +64,7 @@ pub(crate) fn decode<'a>(
 }
 
 /// The charset parameter of a `Content-Type` header.
-pub(crate) fn http_charset(content_type: &str) -> Option<&'static Encoding> {
+pub fn http_charset(content_type: &str) -> Option<&'static Encoding> {
     let lower = content_type.to_ascii_lowercase();
     let at = lower.find("charset")?;
     let rest = lower[at + 7..].trim_start();
@@ -143,10 +142,6 @@ fn tld_of(url: &str) -> Option<String> {
     (tld.chars().all(|c| c.is_ascii_alphabetic()) && !tld.is_empty()).then(|| tld.to_string())
 }
 
-/// Windows-1252, named for tests.
-#[allow(dead_code)]
-pub(crate) const DEFAULT_LEGACY: &Encoding = WINDOWS_1252;
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -169,6 +164,19 @@ mod tests {
         assert!(d.text.contains("Москва"));
         let d = decode(&bytes, Some("text/html; charset=\"KOI8-R\""), None);
         assert_eq!(d.source, "http");
+    }
+
+    #[test]
+    fn latin_http_charset_and_koi8_in_http_equiv() {
+        let d = decode(b"Z\xfcrich", Some("text/html; charset=iso-8859-1"), None);
+        assert_eq!(d.text, "Zürich");
+        let mut page =
+            b"<meta http-equiv=\"Content-Type\" content=\"text/html; charset=koi8-r\"><body>"
+                .to_vec();
+        page.extend_from_slice(&[0xed, 0xcf, 0xd3, 0xcb, 0xd7, 0xc1]);
+        assert!(decode(&page, Some("text/html"), None)
+            .text
+            .ends_with("<body>Москва"));
     }
 
     #[test]
