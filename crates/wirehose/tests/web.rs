@@ -651,3 +651,190 @@ async fn requests_are_counted_in_the_metrics() {
     pool.close().await;
     common::drop_database(&name).await;
 }
+
+/// `POST /session/{id}/se/log`: chromedriver's console log, emptied as it is read.
+#[derive(Debug)]
+struct BrowserLog;
+
+impl fantoccini::wd::WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(
+        &self,
+        base: &url::Url,
+        session: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/se/log", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (axum::http::Method, Option<String>) {
+        (
+            axum::http::Method::POST,
+            Some(r#"{"type":"browser"}"#.into()),
+        )
+    }
+}
+
+/// chromedriver on a free loopback port; killed on drop.
+struct Driver(Child, String);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn chromedriver() -> Driver {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let child = Command::new("chromedriver")
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap_or_else(|e| {
+            panic!(
+                "cannot start chromedriver ({e}). The browser test needs Chromium and its driver:\n  \
+                 apt-get install chromium chromium-driver"
+            )
+        });
+    Driver(child, format!("http://127.0.0.1:{port}"))
+}
+
+async fn browser(driver: &Driver) -> fantoccini::Client {
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({ "args": ["--headless=new", "--no-sandbox", "--disable-gpu",
+                                     "--disable-dev-shm-usage", "--window-size=1200,900"] }),
+    );
+    caps.insert(
+        "goog:loggingPrefs".into(),
+        serde_json::json!({ "browser": "ALL" }),
+    );
+    let mut last = String::new();
+    for _ in 0..100 {
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        match fantoccini::ClientBuilder::new(connector)
+            .capabilities(caps.clone())
+            .connect(&driver.1)
+            .await
+        {
+            Ok(c) => return c,
+            Err(e) => last = e.to_string(),
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    panic!(
+        "chromedriver at {} gave no browser session: {last}",
+        driver.1
+    );
+}
+
+async fn screenshot(c: &fantoccini::Client, name: &str) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/screenshots");
+    std::fs::create_dir_all(&dir).expect("docs/screenshots");
+    let png = c.screenshot().await.expect("screenshot");
+    assert!(png.starts_with(b"\x89PNG"), "{name} is a PNG");
+    std::fs::write(dir.join(format!("{name}.png")), png).expect("write the screenshot");
+}
+
+#[tokio::test]
+async fn a_reader_clicks_from_the_latest_stories_to_a_speaker_and_a_search() {
+    use fantoccini::Locator;
+    let (name, url, pool) = seeded().await;
+    let s = serve(&url, "");
+    let driver = chromedriver();
+    let c = browser(&driver).await;
+
+    c.goto(&format!("{}/?source=danube", s.base))
+        .await
+        .expect("home");
+    screenshot(&c, "home").await;
+    c.find(Locator::LinkText(
+        "Austria and Hungary to resume Danube treaty talks",
+    ))
+    .await
+    .expect("the story in the list")
+    .click()
+    .await
+    .expect("open the story");
+    let quote = c
+        .find(Locator::Css("mark.quote.direct"))
+        .await
+        .expect("a highlighted quote");
+    assert_eq!(
+        quote.text().await.unwrap(),
+        "We are closer to an agreement than at any time in the last two years,"
+    );
+    let speaker = c
+        .find(Locator::Css("span.attribution a.speaker"))
+        .await
+        .expect("the speaker link");
+    assert_eq!(speaker.text().await.unwrap(), "Clara Weidinger");
+    screenshot(&c, "story").await;
+    speaker.click().await.expect("open the speaker");
+    assert!(c
+        .current_url()
+        .await
+        .unwrap()
+        .path()
+        .starts_with("/speakers/"));
+    let h1 = c
+        .find(Locator::Css("h1"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(h1, "Clara Weidinger");
+    c.find(Locator::Css("figure.chart svg rect"))
+        .await
+        .expect("the quotes-per-day chart");
+    assert!(c
+        .find(Locator::Css("li.quote blockquote"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+        .starts_with("We are closer"));
+    screenshot(&c, "speaker").await;
+
+    let vienna = id_of(&pool, "SELECT id FROM entities WHERE name = 'Vienna'").await;
+    c.goto(&format!("{}/entities/{vienna}", s.base))
+        .await
+        .unwrap();
+    screenshot(&c, "entity").await;
+
+    let input = c
+        .find(Locator::Css("input[name=q]"))
+        .await
+        .expect("search box");
+    input.send_keys("ports").await.unwrap();
+    c.find(Locator::Css("form.search button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .expect("search");
+    assert_eq!(c.current_url().await.unwrap().path(), "/search");
+    let marks = c.find_all(Locator::Css("main mark")).await.unwrap();
+    assert!(!marks.is_empty(), "matched words are marked");
+    for m in &marks {
+        assert_eq!(m.text().await.unwrap().to_lowercase(), "ports");
+    }
+    screenshot(&c, "search").await;
+
+    let log = c.issue_cmd(BrowserLog).await.expect("the console log");
+    let errors: Vec<&serde_json::Value> = log
+        .as_array()
+        .map(|a| a.iter().filter(|e| e["level"] == "SEVERE").collect())
+        .unwrap_or_default();
+    assert!(errors.is_empty(), "console errors: {errors:?}");
+    c.close().await.expect("close the browser");
+    drop(s);
+    pool.close().await;
+    common::drop_database(&name).await;
+}

@@ -22,6 +22,8 @@ pub fn layout(title: &str, main: Markup) -> Html<String> {
                     meta name="viewport" content="width=device-width, initial-scale=1";
                     title { (title) " · wirehose" }
                     link rel="stylesheet" href="/style.css";
+                    // No favicon: browsers would otherwise ask for /favicon.ico on every visit.
+                    link rel="icon" href="data:,";
                 }
                 body {
                     header {
