@@ -77,11 +77,15 @@ pub async fn latest_stories(
     day: Option<NaiveDate>,
     page: i64,
 ) -> Result<Paged<StoryRow>, WebError> {
+    // The page's rows are picked first, then counted: counting in the same SELECT would count
+    // every row OFFSET skips as well.
     let mut q = QueryBuilder::new(
-        "SELECT a.id, a.source, a.agency, a.title, coalesce(a.published_at, a.first_seen_at) AS at,
-                (SELECT count(*) FROM quotes q WHERE q.article_id = a.id AND q.first_seen_at = a.first_seen_at) AS quotes,
-                (SELECT count(*) FROM mentions m WHERE m.article_id = a.id AND m.first_seen_at = a.first_seen_at) AS entities
-         FROM articles a WHERE true",
+        "SELECT s.id, s.source, s.agency, s.title, s.at,
+                (SELECT count(*) FROM quotes q WHERE q.article_id = s.id AND q.first_seen_at = s.first_seen_at) AS quotes,
+                (SELECT count(*) FROM mentions m WHERE m.article_id = s.id AND m.first_seen_at = s.first_seen_at) AS entities
+         FROM (SELECT a.id, a.first_seen_at, a.source, a.agency, a.title,
+                      coalesce(a.published_at, a.first_seen_at) AS at
+               FROM articles a WHERE true",
     );
     if let Some(s) = source {
         q.push(" AND a.source = ").push_bind(s.to_string());
@@ -96,7 +100,8 @@ pub async fn latest_stories(
     q.push(" ORDER BY coalesce(a.published_at, a.first_seen_at) DESC, a.id DESC LIMIT ")
         .push_bind(PAGE_SIZE + 1)
         .push(" OFFSET ")
-        .push_bind(offset(page));
+        .push_bind(offset(page))
+        .push(") s ORDER BY s.at DESC, s.id DESC");
     let rows = q.build_query_as::<StoryRow>().fetch_all(pool).await?;
     Ok(Paged::from_rows(rows, page))
 }
@@ -351,12 +356,14 @@ pub async fn speaker(pool: &PgPool, id: i64, page: i64) -> Result<Option<Speaker
         return Ok(None);
     };
     let quotes: Vec<QuoteRow> = sqlx::query_as(
+        // The page is picked from quotes alone (a backward scan of quotes_speaker_seen), then joined.
         "SELECT q.id, q.text AS marked, q.speaker, q.speaker_entity_id AS speaker_id, q.kind,
                 a.id AS story_id, a.title AS story_title, a.agency,
                 coalesce(a.published_at, a.first_seen_at) AS at
-         FROM quotes q JOIN articles a ON a.id = q.article_id AND a.first_seen_at = q.first_seen_at
-         WHERE q.speaker_entity_id = $1
-         ORDER BY q.first_seen_at DESC, q.article_id DESC, q.id LIMIT $2 OFFSET $3",
+         FROM (SELECT * FROM quotes WHERE speaker_entity_id = $1
+               ORDER BY first_seen_at DESC, article_id DESC, id LIMIT $2 OFFSET $3) q
+         JOIN articles a ON a.id = q.article_id AND a.first_seen_at = q.first_seen_at
+         ORDER BY q.first_seen_at DESC, q.article_id DESC, q.id",
     )
     .bind(id)
     .bind(PAGE_SIZE + 1)
@@ -443,9 +450,10 @@ pub async fn entity(pool: &PgPool, id: i64, page: i64) -> Result<Option<EntityPa
     let stories: Vec<MentioningStory> = sqlx::query_as(
         "SELECT a.id, a.title, a.agency, coalesce(a.published_at, a.first_seen_at) AS at,
                 cardinality(m.start_offsets) AS mentions
-         FROM mentions m JOIN articles a ON a.id = m.article_id AND a.first_seen_at = m.first_seen_at
-         WHERE m.entity_id = $1
-         ORDER BY m.first_seen_at DESC, m.article_id DESC LIMIT $2 OFFSET $3",
+         FROM (SELECT * FROM mentions WHERE entity_id = $1
+               ORDER BY first_seen_at DESC, article_id DESC LIMIT $2 OFFSET $3) m
+         JOIN articles a ON a.id = m.article_id AND a.first_seen_at = m.first_seen_at
+         ORDER BY m.first_seen_at DESC, m.article_id DESC",
     )
     .bind(id)
     .bind(PAGE_SIZE + 1)
@@ -534,6 +542,20 @@ async fn searchable(pool: &PgPool, q: &str) -> Result<bool, WebError> {
     )
 }
 
+/// Below this many matches a search reads them all through the GIN index and sorts them.
+const FEW_MATCHES: i64 = 2000;
+
+/// Whether `q` matches few rows of `table` (articles or quotes). Newest-first results come
+/// fastest from walking the time (or key) order backwards while matches are common, but that
+/// walk reads the whole table when they are rare; the planner cannot tell the two apart.
+async fn few_matches(pool: &PgPool, table: &str, q: &str) -> Result<bool, WebError> {
+    let sql = format!(
+        "SELECT count(*) < {FEW_MATCHES} FROM (SELECT 1 FROM {table}
+         WHERE search @@ websearch_to_tsquery(wirehose_ts_config('en'), $1) LIMIT {FEW_MATCHES}) x"
+    );
+    Ok(sqlx::query_scalar(&sql).bind(q).fetch_one(pool).await?)
+}
+
 /// Stories and quotes matching `q` (web search syntax: words, "phrases", -not, or).
 pub async fn search(pool: &PgPool, q: &str, page: i64) -> Result<SearchResults, WebError> {
     if !searchable(pool, q).await? {
@@ -543,8 +565,14 @@ pub async fn search(pool: &PgPool, q: &str, page: i64) -> Result<SearchResults, 
             quotes: Paged::from_rows(Vec::new(), page),
         });
     }
+    // Adding zero keeps the planner off the time index, so it reads the few matches instead.
+    let order = if few_matches(pool, "articles", q).await? {
+        "coalesce(a.published_at, a.first_seen_at) + interval '0 s'"
+    } else {
+        "coalesce(a.published_at, a.first_seen_at)"
+    };
     // The inner query picks the page's rows; snippets are built for those rows only.
-    let stories: Vec<StoryHit> = sqlx::query_as(
+    let sql = format!(
         "SELECT s.id, s.agency, s.at,
                 ts_headline(wirehose_ts_config(s.language), coalesce(s.title, ''),
                             websearch_to_tsquery(wirehose_ts_config('en'), $1), $4) AS marked_title,
@@ -554,18 +582,19 @@ pub async fn search(pool: &PgPool, q: &str, page: i64) -> Result<SearchResults, 
                       coalesce(a.published_at, a.first_seen_at) AS at
                FROM articles a
                WHERE a.search @@ websearch_to_tsquery(wirehose_ts_config('en'), $1)
-               ORDER BY coalesce(a.published_at, a.first_seen_at) DESC, a.id DESC
+               ORDER BY {order} DESC, a.id DESC
                LIMIT $2 OFFSET $3) s
-         ORDER BY s.at DESC, s.id DESC",
-    )
-    .bind(q)
-    .bind(PAGE_SIZE + 1)
-    .bind(offset(page))
-    .bind(headline_options(false))
-    .bind(headline_options(true))
-    .bind(SNIPPET_CHARS)
-    .fetch_all(pool)
-    .await?;
+         ORDER BY s.at DESC, s.id DESC"
+    );
+    let stories: Vec<StoryHit> = sqlx::query_as(&sql)
+        .bind(q)
+        .bind(PAGE_SIZE + 1)
+        .bind(offset(page))
+        .bind(headline_options(false))
+        .bind(headline_options(true))
+        .bind(SNIPPET_CHARS)
+        .fetch_all(pool)
+        .await?;
     let stories = stories
         .into_iter()
         .map(|mut s| {
@@ -609,9 +638,13 @@ pub async fn quotes(
     f: QuoteFilter<'_>,
     page: i64,
 ) -> Result<Paged<QuoteRow>, WebError> {
+    let mut key = "q.article_id";
     if let Some(q) = f.q {
         if !searchable(pool, q).await? {
             return Ok(Paged::from_rows(Vec::new(), page));
+        }
+        if few_matches(pool, "quotes", q).await? {
+            key = "q.article_id + 0";
         }
     }
     let mut b = QueryBuilder::new("SELECT q.id, ");
@@ -627,11 +660,12 @@ pub async fn quotes(
             b.push("q.text AS marked, ");
         }
     }
+    // The page is picked from quotes alone, where the planner can walk the key backwards and stop
+    // early; joined to the stories inside, it would join every quote first.
     b.push(
         "q.speaker, q.speaker_entity_id AS speaker_id, q.kind, a.id AS story_id,
          a.title AS story_title, a.agency, coalesce(a.published_at, a.first_seen_at) AS at
-         FROM quotes q JOIN articles a ON a.id = q.article_id AND a.first_seen_at = q.first_seen_at
-         WHERE true",
+         FROM (SELECT * FROM quotes q WHERE true",
     );
     if let Some(text) = f.q {
         b.push(" AND q.search @@ websearch_to_tsquery(wirehose_ts_config('en'), ")
@@ -661,10 +695,16 @@ pub async fn quotes(
         b.push(" AND q.first_seen_at < ")
             .push_bind(start_of(d) + chrono::Duration::days(1));
     }
-    b.push(" ORDER BY q.article_id DESC, q.first_seen_at DESC, q.id DESC LIMIT ")
-        .push_bind(PAGE_SIZE + 1)
-        .push(" OFFSET ")
-        .push_bind(offset(page));
+    b.push(format_args!(
+        " ORDER BY {key} DESC, q.first_seen_at DESC, q.id DESC LIMIT "
+    ))
+    .push_bind(PAGE_SIZE + 1)
+    .push(" OFFSET ")
+    .push_bind(offset(page))
+    .push(
+        ") q JOIN articles a ON a.id = q.article_id AND a.first_seen_at = q.first_seen_at
+             ORDER BY q.article_id DESC, q.first_seen_at DESC, q.id DESC",
+    );
     let rows: Vec<QuoteRow> = b.build_query_as().fetch_all(pool).await?;
     Ok(Paged::from_rows(
         rows.into_iter().map(QuoteRow::split).collect(),
