@@ -27,6 +27,8 @@ pub struct Config {
     pub http_listen: Option<SocketAddr>,
     /// The `[store]` section.
     pub store: StoreSettings,
+    /// The `[web]` section: the read-only web view.
+    pub web: crate::web::Settings,
     /// The configured sources.
     pub sources: Vec<Source>,
 }
@@ -182,7 +184,7 @@ impl Config {
             root,
             "",
             &[
-                "database", "crawler", "pipeline", "parser", "http", "store", "sources",
+                "database", "crawler", "pipeline", "parser", "http", "store", "web", "sources",
             ],
         );
 
@@ -340,6 +342,7 @@ impl Config {
             }
         }
 
+        let web = c.web(root);
         let sources = c.sources(root);
         if c.problems.is_empty() {
             Ok(Config {
@@ -349,12 +352,43 @@ impl Config {
                 profiles,
                 http_listen,
                 store,
+                web,
                 sources,
             })
         } else {
             c.problems.sort_by_key(|p| (p.line, p.column));
             Err(c.problems)
         }
+    }
+}
+
+impl Checker<'_> {
+    /// The `[web]` section.
+    fn web(&mut self, root: &Table) -> crate::web::Settings {
+        let mut web = crate::web::Settings::default();
+        let Some(t) = self.table(root, "web") else {
+            return web;
+        };
+        self.known_keys(t, "web.", &["listen", "statement_timeout"]);
+        if let Some(v) = self.string(t, "listen", "web.") {
+            match v.parse::<SocketAddr>() {
+                Ok(a) => web.listen = Some(a),
+                Err(_) => self.at_item(
+                    t.get("listen"),
+                    format!("web.listen: {v:?} is not an address like 127.0.0.1:8080"),
+                ),
+            }
+        }
+        if let Some(d) = self.duration(t, "statement_timeout", "web.") {
+            if d.is_zero() {
+                self.at_item(
+                    t.get("statement_timeout"),
+                    "web.statement_timeout must be more than zero".into(),
+                );
+            }
+            web.statement_timeout = d;
+        }
+        web
     }
 }
 

@@ -1,4 +1,4 @@
-//! The `wirehose` command: the daemon (`run`) and its tools (`extract`, `migrate`, `check-config`, `db-url`).
+//! The `wirehose` command: the daemon (`run`), the web view (`serve`) and the tools (`extract`, `migrate`, ...).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -18,6 +18,7 @@ mod reprocess;
 mod status;
 mod warc;
 mod watchdog;
+mod web;
 
 use config::Config;
 
@@ -107,6 +108,12 @@ enum Command {
     Status,
     /// Print the database URL (for psql); starts the embedded database if needed and leaves it running.
     DbUrl,
+    /// Serve the read-only web view of stories, quotes, speakers and entities (JSON under /api/).
+    Serve {
+        /// Address to listen on (default: `[web] listen`, else 127.0.0.1:8080).
+        #[arg(long)]
+        listen: Option<std::net::SocketAddr>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -267,6 +274,17 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             let parser = Arc::new(load_parser(&cli.config, Some(&config))?);
             let db = Database::open(&config)?;
             let result = runtime()?.block_on(run_daemon(config, &db, parser));
+            db.close();
+            result
+        }
+        Command::Serve { listen } => {
+            let config = load_config(&cli.config)?;
+            let addr = match listen.or(config.web.listen) {
+                Some(a) => a,
+                None => web::DEFAULT_LISTEN.parse()?,
+            };
+            let db = Database::open(&config)?;
+            let result = runtime()?.block_on(serve_web(config, &db, addr));
             db.close();
             result
         }
@@ -540,8 +558,59 @@ async fn run_daemon(
             }
         });
     }
+    if let Some(addr) = config.web.listen {
+        let pool = web::reader_pool(&db.url, &config.web)?;
+        let listener = tokio::net::TcpListener::bind(addr)
+            .await
+            .with_context(|| format!("listening for the web view on {addr}"))?;
+        info!(%addr, "serving the web view on http://{addr}/");
+        let (m, token, settings) = (metrics.clone(), shutdown.clone(), config.web.clone());
+        tokio::spawn(async move {
+            if let Err(e) = web::serve(listener, pool, &settings, m, token).await {
+                warn!(%addr, error = %e, "the web view stopped");
+            }
+        });
+    }
     pipeline::run(config, store, parser, metrics, shutdown).await?;
     info!("all work drained; exiting");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `wirehose serve`: the web view alone, read-only, until SIGINT or SIGTERM.
+async fn serve_web(
+    config: Config,
+    db: &Database,
+    addr: std::net::SocketAddr,
+) -> anyhow::Result<ExitCode> {
+    let pool = web::reader_pool(&db.url, &config.web)?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("listening on {addr}"))?;
+    let addr = listener.local_addr().context("reading the bound address")?;
+    let shutdown = CancellationToken::new();
+    tokio::spawn(watch_signals(
+        shutdown.clone(),
+        config.pipeline.shutdown_timeout,
+    ));
+    let metrics = metrics::Metrics::new();
+    metrics
+        .running
+        .store(true, std::sync::atomic::Ordering::Relaxed);
+    if let Some(maddr) = config.http_listen {
+        let (m, p, token) = (metrics.clone(), pool.clone(), shutdown.clone());
+        tokio::spawn(async move {
+            if let Err(e) = metrics::serve(maddr, m, p, token).await {
+                warn!(addr = %maddr, error = %e, "cannot serve /metrics and /health");
+            }
+        });
+    }
+    info!(%addr, database = %redacted(&db.url), "serving the web view");
+    // Scripts and tests read the address (a port of 0 picks a free one) from this line.
+    println!("serving on http://{addr}/");
+    web::serve(listener, pool, &config.web, metrics, shutdown)
+        .await
+        .context("serving the web view")?;
+    info!("web view stopped");
     Ok(ExitCode::SUCCESS)
 }
 

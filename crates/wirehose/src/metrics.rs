@@ -43,6 +43,8 @@ pub struct Metrics {
     frontier: Family<Labels, Gauge>,
     fetch_failures: Family<Labels, Gauge>,
     host_backoff: Family<Labels, Gauge>,
+    /// Web view requests, by page, JSON or HTML, and status.
+    web_requests: Family<Labels, Counter>,
     /// Whether the stages are running.
     pub running: AtomicBool,
 }
@@ -74,6 +76,7 @@ impl Metrics {
             frontier: Family::default(),
             fetch_failures: Family::default(),
             host_backoff: Family::default(),
+            web_requests: Family::default(),
             running: AtomicBool::new(false),
         };
         r.register(
@@ -136,6 +139,11 @@ impl Metrics {
             "Backoff level of each host (0: none)",
             m.host_backoff.clone(),
         );
+        r.register(
+            "web_requests",
+            "Web view requests, by page, format and status",
+            m.web_requests.clone(),
+        );
         *m.registry.lock().unwrap_or_else(|e| e.into_inner()) = r;
         Arc::new(m)
     }
@@ -145,6 +153,18 @@ impl Metrics {
         self.stage_seconds
             .get_or_create(&labels(&[("stage", stage)]))
             .observe(d.as_secs_f64());
+    }
+
+    /// Counts one web view request.
+    pub fn count_web_request(&self, page: &str, api: bool, status: u16) {
+        let format = if api { "json" } else { "html" };
+        self.web_requests
+            .get_or_create(&labels(&[
+                ("page", page),
+                ("format", format),
+                ("status", &status.to_string()),
+            ]))
+            .inc();
     }
 
     /// Sets the depth of one channel.
