@@ -80,8 +80,8 @@ pub fn analyze_text(body: &str, dateline_agency: Option<&str>) -> Analysis {
         lower_at,
         caps,
     };
-    let mut ents = entities::recognize(&doc, dateline_agency);
-    let (found, descs) = quotes::find(&doc, &qspans, &sents, &mut ents);
+    let ents = entities::recognize(&doc, dateline_agency);
+    let (found, descs) = quotes::find(&doc, &qspans, &sents, &ents);
 
     let offsets = CharOffsets::new(body);
     let quotes = found

@@ -1,6 +1,6 @@
 //! Quotes and reported speech, each attributed to the entity that spoke.
 
-use rustc_hash::FxHashSet as HashSet;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use model::{EntityType, QuoteKind};
 
@@ -69,7 +69,10 @@ const PRONOUNS: &[&str] = &[
 
 struct Ctx<'a, 'b> {
     d: &'b Doc<'a>,
-    en: &'b mut Entities,
+    en: &'b Entities,
+    /// Gender learned in this pass from pronouns after a lone person subject; asked before
+    /// the gender the entity stage found.
+    learned_female: HashMap<usize, bool>,
     /// (token, entity) of salient persons and organisations, in order.
     salience: Vec<(usize, usize)>,
     last_speaker: Option<(usize, usize)>,
@@ -101,6 +104,13 @@ impl<'a, 'b> Ctx<'a, 'b> {
     }
     fn outside(&self, i: usize) -> bool {
         i < self.d.toks.len() && self.d.inq[i].is_none()
+    }
+    /// Some(true) female, Some(false) male, as learned in this pass or by the entity stage.
+    fn female(&self, k: usize) -> Option<bool> {
+        self.learned_female
+            .get(&k)
+            .copied()
+            .or(self.en.ents[k].female)
     }
 
     /// The speaker phrase that ends right before token `end` (not before `lo`).
@@ -406,7 +416,7 @@ impl<'a, 'b> Ctx<'a, 'b> {
                 }?;
                 let ok = |k: usize| match want {
                     Some(female) => {
-                        ents[k].kind == EntityType::Person && ents[k].female != Some(!female)
+                        ents[k].kind == EntityType::Person && self.female(k) != Some(!female)
                     }
                     None => ents[k].kind == EntityType::Organization,
                 };
@@ -857,13 +867,14 @@ pub fn find(
     d: &Doc,
     quotes: &[QuoteSpan],
     sents: &[Sentence],
-    en: &mut Entities,
+    en: &Entities,
 ) -> (Vec<Found>, Vec<(usize, usize, usize)>) {
     let n = d.toks.len();
     let qtok = spans::quote_tokens(d, quotes);
     let mut ctx = Ctx {
         d,
         en,
+        learned_female: HashMap::default(),
         salience: Vec::new(),
         last_speaker: None,
         desc_mentions: Vec::new(),
@@ -897,18 +908,18 @@ pub fn find(
                                 && ctx.en.ents[m.ent].kind == EntityType::Person
                         })
                         .count();
-                    if persons == 1 && ctx.en.ents[k].female.is_none() {
+                    if persons == 1 && ctx.female(k).is_none() {
                         for j in np.e..sent.e {
                             if !ctx.outside(j) {
                                 continue;
                             }
                             match ctx.lc(j) {
                                 "she" | "her" | "herself" => {
-                                    ctx.en.ents[k].female = Some(true);
+                                    ctx.learned_female.insert(k, true);
                                     break;
                                 }
                                 "he" | "his" | "him" | "himself" => {
-                                    ctx.en.ents[k].female = Some(false);
+                                    ctx.learned_female.insert(k, false);
                                     break;
                                 }
                                 _ => {}
