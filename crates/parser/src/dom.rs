@@ -99,7 +99,7 @@ impl Tag {
             "script" | "style" | "noscript" | "template" | "button" | "select" | "input"
             | "textarea" | "option" | "iframe" | "svg" | "canvas" | "object" | "embed"
             | "video" | "audio" | "source" | "map" | "dialog" | "menu" | "head" | "title"
-            | "meta" | "link" | "label" | "math" => Tag::Junk,
+            | "meta" | "link" | "label" | "math" | "rt" | "rp" => Tag::Junk,
             "html" | "address" | "center" | "details" | "summary" | "fieldset" | "hgroup"
             | "tbody" | "thead" | "tfoot" | "caption" | "ins" => Tag::OtherBlock,
             _ => Tag::Other,
@@ -169,14 +169,8 @@ impl<'a> Dom<'a> {
                             let mut itemprop: Box<str> = "".into();
                             for (k, v) in e.attrs() {
                                 match k {
-                                    "class" | "id" => {
-                                        if !cls.is_empty() {
-                                            cls.push(' ');
-                                        }
-                                        let from = cls.len();
-                                        cls.push_str(v);
-                                        cls[from..].make_ascii_lowercase();
-                                    }
+                                    "id" if matches!(tag, Tag::H(_)) && is_slug(v) => {}
+                                    "class" | "id" => push_class_words(&mut cls, v),
                                     // React streams server-rendered parts into hidden `S:` boundaries that
                                     // scripts reveal at once; their text is the page's own.
                                     "hidden" => {
@@ -290,5 +284,40 @@ impl<'a> Dom<'a> {
             a = self.nodes[a as usize].parent;
         }
         false
+    }
+}
+
+/// Whether a heading's id is a slug of its own words ("what-comes-next-for-the-port"): such an
+/// id says what the heading reads, not what box it is.
+fn is_slug(id: &str) -> bool {
+    id.split(['-', '_']).filter(|w| !w.is_empty()).count() >= 3
+}
+
+/// Appends a class or id value, lower-cased, to `cls`; a camelCase name ("similarPosts") is
+/// followed by its split words ("similar-posts") so each part counts as a word of its own.
+fn push_class_words(cls: &mut String, v: &str) {
+    if !cls.is_empty() {
+        cls.push(' ');
+    }
+    let from = cls.len();
+    cls.push_str(v);
+    cls[from..].make_ascii_lowercase();
+    for token in v.split_ascii_whitespace() {
+        let camel = token
+            .as_bytes()
+            .windows(2)
+            .any(|w| w[0].is_ascii_lowercase() && w[1].is_ascii_uppercase());
+        if !camel {
+            continue;
+        }
+        cls.push(' ');
+        let mut prev_lower = false;
+        for c in token.chars() {
+            if prev_lower && c.is_ascii_uppercase() {
+                cls.push('-');
+            }
+            prev_lower = c.is_ascii_lowercase();
+            cls.push(c.to_ascii_lowercase());
+        }
     }
 }

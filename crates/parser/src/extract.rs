@@ -145,6 +145,7 @@ const BAD_WORDS: &[&str] = &[
     "categories",
     "category",
     "bio",
+    "biography",
     "profile",
     "avatar",
     "icon",
@@ -218,6 +219,18 @@ const BOX_WORDS: &[&str] = &[
     "mostread",
 ];
 
+/// Furniture words that a good word in the same name never rescues.
+const UNRESCUED_WORDS: &[&str] = &[
+    "caption",
+    "credit",
+    "credits",
+    "author",
+    "authors",
+    "bio",
+    "biography",
+    "avatar",
+];
+
 /// Furniture words that page layouts also use for the story's own column ("pg-rail-tall__body"):
 /// they mark furniture unless the node holds a story's worth of running text.
 const LAYOUT_WORDS: &[&str] = &["rail"];
@@ -267,7 +280,11 @@ fn class_flags(cls: &str) -> (bool, bool) {
     let mut bad = false;
     let mut good = false;
     let mut boxed = false;
+    let active = words(cls).any(|w| w == "active" || w == "show");
     for token in cls.split_ascii_whitespace() {
+        if is_neutral_token(token, active) {
+            continue;
+        }
         // In a BEM name ("article-body__newsletter") the element part says what the node is; the
         // block it belongs to does not make a newsletter box part of the story.
         let (tb, tg) = match token.split_once("__") {
@@ -290,7 +307,9 @@ fn class_flags(cls: &str) -> (bool, bool) {
         bad |= tb;
         good |= tg;
     }
-    if boxed {
+    // A caption, credit or author box is that box whatever else its name says ("newsCaption",
+    // "post-author", "ArticlePage-authorInfo").
+    if boxed || words(cls).any(|w| UNRESCUED_WORDS.contains(&w)) {
         good = false;
     }
     // Compound markers spelled without separators.
@@ -315,11 +334,29 @@ fn class_flags(cls: &str) -> (bool, bool) {
             "cookiebanner",
             "cookieconsent",
             "breadcrumb",
+            "footer",
+            "sidebar",
+            "related",
+            "similar",
         ]
         .iter()
         .any(|m| cls.contains(m));
     }
     (bad, good)
+}
+
+/// Whether a class token says nothing about furniture: responsive visibility ("hidden-xs" is shown
+/// on every screen but phones), a field's label display, and the shown pane of a tab set
+/// ("tab-pane active").
+fn is_neutral_token(token: &str, active: bool) -> bool {
+    let responsive = ["hidden-", "visible-"].iter().any(|p| {
+        token
+            .strip_prefix(p)
+            .is_some_and(|size| matches!(size, "xs" | "sm" | "md" | "lg" | "xl" | "xxl"))
+    });
+    // A field whose label is hidden ("field--label-hidden") still shows its value.
+    let field_label = token.contains("--label-");
+    responsive || field_label || (active && matches!(token, "tab-pane" | "tab-content"))
 }
 
 /// Whether a blockquote's class marks an embedded social post ("twitter-tweet", "instagram-media").
@@ -385,6 +422,7 @@ pub(crate) fn analyse(dom: &Dom, extra_drop: &[Ix], keep: &[Ix]) -> Analysis {
             }
         }
     }
+    let in_body = within_article_body(dom);
     let mut text = vec![0u32; n];
     let mut link = vec![0u32; n];
     let mut ptext = vec![0u32; n];
@@ -463,6 +501,9 @@ pub(crate) fn analyse(dom: &Dom, extra_drop: &[Ix], keep: &[Ix]) -> Analysis {
             } else {
                 class_flags(&node.cls)
             };
+        // Inside the marked article body only a whole box (related, newsletter, share, ad) goes for
+        // its name; styling words ("widget", "print", "tools") do not prune the story's parts.
+        let bad = bad && (!in_body[i] || words(&node.cls).any(|w| BOX_WORDS.contains(&w)));
         let layout = !bad && tag != Tag::A && words(&node.cls).any(|w| LAYOUT_WORDS.contains(&w));
         let never = kept[i]
             || p == NONE
@@ -519,6 +560,19 @@ pub(crate) fn analyse(dom: &Dom, extra_drop: &[Ix], keep: &[Ix]) -> Analysis {
         link,
         block_below,
     }
+}
+
+/// Which nodes sit inside an element marked `itemprop="articleBody"` (the mark itself excluded).
+fn within_article_body(dom: &Dom) -> Vec<bool> {
+    let mut inside = vec![false; dom.nodes.len()];
+    for (i, node) in dom.nodes.iter().enumerate() {
+        let p = node.parent;
+        if p != NONE {
+            let parent = &dom.nodes[p as usize];
+            inside[i] = inside[p as usize] || &*parent.itemprop == "articlebody";
+        }
+    }
+    inside
 }
 
 /// Drops hover cards and inline link lists nested in a paragraph: an inline element made only of
@@ -937,7 +991,11 @@ static RELATED_HEADING: LazyLock<Regex> = LazyLock::new(|| {
             te\s+(?:puede|podr[ií]a)\s+interesar | lee\s+tambi[eé]n | art[ií]culos\s+relacionados | [àa]\s+lire\s+aussi | lire\s+aussi |
             vous\s+aimerez\s+aussi | sur\s+le\s+m[eê]me\s+sujet | articles\s+similaires | lesen\s+sie\s+auch | das\s+k[öo]nnte\s+sie\s+auch\s+interessieren |
             mehr\s+zum\s+thema | [äa]hnliche\s+artikel | читайте\s+также | похожие\s+(?:новости|статьи|материалы) | leggi\s+anche |
-            potrebbe\s+interessarti | articoli\s+correlati | ilginizi\s+[çc]ekebilir | benzer\s+haberler
+            potrebbe\s+interessarti | articoli\s+correlati | ilginizi\s+[çc]ekebilir | benzer\s+haberler |
+            [äa]hnliche\s+beitr[äa]ge | weitere\s+artikel | auch\s+interessant | temas\s+relacionados | noticias\s+relacionadas |
+            (?:zobacz|czytaj)\s+(?:te[żz]|tak[żz]e|r[óo]wnie[żz]) | najcz[ęe][śs]ciej\s+czytane | kapcsol[óo]d[óo]\s+(?:cikkek|h[íi]rek|tartalmak) |
+            legolvasottabb | lees\s+ook | gerelateerde\s+(?:artikelen|berichten) | meest\s+gelezen | i\s+pi[ùu]\s+letti |
+            ilgili\s+haberler | en\s+[çc]ok\s+okunan
         )[\s.:!…]*$",
     )
     .expect("static regex")
@@ -1082,7 +1140,7 @@ static PROMO: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 static STAMP_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:(?:first\s+|last\s+)?(?:published|updated|posted|modified|created|released)|date|last\s+update|pub(?:lished)?\.?)\s*(?:on|at)?\s*:?\s*")
+    Regex::new(r"(?i)^(?:aktualisiert|publiziert|ver[öo]ffentlicht|actualizado|mis\s+[àa]\s+jour|aggiornato|opublikowano|zaktualizowano|friss[íi]tve|g[üu]ncelleme|обновлено|опубликовано|(?:first\s+|last\s+)?(?:published|updated|posted|modified|created|released)|date|last\s+update|pub(?:lished)?\.?)\s*(?:on|at)?\s*:?\s*")
         .expect("static regex")
 });
 
@@ -1535,6 +1593,55 @@ mod tests {
             "编辑部表示，调查仍在继续。",
         ] {
             assert!(!BOILER_LINE.is_match(l), "{l}");
+        }
+    }
+
+    #[test]
+    fn compound_and_styling_class_names_are_read_by_their_parts() {
+        // camelCase parts count as words; a caption or author box is not rescued by "news" or "post".
+        assert_eq!(class_flags(&dom_class("newsCaption")), (true, false));
+        assert_eq!(class_flags(&dom_class("post-author-box")), (true, false));
+        assert_eq!(class_flags(&dom_class("similarPosts")), (true, false));
+        assert!(class_flags(&dom_class("darkfooter")).0);
+        // Responsive visibility, a field's hidden label and the shown tab pane are no furniture.
+        assert_eq!(class_flags("story-text hidden-xs"), (false, true));
+        assert_eq!(class_flags("field field--label-hidden"), (false, false));
+        assert_eq!(class_flags("tab-pane fade active"), (false, false));
+        assert!(class_flags("tab-pane fade").0);
+    }
+
+    /// A class attribute as the page builder stores it.
+    fn dom_class(v: &str) -> String {
+        let html = format!("<div class=\"{v}\">x</div>");
+        let page = scraper::Html::parse_document(&html);
+        let dom = crate::dom::Dom::build(&page, false);
+        dom.nodes
+            .iter()
+            .find(|n| n.tag == Some(Tag::Div))
+            .map(|n| n.cls.to_string())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn related_headings_and_date_stamps_in_many_languages() {
+        for heading in [
+            "Ähnliche Beiträge",
+            "Temas relacionados",
+            "Zobacz także",
+            "Kapcsolódó cikkek",
+            "Lees ook:",
+            "En çok okunan",
+        ] {
+            assert!(RELATED_HEADING.is_match(heading), "{heading}");
+        }
+        assert!(!RELATED_HEADING.is_match("Ähnliche Fälle gab es 2019 in Bremen"));
+        for stamp in [
+            "Aktualisiert: 04.03.2026, 14:20 Uhr",
+            "Publiziert: 04.03.2026, 09:12",
+            "Actualizado: 04/03/2026 10:15",
+            "Opublikowano: 04.03.2026 12:00",
+        ] {
+            assert!(is_timestamp_line(stamp), "{stamp}");
         }
     }
 
