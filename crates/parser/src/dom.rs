@@ -287,8 +287,8 @@ impl<'a> Dom<'a> {
     }
 }
 
-/// Whether a heading's id is a slug of its own words ("what-comes-next-for-the-port"): such an
-/// id says what the heading reads, not what box it is.
+/// Whether a heading's id is three or more joined words ("what-comes-next-for-the-port"), the way
+/// sites slug a heading's text: such an id says what the heading reads, not what box it is.
 fn is_slug(id: &str) -> bool {
     id.split(['-', '_']).filter(|w| !w.is_empty()).count() >= 3
 }

@@ -321,7 +321,6 @@ fn class_flags(cls: &str) -> (bool, bool) {
             "caption",
             "credit",
             "promo",
-            "relatedarticles",
             "morenews",
             "morestories",
             "topstories",
@@ -1603,11 +1602,24 @@ mod tests {
         assert_eq!(class_flags(&dom_class("post-author-box")), (true, false));
         assert_eq!(class_flags(&dom_class("similarPosts")), (true, false));
         assert!(class_flags(&dom_class("darkfooter")).0);
+        assert!(class_flags(&dom_class("relatedArticles")).0);
         // Responsive visibility, a field's hidden label and the shown tab pane are no furniture.
         assert_eq!(class_flags("story-text hidden-xs"), (false, true));
         assert_eq!(class_flags("field field--label-hidden"), (false, false));
         assert_eq!(class_flags("tab-pane fade active"), (false, false));
         assert!(class_flags("tab-pane fade").0);
+    }
+
+    #[test]
+    fn ruby_readings_are_not_text() {
+        let page = scraper::Html::parse_document("<p><ruby>東京<rt>とうきょう</rt></ruby></p>");
+        let dom = crate::dom::Dom::build(&page, false);
+        let a = analyse(&dom, &[], &[]);
+        let p = dom.nodes.iter().position(|n| n.tag == Some(Tag::P));
+        assert_eq!(
+            p.map(|p| inner_text(&dom, &a, p as Ix)).as_deref(),
+            Some("東京")
+        );
     }
 
     /// A class attribute as the page builder stores it.
