@@ -45,110 +45,100 @@ pub fn analyze_text(body: &str, dateline_agency: Option<&str>) -> Analysis {
     drop(chars);
     let inq = text::quote_membership(&toks, &qspans);
     let sents = text::sentences(body, &toks, &inq, &qspans);
-    let mut sent_of = vec![0; toks.len()];
-    for (k, s) in sents.iter().enumerate() {
-        for x in sent_of.iter_mut().take(s.e).skip(s.s) {
-            *x = k;
-        }
-    }
-    let mut lower = String::with_capacity(body.len() + 16);
-    let mut lower_at = Vec::with_capacity(toks.len());
-    for t in &toks {
-        let a = lower.len();
-        let w = &body[t.start..t.end];
-        if w.is_ascii() {
-            // Most tokens: the same as the per-character mapping below, without its iterator.
-            lower.push_str(w);
-            lower[a..].make_ascii_lowercase();
-        } else {
-            for c in w.chars() {
-                lower.extend(c.to_lowercase());
-            }
-        }
-        lower_at.push((a as u32, lower.len() as u32));
-    }
-    let caps = toks
-        .iter()
-        .map(|t| entities::Doc::cap_word(&body[t.start..t.end], t.word))
-        .collect();
-    let doc = entities::Doc {
-        text: body,
-        toks: &toks,
-        inq: &inq,
-        sent_of,
-        lower,
-        lower_at,
-        caps,
-    };
+    let doc = entities::Doc::new(body, &toks, &inq, &sents);
     let ents = entities::recognize(&doc, dateline_agency);
     let (found, descs) = quotes::find(&doc, &qspans, &sents, &ents);
-
-    let offsets = CharOffsets::new(body);
-    let quotes = found
-        .into_iter()
-        .map(|f| {
-            let speaker = f.speaker.map(|k| &ents.ents[k]);
-            Quote {
-                text: f.text,
-                speaker: speaker.map(|e| e.name.clone()),
-                speaker_type: speaker.map(|e| e.entity_type()),
-                speaker_text: f.speaker_span.map(|(s, e)| body[s..e].to_string()),
-                kind: f.kind,
-                cue: f.cue,
-                start: offsets.at(f.start),
-                end: offsets.at(f.end),
-                confidence: f.confidence,
-            }
-        })
-        .collect();
-
-    let mut entities: Vec<Entity> = ents
-        .ents
-        .iter()
-        .map(|e| Entity {
-            name: e.name.clone(),
-            entity_type: e.kind,
-            mentions: Vec::new(),
-        })
-        .collect();
-    for m in &ents.mentions {
-        let (s, e) = (toks[m.s].start, toks[m.e - 1].end);
-        entities[m.ent].mentions.push(Mention {
-            text: body[s..e].to_string(),
-            start: offsets.at(s),
-            end: offsets.at(e),
-        });
-    }
-    // Descriptors that named a speaker ("the Russian president") are mentions too, unless they hold a name.
-    for (s, e, k) in descs {
-        if ents.mentions.iter().any(|m| m.s < e && m.e > s) {
-            continue;
-        }
-        let (bs, be) = (toks[s].start, toks[e - 1].end);
-        let list = &mut entities[k].mentions;
-        let at = offsets.at(bs);
-        let pos = list.partition_point(|m| m.start < at);
-        list.insert(
-            pos,
-            Mention {
-                text: body[bs..be].to_string(),
-                start: at,
-                end: offsets.at(be),
-            },
-        );
-    }
-    // The dateline's agency is kept even when the body does not print it.
-    let agency_name = ents.agency;
-    let mut k = 0;
-    entities.retain(|e| {
-        k += 1;
-        !e.mentions.is_empty() || Some(k - 1) == agency_name
-    });
-    entities.sort_by_key(|e| e.mentions.first().map_or(0, |m| m.start));
+    let out = Output {
+        body,
+        toks: &toks,
+        ents: &ents,
+        offsets: CharOffsets::new(body),
+    };
     Analysis {
-        quotes,
-        entities,
+        quotes: out.quotes(found),
+        entities: out.entities(descs),
         simhash: simhash::simhash(body),
+    }
+}
+
+/// What the passes found, turned into the article's quotes and entities with character offsets.
+struct Output<'a> {
+    body: &'a str,
+    toks: &'a [text::Tok],
+    ents: &'a entities::Entities,
+    offsets: CharOffsets,
+}
+
+impl Output<'_> {
+    /// The quotes, each with its speaker's canonical name.
+    fn quotes(&self, found: Vec<quotes::Found>) -> Vec<Quote> {
+        found
+            .into_iter()
+            .map(|f| {
+                let speaker = f.speaker.map(|k| &self.ents.ents[k]);
+                Quote {
+                    text: f.text,
+                    speaker: speaker.map(|e| e.name.clone()),
+                    speaker_type: speaker.map(|e| e.entity_type()),
+                    speaker_text: f.speaker_span.map(|(s, e)| self.body[s..e].to_string()),
+                    kind: f.kind,
+                    cue: f.cue,
+                    start: self.offsets.at(f.start),
+                    end: self.offsets.at(f.end),
+                    confidence: f.confidence,
+                }
+            })
+            .collect()
+    }
+
+    /// A mention over bytes `s..e` of the body.
+    fn mention(&self, s: usize, e: usize) -> Mention {
+        Mention {
+            text: self.body[s..e].to_string(),
+            start: self.offsets.at(s),
+            end: self.offsets.at(e),
+        }
+    }
+
+    /// The entities in order of first mention; `descs` are the descriptors resolved to one.
+    fn entities(&self, descs: Vec<(usize, usize, usize)>) -> Vec<Entity> {
+        let ents = self.ents;
+        let mut entities: Vec<Entity> = ents
+            .ents
+            .iter()
+            .map(|e| Entity {
+                name: e.name.clone(),
+                entity_type: e.kind,
+                mentions: Vec::new(),
+            })
+            .collect();
+        for m in &ents.mentions {
+            let (s, e) = (self.toks[m.s].start, self.toks[m.e - 1].end);
+            entities[m.ent].mentions.push(self.mention(s, e));
+        }
+        self.add_descriptors(&mut entities, descs);
+        // The dateline's agency is kept even when the body does not print it.
+        let mut k = 0;
+        entities.retain(|e| {
+            k += 1;
+            !e.mentions.is_empty() || Some(k - 1) == ents.agency
+        });
+        entities.sort_by_key(|e| e.mentions.first().map_or(0, |m| m.start));
+        entities
+    }
+
+    /// Descriptors that named a speaker ("the Russian president") are mentions too, unless
+    /// they hold a name.
+    fn add_descriptors(&self, entities: &mut [Entity], descs: Vec<(usize, usize, usize)>) {
+        for (s, e, k) in descs {
+            if self.ents.mentions.iter().any(|m| m.s < e && m.e > s) {
+                continue;
+            }
+            let m = self.mention(self.toks[s].start, self.toks[e - 1].end);
+            let list = &mut entities[k].mentions;
+            let pos = list.partition_point(|x| x.start < m.start);
+            list.insert(pos, m);
+        }
     }
 }
 

@@ -62,10 +62,44 @@ pub fn char_table(text: &str) -> Vec<(usize, char)> {
     text.char_indices().collect()
 }
 
+/// A body's characters with their byte offsets, as the tokenizer and the quotation finder read them.
+struct Chars<'t> {
+    text: &'t str,
+    chars: &'t [(usize, char)],
+}
+
+impl Chars<'_> {
+    fn len(&self) -> usize {
+        self.chars.len()
+    }
+    /// Byte offset of character `i`, or the end of the text past the last one.
+    fn byte_at(&self, i: usize) -> usize {
+        self.chars.get(i).map_or(self.text.len(), |x| x.0)
+    }
+    fn c(&self, i: usize) -> char {
+        self.chars[i].1
+    }
+    fn get(&self, i: usize) -> Option<char> {
+        self.chars.get(i).map(|x| x.1)
+    }
+}
+
+/// What a character that is not a letter or digit does to the word before it.
+enum Join {
+    /// It belongs to the word ("3.8", "Putin's").
+    Inside,
+    /// It belongs to the word and starts a new segment of it ("Korea-U.S.", "U.S").
+    Segment,
+    /// It is the word's last character ("OPEC+").
+    Closes,
+    /// The word ends before it.
+    Ends,
+}
+
 /// Splits a body into tokens; `chars` is its [`char_table`].
 pub fn tokenize(text: &str, chars: &[(usize, char)]) -> Vec<Tok> {
+    let cs = Chars { text, chars };
     let n = chars.len();
-    let byte_at = |i: usize| if i < n { chars[i].0 } else { text.len() };
     let mut toks = Vec::with_capacity(n / 4);
     let mut para = 0;
     let mut i = 0;
@@ -84,123 +118,137 @@ pub fn tokenize(text: &str, chars: &[(usize, char)]) -> Vec<Tok> {
             seen_newline = false;
         }
         if is_alnum(c) {
-            let start = i;
-            let mut seg_start = i;
-            i += 1;
-            loop {
-                if i >= n {
-                    break;
-                }
-                let c = chars[i].1;
-                if is_alnum(c) {
-                    i += 1;
-                    continue;
-                }
-                let next = if i + 1 < n {
-                    Some(chars[i + 1].1)
-                } else {
-                    None
-                };
-                let next_alnum = next.is_some_and(is_alnum);
-                // "OPEC+": a plus sign closing an all-caps name.
-                if c == '+'
-                    && !next_alnum
-                    && i - start >= 2
-                    && chars[start..i].iter().all(|&(_, x)| x.is_uppercase())
-                {
-                    i += 1;
-                    break;
-                }
-                if (c == '-' || c == '‐' || is_apostrophe(c)) && next_alnum {
-                    i += 1;
-                    if c != '\'' && c != '’' {
-                        // "Korea-U.S.": the abbreviation after a hyphen is its own segment.
-                        seg_start = i;
-                    }
-                    continue;
-                }
-                // Numbers keep their decimal point and thousands separator ("3.8", "1,200").
-                if (c == '.' || c == ',')
-                    && chars[i - 1].1.is_ascii_digit()
-                    && next.is_some_and(|x| x.is_ascii_digit())
-                {
-                    i += 1;
-                    continue;
-                }
-                // "U.S" inside an abbreviation made of single capitals.
-                if c == '.'
-                    && i - seg_start == 1
-                    && chars[seg_start].1.is_uppercase()
-                    && next.is_some_and(|x| x.is_uppercase())
-                    && (i + 2 >= n || !chars[i + 2].1.is_alphabetic())
-                {
-                    i += 1;
-                    seg_start = i;
-                    continue;
-                }
-                break;
-            }
-            let word = &text[byte_at(start)..byte_at(i)];
-            // Trailing full stop of "U.S." and of known abbreviations.
-            if i < n && chars[i].1 == '.' {
-                // "U.S." and a middle initial ("George W. Bush").
-                let initials = (word.contains('.') && i - seg_start == 1)
-                    || (i - start == 1
-                        && chars[start].1.is_uppercase()
-                        && i + 2 < n
-                        && chars[i + 1].1 == ' '
-                        && chars[i + 2].1.is_uppercase()
-                        && start > 0
-                        && chars[start - 1].1 == ' '
-                        && start >= 2
-                        && chars[start - 2].1.is_alphabetic());
-                if initials || ABBREVS.contains(&word) {
-                    i += 1;
-                }
-            }
-            let (s, e) = (byte_at(start), byte_at(i));
-            let w = &text[s..e];
-            // Split the possessive "’s" off ("Putin’s").
-            let poss = ["’s", "'s", "’S", "'S"]
-                .iter()
-                .find(|p| w.len() > p.len() + 1 && w.ends_with(*p));
-            // "Oslo-based": the place is a word of its own, the suffix a separate token.
-            let based = ["-based", "‐based"].iter().find(|p| {
-                w.len() > p.len() + 1 && w.ends_with(*p) && w.starts_with(char::is_uppercase)
-            });
-            if let Some(p) = based.or(poss) {
-                let cut = e - p.len();
-                toks.push(Tok {
-                    start: s,
-                    end: cut,
-                    word: true,
-                    para,
-                });
-                toks.push(Tok {
-                    start: cut,
-                    end: e,
-                    word: false,
-                    para,
-                });
-            } else {
-                toks.push(Tok {
-                    start: s,
-                    end: e,
-                    word: true,
-                    para,
-                });
-            }
+            let end = cs.word_end(i);
+            push_word(&mut toks, text, (cs.byte_at(i), cs.byte_at(end)), para);
+            i = end;
             continue;
         }
         toks.push(Tok {
-            start: byte_at(i),
-            end: byte_at(i + 1),
+            start: cs.byte_at(i),
+            end: cs.byte_at(i + 1),
             word: false,
             para,
         });
         i += 1;
     }
     toks
+}
+
+impl Chars<'_> {
+    /// One past the last character of the word that starts at `start`, with the full stop of an
+    /// abbreviation or an initial.
+    fn word_end(&self, start: usize) -> usize {
+        let (i, seg_start) = self.scan_word(start);
+        if i < self.len() && self.c(i) == '.' && self.keeps_stop(start, seg_start, i) {
+            i + 1
+        } else {
+            i
+        }
+    }
+
+    /// The end of the word that starts at `start`, and the start of its last segment.
+    fn scan_word(&self, start: usize) -> (usize, usize) {
+        let mut seg_start = start;
+        let mut i = start + 1;
+        while i < self.len() {
+            if is_alnum(self.c(i)) {
+                i += 1;
+                continue;
+            }
+            match self.joiner(start, seg_start, i) {
+                Join::Inside => i += 1,
+                Join::Segment => {
+                    i += 1;
+                    seg_start = i;
+                }
+                Join::Closes => return (i + 1, seg_start),
+                Join::Ends => break,
+            }
+        }
+        (i, seg_start)
+    }
+
+    /// What the punctuation at `i` does to the word that starts at `start`.
+    fn joiner(&self, start: usize, seg_start: usize, i: usize) -> Join {
+        let c = self.c(i);
+        let next = self.get(i + 1);
+        let next_alnum = next.is_some_and(is_alnum);
+        // "OPEC+": a plus sign closing an all-caps name.
+        if c == '+'
+            && !next_alnum
+            && i - start >= 2
+            && self.chars[start..i].iter().all(|&(_, x)| x.is_uppercase())
+        {
+            return Join::Closes;
+        }
+        if (c == '-' || c == '‐' || is_apostrophe(c)) && next_alnum {
+            // "Korea-U.S.": the abbreviation after a hyphen is its own segment.
+            return if is_apostrophe(c) {
+                Join::Inside
+            } else {
+                Join::Segment
+            };
+        }
+        // Numbers keep their decimal point and thousands separator ("3.8", "1,200").
+        if (c == '.' || c == ',')
+            && self.c(i - 1).is_ascii_digit()
+            && next.is_some_and(|x| x.is_ascii_digit())
+        {
+            return Join::Inside;
+        }
+        // "U.S" inside an abbreviation made of single capitals.
+        if c == '.'
+            && i - seg_start == 1
+            && self.c(seg_start).is_uppercase()
+            && next.is_some_and(|x| x.is_uppercase())
+            && (i + 2 >= self.len() || !self.c(i + 2).is_alphabetic())
+        {
+            return Join::Segment;
+        }
+        Join::Ends
+    }
+
+    /// Whether the full stop at `i` belongs to the word before it: "U.S.", a middle initial
+    /// ("George W. Bush") or a known abbreviation.
+    fn keeps_stop(&self, start: usize, seg_start: usize, i: usize) -> bool {
+        let word = &self.text[self.byte_at(start)..self.byte_at(i)];
+        let initial = i - start == 1
+            && self.c(start).is_uppercase()
+            && i + 2 < self.len()
+            && self.c(i + 1) == ' '
+            && self.c(i + 2).is_uppercase()
+            && start >= 2
+            && self.c(start - 1) == ' '
+            && self.c(start - 2).is_alphabetic();
+        (word.contains('.') && i - seg_start == 1) || initial || ABBREVS.contains(&word)
+    }
+}
+
+/// Pushes the word at bytes `s..e`, splitting off a possessive "’s" ("Putin’s") and the suffix of
+/// "Oslo-based", whose place is a word of its own.
+fn push_word(toks: &mut Vec<Tok>, text: &str, (s, e): (usize, usize), para: usize) {
+    let w = &text[s..e];
+    let poss = ["’s", "'s", "’S", "'S"]
+        .iter()
+        .find(|p| w.len() > p.len() + 1 && w.ends_with(*p));
+    let based = ["-based", "‐based"]
+        .iter()
+        .find(|p| w.len() > p.len() + 1 && w.ends_with(*p) && w.starts_with(char::is_uppercase));
+    let cut = based.or(poss).map_or(e, |p| e - p.len());
+    toks.push(Tok {
+        start: s,
+        end: cut,
+        word: true,
+        para,
+    });
+    if cut < e {
+        toks.push(Tok {
+            start: cut,
+            end: e,
+            word: false,
+            para,
+        });
+    }
 }
 
 fn closers_for(c: char) -> Option<&'static [char]> {
@@ -218,84 +266,13 @@ fn closers_for(c: char) -> Option<&'static [char]> {
 
 /// Finds double-quoted spans, joining quotes that run over paragraphs; `chars` is the body's [`char_table`].
 pub fn find_quotes(text: &str, chars: &[(usize, char)]) -> Vec<QuoteSpan> {
-    let n = chars.len();
-    let byte_at = |i: usize| if i < n { chars[i].0 } else { text.len() };
+    let cs = Chars { text, chars };
     let mut out = Vec::new();
     let mut i = 0;
-    // The opening mark may start a quote when a word follows it and no word precedes it.
-    let opens_here = |i: usize| -> Option<&'static [char]> {
-        let c = chars[i].1;
-        let closers = closers_for(c)?;
-        let next = chars.get(i + 1).map(|x| x.1)?;
-        if next.is_whitespace() {
-            return None;
-        }
-        if c == '"' || c == '”' || c == '‘' {
-            let prev = if i == 0 { ' ' } else { chars[i - 1].1 };
-            if !(prev.is_whitespace() || "([{—–-/:".contains(prev)) {
-                return None;
-            }
-        }
-        Some(closers)
-    };
-    while i < n {
-        let Some(closers) = opens_here(i) else {
+    while i < chars.len() {
+        let Some((pieces, close)) = cs.opens_here(i).and_then(|c| cs.quotation_from(i, c)) else {
             i += 1;
             continue;
-        };
-        let open = byte_at(i);
-        let mut pieces = Vec::new();
-        let mut piece_start = i + 1;
-        let mut j = i + 1;
-        let mut close = None;
-        while j < n {
-            let c = chars[j].1;
-            // A right single mark followed by a letter is an apostrophe ("Putin’s").
-            let apostrophe = c == '’' && chars.get(j + 1).is_some_and(|x| is_alnum(x.1));
-            if closers.contains(&c) && !apostrophe {
-                pieces.push((byte_at(piece_start), byte_at(j)));
-                close = Some(byte_at(j + 1));
-                break;
-            }
-            if c == '\n' {
-                let mut k = j;
-                while k < n && chars[k].1.is_whitespace() {
-                    k += 1;
-                }
-                let end = byte_at(j);
-                let same_family = k < n && ((chars[k].1 == '‘') == (chars[i].1 == '‘'));
-                if k < n
-                    && same_family
-                    && closers_for(chars[k].1).is_some()
-                    && k + 1 < n
-                    && !chars[k + 1].1.is_whitespace()
-                {
-                    // The quote goes on in the next paragraph, which reopens it.
-                    pieces.push((byte_at(piece_start), end));
-                    piece_start = k + 1;
-                    j = k + 1;
-                    continue;
-                }
-                if chars[i].1 == '‘' {
-                    // An unclosed single mark is an apostrophe or an abbreviation ("‘90s").
-                    break;
-                }
-                pieces.push((byte_at(piece_start), end));
-                close = Some(end);
-                break;
-            }
-            j += 1;
-        }
-        let close = match close {
-            Some(c) => c,
-            None if chars[i].1 == '‘' => {
-                i += 1;
-                continue;
-            }
-            None => {
-                pieces.push((byte_at(piece_start), text.len()));
-                text.len()
-            }
         };
         let pieces: Vec<(usize, usize)> = pieces
             .into_iter()
@@ -305,7 +282,7 @@ pub fn find_quotes(text: &str, chars: &[(usize, char)]) -> Vec<QuoteSpan> {
         if !pieces.is_empty() {
             out.push(QuoteSpan {
                 pieces,
-                open,
+                open: cs.byte_at(i),
                 close,
             });
         }
@@ -313,6 +290,73 @@ pub fn find_quotes(text: &str, chars: &[(usize, char)]) -> Vec<QuoteSpan> {
         i = chars.partition_point(|(b, _)| *b < close);
     }
     out
+}
+
+impl Chars<'_> {
+    /// The closing marks of a quotation opened at `i`: a word follows the mark and none precedes it.
+    fn opens_here(&self, i: usize) -> Option<&'static [char]> {
+        let c = self.c(i);
+        let closers = closers_for(c)?;
+        if self.get(i + 1)?.is_whitespace() {
+            return None;
+        }
+        if c == '"' || c == '”' || c == '‘' {
+            let prev = if i == 0 { ' ' } else { self.c(i - 1) };
+            if !(prev.is_whitespace() || "([{—–-/:".contains(prev)) {
+                return None;
+            }
+        }
+        Some(closers)
+    }
+
+    /// The pieces (byte ranges) of the quotation opened at `i` and the byte past its close; an
+    /// unclosed quotation ends with its paragraph, and an unclosed single mark is no quotation.
+    fn quotation_from(&self, i: usize, closers: &[char]) -> Option<(Vec<(usize, usize)>, usize)> {
+        let single = self.c(i) == '‘';
+        let mut pieces = Vec::new();
+        let mut piece_start = i + 1;
+        let mut j = i + 1;
+        while j < self.len() {
+            let c = self.c(j);
+            // A right single mark followed by a letter is an apostrophe ("Putin’s").
+            let apostrophe = c == '’' && self.get(j + 1).is_some_and(is_alnum);
+            if closers.contains(&c) && !apostrophe {
+                pieces.push((self.byte_at(piece_start), self.byte_at(j)));
+                return Some((pieces, self.byte_at(j + 1)));
+            }
+            if c == '\n' {
+                let end = self.byte_at(j);
+                pieces.push((self.byte_at(piece_start), end));
+                if let Some(k) = self.reopened_after(j, single) {
+                    // The quote goes on in the next paragraph, which reopens it.
+                    piece_start = k + 1;
+                    j = k + 1;
+                    continue;
+                }
+                // An unclosed single mark is an apostrophe or an abbreviation ("‘90s").
+                return (!single).then_some((pieces, end));
+            }
+            j += 1;
+        }
+        if single {
+            return None;
+        }
+        pieces.push((self.byte_at(piece_start), self.text.len()));
+        Some((pieces, self.text.len()))
+    }
+
+    /// The mark that reopens a quotation after the line break at `j`, in the same family of marks.
+    fn reopened_after(&self, j: usize, single: bool) -> Option<usize> {
+        let mut k = j;
+        while k < self.len() && self.c(k).is_whitespace() {
+            k += 1;
+        }
+        let reopens = k + 1 < self.len()
+            && (self.c(k) == '‘') == single
+            && closers_for(self.c(k)).is_some()
+            && !self.c(k + 1).is_whitespace();
+        reopens.then_some(k)
+    }
 }
 
 /// Narrows a byte range to its non-whitespace content.
@@ -341,6 +385,14 @@ pub fn quote_membership(toks: &[Tok], quotes: &[QuoteSpan]) -> Vec<Option<usize>
     out
 }
 
+/// The tokens of a body with their quotations, as the sentence splitter reads them.
+struct Reader<'t> {
+    text: &'t str,
+    toks: &'t [Tok],
+    inq: &'t [Option<usize>],
+    quotes: &'t [QuoteSpan],
+}
+
 /// Splits tokens into sentences, never inside a quotation.
 pub fn sentences(
     text: &str,
@@ -348,75 +400,18 @@ pub fn sentences(
     inq: &[Option<usize>],
     quotes: &[QuoteSpan],
 ) -> Vec<Sentence> {
+    let r = Reader {
+        text,
+        toks,
+        inq,
+        quotes,
+    };
     let mut out = Vec::new();
     let mut s = 0;
     let n = toks.len();
     let mut i = 0;
     while i < n {
-        let t = &text[toks[i].start..toks[i].end];
-        let mut end_after = None;
-        // The dateline ends at its dash: "TOKYO, Oct. 2 (Kyodo) --", "BEIJING (AP) —".
-        let dash = t == "—"
-            || t == "–"
-            || (t == "-" && i + 1 < n && &text[toks[i + 1].start..toks[i + 1].end] != "-");
-        if toks[i].para == 0 && i < 24 && dash && i > 0 && inq[i].is_none() {
-            let prev = &text[toks[i - 1].start..toks[i - 1].end];
-            if prev == ")"
-                || prev == "-"
-                || prev.chars().all(|c| c.is_uppercase() || !c.is_alphabetic())
-            {
-                end_after = Some(i);
-            }
-        }
-        if end_after.is_some() {
-        } else if i + 1 < n
-            && toks[i + 1].para != toks[i].para
-            && (inq[i].is_none() || inq[i] != inq[i + 1])
-        {
-            end_after = Some(i);
-        } else if t == "." || t == "!" || t == "?" || t == "…" {
-            match inq[i] {
-                None => end_after = Some(i),
-                Some(q) => {
-                    // Terminal mark right before the closing quotation mark.
-                    let mut k = i + 1;
-                    while k < n
-                        && inq[k] == Some(q)
-                        && toks[k].end <= quotes[q].close
-                        && !toks[k].word
-                    {
-                        if toks[k].end == quotes[q].close {
-                            end_after = Some(k);
-                            break;
-                        }
-                        k += 1;
-                    }
-                }
-            }
-            if let Some(e) = end_after {
-                // Only when the next token begins a new sentence.
-                let ok = e + 1 >= n || {
-                    let nt = &text[toks[e + 1].start..toks[e + 1].end];
-                    let c = nt.chars().next().unwrap_or(' ');
-                    toks[e + 1].para != toks[e].para
-                        || c.is_uppercase()
-                        || c.is_ascii_digit()
-                        || "\"“«„‘'(".contains(c)
-                };
-                // `"Why now?" Petrovic asked.`: the attribution belongs to the quotation before it.
-                let asked = matches!(t, "?" | "!")
-                    && inq[i].is_some_and(|q| {
-                        (s..i)
-                            .take_while(|&k| toks[k].start < quotes[q].open)
-                            .all(|k| !toks[k].word)
-                    });
-                let ok = ok && !(asked && attribution_follows(text, toks, e + 1));
-                if !ok {
-                    end_after = None;
-                }
-            }
-        }
-        if let Some(e) = end_after {
+        if let Some(e) = r.end_at(i, s) {
             out.push(Sentence { s, e: e + 1 });
             s = e + 1;
             i = e + 1;
@@ -428,6 +423,86 @@ pub fn sentences(
         out.push(Sentence { s, e: n });
     }
     out
+}
+
+impl Reader<'_> {
+    fn w(&self, i: usize) -> &str {
+        &self.text[self.toks[i].start..self.toks[i].end]
+    }
+
+    /// The last token of the sentence that started at `s`, if token `i` ends one: a dateline's
+    /// dash, a paragraph end, or a terminal mark before a new sentence.
+    fn end_at(&self, i: usize, s: usize) -> Option<usize> {
+        let (toks, inq) = (self.toks, self.inq);
+        if self.dateline_dash(i) {
+            return Some(i);
+        }
+        if i + 1 < toks.len()
+            && toks[i + 1].para != toks[i].para
+            && (inq[i].is_none() || inq[i] != inq[i + 1])
+        {
+            return Some(i);
+        }
+        let t = self.w(i);
+        if !matches!(t, "." | "!" | "?" | "…") {
+            return None;
+        }
+        let e = match inq[i] {
+            None => i,
+            Some(q) => self.closing_mark_after(i, q)?,
+        };
+        // `"Why now?" Petrovic asked.`: the attribution belongs to the quotation before it.
+        let asked = matches!(t, "?" | "!") && inq[i].is_some_and(|q| self.opens_sentence(q, s, i));
+        let ends =
+            self.next_starts_sentence(e) && !(asked && attribution_follows(self.text, toks, e + 1));
+        ends.then_some(e)
+    }
+
+    /// The dateline ends at its dash: "TOKYO, Oct. 2 (Kyodo) --", "BEIJING (AP) —".
+    fn dateline_dash(&self, i: usize) -> bool {
+        let (toks, n) = (self.toks, self.toks.len());
+        let t = self.w(i);
+        let dash = t == "—" || t == "–" || (t == "-" && i + 1 < n && self.w(i + 1) != "-");
+        if !(toks[i].para == 0 && i < 24 && dash && i > 0 && self.inq[i].is_none()) {
+            return false;
+        }
+        let prev = self.w(i - 1);
+        prev == ")" || prev == "-" || prev.chars().all(|c| c.is_uppercase() || !c.is_alphabetic())
+    }
+
+    /// The closing mark of quotation `q` right after the terminal mark at `i`, if only marks
+    /// stand between them.
+    fn closing_mark_after(&self, i: usize, q: usize) -> Option<usize> {
+        let (toks, close) = (self.toks, self.quotes[q].close);
+        let mut k = i + 1;
+        while k < toks.len() && self.inq[k] == Some(q) && toks[k].end <= close && !toks[k].word {
+            if toks[k].end == close {
+                return Some(k);
+            }
+            k += 1;
+        }
+        None
+    }
+
+    /// Whether the token after `e` can begin a sentence.
+    fn next_starts_sentence(&self, e: usize) -> bool {
+        let toks = self.toks;
+        if e + 1 >= toks.len() {
+            return true;
+        }
+        let c = self.w(e + 1).chars().next().unwrap_or(' ');
+        toks[e + 1].para != toks[e].para
+            || c.is_uppercase()
+            || c.is_ascii_digit()
+            || "\"“«„‘'(".contains(c)
+    }
+
+    /// Whether quotation `q` opens the sentence that started at `s`, before token `i`.
+    fn opens_sentence(&self, q: usize, s: usize, i: usize) -> bool {
+        (s..i)
+            .take_while(|&k| self.toks[k].start < self.quotes[q].open)
+            .all(|k| !self.toks[k].word)
+    }
 }
 
 /// Whether a capitalised speaker and a speech verb start at token `i`: `Petrovic asked`,

@@ -33,7 +33,7 @@ use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use model::EntityType;
 
-use crate::text::Tok;
+use crate::text::{Sentence, Tok};
 use candidates::candidates;
 use resolve::Resolver;
 use spans::{is_compound_adjective, is_contraction};
@@ -95,6 +95,58 @@ pub struct Doc<'a> {
     pub lower_at: Vec<(u32, u32)>,
     /// [`Doc::cap_word`] of each token, worked out once: the passes ask it of most tokens many times.
     pub caps: Vec<bool>,
+}
+
+impl<'a> Doc<'a> {
+    /// The token view of a body: sentence numbers, lower-cased words and capitals worked out once.
+    pub fn new(
+        text: &'a str,
+        toks: &'a [Tok],
+        inq: &'a [Option<usize>],
+        sents: &[Sentence],
+    ) -> Doc<'a> {
+        let mut sent_of = vec![0; toks.len()];
+        for (k, s) in sents.iter().enumerate() {
+            for x in sent_of.iter_mut().take(s.e).skip(s.s) {
+                *x = k;
+            }
+        }
+        let (lower, lower_at) = lower_case(text, toks);
+        let caps = toks
+            .iter()
+            .map(|t| Doc::cap_word(&text[t.start..t.end], t.word))
+            .collect();
+        Doc {
+            text,
+            toks,
+            inq,
+            sent_of,
+            lower,
+            lower_at,
+            caps,
+        }
+    }
+}
+
+/// The tokens lower-cased back to back, with the byte range of each.
+fn lower_case(text: &str, toks: &[Tok]) -> (String, Vec<(u32, u32)>) {
+    let mut lower = String::with_capacity(text.len() + 16);
+    let mut lower_at = Vec::with_capacity(toks.len());
+    for t in toks {
+        let a = lower.len();
+        let w = &text[t.start..t.end];
+        if w.is_ascii() {
+            // Most tokens: the same as the per-character mapping below, without its iterator.
+            lower.push_str(w);
+            lower[a..].make_ascii_lowercase();
+        } else {
+            for c in w.chars() {
+                lower.extend(c.to_lowercase());
+            }
+        }
+        lower_at.push((a as u32, lower.len() as u32));
+    }
+    (lower, lower_at)
 }
 
 impl<'a> Doc<'a> {

@@ -8,7 +8,9 @@ use crate::entities::{Doc, Entities};
 use crate::lexicon::*;
 use crate::text::{QuoteSpan, Sentence};
 
+mod direct;
 mod indirect;
+mod np;
 mod spans;
 mod speakers;
 mod terms;
@@ -112,285 +114,6 @@ impl<'a, 'b> Ctx<'a, 'b> {
             .get(&k)
             .copied()
             .or(self.en.ents[k].female)
-    }
-
-    /// The speaker phrase that ends right before token `end` (not before `lo`).
-    fn np_left(&self, end: usize, lo: usize) -> Option<Np> {
-        let mut i = end;
-        while i > lo && AUXILIARIES.contains(self.t(i - 1)) {
-            i -= 1;
-        }
-        if i > lo + 1 && self.t(i - 1) == "," {
-            // Appositive between commas: "Orban, who had threatened ..., said".
-            let j = (lo.max(i.saturating_sub(30))..i - 1)
-                .rev()
-                .find(|&j| self.t(j) == "," || !self.outside(j))?;
-            if self.t(j) != "," || j <= lo {
-                return None;
-            }
-            // "Russia's foreign minister, Sergei Lavrov, said": the name is the appositive.
-            if let Some(&m) = self.en.by_last.get(&(i - 2)) {
-                let m = self.en.mentions[m];
-                if m.s == j + 1 && self.en.ents[m.ent].kind != EntityType::Location {
-                    return Some(Np {
-                        sp: Sp::Ent(m.ent),
-                        s: m.s,
-                        e: m.e,
-                    });
-                }
-            }
-            i = j;
-        }
-        // "The Joint Chiefs of Staff (JCS) said": the name before its bracketed acronym.
-        if i >= lo + 4
-            && self.t(i - 1) == ")"
-            && self.t(i - 3) == "("
-            && self.en.by_last.contains_key(&(i - 4))
-        {
-            i -= 3;
-        }
-        if i <= lo {
-            return None;
-        }
-        let k = i - 1;
-        if !self.outside(k) {
-            return None;
-        }
-        if let Some(&m) = self.en.by_last.get(&k) {
-            let m = self.en.mentions[m];
-            if m.s >= lo {
-                // "The sister of North Korean leader Kim Jong Un said": the one named is not the speaker.
-                let mut ns = m.s;
-                let link = |w: &str| matches!(w, "of" | "for" | "in" | "at" | "from");
-                while ns > lo && self.d.toks[ns - 1].word && !link(self.lc(ns - 1)) && m.s - ns < 5
-                {
-                    let t = self.t(ns - 1);
-                    if !(TITLES.contains(t)
-                        || PERSON_ROLES.contains(self.lc(ns - 1))
-                        || GAZETTEER.demonyms.contains_key(t)
-                        || self.d.is_cap(ns - 1)
-                        || self.lc(ns - 1) == "the")
-                    {
-                        break;
-                    }
-                    ns -= 1;
-                }
-                let lower_head = self.t(ns.saturating_sub(2)).starts_with(char::is_lowercase);
-                if ns > lo + 1
-                    && link(self.lc(ns - 1))
-                    && lower_head
-                    && is_role_head(self.lc(ns - 2))
-                {
-                    let mut ds = ns - 2;
-                    if ds > lo && matches!(self.lc(ds - 1), "a" | "an" | "the") {
-                        ds -= 1;
-                    }
-                    return self.np_left(ns - 1, lo).or(Some(Np {
-                        sp: Sp::Desc {
-                            quals: Vec::new(),
-                            head: self.lc(ns - 2).to_string(),
-                        },
-                        s: ds,
-                        e: m.e,
-                    }));
-                }
-                return Some(Np {
-                    sp: Sp::Ent(m.ent),
-                    s: m.s,
-                    e: m.e,
-                });
-            }
-        }
-        let w = self.lc(k);
-        if PRONOUNS.contains(&w) {
-            return Some(Np {
-                sp: Sp::Pron(w.to_string()),
-                s: k,
-                e: k + 1,
-            });
-        }
-        // "TNO's report said": the one whose document it is.
-        if DOCUMENT_NOUNS.contains(&w) && k >= lo + 3 && matches!(self.t(k - 1), "’s" | "'s") {
-            if let Some(&m) = self.en.by_last.get(&(k - 2)) {
-                let m = self.en.mentions[m];
-                if m.s >= lo && self.en.ents[m.ent].kind != EntityType::Location {
-                    return Some(Np {
-                        sp: Sp::Ent(m.ent),
-                        s: m.s,
-                        e: k + 1,
-                    });
-                }
-            }
-        }
-        if w == "statement" && k > lo && matches!(self.lc(k - 1), "the" | "a" | "its" | "this") {
-            return Some(Np {
-                sp: Sp::Statement,
-                s: k - 1,
-                e: k + 1,
-            });
-        }
-        // "the head of state said".
-        if w == "state"
-            && k >= lo + 3
-            && self.lc(k - 1) == "of"
-            && self.lc(k - 2) == "head"
-            && self.lc(k - 3) == "the"
-        {
-            return Some(Np {
-                sp: Sp::Desc {
-                    quals: Vec::new(),
-                    head: "president".into(),
-                },
-                s: k - 3,
-                e: k + 1,
-            });
-        }
-        if is_role_head(w) {
-            let mut j = k;
-            let mut quals = Vec::new();
-            while j > lo && k - j < 5 {
-                let p = self.lc(j - 1);
-                if matches!(p, "the" | "a" | "an" | "its" | "his" | "her" | "their") {
-                    quals.reverse();
-                    return Some(Np {
-                        sp: Sp::Desc {
-                            quals,
-                            head: w.to_string(),
-                        },
-                        s: j - 1,
-                        e: k + 1,
-                    });
-                }
-                if !self.d.toks[j - 1].word || !self.outside(j - 1) {
-                    break;
-                }
-                quals.push(p.to_string());
-                j -= 1;
-            }
-        }
-        None
-    }
-
-    /// The speaker phrase that starts at token `s`.
-    fn np_right(&self, s: usize, hi: usize) -> Option<Np> {
-        if s >= hi || !self.outside(s) {
-            return None;
-        }
-        if let Some(&m) = self.en.by_first.get(&s) {
-            let m = self.en.mentions[m];
-            if let Some(np) = self.role_of_owner(m.s, m.e, hi) {
-                return Some(np);
-            }
-            // "Nordstahl chief executive Jane Roe": the company names whose officer speaks.
-            if self.en.ents[m.ent].kind != EntityType::Person {
-                let mut k = m.e;
-                while k < hi
-                    && k < m.e + 4
-                    && self.outside(k)
-                    && (PERSON_ROLES.contains(self.lc(k)) || TITLES.contains(self.t(k)))
-                {
-                    k += 1;
-                }
-                if k > m.e {
-                    if let Some(&p) = self.en.by_first.get(&k) {
-                        let p = self.en.mentions[p];
-                        if self.en.ents[p.ent].kind == EntityType::Person {
-                            return Some(Np {
-                                sp: Sp::Ent(p.ent),
-                                s: m.s,
-                                e: p.e,
-                            });
-                        }
-                    }
-                }
-            }
-            return Some(Np {
-                sp: Sp::Ent(m.ent),
-                s: m.s,
-                e: m.e,
-            });
-        }
-        // Titles and roles before the name: `said Socialist legislator César Luena`, or a long title
-        // joined by "of", "and" and commas (`said Minister of Transport, Ports and Shipping X`).
-        for k in s + 1..(s + 30).min(hi) {
-            if let Some(&m) = self.en.by_first.get(&k) {
-                let m = self.en.mentions[m];
-                if self.en.ents[m.ent].kind == EntityType::Person {
-                    return Some(Np {
-                        sp: Sp::Ent(m.ent),
-                        s,
-                        e: m.e,
-                    });
-                }
-            }
-            let t = self.t(k - 1);
-            let joiner = k - 1 > s
-                && matches!(t, "of" | "for" | "to" | "and" | "the" | "," | "on")
-                && (self.d.is_cap(k) || self.t(k) == "the")
-                && k - s >= 2;
-            let ok = self.outside(k - 1)
-                && (self.d.is_cap(k - 1)
-                    || TITLES.contains(t)
-                    || PERSON_ROLES.contains(self.lc(k - 1))
-                    || t == "&"
-                    || joiner
-                    || (k - 1 == s && matches!(self.lc(k - 1), "the" | "a")));
-            if !ok {
-                break;
-            }
-        }
-        let w = self.lc(s);
-        if PRONOUNS.contains(&w) {
-            return Some(Np {
-                sp: Sp::Pron(w.to_string()),
-                s,
-                e: s + 1,
-            });
-        }
-        if matches!(w, "the" | "a" | "an" | "its" | "his" | "her") {
-            if let Some(&m) = self.en.by_first.get(&(s + 1)) {
-                let m = self.en.mentions[m];
-                if let Some(np) = self.role_of_place(s, m.e, m.ent, hi) {
-                    return Some(np);
-                }
-                return Some(Np {
-                    sp: Sp::Ent(m.ent),
-                    s: m.s,
-                    e: m.e,
-                });
-            }
-            let mut quals = Vec::new();
-            for j in s + 1..(s + 6).min(hi) {
-                if !self.d.toks[j].word || !self.outside(j) {
-                    break;
-                }
-                let x = self.lc(j);
-                if x == "statement" {
-                    return Some(Np {
-                        sp: Sp::Statement,
-                        s,
-                        e: j + 1,
-                    });
-                }
-                // The head is the last role noun of the phrase ("the Russian foreign minister").
-                // "the deputy prime minister": a later role noun in the same phrase is the head.
-                let later_head = (j + 1..(s + 6).min(hi))
-                    .take_while(|&m| self.d.toks[m].word && self.outside(m))
-                    .any(|m| is_role_head(self.lc(m)));
-                if is_role_head(x) && !later_head {
-                    return Some(Np {
-                        sp: Sp::Desc {
-                            quals,
-                            head: x.to_string(),
-                        },
-                        s,
-                        e: j + 1,
-                    });
-                }
-                quals.push(x.to_string());
-            }
-        }
-        None
     }
 
     fn note_desc(&mut self, np: &Np, speaker: Option<usize>) {
@@ -870,7 +593,6 @@ pub fn find(
     sents: &[Sentence],
     en: &Entities,
 ) -> (Vec<Found>, Vec<(usize, usize, usize)>) {
-    let n = d.toks.len();
     let qtok = spans::quote_tokens(d, quotes);
     let mut ctx = Ctx {
         d,
@@ -884,217 +606,90 @@ pub fn find(
     let mut out: Vec<Found> = Vec::new();
     let mut all_groups = spans::sentence_groups(d, quotes, &qtok, sents);
     spans::join_across_sentences(&ctx, quotes, &qtok, sents, &mut all_groups);
-    let mut prev_colon_subject: Option<Np> = None;
+    let quoted = direct::Quoted {
+        quotes,
+        qtok: &qtok,
+        sents,
+    };
+    let mut colon_subject: Option<Np> = None;
     for (si, &sent) in sents.iter().enumerate() {
-        // Gender shown by the pronouns that follow a lone person subject.
-        // The owner in "Abenov's office did not respond" stays out of view while someone speaks.
-        let speaking = ctx
-            .last_speaker
-            .is_some_and(|(ls, _)| si.saturating_sub(ls) <= 2);
-        let subject = if speaking {
-            ctx.topic(sent.s, sent.e)
-        } else {
-            ctx.subject(sent.s, sent.e)
-        };
-        if let Some(np) = subject {
-            if let Some(k) = ctx.resolve(&np.sp, np.s) {
-                if ctx.en.ents[k].kind == EntityType::Person {
-                    let persons = ctx
-                        .en
-                        .mentions
-                        .iter()
-                        .filter(|m| {
-                            m.s >= sent.s
-                                && m.e <= sent.e
-                                && ctx.en.ents[m.ent].kind == EntityType::Person
-                        })
-                        .count();
-                    if persons == 1 && ctx.female(k).is_none() {
-                        for j in np.e..sent.e {
-                            if !ctx.outside(j) {
-                                continue;
-                            }
-                            match ctx.lc(j) {
-                                "she" | "her" | "herself" => {
-                                    ctx.learned_female.insert(k, true);
-                                    break;
-                                }
-                                "he" | "his" | "him" | "himself" => {
-                                    ctx.learned_female.insert(k, false);
-                                    break;
-                                }
-                                _ => {}
-                            }
-                        }
-                    }
-                    ctx.push_salient(np.s, k);
-                }
-            }
-        }
-
+        ctx.learn_from_subject(si, sent);
         // Quotations opening in this sentence, split quotes joined.
         let groups = std::mem::take(&mut all_groups[si]);
-
-        let mut region_start = sent.s;
-        let mut has_cue: Option<bool> = None;
-        let mut accepted: Vec<(usize, usize)> = Vec::new();
-        for g in &groups {
-            let (first, last) = (g[0], g[g.len() - 1]);
-            let (qs, qe) = (qtok[first].0, qtok[last].1);
-            let pieces: Vec<(usize, usize)> = g
-                .iter()
-                .flat_map(|&q| quotes[q].pieces.iter().copied())
-                .collect();
-            let text = pieces
-                .iter()
-                .map(|&(a, b)| &d.text[a..b])
-                .collect::<Vec<_>>()
-                .join(" ");
-            let words = word_count(&text);
-            let prefix: Vec<usize> = (region_start..qs).filter(|&k| ctx.outside(k)).collect();
-            let last_pre = prefix.last().copied();
-            let colon = last_pre.is_some_and(|k| d.t(k) == ":");
-            let starts_upper = text.chars().next().is_some_and(char::is_uppercase);
-            // `Lavrov said, "We ..."` and `Lavrov said "We ..."` introduce whole sentences.
-            let verb_comma = last_pre.is_some_and(|k| {
-                (d.t(k) == "," && k > 0 && CUE_VERBS.contains(d.t(k - 1)))
-                    || (CUE_VERBS.contains(d.t(k)) && starts_upper)
-            });
-            let initial = prefix.is_empty();
-            let kind = if initial || colon || verb_comma {
-                QuoteKind::Direct
-            } else {
-                QuoteKind::Partial
-            };
-            // A split quote carries its attribution between its parts.
-            let after = ctx.attribution_after(qtok[first].1, sent);
-            region_start = qe;
-
-            let sentence_has_cue = *has_cue.get_or_insert_with(|| {
-                (sent.s..sent.e).any(|k| {
-                    ctx.outside(k) && {
-                        let w = ctx.lc(k);
-                        CUE_VERBS.contains(w)
-                            || CUE_PARTICIPLES.contains(w)
-                            || is_calling_verb(&ctx, k)
-                            || w == "according"
-                            || w == "view"
-                            || (w == "put" && ctx.lc(k + 1) == "it")
-                            || (matches!(w, "words" | "opinion")
-                                && k >= sent.s + 2
-                                && ctx.lc(k - 2) == "in")
-                    }
-                })
-            });
-            if kind == QuoteKind::Partial {
-                if words < 2
-                    || !sentence_has_cue
-                    || terms::names_a_thing(&ctx, &prefix, (qs, qe), &text, words)
-                {
-                    continue;
-                }
-            } else if after.is_none()
-                && !colon
-                && !verb_comma
-                && (words < 3
-                    || (terms::title_like(&text) && words <= 10)
-                    || terms::used_as_noun(&ctx, &text, qe, sent)
-                    || terms::heading(&ctx, &text, (qs, qe), words))
-            {
-                continue;
-            }
-
-            let mut attr = match kind {
-                QuoteKind::Partial => ctx.attribution_before(sent.s, qs, sent).or(after),
-                _ => after.or_else(|| {
-                    if colon || verb_comma {
-                        ctx.attribution_before(sent.s, qs, sent)
-                    } else {
-                        None
-                    }
-                }),
-            };
-            if attr.is_none() && colon {
-                attr = ctx.subject(sent.s, qs).map(|np| (np, String::new()));
-            }
-            if attr.is_none() && initial {
-                if let Some(np) = prev_colon_subject.clone() {
-                    attr = Some((np, String::new()));
-                }
-            }
-            let (mut speaker, mut span, mut cue, mut conf) = (None, None, None, 0.0);
-            if let Some((np, c)) = &attr {
-                speaker = ctx.resolve(&np.sp, np.s);
-                ctx.note_desc(np, speaker);
-                span = Some((d.toks[np.s].start, d.toks[np.e - 1].end));
-                cue = (!c.is_empty()).then(|| c.clone());
-                conf = if speaker.is_some() {
-                    Ctx::confidence(&np.sp)
-                } else {
-                    0.2
-                };
-            }
-            // A speech verb right after the quote names someone, even one we cannot resolve ("a source told TASS").
-            let cue_after = (qtok[first].1..(qtok[first].1 + 8).min(sent.e))
-                .take_while(|&k| ctx.outside(k))
-                .any(|k| CUE_VERBS.contains(d.t(k)));
-            let para = d.toks[qs].para;
-            if speaker.is_none() && kind == QuoteKind::Direct && attr.is_none() && !cue_after {
-                let q = turns::Unattributed {
-                    si,
-                    qs,
-                    qe,
-                    initial,
-                    text: &text,
-                };
-                if let Some((k, c)) = turns::unattributed_speaker(&ctx, sents, &q) {
-                    speaker = Some(k);
-                    conf = c;
-                }
-            }
-            if let Some(k) = speaker {
-                ctx.push_salient(qs, k);
-                // A quotation joined across sentences speaks up to the sentence where it ends.
-                let si_end = d.sent_of.get(qtok[last].0).copied().unwrap_or(si).max(si);
-                ctx.last_speaker = Some((si_end, k));
-                if kind == QuoteKind::Direct {
-                    ctx.turns.push(turns::Turn {
-                        si: si_end,
-                        para,
-                        speaker: k,
-                        question: turns::asks(&text),
-                    });
-                }
-            }
-            accepted.push((qs, qe));
-            let (start, end) = (pieces[0].0, pieces[pieces.len() - 1].1);
-            out.push(Found {
-                start,
-                end,
-                text,
-                kind,
-                speaker,
-                speaker_span: span,
-                cue,
-                confidence: conf,
-            });
-        }
-
+        let at = direct::At { si, sent };
+        let accepted = direct::quotations(
+            &mut ctx,
+            &quoted,
+            at,
+            &groups,
+            colon_subject.as_ref(),
+            &mut out,
+        );
         indirect::indirect(&mut ctx, sent, si, &accepted, &mut out);
-
-        // A sentence ending in a colon introduces the next paragraph's quotation.
-        prev_colon_subject = None;
-        if sent.e > sent.s && d.t(sent.e - 1) == ":" {
-            prev_colon_subject = ctx
-                .attribution_before(sent.s, sent.e - 1, sent)
-                .map(|x| x.0)
-                .or_else(|| ctx.subject(sent.s, sent.e));
-        }
-        let _ = n;
+        colon_subject = ctx.colon_subject(sent);
     }
     out.sort_by_key(|f| f.start);
     let mut descs = std::mem::take(&mut ctx.desc_mentions);
     descs.sort_unstable();
     descs.dedup_by_key(|x| x.0);
     (out, descs)
+}
+
+impl Ctx<'_, '_> {
+    /// Keeps the sentence's subject in view, and learns a lone person's gender from the
+    /// pronouns that follow. The owner in "Abenov's office did not respond" stays out of view
+    /// while someone speaks.
+    fn learn_from_subject(&mut self, si: usize, sent: Sentence) {
+        let speaking = self
+            .last_speaker
+            .is_some_and(|(ls, _)| si.saturating_sub(ls) <= 2);
+        let subject = if speaking {
+            self.topic(sent.s, sent.e)
+        } else {
+            self.subject(sent.s, sent.e)
+        };
+        let Some(np) = subject else { return };
+        let Some(k) = self.resolve(&np.sp, np.s) else {
+            return;
+        };
+        if self.en.ents[k].kind != EntityType::Person {
+            return;
+        }
+        let persons = self
+            .en
+            .mentions
+            .iter()
+            .filter(|m| {
+                m.s >= sent.s && m.e <= sent.e && self.en.ents[m.ent].kind == EntityType::Person
+            })
+            .count();
+        if persons == 1 && self.female(k).is_none() {
+            self.learn_gender(k, np.e, sent.e);
+        }
+        self.push_salient(np.s, k);
+    }
+
+    /// The gender of person `k` from the first personal pronoun in tokens `from..to`.
+    fn learn_gender(&mut self, k: usize, from: usize, to: usize) {
+        let female = (from..to)
+            .filter(|&j| self.outside(j))
+            .find_map(|j| match self.lc(j) {
+                "she" | "her" | "herself" => Some(true),
+                "he" | "his" | "him" | "himself" => Some(false),
+                _ => None,
+            });
+        if let Some(f) = female {
+            self.learned_female.insert(k, f);
+        }
+    }
+
+    /// A sentence ending in a colon introduces the next paragraph's quotation: its speaker.
+    fn colon_subject(&self, sent: Sentence) -> Option<Np> {
+        if sent.e <= sent.s || self.d.t(sent.e - 1) != ":" {
+            return None;
+        }
+        self.attribution_before(sent.s, sent.e - 1, sent)
+            .map(|x| x.0)
+            .or_else(|| self.subject(sent.s, sent.e))
+    }
 }
