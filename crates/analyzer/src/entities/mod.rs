@@ -71,12 +71,40 @@ pub struct Entities {
     pub ents: Vec<Ent>,
     /// Mentions sorted by position.
     pub mentions: Vec<MentionRef>,
-    /// Mention index by its last token.
-    pub by_last: HashMap<usize, usize>,
-    /// Mention index by its first token.
-    pub by_first: HashMap<usize, usize>,
+    /// Mention index by its last token; read through [`Entities::ending_at`].
+    by_last: HashMap<usize, usize>,
+    /// Mention index by its first token; read through [`Entities::starting_at`].
+    by_first: HashMap<usize, usize>,
     /// The dateline agency's entity.
     pub agency: Option<usize>,
+}
+
+/// How the quote stage asks about names: by token position and by entity, never by editing.
+impl Entities {
+    /// The mention whose last token is `tok`.
+    pub fn ending_at(&self, tok: usize) -> Option<MentionRef> {
+        self.by_last.get(&tok).map(|&m| self.mentions[m])
+    }
+    /// The mention whose first token is `tok`.
+    pub fn starting_at(&self, tok: usize) -> Option<MentionRef> {
+        self.by_first.get(&tok).map(|&m| self.mentions[m])
+    }
+    /// Whether a mention starts at token `tok`.
+    pub fn starts_at(&self, tok: usize) -> bool {
+        self.by_first.contains_key(&tok)
+    }
+    /// Whether a mention ends at token `tok`.
+    pub fn ends_at(&self, tok: usize) -> bool {
+        self.by_last.contains_key(&tok)
+    }
+    /// What entity `ent` is.
+    pub fn kind(&self, ent: usize) -> EntityType {
+        self.ents[ent].kind
+    }
+    /// Whether entity `ent` is a person.
+    pub fn is_person(&self, ent: usize) -> bool {
+        self.kind(ent) == EntityType::Person
+    }
 }
 
 /// Token view shared by the entity and quote passes.

@@ -1,4 +1,8 @@
 //! Quotes and reported speech, each attributed to the entity that spoke.
+//!
+//! The stage asks the entity index, never edits it: names are looked up by token through
+//! [`Entities::starting_at`] and [`Entities::ending_at`], and what the stage learns on the way
+//! (a gender shown by pronouns, who is in view) stays in its own state.
 
 use rustc_hash::FxHashMap as HashMap;
 
@@ -364,12 +368,12 @@ impl<'a, 'b> Ctx<'a, 'b> {
         let mut k = i;
         while k < e.min(i + 6)
             && self.d.toks[k].word
-            && !self.en.by_first.contains_key(&k)
+            && !self.en.starts_at(k)
             && (TITLES.contains(self.t(k)) || GAZETTEER.demonyms.contains_key(self.t(k)))
         {
             k += 1;
         }
-        if k > i && self.en.by_first.contains_key(&k) {
+        if k > i && self.en.starts_at(k) {
             return self.np_right(k, e);
         }
         let first = self.t(i);
@@ -389,12 +393,12 @@ impl<'a, 'b> Ctx<'a, 'b> {
         let near = self.nearest_attribution(lo, hi, sent)?;
         // "Pompeo said that Washington had concluded ... "not inconsistent"": a place reported
         // inside someone's words does not speak them.
-        let place = matches!(near.0.sp, Sp::Ent(k) if self.en.ents[k].kind == EntityType::Location);
+        let place = matches!(near.0.sp, Sp::Ent(k) if self.en.kind(k) == EntityType::Location);
         if place && near.0.s > lo {
             if let Some(outer) = self.nearest_attribution(lo, near.0.s, sent) {
                 let person = self
                     .resolve(&outer.0.sp, outer.0.s)
-                    .is_some_and(|k| self.en.ents[k].kind == EntityType::Person);
+                    .is_some_and(|k| self.en.is_person(k));
                 if person {
                     return Some(outer);
                 }
@@ -652,16 +656,14 @@ impl Ctx<'_, '_> {
         let Some(k) = self.resolve(&np.sp, np.s) else {
             return;
         };
-        if self.en.ents[k].kind != EntityType::Person {
+        if !self.en.is_person(k) {
             return;
         }
         let persons = self
             .en
             .mentions
             .iter()
-            .filter(|m| {
-                m.s >= sent.s && m.e <= sent.e && self.en.ents[m.ent].kind == EntityType::Person
-            })
+            .filter(|m| m.s >= sent.s && m.e <= sent.e && self.en.is_person(m.ent))
             .count();
         if persons == 1 && self.female(k).is_none() {
             self.learn_gender(k, np.e, sent.e);

@@ -73,9 +73,8 @@ impl Ctx<'_, '_> {
         let Some(j) = opening.filter(|&j| self.t(j) == "," && j > lo) else {
             return ControlFlow::Break(None);
         };
-        if let Some(&m) = self.en.by_last.get(&(i - 2)) {
-            let m = self.en.mentions[m];
-            if m.s == j + 1 && self.en.ents[m.ent].kind != EntityType::Location {
+        if let Some(m) = self.en.ending_at(i - 2) {
+            if m.s == j + 1 && self.en.kind(m.ent) != EntityType::Location {
                 return ControlFlow::Break(Some(Np::ent(m.ent, m.s, m.e)));
             }
         }
@@ -84,11 +83,7 @@ impl Ctx<'_, '_> {
 
     /// "The Joint Chiefs of Staff (JCS) said": the name before its bracketed acronym.
     fn before_bracketed_acronym(&self, i: usize, lo: usize) -> usize {
-        if i >= lo + 4
-            && self.t(i - 1) == ")"
-            && self.t(i - 3) == "("
-            && self.en.by_last.contains_key(&(i - 4))
-        {
+        if i >= lo + 4 && self.t(i - 1) == ")" && self.t(i - 3) == "(" && self.en.ends_at(i - 4) {
             i - 3
         } else {
             i
@@ -97,7 +92,7 @@ impl Ctx<'_, '_> {
 
     /// The name that ends at token `k`, or the role it is the object of.
     fn mention_left(&self, k: usize, lo: usize) -> Option<Np> {
-        let m = self.en.mentions[*self.en.by_last.get(&k)?];
+        let m = self.en.ending_at(k)?;
         if m.s < lo {
             return None;
         }
@@ -154,8 +149,8 @@ impl Ctx<'_, '_> {
         {
             return None;
         }
-        let m = self.en.mentions[*self.en.by_last.get(&(k - 2))?];
-        (m.s >= lo && self.en.ents[m.ent].kind != EntityType::Location)
+        let m = self.en.ending_at(k - 2)?;
+        (m.s >= lo && self.en.kind(m.ent) != EntityType::Location)
             .then(|| Np::ent(m.ent, m.s, k + 1))
     }
 
@@ -209,8 +204,8 @@ impl Ctx<'_, '_> {
         if s >= hi || !self.outside(s) {
             return None;
         }
-        if let Some(&m) = self.en.by_first.get(&s) {
-            return Some(self.mention_right(self.en.mentions[m], hi));
+        if let Some(m) = self.en.starting_at(s) {
+            return Some(self.mention_right(m, hi));
         }
         self.titled_name_right(s, hi)
             .or_else(|| self.pronoun_at(s))
@@ -226,7 +221,7 @@ impl Ctx<'_, '_> {
 
     /// "Nordstahl chief executive Jane Roe": the company names whose officer speaks.
     fn officer_of(&self, m: MentionRef, hi: usize) -> Option<Np> {
-        if self.en.ents[m.ent].kind == EntityType::Person {
+        if self.en.is_person(m.ent) {
             return None;
         }
         let mut k = m.e;
@@ -240,17 +235,16 @@ impl Ctx<'_, '_> {
         if k == m.e {
             return None;
         }
-        let p = self.en.mentions[*self.en.by_first.get(&k)?];
-        (self.en.ents[p.ent].kind == EntityType::Person).then(|| Np::ent(p.ent, m.s, p.e))
+        let p = self.en.starting_at(k)?;
+        self.en.is_person(p.ent).then(|| Np::ent(p.ent, m.s, p.e))
     }
 
     /// Titles and roles before the name: `said Socialist legislator César Luena`, or a long title
     /// joined by "of", "and" and commas (`said Minister of Transport, Ports and Shipping X`).
     fn titled_name_right(&self, s: usize, hi: usize) -> Option<Np> {
         for k in s + 1..(s + 30).min(hi) {
-            if let Some(&m) = self.en.by_first.get(&k) {
-                let m = self.en.mentions[m];
-                if self.en.ents[m.ent].kind == EntityType::Person {
+            if let Some(m) = self.en.starting_at(k) {
+                if self.en.is_person(m.ent) {
                     return Some(Np::ent(m.ent, s, m.e));
                 }
             }
@@ -282,8 +276,7 @@ impl Ctx<'_, '_> {
         if !matches!(self.lc(s), "the" | "a" | "an" | "its" | "his" | "her") {
             return None;
         }
-        if let Some(&m) = self.en.by_first.get(&(s + 1)) {
-            let m = self.en.mentions[m];
+        if let Some(m) = self.en.starting_at(s + 1) {
             return Some(
                 self.role_of_place(s, m.e, m.ent, hi)
                     .unwrap_or(Np::ent(m.ent, m.s, m.e)),

@@ -13,7 +13,7 @@ impl Ctx<'_, '_> {
     /// person's role describes that person, not the place. `s` is the determiner, `e` the end of
     /// the place's mention.
     pub(super) fn role_of_place(&self, s: usize, e: usize, place: usize, hi: usize) -> Option<Np> {
-        if self.en.ents[place].kind != EntityType::Location {
+        if self.en.kind(place) != EntityType::Location {
             return None;
         }
         let run_end = (e..(e + 4).min(hi))
@@ -23,7 +23,7 @@ impl Ctx<'_, '_> {
             .rev()
             .find(|&j| PERSON_ROLES.contains(self.lc(j)))?;
         // Only words of the descriptor itself: "the Saudi minister", not "the Saudi minister Ahmed".
-        if (e..head).any(|j| self.en.by_first.contains_key(&j)) {
+        if (e..head).any(|j| self.en.starts_at(j)) {
             return None;
         }
         let quals = (s + 1..head).map(|j| self.lc(j).to_string()).collect();
@@ -53,7 +53,7 @@ impl Ctx<'_, '_> {
             return None;
         }
         // "Trump's lawyer Rudy Giuliani": the name that follows is the speaker.
-        if (e + 1..=head + 1).any(|j| self.en.by_first.contains_key(&j)) {
+        if (e + 1..=head + 1).any(|j| self.en.starts_at(j)) {
             return None;
         }
         let quals = (s..head)
@@ -97,8 +97,8 @@ impl Ctx<'_, '_> {
         a: usize,
         sent: Sentence,
     ) -> Option<(Np, String)> {
-        let m = self.en.mentions[*self.en.by_first.get(&a)?];
-        if self.en.ents[m.ent].kind != EntityType::Person || self.t(m.e) != "," {
+        let m = self.en.starting_at(a)?;
+        if !self.en.is_person(m.ent) || self.t(m.e) != "," {
             return None;
         }
         let v = (m.e + 1..(m.e + 40).min(sent.e))

@@ -1,8 +1,6 @@
 //! Turns of a two-person exchange: in an interview, unattributed questions and answers alternate
 //! between the one who asks and the one who is asked.
 
-use model::EntityType;
-
 use super::Ctx;
 use crate::text::Sentence;
 
@@ -14,8 +12,8 @@ pub(super) fn asked_party(ctx: &Ctx, e: usize, hi: usize) -> Option<usize> {
     if e + 1 >= hi || !QUESTION_VERBS.contains(&ctx.lc(e)) {
         return None;
     }
-    let m = ctx.en.mentions[*ctx.en.by_first.get(&(e + 1))?];
-    (ctx.en.ents[m.ent].kind == EntityType::Person).then_some(m.ent)
+    let m = ctx.en.starting_at(e + 1)?;
+    ctx.en.is_person(m.ent).then_some(m.ent)
 }
 
 /// The person a paragraph ends on, for a quotation opening the next one with no attribution and
@@ -42,7 +40,7 @@ pub(super) fn introduced_before(
     }
     let np = ctx.topic(prev.s, prev.e)?;
     let k = ctx.resolve(&np.sp, np.s)?;
-    (ctx.en.ents[k].kind == EntityType::Person).then_some(k)
+    ctx.en.is_person(k).then_some(k)
 }
 
 /// A direct quotation given to a speaker.
@@ -116,7 +114,7 @@ pub(super) fn unattributed_speaker(
             // `Orlov asked Abenov about the pipeline. "We will build it."`: the one asked answers.
             let asked = asked_party(ctx, np.e, prev.e).filter(|_| !asks(q.text));
             if let Some(k) = asked.or_else(|| ctx.resolve(&np.sp, np.s)) {
-                if ctx.en.ents[k].kind == EntityType::Person {
+                if ctx.en.is_person(k) {
                     return Some((k, 0.5));
                 }
             }
