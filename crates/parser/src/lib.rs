@@ -10,13 +10,14 @@ mod dateline;
 mod dates;
 mod dom;
 mod extract;
+mod fields;
 mod meta;
 mod profile;
 
 use std::sync::LazyLock;
 
-use chrono::{DateTime, FixedOffset, Utc};
-use model::{page, Article, DateSource};
+use chrono::{DateTime, Utc};
+use model::{page, Article};
 use regex::Regex;
 use scraper::{Html, Selector};
 
@@ -155,347 +156,45 @@ impl Parser {
         Ok(parsed)
     }
 
+    /// Reads every field of the article from a parsed page, one step per field.
     fn extract(&self, html: &Html, opts: &ParseOptions<'_>) -> Parsed {
-        let meta = meta::collect(html);
+        let page = fields::Page::new(html, opts.url, &self.profiles);
         let mut warnings = Vec::new();
-        let page_url = opts
-            .url
-            .map(str::to_string)
-            .or_else(|| meta.canonical.clone())
-            .or_else(|| meta.get(&["og:url"]).map(str::to_string));
-        let host = page_url
-            .as_deref()
-            .and_then(|u| url::Url::parse(u).ok())
-            .and_then(|u| u.host_str().map(|h| h.to_ascii_lowercase()));
-        let profile = host
-            .as_deref()
-            .and_then(|h| self.profiles.iter().find(|p| p.matches(h)));
-        let dom = Dom::build(html, profile.is_some());
-
-        let mut art = Article::default();
-        let mut profile_failed = false;
-        let mut body_paras: Vec<String> = Vec::new();
-
-        // Profile first: its drop list sharpens the pruning for that site.
-        let drops: Vec<Ix> = profile
-            .map(|p| select_all(html, &dom, &p.drop))
-            .unwrap_or_default();
-        let profile_roots = profile
-            .map(|p| outermost(&dom, select_first_list(html, &dom, &p.body)))
-            .unwrap_or_default();
-        let analysis = extract::analyse(&dom, &drops, &profile_roots);
-        if let Some(p) = profile {
-            let roots = profile_roots;
-            let roots: Vec<Ix> = roots
-                .into_iter()
-                .filter(|&r| !analysis.removed[r as usize])
-                .collect();
-            let paras = extract::clean_paragraphs(extract::paragraphs(&dom, &analysis, &roots));
-            let chars: usize = paras.iter().map(|s| s.chars().count()).sum();
-            if chars >= p.min_body_chars {
-                body_paras = paras;
-            } else {
-                profile_failed = true;
-            }
-        }
-        if body_paras.is_empty() {
-            // The best container can come out empty once its link lists are cleaned; try the next ones.
-            for roots in extract::body_candidates(&dom, &analysis, 4) {
-                let paras = extract::clean_paragraphs(extract::paragraphs(&dom, &analysis, &roots));
-                let chars: usize = paras.iter().map(|s| s.len()).sum();
-                if chars > 0 {
-                    body_paras = paras;
-                    break;
-                }
-            }
-        }
-
-        // Title.
-        let h1 = first_text(&dom, |n| n.tag == Some(Tag::H(1)));
-        let site = meta
-            .get(&["og:site_name", "application-name"])
-            .map(str::to_string);
-        let section_meta = meta
-            .ld
-            .section
-            .clone()
-            .or_else(|| meta.get(&["article:section"]).map(str::to_string));
-        let profile_title = profile.and_then(|p| select_text(html, &p.title));
-        let raw_title = profile_title
-            .or_else(|| meta.ld.headline.clone())
-            .or_else(|| meta.get(&["og:title", "twitter:title"]).map(str::to_string))
-            .or_else(|| h1.clone())
-            .or_else(|| meta.title_tag.clone());
-        art.title = raw_title
-            .map(|t| unescape_twice_escaped(&t))
-            .map(|t| {
-                clean_title(
-                    &t,
-                    site.as_deref(),
-                    section_meta.as_deref(),
-                    host.as_deref(),
-                    h1.as_deref(),
-                )
-            })
-            .filter(|t| !t.is_empty());
-
-        // Body clean-up: the headline repeated at the top is not body text, nor is a kicker above
-        // it ("BREAKING NEWS", "Exclusive").
-        if let Some(t) = art.title.as_deref() {
-            let at = body_paras.iter().take(3).position(|p| norm_eq(t, p));
-            if let Some(at) = at.filter(|&at| body_paras[..at].iter().all(|k| is_kicker(k))) {
-                body_paras.drain(..=at);
-            }
-        }
-        // The page's own articleBody, when the visible extraction came out thin and it agrees with the page.
-        let body_chars: usize = body_paras.iter().map(|s| s.len()).sum();
-        if body_chars < 300 {
-            if let Some(ld_body) = meta.ld.body.as_deref() {
-                if ld_body.len() > body_chars * 2 && agrees_with_page(&dom, &analysis, ld_body) {
-                    body_paras = ld_body
-                        .split('\n')
-                        .map(collapse)
-                        .filter(|s| !s.is_empty())
-                        .collect();
-                }
-            }
-        }
-        // Lede.
-        art.lede = profile
-            .and_then(|p| select_text(html, &p.lede))
-            .or_else(|| {
-                meta.get(&["og:description", "description", "twitter:description"])
-                    .map(str::to_string)
-            })
-            .or_else(|| meta.ld.description.clone())
-            .map(|s| collapse(&unescape_twice_escaped(&s)))
-            .filter(|s| !s.is_empty());
-
-        // A wire story starts at its dateline: the standfirst, date stamp or byline printed above
-        // "ANKARA (AA) -" is not part of the story (summary bullets are, and stay).
-        let story_dateline = body_paras.iter().take(4).enumerate().find_map(|(k, p)| {
-            parse_dateline(p)
-                .filter(|(d, _)| d.agency.is_some())
-                .map(|(d, _)| (k, d))
-        });
-        let mut dateline = None;
-        if let Some((k, d)) = story_dateline {
-            let furniture = |p: &String| {
-                art.lede.as_deref().is_some_and(|l| norm_eq(l, p))
-                    || extract::is_timestamp_line(p)
-                    || extract::is_byline_line(p)
-            };
-            if body_paras[..k].iter().all(furniture) {
-                body_paras.drain(..k);
-                dateline = Some(d);
-            }
-        }
-        if body_paras.is_empty() {
+        let (analysis, profile_roots) = page.analyse();
+        let (mut body, profile_failed) = page.body_paragraphs(&analysis, profile_roots);
+        let mut art = Article {
+            title: page.title(),
+            ..Article::default()
+        };
+        fields::drop_repeated_headline(art.title.as_deref(), &mut body);
+        page.ld_body_if_thin(&analysis, &mut body);
+        art.lede = page.lede();
+        let story_dateline = fields::start_at_story_dateline(&mut body, art.lede.as_deref());
+        if body.is_empty() {
             warnings.push("no article body found".to_string());
         }
-        art.body = body_paras.join("\n\n");
+        art.body = body.join("\n\n");
         // The dateline opens the body; found above when the story starts with an agency's.
-        art.dateline = dateline.or_else(|| {
-            body_paras
-                .first()
+        art.dateline = story_dateline.or_else(|| {
+            body.first()
                 .and_then(|first| parse_dateline(first))
                 .map(|(d, _)| d)
         });
-
-        // Authors and byline.
-        let profile_byline = profile.and_then(|p| select_byline(html, &dom, &p.byline));
-        let generic_byline = || {
-            first_raw_text(&dom, |n| {
-                &*n.itemprop == "author"
-                    || n.cls
-                        .split(|c: char| !c.is_ascii_alphanumeric())
-                        .any(|w| matches!(w, "byline" | "author" | "authors" | "bylines"))
-            })
-        };
-        let meta_author = meta
-            .get(&[
-                "author",
-                "article:author",
-                "dc.creator",
-                "sailthru.author",
-                "parsely-author",
-            ])
-            .map(str::to_string);
-        let mut authors = Vec::new();
-        if let Some(b) = &profile_byline {
-            authors = clean_byline(b);
-        }
-        if authors.is_empty() && !meta.ld.authors.is_empty() {
-            for a in &meta.ld.authors {
-                for n in clean_byline(a) {
-                    if !authors.iter().any(|x: &String| x.eq_ignore_ascii_case(&n)) {
-                        authors.push(n);
-                    }
-                }
-            }
-        }
-        let byline = profile_byline.clone().or_else(generic_byline);
-        if authors.is_empty() && !meta.ld.has_author {
-            if let Some(m) = meta_author.as_deref().filter(|m| !m.starts_with("http")) {
-                authors = clean_byline(m);
-            }
-            if authors.is_empty() {
-                if let Some(b) = byline.as_deref() {
-                    authors = clean_byline(b);
-                }
-            }
-        }
-        art.authors = authors;
-        art.byline = byline
-            .or(meta_author)
-            .map(|b| collapse(&b))
-            .filter(|b| !b.is_empty());
-
-        // Dates.
-        let fetched = opts.fetched_at;
-        let ok = |d: DateTime<FixedOffset>| {
-            fetched.is_none_or(|f| d.with_timezone(&Utc) <= f + chrono::Duration::minutes(15))
-        };
-        let mut published: Option<(DateTime<FixedOffset>, DateSource)> = None;
-        let consider =
-            |d: Option<DateTime<FixedOffset>>,
-             src: DateSource,
-             slot: &mut Option<(DateTime<FixedOffset>, DateSource)>| {
-                if slot.is_none() {
-                    if let Some(d) = d.filter(|d| ok(*d)) {
-                        *slot = Some((d, src));
-                    }
-                }
-            };
-        consider(
-            meta.ld.published.as_deref().and_then(parse_date),
-            DateSource::JsonLd,
-            &mut published,
-        );
-        consider(
-            meta.get(&[
-                "article:published_time",
-                "og:published_time",
-                "datepublished",
-                "pubdate",
-                "publishdate",
-                "publish-date",
-                "date",
-                "dc.date",
-                "dc.date.issued",
-                "dcterms.created",
-                "dcterms.date",
-                "sailthru.date",
-                "parsely-pub-date",
-                "article.published",
-                "published-date",
-                "original-publish-date",
-            ])
-            .and_then(parse_date),
-            DateSource::Meta,
-            &mut published,
-        );
-        if let Some(p) = profile {
-            let d = select_first(html, &p.date).and_then(|e| {
-                e.attr("datetime")
-                    .map(str::to_string)
-                    .or_else(|| Some(e.text().collect()))
-            });
-            consider(
-                d.as_deref().and_then(parse_date),
-                DateSource::TimeElement,
-                &mut published,
-            );
-        }
-        consider(
-            meta.times.iter().find_map(|t| parse_date(t)),
-            DateSource::TimeElement,
-            &mut published,
-        );
-        consider(
-            page_url.as_deref().and_then(date_from_url),
-            DateSource::Url,
-            &mut published,
-        );
-        if published.is_none() {
-            let head: String = art.body.chars().take(400).collect();
-            consider(parse_text_date(&head), DateSource::Text, &mut published);
-        }
-        if let Some((d, s)) = published {
+        (art.authors, art.byline) = page.authors_and_byline();
+        if let Some((d, s)) = page.published(opts.fetched_at, &art.body) {
             art.published_at = Some(d);
             art.date_source = Some(s);
         }
-        art.modified_at = meta
-            .ld
-            .modified
-            .as_deref()
-            .and_then(parse_date)
-            .or_else(|| {
-                meta.get(&[
-                    "article:modified_time",
-                    "og:updated_time",
-                    "datemodified",
-                    "dcterms.modified",
-                    "last-modified",
-                ])
-                .and_then(parse_date)
-            })
-            .filter(|d| ok(*d));
-
-        // Language.
-        (art.language, art.language_confidence) = language(&art.body, meta.html_lang.as_deref());
-
-        art.section = section_meta
-            .map(|s| collapse(&unescape_twice_escaped(&s)))
-            .filter(|s| !s.is_empty());
-        let mut tags: Vec<String> = meta.ld.keywords.clone();
-        if tags.is_empty() {
-            tags = meta.all("article:tag").map(str::to_string).collect();
-        }
-        if tags.is_empty() {
-            if let Some(k) = meta.get(&["news_keywords", "keywords"]) {
-                tags = k
-                    .split([',', ';'])
-                    .map(|s| s.trim().to_string())
-                    .filter(|s| !s.is_empty())
-                    .collect();
-            }
-        }
-        tags.dedup();
-        art.tags = tags;
-        let base = opts.url.and_then(|u| url::Url::parse(u).ok());
-        let absolute = |u: &str| -> Option<String> {
-            let u = u.trim();
-            if u.is_empty() {
-                return None;
-            }
-            match url::Url::parse(u) {
-                Ok(x) => Some(x.to_string()),
-                Err(_) => base
-                    .as_ref()
-                    .and_then(|b| b.join(u).ok())
-                    .map(|x| x.to_string()),
-            }
-        };
-        art.canonical_url = meta
-            .canonical
-            .as_deref()
-            .and_then(absolute)
-            .or_else(|| meta.get(&["og:url"]).and_then(absolute))
-            .or_else(|| meta.ld.url.as_deref().and_then(absolute));
-        art.image_url = meta
-            .get(&["og:image", "og:image:url", "og:image:secure_url"])
-            .and_then(absolute)
-            .or_else(|| meta.ld.image.as_deref().and_then(absolute))
-            .or_else(|| {
-                meta.get(&["twitter:image", "twitter:image:src"])
-                    .and_then(absolute)
-            });
-        art.is_accessible_for_free = meta.ld.free;
-
+        art.modified_at = page.modified(opts.fetched_at);
+        (art.language, art.language_confidence) =
+            language(&art.body, page.meta.html_lang.as_deref());
+        art.section = page.section();
+        art.tags = page.tags();
+        (art.canonical_url, art.image_url) = page.links(opts.url);
+        art.is_accessible_for_free = page.meta.ld.free;
         Parsed {
             article: art,
-            profile: profile.map(|p| p.name.clone()),
+            profile: page.profile.map(|p| p.name.clone()),
             profile_failed,
             warnings,
         }
