@@ -397,9 +397,40 @@ pub(crate) fn non_space_chars(s: &str) -> u32 {
 
 /// Computes text figures and decides which nodes are page furniture.
 pub(crate) fn analyse(dom: &Dom, extra_drop: &[Ix], keep: &[Ix]) -> Analysis {
-    let n = dom.nodes.len();
-    // Nodes a site profile names as the body, and their ancestors, are not pruned for their names.
-    let mut kept = vec![false; n];
+    let kept = never_pruned_for_names(dom, keep);
+    let raw = RawFigures::count(dom);
+    let mut removed = vec![false; dom.nodes.len()];
+    for &d in extra_drop {
+        if let Some(r) = removed.get_mut(d as usize) {
+            *r = true;
+        }
+    }
+    let in_body = within_article_body(dom);
+    for i in 0..dom.nodes.len() {
+        let p = dom.nodes[i].parent;
+        if p != NONE && removed[p as usize] {
+            removed[i] = true;
+        } else if !removed[i] {
+            removed[i] = raw.is_furniture(dom, i, kept[i], in_body[i]);
+        }
+    }
+    drop_link_cards_in_paragraphs(dom, &mut removed, &raw.text, &raw.link, &raw.links);
+    cut_after_related_headings(dom, &mut removed, &raw.text, &raw.link);
+    let (text, link) = kept_figures(dom, &removed);
+    let block_below = blocks_below(dom, &removed, &text);
+    Analysis {
+        removed,
+        text,
+        link,
+        block_below,
+    }
+}
+
+/// Nodes a site profile names as the body, and their ancestors, are not pruned for their names;
+/// nor are embedded social posts (a tweet's blockquote), quoted content, and the few wrappers
+/// around them ("social-media-embed").
+fn never_pruned_for_names(dom: &Dom, keep: &[Ix]) -> Vec<bool> {
+    let mut kept = vec![false; dom.nodes.len()];
     for &k in keep {
         let mut j = k;
         while j != NONE && !kept[j as usize] {
@@ -407,8 +438,6 @@ pub(crate) fn analyse(dom: &Dom, extra_drop: &[Ix], keep: &[Ix]) -> Analysis {
             j = dom.nodes[j as usize].parent;
         }
     }
-    // Embedded social posts (a tweet's blockquote) are quoted content: neither they nor the few
-    // wrappers around them ("social-media-embed") go for their names.
     for (i, node) in dom.nodes.iter().enumerate() {
         if node.tag == Some(Tag::Blockquote) && is_social_post(&node.cls) {
             let mut j = i as Ix;
@@ -421,72 +450,89 @@ pub(crate) fn analyse(dom: &Dom, extra_drop: &[Ix], keep: &[Ix]) -> Analysis {
             }
         }
     }
-    let in_body = within_article_body(dom);
-    let mut text = vec![0u32; n];
-    let mut link = vec![0u32; n];
-    let mut ptext = vec![0u32; n];
-    let mut links = vec![0u32; n];
-    // Raw figures with nothing dropped but junk, to protect big text containers.
-    for i in (0..n).rev() {
-        let node = &dom.nodes[i];
-        let own = match node.tag {
-            None => node.chars,
-            Some(Tag::Junk) => {
-                text[i] = 0;
-                link[i] = 0;
-                continue;
+    kept
+}
+
+/// Text figures per node with nothing dropped but junk and hidden elements, to protect big
+/// text containers.
+struct RawFigures {
+    /// Characters of text.
+    text: Vec<u32>,
+    /// Of which inside links.
+    link: Vec<u32>,
+    /// Characters of paragraph text outside links.
+    ptext: Vec<u32>,
+    /// Number of links.
+    links: Vec<u32>,
+    /// The page's text, and its paragraph text, at least 1.
+    total: u32,
+    ptotal: u32,
+}
+
+impl RawFigures {
+    fn count(dom: &Dom) -> RawFigures {
+        let n = dom.nodes.len();
+        let mut text = vec![0u32; n];
+        let mut link = vec![0u32; n];
+        let mut ptext = vec![0u32; n];
+        let mut links = vec![0u32; n];
+        for i in (0..n).rev() {
+            let node = &dom.nodes[i];
+            let own = match node.tag {
+                None => node.chars,
+                Some(Tag::Junk) => {
+                    text[i] = 0;
+                    link[i] = 0;
+                    continue;
+                }
+                Some(_) if node.hidden => {
+                    text[i] = 0;
+                    link[i] = 0;
+                    continue;
+                }
+                Some(_) => 0,
+            };
+            text[i] += own;
+            if node.tag == Some(Tag::A) {
+                link[i] = text[i];
+                links[i] += 1;
             }
-            Some(_) if node.hidden => {
-                text[i] = 0;
-                link[i] = 0;
-                continue;
+            if node.tag == Some(Tag::P) {
+                ptext[i] = text[i].saturating_sub(link[i]);
             }
-            Some(_) => 0,
-        };
-        text[i] += own;
-        if node.tag == Some(Tag::A) {
-            link[i] = text[i];
-            links[i] += 1;
+            let p = node.parent;
+            if p != NONE {
+                text[p as usize] += text[i];
+                link[p as usize] += link[i];
+                ptext[p as usize] += ptext[i];
+                links[p as usize] += links[i];
+            }
         }
-        if node.tag == Some(Tag::P) {
-            ptext[i] = text[i].saturating_sub(link[i]);
-        }
-        let p = node.parent;
-        if p != NONE {
-            text[p as usize] += text[i];
-            link[p as usize] += link[i];
-            ptext[p as usize] += ptext[i];
-            links[p as usize] += links[i];
+        let total = text.first().copied().unwrap_or(0).max(1);
+        let ptotal = ptext.first().copied().unwrap_or(0).max(1);
+        RawFigures {
+            text,
+            link,
+            ptext,
+            links,
+            total,
+            ptotal,
         }
     }
-    let total = text.first().copied().unwrap_or(0).max(1);
-    let ptotal = ptext.first().copied().unwrap_or(0).max(1);
-    let mut removed = vec![false; n];
-    for &d in extra_drop {
-        if let Some(r) = removed.get_mut(d as usize) {
-            *r = true;
-        }
-    }
-    for i in 0..n {
+
+    /// Whether element `i` is furniture by its tag, role or class, unless it holds most of the
+    /// page's text; `kept` spares it, `in_body` says it sits inside the marked article body.
+    fn is_furniture(&self, dom: &Dom, i: usize, kept: bool, in_body: bool) -> bool {
         let node = &dom.nodes[i];
-        let p = node.parent;
-        if p != NONE && removed[p as usize] {
-            removed[i] = true;
-            continue;
-        }
-        if removed[i] {
-            continue;
-        }
-        let Some(tag) = node.tag else { continue };
+        let Some(tag) = node.tag else { return false };
         if tag == Tag::Junk || node.hidden {
-            removed[i] = true;
-            continue;
+            return true;
         }
-        let t = text[i];
-        let ld = link[i] as f32 / t.max(1) as f32;
+        let t = self.text[i];
+        let ld = self.link[i] as f32 / t.max(1) as f32;
         // A node holding most of the page's plain text is the article, whatever it is called.
-        let protected = (t as f32 > 0.4 * total as f32 && ld < 0.3 && t > 500)
-            || (ptext[i] as f32 > 0.5 * ptotal as f32 && ptext[i] > 300);
+        let protected = (t as f32 > 0.4 * self.total as f32 && ld < 0.3 && t > 500)
+            || (self.ptext[i] as f32 > 0.5 * self.ptotal as f32 && self.ptext[i] > 300);
         let hard = matches!(tag, Tag::Nav | Tag::Figcaption);
         let soft = matches!(
             tag,
@@ -502,30 +548,28 @@ pub(crate) fn analyse(dom: &Dom, extra_drop: &[Ix], keep: &[Ix]) -> Analysis {
             };
         // Inside the marked article body only a whole box (related, newsletter, share, ad) goes for
         // its name; styling words ("widget", "print", "tools") do not prune the story's parts.
-        let bad = bad && (!in_body[i] || words(&node.cls).any(|w| BOX_WORDS.contains(&w)));
+        let bad = bad && (!in_body || words(&node.cls).any(|w| BOX_WORDS.contains(&w)));
         let layout = !bad && tag != Tag::A && words(&node.cls).any(|w| LAYOUT_WORDS.contains(&w));
-        let never = kept[i]
+        let p = node.parent;
+        let never = kept
             || p == NONE
             || p == 0
             || matches!(tag, Tag::Body | Tag::Main)
             || (tag == Tag::Article && !bad);
-        if never {
-            continue;
-        }
-        if hard
-            || (soft && !protected)
-            || (bad && !good && !protected)
-            || (bad && good && ld > 0.5 && !protected)
-            || (layout && (ld > 0.5 || t < 1000) && !protected)
-        {
-            removed[i] = true;
-        }
+        !never
+            && (hard
+                || (soft && !protected)
+                || (bad && !good && !protected)
+                || (bad && good && ld > 0.5 && !protected)
+                || (layout && (ld > 0.5 || t < 1000) && !protected))
     }
-    drop_link_cards_in_paragraphs(dom, &mut removed, &text, &link, &links);
-    cut_after_related_headings(dom, &mut removed, &text, &link);
-    // Figures again with the furniture gone.
-    text.iter_mut().for_each(|x| *x = 0);
-    link.iter_mut().for_each(|x| *x = 0);
+}
+
+/// Text and link characters per node again, with the furniture gone.
+fn kept_figures(dom: &Dom, removed: &[bool]) -> (Vec<u32>, Vec<u32>) {
+    let n = dom.nodes.len();
+    let mut text = vec![0u32; n];
+    let mut link = vec![0u32; n];
     for i in (0..n).rev() {
         if removed[i] {
             continue;
@@ -543,6 +587,12 @@ pub(crate) fn analyse(dom: &Dom, extra_drop: &[Ix], keep: &[Ix]) -> Analysis {
             link[p as usize] += link[i];
         }
     }
+    (text, link)
+}
+
+/// Which kept nodes hold a block element with text below them.
+fn blocks_below(dom: &Dom, removed: &[bool], text: &[u32]) -> Vec<bool> {
+    let n = dom.nodes.len();
     let mut block_below = vec![false; n];
     for i in (1..n).rev() {
         if removed[i] || text[i] == 0 {
@@ -553,12 +603,7 @@ pub(crate) fn analyse(dom: &Dom, extra_drop: &[Ix], keep: &[Ix]) -> Analysis {
             block_below[p as usize] = true;
         }
     }
-    Analysis {
-        removed,
-        text,
-        link,
-        block_below,
-    }
+    block_below
 }
 
 /// Which nodes sit inside an element marked `itemprop="articleBody"` (the mark itself excluded).
@@ -1327,104 +1372,6 @@ pub(crate) fn is_timestamp_line(text: &str) -> bool {
         None if FULL_STAMP.is_match(text) || INNER_LABEL.is_match(text) => text,
         None => return false,
     };
-    const DATE_WORDS: &[&str] = &[
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "may",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "january",
-        "february",
-        "march",
-        "april",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "mon",
-        "tue",
-        "tues",
-        "wed",
-        "thu",
-        "thur",
-        "thurs",
-        "fri",
-        "sat",
-        "sun",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "am",
-        "pm",
-        "a.m",
-        "p.m",
-        "at",
-        "on",
-        "gmt",
-        "utc",
-        "et",
-        "est",
-        "edt",
-        "ct",
-        "cst",
-        "cdt",
-        "pt",
-        "pst",
-        "pdt",
-        "cet",
-        "cest",
-        "bst",
-        "ist",
-        "jst",
-        "kst",
-        "msk",
-        "hkt",
-        "sgt",
-        "aest",
-        "aedt",
-        "trt",
-        "eet",
-        "eest",
-        "wib",
-        "h",
-        "hrs",
-        "ago",
-        "hour",
-        "hours",
-        "minute",
-        "minutes",
-        "min",
-        "mins",
-        "day",
-        "days",
-        "week",
-        "weeks",
-        "month",
-        "months",
-        "year",
-        "years",
-        "and",
-        "updated",
-        "update",
-        "published",
-        "posted",
-        "modified",
-    ];
     let mut words = 0;
     for w in rest.split(|c: char| {
         c.is_whitespace() || matches!(c, ',' | '|' | '-' | '–' | '—' | '/' | '(' | ')' | '·' | '•')
@@ -1434,30 +1381,134 @@ pub(crate) fn is_timestamp_line(text: &str) -> bool {
             continue;
         }
         words += 1;
-        let lower = w.to_lowercase();
-        let ok = w
-            .chars()
-            .all(|c| c.is_ascii_digit() || matches!(c, ':' | '.' | '+' | 'h'))
-            || DATE_WORDS.contains(&lower.as_str())
-            || FOREIGN_DATE_WORDS.contains(&lower.as_str())
-            || lower
-                .strip_suffix("st")
-                .or(lower.strip_suffix("nd"))
-                .or(lower.strip_suffix("rd"))
-                .or(lower.strip_suffix("th"))
-                .is_some_and(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()))
-            || lower
-                .strip_prefix("gmt")
-                .or(lower.strip_prefix("utc"))
-                .is_some_and(|o| {
-                    o.chars()
-                        .all(|c| c.is_ascii_digit() || matches!(c, '+' | ':'))
-                });
-        if !ok {
+        if !is_stamp_word(w) {
             return false;
         }
     }
     words > 0
+}
+
+/// Words a date stamp is made of: months, days, clock and zone words, labels.
+const DATE_WORDS: &[&str] = &[
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "may",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "january",
+    "february",
+    "march",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "mon",
+    "tue",
+    "tues",
+    "wed",
+    "thu",
+    "thur",
+    "thurs",
+    "fri",
+    "sat",
+    "sun",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "am",
+    "pm",
+    "a.m",
+    "p.m",
+    "at",
+    "on",
+    "gmt",
+    "utc",
+    "et",
+    "est",
+    "edt",
+    "ct",
+    "cst",
+    "cdt",
+    "pt",
+    "pst",
+    "pdt",
+    "cet",
+    "cest",
+    "bst",
+    "ist",
+    "jst",
+    "kst",
+    "msk",
+    "hkt",
+    "sgt",
+    "aest",
+    "aedt",
+    "trt",
+    "eet",
+    "eest",
+    "wib",
+    "h",
+    "hrs",
+    "ago",
+    "hour",
+    "hours",
+    "minute",
+    "minutes",
+    "min",
+    "mins",
+    "day",
+    "days",
+    "week",
+    "weeks",
+    "month",
+    "months",
+    "year",
+    "years",
+    "and",
+    "updated",
+    "update",
+    "published",
+    "posted",
+    "modified",
+];
+
+/// Whether one word of a line can belong to a date stamp: digits and clock signs, a date word in
+/// any language, an ordinal ("3rd") or a zone offset ("GMT+3").
+fn is_stamp_word(w: &str) -> bool {
+    let lower = w.to_lowercase();
+    w.chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, ':' | '.' | '+' | 'h'))
+        || DATE_WORDS.contains(&lower.as_str())
+        || FOREIGN_DATE_WORDS.contains(&lower.as_str())
+        || lower
+            .strip_suffix("st")
+            .or(lower.strip_suffix("nd"))
+            .or(lower.strip_suffix("rd"))
+            .or(lower.strip_suffix("th"))
+            .is_some_and(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()))
+        || lower
+            .strip_prefix("gmt")
+            .or(lower.strip_prefix("utc"))
+            .is_some_and(|o| {
+                o.chars()
+                    .all(|c| c.is_ascii_digit() || matches!(c, '+' | ':'))
+            })
 }
 
 static ABOUT_HEAD: LazyLock<Regex> = LazyLock::new(|| {
