@@ -195,9 +195,9 @@ fn gum_dev_stays_above_its_floor() {
         gold += g.len();
     }
     let f1 = 2.0 * tp as f64 / (pred + gold) as f64;
-    // Exact spans with no title forgiven: 0.675 when this floor was set (`ner_eval`, which
-    // forgives titles, gives 0.712).
-    assert!(f1 >= 0.66, "GUM dev F1 {f1:.3} fell below 0.66");
+    // Exact spans with no title forgiven: 0.742 when this floor was set (`ner_eval`, which
+    // forgives titles, gives 0.779).
+    assert!(f1 >= 0.73, "GUM dev F1 {f1:.3} fell below 0.73");
 }
 
 #[test]

@@ -1,9 +1,11 @@
 //! What the entity tagger sees of each token: hashed features.
 //!
-//! Features are the word and its lowercase form, shape, affixes, the two words on either side,
-//! casing in context (sentence start, all-caps headline lines, results-table lines), gazetteer,
-//! given-name, title and head-noun membership, and document-level evidence. Casing is one feature
-//! among many, never a gate: a lowercase name still has its words, affixes and neighbours.
+//! Features are the word and its lowercase form, shape, affixes, its word clusters (three
+//! granularities, the coarsest also with its shape), the two words on either side and their
+//! mid-level clusters, casing in context (sentence start, all-caps headline lines, results-table
+//! lines), gazetteer, given-name, title and head-noun membership, and document-level evidence.
+//! Casing is one feature among many, never a gate: a lowercase name still has its words, affixes,
+//! clusters and neighbours.
 
 use std::rc::Rc;
 
@@ -269,13 +271,14 @@ fn neighbour_words(c: &Context, i: usize, out: &mut Vec<u64>) {
     let edge = &*words::EDGES;
     for (k, d) in [-1isize, 1, -2, 2].into_iter().enumerate() {
         let j = i as isize + d;
-        out.push(if j < 0 {
-            edge[0].1[k]
+        let given = if j < 0 {
+            &edge[0].1[k]
         } else if j >= n {
-            edge[1].1[k]
+            &edge[1].1[k]
         } else {
-            c.words[j as usize].around[k]
-        });
+            &c.words[j as usize].around[k]
+        };
+        out.extend_from_slice(given);
     }
 }
 

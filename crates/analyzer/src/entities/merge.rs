@@ -6,7 +6,7 @@
 //! rules had none; a name only the tagger sees is added; a capitalised run only the rules see is
 //! kept (dropping those cost more on wire copy than it gained on other text).
 
-use super::gazetteer::gaz_lookup;
+use super::gazetteer::{demonym_len, gaz_lookup};
 use super::spans::{has_head, span_text};
 use super::tagger::{is_title_word, Model, Sequence, Span};
 use super::{Cand, Doc};
@@ -165,7 +165,8 @@ fn is_name_joiner(lower: &str) -> bool {
 
 /// Tagger names that take in two or more of the rules' candidates whole, joined by small words
 /// the rules do not cross ("House of Representatives", "Earl of Clare", "al-Qaeda"). The rules
-/// keep their pieces where they had evidence for one, or where the name opens with a title.
+/// keep their pieces where they had evidence for one, or where the name opens with a title or is
+/// one ("US Secretary of State").
 fn joined_spans(d: &Doc, cands: &[Cand], spans: &[Span]) -> Vec<Span> {
     spans
         .iter()
@@ -181,6 +182,7 @@ fn joined_spans(d: &Doc, cands: &[Cand], spans: &[Span]) -> Vec<Span> {
                     .all(|i| is_name_joiner(d.lc(i)))
                 && !inside.iter().any(|c| c.titled || c.acronym.is_some())
                 && !is_title_word(d.t(sp.s).trim_end_matches('.'))
+                && !is_title(d, sp)
         })
         .copied()
         .collect()
@@ -234,7 +236,9 @@ pub(super) fn with_tagger(d: &Doc, cands: Vec<Cand>) -> Vec<Cand> {
         }
     }
     for sp in &spans {
-        if !out.iter().any(|c| overlaps((sp.s, sp.e), (c.s, c.e))) && !is_title(d, sp) {
+        // A nationality on its own ("Turkish officials") is no name, as the rules read it too.
+        let demonym = demonym_len(d, sp.s, sp.e) == sp.e - sp.s;
+        if !out.iter().any(|c| overlaps((sp.s, sp.e), (c.s, c.e))) && !is_title(d, sp) && !demonym {
             out.push(from_tagger(d, sp));
         }
     }

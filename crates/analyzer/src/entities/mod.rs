@@ -13,6 +13,7 @@
 
 mod candidates;
 mod classify;
+mod clusters;
 mod evidence;
 pub mod features;
 mod gazetteer;

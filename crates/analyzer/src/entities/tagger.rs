@@ -236,13 +236,13 @@ impl Model {
     }
 
     /// Weights of a word's own features, and of it as each neighbour, summed once per word.
-    fn word_rows(&self, own: &[u64], around: &[u64; 4]) -> WordRows {
+    fn word_rows(&self, own: &[u64], around: &super::words::Around) -> WordRows {
         let mut w = WordRows {
             own: self.sum_rows(own),
             around: [[0.0; ROW]; 4],
         };
         for (k, h) in around.iter().enumerate() {
-            w.around[k] = self.sum_rows(&[*h]);
+            w.around[k] = self.sum_rows(h);
         }
         w
     }

@@ -9,6 +9,7 @@ use std::sync::LazyLock;
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
+use super::clusters::{self, LEVELS};
 use crate::lexicon::{FEMALE, GAZETTEER, LOC_HEADS, MALE, ORG_HEADS, PERSON_ROLES, TITLES};
 
 /// FNV-1a over a template number and its parts; stable across builds, unlike the std hasher.
@@ -66,10 +67,11 @@ pub struct WordInfo {
     pub capital: bool,
     /// Has a letter.
     pub alphabetic: bool,
-    /// The features of the word on its own: bias, form, lowercase, shape, affixes.
+    /// The features of the word on its own: bias, form, lowercase, shape, affixes, clusters.
     pub intrinsic: Box<[u64]>,
-    /// What it gives its neighbours: the token after, before, two after, two before.
-    pub around: [u64; 4],
+    /// What it gives its neighbours: the token after, before, two after, two before; to each
+    /// its form and its mid-level cluster.
+    pub around: Around,
     /// A tagger's summed weights for this word, with the id of the model they belong to.
     pub weights: RefCell<Option<(u64, Box<[f32]>)>>,
 }
@@ -187,8 +189,24 @@ pub fn gazetteer_max_tokens() -> usize {
     GAZETTEER.max_tokens
 }
 
-fn intrinsic(raw: &str, lower: &str, shape: &str) -> Box<[u64]> {
-    let mut out = Vec::with_capacity(12);
+/// Per neighbour slot, the features a word gives it: its form and its cluster.
+pub type Around = [[u64; 2]; 4];
+
+/// Stands for "no cluster" in cluster features: words the table lacks are evidence too.
+const NO_CLUSTER: u64 = u64::MAX;
+
+/// The cluster features of a word on its own: its id at each level, and the coarse id with its
+/// shape, so that a capitalised word of a name-like cluster reads differently from a lowercase one.
+fn cluster_features(ids: Option<[u16; LEVELS]>, short_h: u64, out: &mut Vec<u64>) {
+    let id = |l: usize| ids.map_or(NO_CLUSTER, |c| u64::from(c[l]));
+    for l in 0..LEVELS {
+        out.push(mix(40 + l as u8, &[id(l)]));
+    }
+    out.push(mix(44, &[id(0), short_h]));
+}
+
+fn intrinsic(raw: &str, lower: &str, shape: &str) -> Vec<u64> {
+    let mut out = Vec::with_capacity(18);
     out.extend([
         hash(0, &[]),
         hash(1, &[raw]),
@@ -201,18 +219,24 @@ fn intrinsic(raw: &str, lower: &str, shape: &str) -> Box<[u64]> {
         out.push(hash(3 + k as u8, &[&lower[..chars[k]]]));
         out.push(hash(7 + k as u8, &[&lower[chars[n - k]..]]));
     }
-    out.into_boxed_slice()
+    out
 }
 
-/// What a word (lowercased) gives the tokens around it.
-pub fn around(lower: &str) -> [u64; 4] {
-    [12, 13, 14, 15].map(|t| hash(t, &[lower]))
+/// What a word (lowercased) gives the tokens around it: its form, and its mid-level cluster to
+/// the nearest two on either side.
+pub fn around(lower: &str, ids: Option<[u16; LEVELS]>) -> Around {
+    let mid = ids.map_or(NO_CLUSTER, |c| u64::from(c[1]));
+    [0u8, 1, 2, 3].map(|k| [hash(12 + k, &[lower]), mix(46 + k, &[mid])])
 }
 
 fn work_out(raw: &str) -> WordInfo {
     let lists = &*LISTS;
     let lower = raw.to_lowercase();
     let (shape, short) = shapes(raw);
+    let short_h = hash(3, &[&short]);
+    let ids = clusters::of(&lower);
+    let mut intrinsic = intrinsic(raw, &lower, &shape);
+    cluster_features(ids, short_h, &mut intrinsic);
     let head = if lists.org_heads.contains(&lower) {
         1
     } else if lists.loc_heads.contains(&lower) {
@@ -223,7 +247,7 @@ fn work_out(raw: &str) -> WordInfo {
     WordInfo {
         lower_h: hash(2, &[&lower]),
         shape_h: hash(3, &[&shape]),
-        short_h: hash(3, &[&short]),
+        short_h,
         given: FEMALE.contains(lower.as_str())
             || MALE.contains(lower.as_str())
             || lists.given.contains(lower.as_str()),
@@ -235,8 +259,8 @@ fn work_out(raw: &str) -> WordInfo {
         ref_first: super::reference::opens_name(&lower),
         capital: raw.chars().next().is_some_and(char::is_uppercase),
         alphabetic: raw.chars().any(char::is_alphabetic),
-        intrinsic: intrinsic(raw, &lower, &shape),
-        around: around(&lower),
+        intrinsic: intrinsic.into_boxed_slice(),
+        around: around(&lower, ids),
         weights: RefCell::new(None),
         lower: lower.into_boxed_str(),
     }
@@ -270,8 +294,8 @@ pub fn infos<'a>(words: impl Iterator<Item = &'a str>) -> Vec<Rc<WordInfo>> {
 }
 
 /// The facts of the stand-ins before the first token and after the last.
-pub static EDGES: LazyLock<[(u64, [u64; 4]); 2]> =
-    LazyLock::new(|| ["<s>", "</s>"].map(|w| (hash(2, &[w]), around(w))));
+pub static EDGES: LazyLock<[(u64, Around); 2]> =
+    LazyLock::new(|| ["<s>", "</s>"].map(|w| (hash(2, &[w]), around(w, None))));
 
 #[cfg(test)]
 mod tests {

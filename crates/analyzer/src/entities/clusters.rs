@@ -1,0 +1,58 @@
+//! Word clusters (`data/clusters.tsv.gz`, built by `scripts/clusters/build.py` by k-means over
+//! GloVe-derived word vectors): words used alike share an id, so a name the training data never
+//! showed still shares evidence with the ones it did.
+//!
+//! Ids come at three granularities, coarse to fine. Keys are lowercase, as the vectors are.
+
+use std::io::Read;
+use std::sync::LazyLock;
+
+use rustc_hash::FxHashMap as HashMap;
+
+const CLUSTERS_GZ: &[u8] = include_bytes!("../../data/clusters.tsv.gz");
+
+/// Granularities per word: coarse, mid, fine.
+pub const LEVELS: usize = 3;
+
+static TABLE: LazyLock<HashMap<Box<str>, [u16; LEVELS]>> = LazyLock::new(|| {
+    let mut text = String::new();
+    // The bytes are compiled in; a failure here is a broken build, caught by the tests.
+    flate2::read::GzDecoder::new(CLUSTERS_GZ)
+        .read_to_string(&mut text)
+        .expect("data/clusters.tsv.gz is valid gzip-compressed UTF-8");
+    let mut out = HashMap::with_capacity_and_hasher(text.len() / 16, Default::default());
+    for line in text.lines() {
+        let mut parts = line.split('\t');
+        let Some(word) = parts.next() else { continue };
+        let mut ids = [0u16; LEVELS];
+        let mut ok = true;
+        for id in ids.iter_mut() {
+            match parts.next().and_then(|p| p.parse().ok()) {
+                Some(v) => *id = v,
+                None => ok = false,
+            }
+        }
+        if ok {
+            out.insert(word.into(), ids);
+        }
+    }
+    out
+});
+
+/// The cluster ids of a lowercase word, coarse to fine; None for a word the table lacks.
+pub fn of(lower: &str) -> Option<[u16; LEVELS]> {
+    TABLE.get(lower).copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn common_words_have_clusters_and_alike_words_share_them() {
+        let paris = of("paris").expect("a common word");
+        let london = of("london").expect("a common word");
+        assert_eq!(paris[0], london[0], "two capitals share a coarse cluster");
+        assert!(of("qzxvqzxv").is_none());
+    }
+}
