@@ -11,7 +11,7 @@ use crate::extract::{self, Analysis};
 use crate::meta::PageMeta;
 use crate::{
     agrees_with_page, clean_byline, clean_title, collapse, date_from_url, first_raw_text,
-    first_text, is_kicker, norm_eq, outermost, parse_date, parse_dateline, parse_text_date,
+    first_text, is_kicker, nfc, norm_eq, outermost, parse_date, parse_dateline, parse_text_date,
     select_all, select_byline, select_first, select_first_list, select_text,
     unescape_twice_escaped, Profile,
 };
@@ -149,7 +149,7 @@ impl<'h, 'p> Page<'h, 'p> {
         {
             *body = ld_body
                 .split('\n')
-                .map(collapse)
+                .map(|p| nfc(collapse(p)))
                 .filter(|s| !s.is_empty())
                 .collect();
         }

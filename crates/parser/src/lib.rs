@@ -161,14 +161,15 @@ impl Parser {
         let page = fields::Page::new(html, opts.url, &self.profiles);
         let mut warnings = Vec::new();
         let (analysis, profile_roots) = page.analyse();
-        let (mut body, profile_failed) = page.body_paragraphs(&analysis, profile_roots);
+        let (body, profile_failed) = page.body_paragraphs(&analysis, profile_roots);
+        let mut body: Vec<String> = body.into_iter().map(nfc).collect();
         let mut art = Article {
-            title: page.title(),
+            title: page.title().map(nfc),
             ..Article::default()
         };
         fields::drop_repeated_headline(art.title.as_deref(), &mut body);
         page.ld_body_if_thin(&analysis, &mut body);
-        art.lede = page.lede();
+        art.lede = page.lede().map(nfc);
         let story_dateline = fields::start_at_story_dateline(&mut body, art.lede.as_deref());
         if body.is_empty() {
             warnings.push("no article body found".to_string());
@@ -180,7 +181,9 @@ impl Parser {
                 .and_then(|first| parse_dateline(first))
                 .map(|(d, _)| d)
         });
-        (art.authors, art.byline) = page.authors_and_byline();
+        let (authors, byline) = page.authors_and_byline();
+        art.authors = authors.into_iter().map(nfc).collect();
+        art.byline = byline.map(nfc);
         if let Some((d, s)) = page.published(opts.fetched_at, &art.body) {
             art.published_at = Some(d);
             art.date_source = Some(s);
@@ -199,6 +202,16 @@ impl Parser {
             warnings,
         }
     }
+}
+
+/// Text in canonical composition (NFC), so that "é" typed as "e" and a combining accent matches
+/// the precomposed "é" in search and comparison; text already composed is returned as it is.
+fn nfc(s: String) -> String {
+    use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+    if is_nfc_quick(s.chars()) == IsNormalized::Yes {
+        return s;
+    }
+    s.nfc().collect()
 }
 
 fn collapse(s: &str) -> String {
@@ -632,6 +645,30 @@ pub fn debug_trace(bytes: &[u8], needle: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn extracted_text_is_in_canonical_composition() {
+        // "Café Müller" typed with combining accents, as some editors and PDF exports write it.
+        let decomposed = "Cafe\u{301} Mu\u{308}ller";
+        let page = format!(
+            "<html><head><title>{decomposed} reopens</title></head><body><article>\
+             <h1>{decomposed} reopens</h1><p>The {decomposed} in the old town opened its doors \
+             again on Monday after a year of work on the roof and the kitchen, the owners said.</p>\
+             <p>Regulars queued from seven in the morning for the first coffee, and the mayor \
+             cut a ribbon at the door before the first guests took their seats.</p></article></body></html>"
+        );
+        let art = Parser::default()
+            .parse(page.as_bytes(), &ParseOptions::default())
+            .expect("a page with a body");
+        assert_eq!(art.title.as_deref(), Some("Café Müller reopens"));
+        assert!(
+            art.body.contains("The Café Müller in the old town"),
+            "{}",
+            art.body
+        );
+        assert!(!art.body.contains('\u{301}') && !art.body.contains('\u{308}'));
+        assert_eq!(nfc("already composed".into()), "already composed");
+    }
 
     #[test]
     fn short_or_unsure_text_defers_to_the_declared_language() {
