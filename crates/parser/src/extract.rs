@@ -1183,6 +1183,31 @@ static PROMO: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 
+/// A "read more" link after the description's last sentence or in brackets, or a bare link, that
+/// a site appends to its meta description; `m` is where it starts.
+static READ_MORE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:[.!?…:|–—-]\s*[\[(»>]*\s*|\s[\[(»>]+\s*)(?P<m>read\s+more|continue\s+reading|read\s+the\s+full\s+(?:story|article)|weiterlesen|mehr\s+lesen|lesen\s+sie\s+(?:mehr|weiter)|lire\s+la\s+suite|en\s+savoir\s+plus|leer\s+m[aá]s|seguir\s+leyendo|czytaj\s+(?:wi[eę]cej|dalej)|tov[aá]bb\s+olvasom|leggi\s+(?:tutto|di\s+pi[uù])|devam[ıi]n[ıi]\s+oku|lees\s+meer|ler\s+mais|continuar\s+lendo|читать\s+далее|подробнее)\b.{0,160}$|\s(?P<u>(?:https?://|www\.)\S+)\s*$")
+        .expect("static regex")
+});
+
+/// A meta description without the "Read more: …" link or bare URL a site appends to it; kept
+/// whole when nothing of its own comes before the marker.
+pub(crate) fn cut_read_more(lede: &str) -> &str {
+    let Some(c) = READ_MORE.captures(lede) else {
+        return lede;
+    };
+    let Some(at) = c.name("m").or_else(|| c.name("u")).map(|m| m.start()) else {
+        return lede;
+    };
+    let head = lede[..at].trim_end_matches(|c: char| {
+        c.is_whitespace() || matches!(c, ':' | '-' | '–' | '—' | '|' | '[' | '(' | '»' | '>')
+    });
+    if head.chars().filter(|c| c.is_alphanumeric()).count() < 20 {
+        return lede;
+    }
+    head
+}
+
 static STAMP_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)^(?:aktualisiert|publiziert|ver[öo]ffentlicht|actualizado|mis\s+[àa]\s+jour|aggiornato|opublikowano|zaktualizowano|friss[íi]tve|g[üu]ncelleme|обновлено|опубликовано|(?:first\s+|last\s+)?(?:published|updated|posted|modified|created|released)|date|last\s+update|pub(?:lished)?\.?)\s*(?:on|at)?\s*:?\s*")
         .expect("static regex")
@@ -1604,6 +1629,25 @@ pub(crate) fn clean_paragraphs(paras: Vec<Para>) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn read_more_links_leave_the_meta_description() {
+        let cases = [
+            ("The council approved the new budget on Tuesday after a long debate. Read more: https://example.org/budget", "The council approved the new budget on Tuesday after a long debate."),
+            ("Der Stadtrat hat den neuen Haushalt am Dienstag beschlossen. Weiterlesen »", "Der Stadtrat hat den neuen Haushalt am Dienstag beschlossen."),
+            ("El ayuntamiento aprobó el nuevo presupuesto el martes. [Leer más]", "El ayuntamiento aprobó el nuevo presupuesto el martes."),
+            ("Rada miasta przyjęła we wtorek nowy budżet. Czytaj więcej", "Rada miasta przyjęła we wtorek nowy budżet."),
+            ("The council approved the new budget on Tuesday. www.example.org/budget", "The council approved the new budget on Tuesday."),
+        ];
+        for (lede, want) in cases {
+            assert_eq!(cut_read_more(lede), want);
+        }
+        // A description that is only the marker, or that reads on past the words, stays whole.
+        assert_eq!(cut_read_more("Read more"), "Read more");
+        let prose =
+            "Readers who read more than one paper a day trust the news more, a survey found.";
+        assert_eq!(cut_read_more(prose), prose);
+    }
 
     fn strings(v: &[&str]) -> Vec<String> {
         v.iter().map(|s| s.to_string()).collect()

@@ -165,7 +165,7 @@ impl<'h, 'p> Page<'h, 'p> {
                     .map(str::to_string)
             })
             .or_else(|| meta.ld.description.clone())
-            .map(|s| collapse(&unescape_twice_escaped(&s)))
+            .map(|s| collapse(extract::cut_read_more(&unescape_twice_escaped(&s))))
             .filter(|s| !s.is_empty())
     }
 
