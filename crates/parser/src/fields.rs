@@ -2,9 +2,11 @@
 //! title, lede, byline and authors, dates, section, tags and links, read from the page's
 //! metadata, its site profile and its text.
 
+use std::sync::LazyLock;
+
 use chrono::{DateTime, FixedOffset, Utc};
 use model::DateSource;
-use scraper::Html;
+use scraper::{Html, Selector};
 
 use crate::dom::{Dom, Ix, Tag};
 use crate::extract::{self, Analysis};
@@ -384,6 +386,39 @@ fn absolute(base: Option<&url::Url>, u: &str) -> Option<String> {
         Ok(x) => Some(x.to_string()),
         Err(_) => base.and_then(|b| b.join(u).ok()).map(|x| x.to_string()),
     }
+}
+
+/// Characters below which a body is thin enough to look for the story in `<noscript>`.
+const THIN_BODY: usize = 200;
+
+/// The paragraphs of a story written only inside `<noscript>`, for readers without scripts,
+/// when the visible page holds almost nothing: the largest such block, read as a page of its own.
+pub(crate) fn noscript_body(
+    html: &Html,
+    body: &[String],
+    url: Option<&str>,
+    profiles: &[Profile],
+) -> Option<Vec<String>> {
+    let chars: usize = body.iter().map(|p| p.chars().count()).sum();
+    if chars >= THIN_BODY {
+        return None;
+    }
+    static NOSCRIPT: LazyLock<Selector> =
+        LazyLock::new(|| Selector::parse("noscript").expect("static selector"));
+    // Parsed with scripting on, a noscript's content is one text node: its markup as written.
+    let markup = html
+        .select(&NOSCRIPT)
+        .map(|e| e.text().collect::<String>())
+        .max_by_key(String::len)?;
+    if !markup.contains('<') {
+        return None;
+    }
+    let inner = Html::parse_document(&markup);
+    let page = Page::new(&inner, url, profiles);
+    let (analysis, roots) = page.analyse();
+    let (paras, _) = page.body_paragraphs(&analysis, roots);
+    let found: usize = paras.iter().map(|p| p.chars().count()).sum();
+    (found >= THIN_BODY && found > 2 * chars).then_some(paras)
 }
 
 /// Drops the headline repeated at the top of the body, and a kicker above it ("BREAKING NEWS",

@@ -162,6 +162,7 @@ impl Parser {
         let mut warnings = Vec::new();
         let (analysis, profile_roots) = page.analyse();
         let (body, profile_failed) = page.body_paragraphs(&analysis, profile_roots);
+        let body = fields::noscript_body(html, &body, opts.url, &self.profiles).unwrap_or(body);
         let mut body: Vec<String> = body.into_iter().map(nfc).collect();
         let mut art = Article {
             title: page.title().map(nfc),
@@ -645,6 +646,38 @@ pub fn debug_trace(bytes: &[u8], needle: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_story_written_only_for_readers_without_scripts_is_read_from_noscript() {
+        let story = "<article><h1>Harbour ferry returns</h1><p>The harbour ferry made its first crossing \
+            of the year on Saturday, carrying two hundred passengers and a brass band to the island.</p>\
+            <p>The operator said timetables would stay as they were last summer, with a late boat on \
+            Fridays and Saturdays until the end of September.</p></article>";
+        let page = format!(
+            "<html><head><title>Harbour ferry returns</title></head><body><div id=\"app\"></div>\
+             <noscript>{story}</noscript><script>render()</script></body></html>"
+        );
+        let art = Parser::default()
+            .parse(page.as_bytes(), &ParseOptions::default())
+            .expect("a page");
+        assert!(
+            art.body
+                .starts_with("The harbour ferry made its first crossing"),
+            "{}",
+            art.body
+        );
+        assert!(art.body.contains("a late boat on Fridays"));
+        // A page with a story of its own ignores what its noscript says.
+        let visible = format!(
+            "<html><body>{story}<noscript><p>Please enable JavaScript to read the comments on this \
+             story and to see the latest offers from our partners across the region.</p></noscript></body></html>"
+        );
+        let art = Parser::default()
+            .parse(visible.as_bytes(), &ParseOptions::default())
+            .expect("a page");
+        assert!(!art.body.contains("enable JavaScript"), "{}", art.body);
+        assert!(art.body.contains("brass band"));
+    }
 
     #[test]
     fn extracted_text_is_in_canonical_composition() {
