@@ -859,6 +859,22 @@ fn is_body_marked(n: &crate::dom::DNode) -> bool {
     })
 }
 
+/// Whether marked container `o` continues the story of the first marked one: a sibling (one body
+/// split by inserts), or a cousin of the same tag and class (each part of the story wrapped in a
+/// section of its own).
+fn one_body_split(dom: &Dom, first: usize, o: usize) -> bool {
+    let (f, n) = (&dom.nodes[first], &dom.nodes[o]);
+    if f.parent == n.parent {
+        return true;
+    }
+    let grand = |x: &crate::dom::DNode| {
+        (x.parent != NONE)
+            .then(|| dom.nodes[x.parent as usize].parent)
+            .filter(|&g| g != NONE)
+    };
+    f.tag == n.tag && f.cls == n.cls && grand(f).is_some() && grand(f) == grand(n)
+}
+
 /// Candidate body containers, best first: each entry is a set of roots in document order.
 pub(crate) fn body_candidates(dom: &Dom, a: &Analysis, max: usize) -> Vec<Vec<Ix>> {
     let (good, bad) = prose_figures(dom, a);
@@ -892,12 +908,10 @@ pub(crate) fn body_candidates(dom: &Dom, a: &Analysis, max: usize) -> Vec<Vec<Ix
                 }
             }
             let first = outer[0];
-            // Siblings that share the first one's parent are one body split by inserts.
-            let parent = dom.nodes[first].parent;
             let group: Vec<usize> = outer
                 .iter()
                 .copied()
-                .filter(|&o| dom.nodes[o].parent == parent)
+                .filter(|&o| one_body_split(dom, first, o))
                 .collect();
             let g: f32 = group.iter().map(|&o| good[o]).sum();
             if g >= 0.5 * good[top] || dom.is_within(top as Ix, first as Ix) {

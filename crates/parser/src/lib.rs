@@ -648,6 +648,32 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_story_split_into_sections_of_one_marked_kind_is_read_whole() {
+        let part = |text: &str| {
+            format!("<section><div class=\"article-text\"><p>{text}</p></div></section>")
+        };
+        let page = format!(
+            "<html><body><main>{}<aside class=\"promo\"><p>Get the morning briefing.</p></aside>{}</main>\
+             </body></html>",
+            part("The city council voted on Tuesday to rebuild the old tram depot as a library, \
+                  ending a dispute that had run for six years. Builders will start in the spring, \
+                  and the first floor should open to readers before the end of next year."),
+            part("Residents who had campaigned for a park on the site said they would keep \
+                  watching the plans for the courtyard, which is to stay open to all."),
+        );
+        let art = Parser::default()
+            .parse(page.as_bytes(), &ParseOptions::default())
+            .expect("a page");
+        assert!(
+            art.body.contains("rebuild the old tram depot"),
+            "{}",
+            art.body
+        );
+        assert!(art.body.contains("keep watching the plans"), "{}", art.body);
+        assert!(!art.body.contains("morning briefing"), "{}", art.body);
+    }
+
+    #[test]
     fn a_story_written_only_for_readers_without_scripts_is_read_from_noscript() {
         let story = "<article><h1>Harbour ferry returns</h1><p>The harbour ferry made its first crossing \
             of the year on Saturday, carrying two hundred passengers and a brass band to the island.</p>\
