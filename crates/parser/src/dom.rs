@@ -136,6 +136,78 @@ pub(crate) struct DNode<'a> {
     pub itemprop: Box<str>,
 }
 
+impl<'a> DNode<'a> {
+    /// An element, with its class and id words, visibility, role and itemprop.
+    fn element(e: &scraper::node::Element, parent: Ix) -> DNode<'a> {
+        let tag = Tag::of(e.name());
+        let mut cls = String::new();
+        let mut hidden = false;
+        let mut role: Box<str> = "".into();
+        let mut itemprop: Box<str> = "".into();
+        for (k, v) in e.attrs() {
+            match k {
+                "id" if matches!(tag, Tag::H(_)) && is_slug(v) => {}
+                "class" | "id" => push_class_words(&mut cls, v),
+                // React streams server-rendered parts into hidden `S:` boundaries that
+                // scripts reveal at once; their text is the page's own.
+                "hidden" => hidden = !e.id().is_some_and(|id| id.starts_with("S:")),
+                "aria-hidden" => hidden |= v.eq_ignore_ascii_case("true"),
+                "style" => hidden |= hides(v),
+                "role" => role = v.to_ascii_lowercase().into(),
+                "itemprop" => itemprop = v.to_ascii_lowercase().into(),
+                _ => {}
+            }
+        }
+        DNode {
+            parent,
+            children: Vec::new(),
+            tag: Some(tag),
+            cls: cls.into(),
+            text: "",
+            chars: 0,
+            hidden,
+            role,
+            itemprop,
+        }
+    }
+
+    /// A text node, borrowing its text from the parsed page.
+    fn text(text: &'a str, parent: Ix) -> DNode<'a> {
+        DNode {
+            tag: None,
+            text,
+            chars: crate::extract::non_space_chars(text),
+            ..DNode::inert(parent, Tag::Junk, false)
+        }
+    }
+
+    /// A node with no text, class or attributes of its own.
+    fn inert(parent: Ix, tag: Tag, hidden: bool) -> DNode<'a> {
+        DNode {
+            parent,
+            children: Vec::new(),
+            tag: Some(tag),
+            cls: "".into(),
+            text: "",
+            chars: 0,
+            hidden,
+            role: "".into(),
+            itemprop: "".into(),
+        }
+    }
+}
+
+/// Whether an inline style hides the element: `display:none`, `visibility:hidden`, or the
+/// screen-reader-only pattern, a 1-pixel absolutely placed box (", opens new tab" after links,
+/// "Advertisement" labels).
+fn hides(style: &str) -> bool {
+    let s = style.to_ascii_lowercase().replace(' ', "");
+    s.contains("display:none")
+        || s.contains("visibility:hidden")
+        || (s.contains("position:absolute")
+            && (s.contains("width:1px") || s.contains("height:1px") || s.contains("clip:rect(0")))
+}
+
 /// The page as a flat tree in document order (a parent always precedes its children).
 pub(crate) struct Dom<'a> {
     pub nodes: Vec<DNode<'a>>,
@@ -159,104 +231,26 @@ impl<'a> Dom<'a> {
                 ego_tree::iter::Edge::Open(n) => {
                     let parent = stack.last().copied().unwrap_or(NONE);
                     let ix = nodes.len() as Ix;
-                    match n.value() {
+                    let node = match n.value() {
                         Node::Element(e) => {
-                            let name = e.name();
-                            let tag = Tag::of(name);
-                            let mut cls = String::new();
-                            let mut hidden = false;
-                            let mut role: Box<str> = "".into();
-                            let mut itemprop: Box<str> = "".into();
-                            for (k, v) in e.attrs() {
-                                match k {
-                                    "id" if matches!(tag, Tag::H(_)) && is_slug(v) => {}
-                                    "class" | "id" => push_class_words(&mut cls, v),
-                                    // React streams server-rendered parts into hidden `S:` boundaries that
-                                    // scripts reveal at once; their text is the page's own.
-                                    "hidden" => {
-                                        hidden = !e.id().is_some_and(|id| id.starts_with("S:"))
-                                    }
-                                    "aria-hidden" => hidden |= v.eq_ignore_ascii_case("true"),
-                                    "style" => {
-                                        let s = v.to_ascii_lowercase().replace(' ', "");
-                                        // Also the screen-reader-only pattern: a 1-pixel absolutely placed box
-                                        // (", opens new tab" after links, "Advertisement" labels).
-                                        hidden |= s.contains("display:none")
-                                            || s.contains("visibility:hidden")
-                                            || (s.contains("position:absolute")
-                                                && (s.contains("width:1px")
-                                                    || s.contains("height:1px")
-                                                    || s.contains("clip:rect(0")));
-                                    }
-                                    "role" => role = v.to_ascii_lowercase().into(),
-                                    "itemprop" => itemprop = v.to_ascii_lowercase().into(),
-                                    _ => {}
-                                }
-                            }
-                            nodes.push(DNode {
-                                parent,
-                                children: Vec::new(),
-                                tag: Some(tag),
-                                cls: cls.into(),
-                                text: "",
-                                chars: 0,
-                                hidden,
-                                role,
-                                itemprop,
-                            });
                             if index_ids {
                                 by_id.insert(n.id(), ix);
                             }
+                            DNode::element(e, parent)
                         }
                         Node::Text(t) => {
                             // Script and style bodies are never read; skip copying them.
                             let junk =
                                 parent != NONE && nodes[parent as usize].tag == Some(Tag::Junk);
-                            let (text, chars): (&'a str, u32) = if junk {
-                                ("", 0)
-                            } else {
-                                (&**t, crate::extract::non_space_chars(t))
-                            };
-                            nodes.push(DNode {
-                                parent,
-                                children: Vec::new(),
-                                tag: None,
-                                cls: "".into(),
-                                text,
-                                chars,
-                                hidden: false,
-                                role: "".into(),
-                                itemprop: "".into(),
-                            });
+                            DNode::text(if junk { "" } else { t }, parent)
                         }
                         Node::Document | Node::Fragment => {
-                            nodes.push(DNode {
-                                parent,
-                                children: Vec::new(),
-                                tag: Some(Tag::OtherBlock),
-                                cls: "".into(),
-                                text: "",
-                                chars: 0,
-                                hidden: false,
-                                role: "".into(),
-                                itemprop: "".into(),
-                            });
+                            DNode::inert(parent, Tag::OtherBlock, false)
                         }
-                        _ => {
-                            // Comments, doctype, processing instructions: an inert placeholder keeps nesting right.
-                            nodes.push(DNode {
-                                parent,
-                                children: Vec::new(),
-                                tag: Some(Tag::Junk),
-                                cls: "".into(),
-                                text: "",
-                                chars: 0,
-                                hidden: true,
-                                role: "".into(),
-                                itemprop: "".into(),
-                            });
-                        }
-                    }
+                        // Comments, doctype, processing instructions: an inert placeholder keeps nesting right.
+                        _ => DNode::inert(parent, Tag::Junk, true),
+                    };
+                    nodes.push(node);
                     if parent != NONE {
                         nodes[parent as usize].children.push(ix);
                     }
