@@ -129,83 +129,94 @@ pub fn parse_dateline(text: &str) -> Option<(Dateline, usize)> {
         Some((i, _)) => &text[..i],
         None => text,
     };
-    if let Some(c) = WITH_AGENCY.captures(head) {
-        let agency = c
-            .name("ag")
-            .or(c.name("ag2"))
-            .map(|m| m.as_str().to_string())?;
-        let place = c
-            .name("place")
-            .map(|m| m.as_str().trim().trim_end_matches(',').to_string());
-        let date = c
-            .name("date")
-            .or(c.name("date2"))
-            .map(|m| m.as_str().trim().trim_end_matches('.').to_string());
-        let known = AGENCIES.iter().any(|a| a.eq_ignore_ascii_case(&agency));
-        let place_ok = place.as_deref().is_none_or(|p| known || is_upper_place(p));
-        let date_ok = date.as_deref().is_none_or(month_like);
-        // Without a place or date the parenthesis alone is only a dateline when it names an agency.
-        if place_ok
-            && date_ok
-            && (known || place.is_some())
-            && (place.is_some() || date.is_some() || known)
-        {
-            let whole = c.get(0)?;
-            let len = whole.as_str().trim_end().len();
-            return Some((
-                Dateline {
-                    place,
-                    date,
-                    agency: Some(agency),
-                },
-                len,
-            ));
-        }
+    with_agency(head)
+        .or_else(|| bare_agency(head))
+        .or_else(|| no_agency(head))
+}
+
+/// A captured field, trimmed of spaces and of the punctuation `end` that closes it.
+fn field(c: &regex::Captures<'_>, names: &[&str], end: char) -> Option<String> {
+    names
+        .iter()
+        .find_map(|n| c.name(n))
+        .map(|m| m.as_str().trim().trim_end_matches(end).to_string())
+}
+
+/// Bytes of the whole match, trailing spaces left out.
+fn matched_len(c: &regex::Captures<'_>) -> Option<usize> {
+    Some(c.get(0)?.as_str().trim_end().len())
+}
+
+/// "MOSCOW, June 6. /TASS/." and "ANKARA (AA) -": an agency in brackets or slashes.
+fn with_agency(head: &str) -> Option<(Dateline, usize)> {
+    let c = WITH_AGENCY.captures(head)?;
+    let agency = c.name("ag").or(c.name("ag2"))?.as_str().to_string();
+    let place = field(&c, &["place"], ',');
+    let date = field(&c, &["date", "date2"], '.');
+    let known = AGENCIES.iter().any(|a| a.eq_ignore_ascii_case(&agency));
+    let place_ok = place.as_deref().is_none_or(|p| known || is_upper_place(p));
+    let date_ok = date.as_deref().is_none_or(month_like);
+    // Without a place or date the parenthesis alone is only a dateline when it names an agency.
+    let ok = place_ok
+        && date_ok
+        && (known || place.is_some())
+        && (place.is_some() || date.is_some() || known);
+    if !ok {
+        return None;
     }
-    if let Some(c) = BARE_AGENCY.captures(head) {
-        let place = c
-            .name("place")
-            .map(|m| m.as_str().trim().trim_end_matches(',').to_string());
-        let date = c
-            .name("date")
-            .map(|m| m.as_str().trim().trim_end_matches('.').to_string());
-        // Without brackets the place must look like a dateline place: in capitals, or followed by a date.
-        let place_ok = place
-            .as_deref()
-            .is_some_and(|p| is_upper_place(p) || date.is_some());
-        if place_ok && date.as_deref().is_none_or(month_like) {
-            let len = c.get(0)?.as_str().trim_end().len();
-            let agency = c.name("ag").map(|m| m.as_str().to_string());
-            return Some((
-                Dateline {
-                    place,
-                    date,
-                    agency,
-                },
-                len,
-            ));
-        }
+    let len = matched_len(&c)?;
+    let agency = Some(agency);
+    Some((
+        Dateline {
+            place,
+            date,
+            agency,
+        },
+        len,
+    ))
+}
+
+/// "TOKYO, Feb. 4 Kyodo -": an agency printed bare after the place and date.
+fn bare_agency(head: &str) -> Option<(Dateline, usize)> {
+    let c = BARE_AGENCY.captures(head)?;
+    let place = field(&c, &["place"], ',');
+    let date = field(&c, &["date"], '.');
+    // Without brackets the place must look like a dateline place: in capitals, or followed by a date.
+    let place_ok = place
+        .as_deref()
+        .is_some_and(|p| is_upper_place(p) || date.is_some());
+    if !(place_ok && date.as_deref().is_none_or(month_like)) {
+        return None;
     }
-    if let Some(c) = NO_AGENCY.captures(head) {
-        let place = c.name("place")?.as_str().trim().to_string();
-        let date = c
-            .name("date")
-            .map(|m| m.as_str().trim().trim_end_matches('.').to_string());
-        if date.as_deref().is_none_or(month_like)
-            && place.chars().filter(|c| c.is_alphabetic()).count() >= 3
-        {
-            let len = c.get(0)?.as_str().trim_end().len();
-            return Some((
-                Dateline {
-                    place: Some(place),
-                    date,
-                    agency: None,
-                },
-                len,
-            ));
-        }
+    let len = matched_len(&c)?;
+    let agency = c.name("ag").map(|m| m.as_str().to_string());
+    Some((
+        Dateline {
+            place,
+            date,
+            agency,
+        },
+        len,
+    ))
+}
+
+/// "BRUSSELS, March 3 -": a place in capitals, perhaps a date, and a dash.
+fn no_agency(head: &str) -> Option<(Dateline, usize)> {
+    let c = NO_AGENCY.captures(head)?;
+    let place = c.name("place")?.as_str().trim().to_string();
+    let date = field(&c, &["date"], '.');
+    if !(date.as_deref().is_none_or(month_like)
+        && place.chars().filter(|c| c.is_alphabetic()).count() >= 3)
+    {
+        return None;
     }
-    None
+    let len = matched_len(&c)?;
+    let dateline = Dateline {
+        place: Some(place),
+        date,
+        agency: None,
+    };
+    Some((dateline, len))
 }
 
 #[cfg(test)]
