@@ -1510,3 +1510,13 @@ fn a_name_before_an_appositive_with_commas_of_its_own_speaks() {
     assert_eq!(q.len(), 1, "{q:?}");
     assert_eq!(q[0].1, Some("Dylan Nelson"), "{q:?}");
 }
+
+#[test]
+fn shouted_everyday_words_are_no_acronyms() {
+    let a = analyze_text(
+        "Parking is FREE this weekend and the shuttle runs VERY often, the council said. Staff from the TSX and the FBI came to the opening.",
+        None,
+    );
+    assert!(entity(&a, "FREE").is_none() && entity(&a, "VERY").is_none());
+    assert!(has_entity(&a, "TSX", EntityType::Organization));
+}

@@ -327,7 +327,11 @@ fn single_word(d: &Doc, s: usize, acronym: Option<usize>) -> Cand {
         |i: Option<usize>| i.is_some_and(|i| d.t(i).starts_with(|c: char| c.is_ascii_digit()));
     // Unknown capitals count as an acronym when defined in brackets or 3-4 letters long ("TSX", not "ET" or "CLAIM").
     let letters = t.chars().filter(|c| c.is_alphabetic()).count();
-    let plausible = acronym.is_some() || ((3..=4).contains(&letters) && !TITLES.contains(t));
+    // A shouted everyday word ("FREE", "NOW") is no acronym.
+    let plausible = acronym.is_some()
+        || ((3..=4).contains(&letters)
+            && !TITLES.contains(t)
+            && !super::clusters::is_everyday(&t.to_lowercase()));
     let org = is_acronym(t)
         && plausible
         && !digit_near(s.checked_sub(1))

@@ -7,7 +7,7 @@
 use std::io::Read;
 use std::sync::LazyLock;
 
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 const CLUSTERS_GZ: &[u8] = include_bytes!("../../data/clusters.tsv.gz");
 
@@ -44,6 +44,30 @@ pub fn of(lower: &str) -> Option<[u16; LEVELS]> {
     TABLE.get(lower).copied()
 }
 
+/// Mid-level clusters holding at least this many stop words are everyday vocabulary.
+const EVERYDAY_STOPS: usize = 5;
+
+/// The mid-level clusters of the everyday vocabulary of running text: those the stop words fall in.
+static EVERYDAY: LazyLock<HashSet<u16>> = LazyLock::new(|| {
+    let mut counts: HashMap<u16, usize> = HashMap::default();
+    for w in crate::lexicon::STOP.iter() {
+        if let Some(ids) = of(&w.to_lowercase()) {
+            *counts.entry(ids[1]).or_default() += 1;
+        }
+    }
+    counts
+        .into_iter()
+        .filter(|&(_, n)| n >= EVERYDAY_STOPS)
+        .map(|(id, _)| id)
+        .collect()
+});
+
+/// Whether a lowercase word belongs to the everyday vocabulary ("free", "love", "now"): written
+/// in capitals it is shouted, not an acronym.
+pub fn is_everyday(lower: &str) -> bool {
+    of(lower).is_some_and(|ids| EVERYDAY.contains(&ids[1]))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -54,5 +78,11 @@ mod tests {
         let london = of("london").expect("a common word");
         assert_eq!(paris[0], london[0], "two capitals share a coarse cluster");
         assert!(of("qzxvqzxv").is_none());
+    }
+
+    #[test]
+    fn everyday_words_are_told_from_acronyms() {
+        assert!(is_everyday("free") && is_everyday("now"));
+        assert!(!is_everyday("nasa") && !is_everyday("bbc") && !is_everyday("fbi"));
     }
 }
