@@ -190,6 +190,35 @@ impl Config {
 
         let database = c.database(root, base);
 
+        let crawler = c.crawler(root);
+        let pipeline = c.pipeline(root);
+        let profiles = c.profiles(root, base);
+        let http_listen = c.http_listen(root);
+        let store = c.store(root);
+
+        let web = c.web(root);
+        let sources = c.sources(root);
+        if c.problems.is_empty() {
+            Ok(Config {
+                database,
+                crawler,
+                pipeline,
+                profiles,
+                http_listen,
+                store,
+                web,
+                sources,
+            })
+        } else {
+            c.problems.sort_by_key(|p| (p.line, p.column));
+            Err(c.problems)
+        }
+    }
+}
+
+impl Checker<'_> {
+    /// The `[crawler]` table, over its defaults.
+    fn crawler(&mut self, root: &Table) -> Crawler {
         let mut crawler = Crawler {
             user_agent: concat!(
                 "wirehose/",
@@ -199,7 +228,7 @@ impl Config {
             .into(),
             ..Crawler::default()
         };
-        if let Some(t) = c.table(root, "crawler") {
+        if let Some(t) = self.table(root, "crawler") {
             let durations: [(&str, &mut Duration); 14] = [
                 ("request_timeout", &mut crawler.request_timeout),
                 ("connect_timeout", &mut crawler.connect_timeout),
@@ -231,15 +260,15 @@ impl Config {
             ];
             known.extend(counts);
             known.extend(["user_agent", "allow_private_networks"]);
-            c.known_keys(t, "crawler.", &known);
+            self.known_keys(t, "crawler.", &known);
             for (key, slot) in durations {
-                if let Some(v) = c.duration(t, key, "crawler.") {
+                if let Some(v) = self.duration(t, key, "crawler.") {
                     *slot = v;
                 }
             }
             let min = |k: &str| if k == "max_redirects" { 0 } else { 1 };
             for key in counts {
-                let Some(v) = c.integer(t, key, "crawler.", min(key)) else {
+                let Some(v) = self.integer(t, key, "crawler.", min(key)) else {
                     continue;
                 };
                 let small = usize::try_from(v).unwrap_or(usize::MAX);
@@ -253,23 +282,27 @@ impl Config {
                     _ => crawler.feed_failures_to_disable = u32::try_from(v).unwrap_or(u32::MAX),
                 }
             }
-            if let Some(v) = c.string(t, "user_agent", "crawler.") {
+            if let Some(v) = self.string(t, "user_agent", "crawler.") {
                 if v.trim().is_empty() {
-                    c.at_item(
+                    self.at_item(
                         t.get("user_agent"),
                         "crawler.user_agent must not be empty".into(),
                     );
                 }
                 crawler.user_agent = v;
             }
-            if let Some(v) = c.boolean(t, "allow_private_networks", "crawler.") {
+            if let Some(v) = self.boolean(t, "allow_private_networks", "crawler.") {
                 crawler.allow_private_networks = v;
             }
         }
+        crawler
+    }
 
+    /// The `[pipeline]` table, over its defaults.
+    fn pipeline(&mut self, root: &Table) -> Pipeline {
         let mut pipeline = Pipeline::default();
-        if let Some(t) = c.table(root, "pipeline") {
-            c.known_keys(
+        if let Some(t) = self.table(root, "pipeline") {
+            self.known_keys(
                 t,
                 "pipeline.",
                 &[
@@ -281,88 +314,81 @@ impl Config {
                     "keep_raw_pages",
                 ],
             );
-            if let Some(v) = c.integer(t, "channel_capacity", "pipeline.", 1) {
+            if let Some(v) = self.integer(t, "channel_capacity", "pipeline.", 1) {
                 pipeline.channel_capacity = v as usize;
             }
-            if let Some(v) = c.integer(t, "workers", "pipeline.", 1) {
+            if let Some(v) = self.integer(t, "workers", "pipeline.", 1) {
                 pipeline.workers = v as usize;
             }
-            if let Some(v) = c.integer(t, "batch_size", "pipeline.", 1) {
+            if let Some(v) = self.integer(t, "batch_size", "pipeline.", 1) {
                 pipeline.batch_size = v as usize;
             }
-            if let Some(v) = c.duration(t, "batch_timeout", "pipeline.") {
+            if let Some(v) = self.duration(t, "batch_timeout", "pipeline.") {
                 pipeline.batch_timeout = v;
             }
-            if let Some(v) = c.duration(t, "shutdown_timeout", "pipeline.") {
+            if let Some(v) = self.duration(t, "shutdown_timeout", "pipeline.") {
                 pipeline.shutdown_timeout = v;
             }
-            if let Some(v) = c.boolean(t, "keep_raw_pages", "pipeline.") {
+            if let Some(v) = self.boolean(t, "keep_raw_pages", "pipeline.") {
                 pipeline.keep_raw_pages = v;
             }
         }
+        pipeline
+    }
 
+    /// The site profile files `[parser] profiles` names, relative to the configuration's folder.
+    fn profiles(&mut self, root: &Table, base: &Path) -> Vec<PathBuf> {
         let mut profiles = Vec::new();
-        if let Some(t) = c.table(root, "parser") {
-            c.known_keys(t, "parser.", &["profiles"]);
-            for p in c.strings(t, "profiles", "parser.").unwrap_or_default() {
+        if let Some(t) = self.table(root, "parser") {
+            self.known_keys(t, "parser.", &["profiles"]);
+            for p in self.strings(t, "profiles", "parser.").unwrap_or_default() {
                 profiles.push(base.join(p));
             }
         }
+        profiles
+    }
 
+    /// The metrics listener `[http] listen` asks for.
+    fn http_listen(&mut self, root: &Table) -> Option<SocketAddr> {
         let mut http_listen = None;
-        if let Some(t) = c.table(root, "http") {
-            c.known_keys(t, "http.", &["listen"]);
-            if let Some(v) = c.string(t, "listen", "http.") {
+        if let Some(t) = self.table(root, "http") {
+            self.known_keys(t, "http.", &["listen"]);
+            if let Some(v) = self.string(t, "listen", "http.") {
                 match v.parse::<SocketAddr>() {
                     Ok(a) => http_listen = Some(a),
-                    Err(_) => c.at_item(
+                    Err(_) => self.at_item(
                         t.get("listen"),
                         format!("http.listen: {v:?} is not an address like 127.0.0.1:9187"),
                     ),
                 }
             }
         }
+        http_listen
+    }
 
+    /// The `[store]` retention settings.
+    fn store(&mut self, root: &Table) -> StoreSettings {
         let mut store = StoreSettings::default();
-        if let Some(t) = c.table(root, "store") {
-            c.known_keys(t, "store.", &["raw_pages_retention", "retention"]);
+        if let Some(t) = self.table(root, "store") {
+            self.known_keys(t, "store.", &["raw_pages_retention", "retention"]);
             for (key, slot) in [
                 ("raw_pages_retention", &mut store.raw_pages_retention),
                 ("retention", &mut store.retention),
             ] {
-                match c.string(t, key, "store.").as_deref() {
+                match self.string(t, key, "store.").as_deref() {
                     None => {}
                     Some("forever") => *slot = None,
                     Some(_) => {
-                        if let Some(d) = c.duration(t, key, "store.") {
+                        if let Some(d) = self.duration(t, key, "store.") {
                             *slot = Some(d);
                         }
                     }
                 }
             }
         }
-
-        let web = c.web(root);
-        let sources = c.sources(root);
-        if c.problems.is_empty() {
-            Ok(Config {
-                database,
-                crawler,
-                pipeline,
-                profiles,
-                http_listen,
-                store,
-                web,
-                sources,
-            })
-        } else {
-            c.problems.sort_by_key(|p| (p.line, p.column));
-            Err(c.problems)
-        }
+        store
     }
-}
 
-impl Checker<'_> {
     /// The `[web]` section.
     fn web(&mut self, root: &Table) -> crate::web::Settings {
         let mut web = crate::web::Settings::default();
