@@ -53,26 +53,7 @@ enum Command {
     /// Run the daemon: migrate, then poll every source until SIGINT or SIGTERM.
     Run,
     /// Run the parser and analyzer on saved pages and print JSON (no network, no database).
-    Extract {
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = extract::Format::Json)]
-        format: extract::Format,
-        /// The page's address (one file only).
-        #[arg(long)]
-        url: Option<String>,
-        /// Threads to use (default: all cores).
-        #[arg(long)]
-        jobs: Option<usize>,
-        /// Run the parser only: no quotes or entities in the output.
-        #[arg(long)]
-        no_analyze: bool,
-        /// Refuse files larger than this (default: the config's `[crawler] max_body_bytes`).
-        #[arg(long)]
-        max_body_bytes: Option<u64>,
-        /// Saved HTML pages.
-        #[arg(required = true)]
-        files: Vec<PathBuf>,
-    },
+    Extract(ExtractArgs),
     /// Create the database if needed and apply the migrations.
     Migrate,
     /// Check the configuration file and print every problem in it.
@@ -84,26 +65,7 @@ enum Command {
         files: Vec<PathBuf>,
     },
     /// Re-run the parser and analyzer over stored pages, updating stories in place (resumable).
-    Reprocess {
-        /// Only this source.
-        #[arg(long)]
-        source: Option<String>,
-        /// Only pages fetched at or after this time (RFC 3339, e.g. 2026-03-01T00:00:00Z).
-        #[arg(long)]
-        since: Option<chrono::DateTime<chrono::Utc>>,
-        /// Only pages fetched before this time (RFC 3339).
-        #[arg(long)]
-        until: Option<chrono::DateTime<chrono::Utc>>,
-        /// Only stories extracted by an older extractor version than this binary's.
-        #[arg(long)]
-        outdated: bool,
-        /// Start from the beginning instead of resuming an interrupted run.
-        #[arg(long)]
-        restart: bool,
-        /// Stories per transaction.
-        #[arg(long, default_value_t = 100)]
-        batch: u32,
-    },
+    Reprocess(ReprocessArgs),
     /// Print a summary of the crawl: sources, recent articles, frontier, hosts backing off.
     Status,
     /// Print the database URL (for psql); starts the embedded database if needed and leaves it running.
@@ -114,6 +76,52 @@ enum Command {
         #[arg(long)]
         listen: Option<std::net::SocketAddr>,
     },
+}
+
+/// What `extract` reads and how it writes.
+#[derive(Debug, clap::Args)]
+struct ExtractArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = extract::Format::Json)]
+    format: extract::Format,
+    /// The page's address (one file only).
+    #[arg(long)]
+    url: Option<String>,
+    /// Threads to use (default: all cores).
+    #[arg(long)]
+    jobs: Option<usize>,
+    /// Run the parser only: no quotes or entities in the output.
+    #[arg(long)]
+    no_analyze: bool,
+    /// Refuse files larger than this (default: the config's `[crawler] max_body_bytes`).
+    #[arg(long)]
+    max_body_bytes: Option<u64>,
+    /// Saved HTML pages.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+}
+
+/// Which stored pages `reprocess` reads again.
+#[derive(Debug, clap::Args)]
+struct ReprocessArgs {
+    /// Only this source.
+    #[arg(long)]
+    source: Option<String>,
+    /// Only pages fetched at or after this time (RFC 3339, e.g. 2026-03-01T00:00:00Z).
+    #[arg(long)]
+    since: Option<chrono::DateTime<chrono::Utc>>,
+    /// Only pages fetched before this time (RFC 3339).
+    #[arg(long)]
+    until: Option<chrono::DateTime<chrono::Utc>>,
+    /// Only stories extracted by an older extractor version than this binary's.
+    #[arg(long)]
+    outdated: bool,
+    /// Start from the beginning instead of resuming an interrupted run.
+    #[arg(long)]
+    restart: bool,
+    /// Stories per transaction.
+    #[arg(long, default_value_t = 100)]
+    batch: u32,
 }
 
 fn main() -> ExitCode {
@@ -148,137 +156,41 @@ fn init_tracing(format: LogFormat) {
 }
 
 fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
+    let path = cli.config.as_path();
     match cli.command {
-        Command::Extract {
-            format,
-            url,
-            jobs,
-            no_analyze,
-            max_body_bytes,
-            files,
-        } => {
-            if url.is_some() && files.len() > 1 {
-                anyhow::bail!("--url applies to one file; {} were given", files.len());
-            }
-            if format == extract::Format::Json && files.len() > 1 {
-                anyhow::bail!("--format json takes one file; use --format jsonl for several");
-            }
-            let parser = load_parser(&cli.config, None)?;
-            let jobs = jobs.unwrap_or_else(|| {
-                std::thread::available_parallelism()
-                    .map(|n| n.get())
-                    .unwrap_or(1)
-            });
-            let opts = extract::Options {
-                url: url.as_deref(),
-                format,
-                jobs,
-                analyze: !no_analyze,
-                max_body_bytes: max_body_bytes
-                    .unwrap_or_else(|| extract::configured_max_body_bytes(&cli.config)),
-            };
-            let failed = extract::run(&parser, &files, opts)?;
-            Ok(if failed == 0 {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
+        Command::Extract(args) => extract_files(path, args),
+        Command::CheckConfig => check_config(path),
+        Command::Migrate => {
+            let config = load_config(path)?;
+            on_database(&config, |db| {
+                runtime()?.block_on(async {
+                    let store = connect(db).await?;
+                    store.migrate().await.context("applying migrations")?;
+                    info!("migrations applied");
+                    Ok(ExitCode::SUCCESS)
+                })
             })
         }
-        Command::CheckConfig => match Config::load(&cli.config) {
-            Ok(c) => {
-                load_parser(&cli.config, Some(&c))?;
-                println!("{}: ok ({} sources)", cli.config.display(), c.sources.len());
-                Ok(ExitCode::SUCCESS)
-            }
-            Err(problems) => {
-                eprint!("{problems}");
-                Ok(ExitCode::FAILURE)
-            }
-        },
-        Command::Migrate => {
-            let config = load_config(&cli.config)?;
-            let db = Database::open(&config)?;
-            let result = runtime()?.block_on(async {
-                let store = connect(&db).await?;
-                store.migrate().await.context("applying migrations")?;
-                info!("migrations applied");
-                Ok(ExitCode::SUCCESS)
-            });
-            db.close();
-            result
-        }
         Command::ImportWarc { files } => {
-            let config = load_config(&cli.config)?;
-            let parser = Arc::new(load_parser(&cli.config, Some(&config))?);
+            let config = load_config(path)?;
+            let parser = Arc::new(load_parser(path, Some(&config))?);
             let db = Database::open(&config)?;
             let result = runtime()?.block_on(import_warc(config, &db, parser, files));
             db.close();
             result
         }
-        Command::Reprocess {
-            source,
-            since,
-            until,
-            outdated,
-            restart,
-            batch,
-        } => {
-            let config = load_config(&cli.config)?;
-            let parser = Arc::new(load_parser(&cli.config, Some(&config))?);
-            let db = Database::open(&config)?;
-            let result = runtime()?.block_on(async {
-                let store = connect(&db).await?;
-                store.migrate().await.context("applying migrations")?;
-                let filter = store::RawPageFilter {
-                    source,
-                    fetched_since: since,
-                    fetched_until: until,
-                    extractor_version_not: outdated.then(|| store.extractor_version().to_string()),
-                };
-                let s = reprocess::run(
-                    &store,
-                    parser,
-                    filter,
-                    restart,
-                    batch.max(1),
-                    config.pipeline.workers,
-                )
-                .await?;
-                println!(
-                    "reprocessed {} stories ({} no longer parse)",
-                    s.articles, s.failures
-                );
-                Ok(ExitCode::SUCCESS)
-            });
-            db.close();
-            result
-        }
-        Command::Status => {
-            let config = load_config(&cli.config)?;
-            let db = Database::open(&config)?;
-            let result = runtime()?.block_on(async {
-                let store = connect(&db).await?;
-                print!(
-                    "{}",
-                    status::report(store.pool())
-                        .await
-                        .context("reading the crawl state")?
-                );
-                Ok(ExitCode::SUCCESS)
-            });
-            db.close();
-            result
-        }
+        Command::Reprocess(args) => reprocess_stored(path, args),
+        Command::Status => print_status(path),
         Command::Run => {
-            let config = load_config(&cli.config)?;
-            let parser = Arc::new(load_parser(&cli.config, Some(&config))?);
+            let config = load_config(path)?;
+            let parser = Arc::new(load_parser(path, Some(&config))?);
             let db = Database::open(&config)?;
             let result = runtime()?.block_on(run_daemon(config, &db, parser));
             db.close();
             result
         }
         Command::Serve { listen } => {
-            let config = load_config(&cli.config)?;
+            let config = load_config(path)?;
             let addr = match listen.or(config.web.listen) {
                 Some(a) => a,
                 None => web::DEFAULT_LISTEN.parse()?,
@@ -288,23 +200,131 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
             db.close();
             result
         }
-        Command::DbUrl => {
-            let config = load_config(&cli.config)?;
-            let db = Database::open(&config)?;
-            let url = db.url.clone();
-            if let Some(c) = db.cluster {
-                if c.started_here() {
-                    eprintln!(
-                        "wirehose: started the embedded database; stop it with: pg_ctl -D {} stop",
-                        c.data_dir().display()
-                    );
-                }
-                c.detach();
-            }
-            println!("{url}");
+        Command::DbUrl => print_db_url(path),
+    }
+}
+
+/// Runs `f` on the configured database, then closes it (stopping an embedded one started here).
+fn on_database(
+    config: &Config,
+    f: impl FnOnce(&Database) -> anyhow::Result<ExitCode>,
+) -> anyhow::Result<ExitCode> {
+    let db = Database::open(config)?;
+    let result = f(&db);
+    db.close();
+    result
+}
+
+/// `wirehose extract`: saved pages through the parser and analyzer, printed as JSON.
+fn extract_files(path: &Path, args: ExtractArgs) -> anyhow::Result<ExitCode> {
+    let files = &args.files;
+    if args.url.is_some() && files.len() > 1 {
+        anyhow::bail!("--url applies to one file; {} were given", files.len());
+    }
+    if args.format == extract::Format::Json && files.len() > 1 {
+        anyhow::bail!("--format json takes one file; use --format jsonl for several");
+    }
+    let parser = load_parser(path, None)?;
+    let jobs = args.jobs.unwrap_or_else(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    });
+    let opts = extract::Options {
+        url: args.url.as_deref(),
+        format: args.format,
+        jobs,
+        analyze: !args.no_analyze,
+        max_body_bytes: args
+            .max_body_bytes
+            .unwrap_or_else(|| extract::configured_max_body_bytes(path)),
+    };
+    let failed = extract::run(&parser, files, opts)?;
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// `wirehose check-config`: every problem of the configuration, or a one-line summary.
+fn check_config(path: &Path) -> anyhow::Result<ExitCode> {
+    match Config::load(path) {
+        Ok(c) => {
+            load_parser(path, Some(&c))?;
+            println!("{}: ok ({} sources)", path.display(), c.sources.len());
             Ok(ExitCode::SUCCESS)
         }
+        Err(problems) => {
+            eprint!("{problems}");
+            Ok(ExitCode::FAILURE)
+        }
     }
+}
+
+/// `wirehose reprocess`: stored pages through the parser and analyzer again, stories updated in place.
+fn reprocess_stored(path: &Path, args: ReprocessArgs) -> anyhow::Result<ExitCode> {
+    let config = load_config(path)?;
+    let parser = Arc::new(load_parser(path, Some(&config))?);
+    on_database(&config, |db| {
+        runtime()?.block_on(async {
+            let store = connect(db).await?;
+            store.migrate().await.context("applying migrations")?;
+            let filter = store::RawPageFilter {
+                source: args.source,
+                fetched_since: args.since,
+                fetched_until: args.until,
+                extractor_version_not: args.outdated.then(|| store.extractor_version().to_string()),
+            };
+            let s = reprocess::run(
+                &store,
+                parser,
+                filter,
+                args.restart,
+                args.batch.max(1),
+                config.pipeline.workers,
+            )
+            .await?;
+            println!(
+                "reprocessed {} stories ({} no longer parse)",
+                s.articles, s.failures
+            );
+            Ok(ExitCode::SUCCESS)
+        })
+    })
+}
+
+/// `wirehose status`: a summary of the crawl state.
+fn print_status(path: &Path) -> anyhow::Result<ExitCode> {
+    let config = load_config(path)?;
+    on_database(&config, |db| {
+        runtime()?.block_on(async {
+            let store = connect(db).await?;
+            let report = status::report(store.pool())
+                .await
+                .context("reading the crawl state")?;
+            print!("{report}");
+            Ok(ExitCode::SUCCESS)
+        })
+    })
+}
+
+/// `wirehose db-url`: the database URL for psql; an embedded database started here keeps running.
+fn print_db_url(path: &Path) -> anyhow::Result<ExitCode> {
+    let config = load_config(path)?;
+    let db = Database::open(&config)?;
+    let url = db.url.clone();
+    if let Some(c) = db.cluster {
+        if c.started_here() {
+            eprintln!(
+                "wirehose: started the embedded database; stop it with: pg_ctl -D {} stop",
+                c.data_dir().display()
+            );
+        }
+        c.detach();
+    }
+    println!("{url}");
+    Ok(ExitCode::SUCCESS)
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
