@@ -142,9 +142,9 @@ fn field(c: &regex::Captures<'_>, names: &[&str], end: char) -> Option<String> {
         .map(|m| m.as_str().trim().trim_end_matches(end).to_string())
 }
 
-/// Bytes of the whole match, trailing spaces left out.
-fn matched_len(c: &regex::Captures<'_>) -> Option<usize> {
-    Some(c.get(0)?.as_str().trim_end().len())
+/// The dateline a match gives, with the bytes of the whole match, trailing spaces left out.
+fn matched(c: &regex::Captures<'_>, dateline: Dateline) -> Option<(Dateline, usize)> {
+    Some((dateline, c.get(0)?.as_str().trim_end().len()))
 }
 
 /// "MOSCOW, June 6. /TASS/." and "ANKARA (AA) -": an agency in brackets or slashes.
@@ -164,16 +164,15 @@ fn with_agency(head: &str) -> Option<(Dateline, usize)> {
     if !ok {
         return None;
     }
-    let len = matched_len(&c)?;
     let agency = Some(agency);
-    Some((
+    matched(
+        &c,
         Dateline {
             place,
             date,
             agency,
         },
-        len,
-    ))
+    )
 }
 
 /// "TOKYO, Feb. 4 Kyodo -": an agency printed bare after the place and date.
@@ -188,16 +187,15 @@ fn bare_agency(head: &str) -> Option<(Dateline, usize)> {
     if !(place_ok && date.as_deref().is_none_or(month_like)) {
         return None;
     }
-    let len = matched_len(&c)?;
     let agency = c.name("ag").map(|m| m.as_str().to_string());
-    Some((
+    matched(
+        &c,
         Dateline {
             place,
             date,
             agency,
         },
-        len,
-    ))
+    )
 }
 
 /// "BRUSSELS, March 3 -": a place in capitals, perhaps a date, and a dash.
@@ -210,13 +208,12 @@ fn no_agency(head: &str) -> Option<(Dateline, usize)> {
     {
         return None;
     }
-    let len = matched_len(&c)?;
     let dateline = Dateline {
         place: Some(place),
         date,
         agency: None,
     };
-    Some((dateline, len))
+    matched(&c, dateline)
 }
 
 #[cfg(test)]

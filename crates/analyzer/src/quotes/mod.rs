@@ -58,6 +58,29 @@ struct Np {
     e: usize,
 }
 
+impl Np {
+    /// The phrase naming entity `ent` over tokens `s..e`.
+    pub(super) fn ent(ent: usize, s: usize, e: usize) -> Np {
+        Np {
+            sp: Sp::Ent(ent),
+            s,
+            e,
+        }
+    }
+
+    /// A role noun with its qualifiers over tokens `s..e`.
+    pub(super) fn desc(quals: Vec<String>, head: &str, s: usize, e: usize) -> Np {
+        Np {
+            sp: Sp::Desc {
+                quals,
+                head: head.to_string(),
+            },
+            s,
+            e,
+        }
+    }
+}
+
 /// Documents that speak for their author ("the ministry's statement said").
 const DOCUMENT_NOUNS: &[&str] = &[
     "statement",

@@ -14,29 +14,6 @@ fn is_link(w: &str) -> bool {
     matches!(w, "of" | "for" | "in" | "at" | "from")
 }
 
-impl Np {
-    /// The phrase naming entity `ent` over tokens `s..e`.
-    fn ent(ent: usize, s: usize, e: usize) -> Np {
-        Np {
-            sp: Sp::Ent(ent),
-            s,
-            e,
-        }
-    }
-
-    /// A role noun with its qualifiers over tokens `s..e`.
-    fn desc(quals: Vec<String>, head: &str, s: usize, e: usize) -> Np {
-        Np {
-            sp: Sp::Desc {
-                quals,
-                head: head.to_string(),
-            },
-            s,
-            e,
-        }
-    }
-}
-
 impl Ctx<'_, '_> {
     /// The speaker phrase that ends right before token `end` (not before `lo`).
     pub(super) fn np_left(&self, end: usize, lo: usize) -> Option<Np> {

@@ -4,7 +4,7 @@
 
 use model::EntityType;
 
-use super::{Ctx, Np, Sp};
+use super::{Ctx, Np};
 use crate::lexicon::{CUE_VERBS, PERSON_ROLES, PREPOSITIONS};
 use crate::text::Sentence;
 
@@ -27,14 +27,7 @@ impl Ctx<'_, '_> {
             return None;
         }
         let quals = (s + 1..head).map(|j| self.lc(j).to_string()).collect();
-        Some(Np {
-            sp: Sp::Desc {
-                quals,
-                head: self.lc(head).to_string(),
-            },
-            s,
-            e: head + 1,
-        })
+        Some(Np::desc(quals, self.lc(head), s, head + 1))
     }
     /// "China's ambassador to Britain", "Apple's chief executive": the one holding the role, not
     /// the owner named in the mention `s..e`.
@@ -60,14 +53,7 @@ impl Ctx<'_, '_> {
             .filter(|&j| self.d.toks[j].word)
             .map(|j| self.lc(j).to_string())
             .collect();
-        Some(Np {
-            sp: Sp::Desc {
-                quals,
-                head: self.lc(head).to_string(),
-            },
-            s,
-            e: head + 1,
-        })
+        Some(Np::desc(quals, self.lc(head), s, head + 1))
     }
     /// "Jovic was asked whether ...", "she was told that ...": the subject of a passive verb of
     /// telling is the listener, not a speaker.
@@ -104,13 +90,6 @@ impl Ctx<'_, '_> {
         let v = (m.e + 1..(m.e + 40).min(sent.e))
             .take_while(|&k| self.outside(k))
             .find(|&k| CUE_VERBS.contains(self.t(k)))?;
-        (self.t(v - 1) == ",").then(|| {
-            let np = Np {
-                sp: Sp::Ent(m.ent),
-                s: m.s,
-                e: m.e,
-            };
-            (np, self.t(v).to_string())
-        })
+        (self.t(v - 1) == ",").then(|| (Np::ent(m.ent, m.s, m.e), self.t(v).to_string()))
     }
 }
