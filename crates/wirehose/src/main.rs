@@ -162,7 +162,7 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::CheckConfig => check_config(path),
         Command::Migrate => {
             let config = load_config(path)?;
-            on_database(&config, |db| {
+            on_database(Database::open(&config)?, |db| {
                 runtime()?.block_on(async {
                     let store = connect(db).await?;
                     store.migrate().await.context("applying migrations")?;
@@ -174,20 +174,18 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::ImportWarc { files } => {
             let config = load_config(path)?;
             let parser = Arc::new(load_parser(path, Some(&config))?);
-            let db = Database::open(&config)?;
-            let result = runtime()?.block_on(import_warc(config, &db, parser, files));
-            db.close();
-            result
+            on_database(Database::open(&config)?, |db| {
+                runtime()?.block_on(import_warc(config, db, parser, files))
+            })
         }
         Command::Reprocess(args) => reprocess_stored(path, args),
         Command::Status => print_status(path),
         Command::Run => {
             let config = load_config(path)?;
             let parser = Arc::new(load_parser(path, Some(&config))?);
-            let db = Database::open(&config)?;
-            let result = runtime()?.block_on(run_daemon(config, &db, parser));
-            db.close();
-            result
+            on_database(Database::open(&config)?, |db| {
+                runtime()?.block_on(run_daemon(config, db, parser))
+            })
         }
         Command::Serve { listen } => {
             let config = load_config(path)?;
@@ -195,21 +193,19 @@ fn dispatch(cli: Cli) -> anyhow::Result<ExitCode> {
                 Some(a) => a,
                 None => web::DEFAULT_LISTEN.parse()?,
             };
-            let db = Database::open(&config)?;
-            let result = runtime()?.block_on(serve_web(config, &db, addr));
-            db.close();
-            result
+            on_database(Database::open(&config)?, |db| {
+                runtime()?.block_on(serve_web(config, db, addr))
+            })
         }
         Command::DbUrl => print_db_url(path),
     }
 }
 
-/// Runs `f` on the configured database, then closes it (stopping an embedded one started here).
+/// Runs `f` on an opened database, then closes it (stopping an embedded one started here).
 fn on_database(
-    config: &Config,
+    db: Database,
     f: impl FnOnce(&Database) -> anyhow::Result<ExitCode>,
 ) -> anyhow::Result<ExitCode> {
-    let db = Database::open(config)?;
     let result = f(&db);
     db.close();
     result
@@ -266,7 +262,7 @@ fn check_config(path: &Path) -> anyhow::Result<ExitCode> {
 fn reprocess_stored(path: &Path, args: ReprocessArgs) -> anyhow::Result<ExitCode> {
     let config = load_config(path)?;
     let parser = Arc::new(load_parser(path, Some(&config))?);
-    on_database(&config, |db| {
+    on_database(Database::open(&config)?, |db| {
         runtime()?.block_on(async {
             let store = connect(db).await?;
             store.migrate().await.context("applying migrations")?;
@@ -297,7 +293,7 @@ fn reprocess_stored(path: &Path, args: ReprocessArgs) -> anyhow::Result<ExitCode
 /// `wirehose status`: a summary of the crawl state.
 fn print_status(path: &Path) -> anyhow::Result<ExitCode> {
     let config = load_config(path)?;
-    on_database(&config, |db| {
+    on_database(Database::open(&config)?, |db| {
         runtime()?.block_on(async {
             let store = connect(db).await?;
             let report = status::report(store.pool())
