@@ -5,6 +5,7 @@ use std::sync::LazyLock;
 
 use regex::{Regex, RegexSet};
 
+use crate::boilerplate;
 use crate::dom::{Dom, Ix, Tag, NONE};
 
 /// Per-node figures over the flat tree.
@@ -1037,28 +1038,6 @@ pub(crate) fn paragraphs(dom: &Dom, a: &Analysis, roots: &[Ix]) -> Vec<Para> {
     out
 }
 
-/// Headings that introduce other stories: "You may also like", "Leia também", "Lesen Sie auch".
-static RELATED_HEADING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?xi)^(?:
-            you\s+(?:may|might)\s+(?:also\s+)?(?:like|enjoy|be\s+interested) | related\s+(?:posts|articles|stories|news|content|coverage|reading|links) |
-            more\s+(?:\S+\s+){0,2}(?:stories|news|articles) | more\s+like\s+this | recommended(?:\s+(?:for\s+you|stories|reading|articles))? | read\s+(?:also|more|next) | see\s+also |
-            also\s+read | don.t\s+miss | most\s+(?:read|popular|viewed)(?:\s+\w+)? | popular\s+(?:posts|stories|articles) |
-            сам(?:ые|ое)\s+(?:популярн|читаем)\w*(?:\s+\w+)? | по\s+теме | mais\s+lid[ao]s | lo\s+m[aá]s\s+le[ií]do | m[aá]s\s+populares | meistgelesen | les\s+plus\s+lus |
-            voc[eê]\s+(?:tamb[eé]m\s+)?pode\s+gostar | leia\s+(?:tamb[eé]m|mais) | veja\s+(?:tamb[eé]m|mais) | not[ií]cias\s+relacionadas |
-            te\s+(?:puede|podr[ií]a)\s+interesar | lee\s+tambi[eé]n | art[ií]culos\s+relacionados | [àa]\s+lire\s+aussi | lire\s+aussi |
-            vous\s+aimerez\s+aussi | sur\s+le\s+m[eê]me\s+sujet | articles\s+similaires | lesen\s+sie\s+auch | das\s+k[öo]nnte\s+sie\s+auch\s+interessieren |
-            mehr\s+zum\s+thema | [äa]hnliche\s+artikel | читайте\s+также | похожие\s+(?:новости|статьи|материалы) | leggi\s+anche |
-            potrebbe\s+interessarti | articoli\s+correlati | ilginizi\s+[çc]ekebilir | benzer\s+haberler |
-            [äa]hnliche\s+beitr[äa]ge | weitere\s+artikel | auch\s+interessant | temas\s+relacionados | noticias\s+relacionadas |
-            (?:zobacz|czytaj)\s+(?:te[żz]|tak[żz]e|r[óo]wnie[żz]) | najcz[ęe][śs]ciej\s+czytane | kapcsol[óo]d[óo]\s+(?:cikkek|h[íi]rek|tartalmak) |
-            legolvasottabb | lees\s+ook | gerelateerde\s+(?:artikelen|berichten) | meest\s+gelezen | i\s+pi[ùu]\s+letti |
-            ilgili\s+haberler | en\s+[çc]ok\s+okunan
-        )[\s.:!…]*$",
-    )
-    .expect("static regex")
-});
-
 /// A heading that introduces other stories takes its box with it, or, standing among the story's
 /// paragraphs, what follows it up to where running text resumes. Only where running text comes
 /// before it, so a page that opens with such a list keeps its story.
@@ -1086,7 +1065,7 @@ fn cut_after_related_headings(dom: &Dom, removed: &mut [bool], text: &[u32], lin
                 heading.push_str(dom.nodes[j].text);
                 j += 1;
             }
-            if !RELATED_HEADING.is_match(heading.trim()) {
+            if !boilerplate::is_related_heading(heading.trim()) {
                 continue;
             }
         }
@@ -1141,26 +1120,6 @@ fn cut_after_related_headings(dom: &Dom, removed: &mut [bool], text: &[u32], lin
     }
 }
 
-static BOILER_LINE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?xi)^(?:
-            read\s+(?:also|more|next)\b | see\s+also\b | also\s+read\b | related\s*(?:articles?|stories|news|coverage|content|topics|reading|roundup)?\s*: |
-            advertisement$ | advertising$ | ad$ | adverts?$ | реклама$ | anzeige$ | publicit[éeà]$ | publicidad$ | pubblicit[àa]$ | reklam$ | 广告$ |
-            (?:advertisement|advertising|ad)\s*[·•|:–—-]?\s*(?:scroll\s+(?:down\s+)?to\s+continue|continue\s+reading\s+below|story\s+continues\s+below)\b.{0,20}$ |
-            (?:story|article|text)\s+continues\s+(?:below|after)\b.{0,30}$ | scroll\s+(?:down\s+)?to\s+continue(?:\s+reading|\s+with\s+content)?[.\s]*$ |
-            [(（\[【]\s*(?:责任编辑|责编|编辑)\s*[:：].{0,60}[)）\]】]$ | (?:\d+\s+)?comments?$ | tell\s+us\s+what\s+you\s+think | sponsored$ | share\s+(?:this|on|via)\b | share$ | follow\s+us\b | sign\s+up\b |
-            subscribe\b | click\s+here\b | more\s*:\s | photo\s*: | image\s*: | file\s+photo\b | watch\s*: | listen\s*: |
-            copyright\b | ©\s | \(c\)\s | all\s+rights\s+reserved | \(end\)$ | bc-[a-z0-9-]+ | our\s+standards\s*: |
-            \(?\s*(?:additional\s+)?(?:reporting|writing|editing)\s+by\b |
-            sign\s+up\s+here | get\s+(?:the|our)\s+newsletter | we\s+use\s+cookies | this\s+(?:website|site)\s+uses\s+cookies |
-            continue\s+reading | follow\s+(?:\S+\s+){0,8}on\s+(?:facebook|twitter|instagram|x|linkedin|threads|bluesky)\b |
-            more\s+(?:\S+\s+){0,3}\S+:\s+https?:// | (?:https?://)?(?:www\.)?[a-z0-9-]+\.[a-z]{2,}/\S*$ | skip\s+to\b | loading\.*$ | (?:\d+\s+)?min(?:ute)?s?\s+read$ | updated\s*:?\s*$ |
-            (?:image|photo|picture|slide)\s+\d+\s+(?:of|/)\s+\d+$ | (?:tags?|topics|keywords)\s*:?$ | (?:tags?|keywords)\s*:\s | \[[a-z_]+[^\]]*\][^\[]*\[/[a-z_]+\]$
-        )",
-    )
-    .expect("static regex")
-});
-
 /// "... contributed to this report": the credit line that closes agency copy.
 static CREDIT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?-u:\b)contributed\s+(?:to\s+)?(?:(this)\s+(?:report|story|article)|the\s+report)(?-u:\b)").expect("static regex")
@@ -1197,20 +1156,10 @@ static PROMO: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 
-/// A "read more" link after the description's last sentence or in brackets, or a bare link, that
-/// a site appends to its meta description; `m` is where it starts.
-static READ_MORE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:[.!?…:|–—-]\s*[\[(»>]*\s*|\s[\[(»>]+\s*)(?P<m>read\s+more|continue\s+reading|read\s+the\s+full\s+(?:story|article)|weiterlesen|mehr\s+lesen|lesen\s+sie\s+(?:mehr|weiter)|lire\s+la\s+suite|en\s+savoir\s+plus|leer\s+m[aá]s|seguir\s+leyendo|czytaj\s+(?:wi[eę]cej|dalej)|tov[aá]bb\s+olvasom|leggi\s+(?:tutto|di\s+pi[uù])|devam[ıi]n[ıi]\s+oku|lees\s+meer|ler\s+mais|continuar\s+lendo|читать\s+далее|подробнее)\b.{0,160}$|\s(?P<u>(?:https?://|www\.)\S+)\s*$")
-        .expect("static regex")
-});
-
 /// A meta description without the "Read more: …" link or bare URL a site appends to it; kept
 /// whole when nothing of its own comes before the marker.
 pub(crate) fn cut_read_more(lede: &str) -> &str {
-    let Some(c) = READ_MORE.captures(lede) else {
-        return lede;
-    };
-    let Some(at) = c.name("m").or_else(|| c.name("u")).map(|m| m.start()) else {
+    let Some(at) = boilerplate::read_more_at(lede) else {
         return lede;
     };
     let head = lede[..at].trim_end_matches(|c: char| {
@@ -1221,11 +1170,6 @@ pub(crate) fn cut_read_more(lede: &str) -> &str {
     }
     head
 }
-
-static STAMP_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:aktualisiert|publiziert|ver[öo]ffentlicht|actualizado|mis\s+[àa]\s+jour|aggiornato|opublikowano|zaktualizowano|friss[íi]tve|g[üu]ncelleme|обновлено|опубликовано|(?:first\s+|last\s+)?(?:published|updated|posted|modified|created|released)|date|last\s+update|pub(?:lished)?\.?)\s*(?:on|at)?\s*:?\s*")
-        .expect("static regex")
-});
 
 /// The labels of a blog post's meta line, matched together in one pass.
 static POST_META: LazyLock<RegexSet> = LazyLock::new(|| {
@@ -1406,8 +1350,8 @@ pub(crate) fn is_timestamp_line(text: &str) -> bool {
     });
     // Without a leading label, only a full stamp (a year with a clock time, or with a label further
     // on: "16.04.2025 - Update : 16.04.2025") is furniture: a bare date or hour can head a timeline entry.
-    let rest = match STAMP_LABEL.find(text) {
-        Some(label) => &text[label.end()..],
+    let rest = match boilerplate::stamp_label_end(text) {
+        Some(end) => &text[end..],
         None if FULL_STAMP.is_match(text) || INNER_LABEL.is_match(text) => text,
         None => return false,
     };
@@ -1627,7 +1571,7 @@ pub(crate) fn clean_paragraphs(paras: Vec<Para>) -> Vec<String> {
             || is_post_meta_line(&p.text)
             || is_credit_line(&p.text)
             || !p.text.chars().any(char::is_alphanumeric)
-            || BOILER_LINE.is_match(&p.text)
+            || boilerplate::is_furniture_line(&p.text)
             || TAIL_CODE.is_match(&p.text)
         {
             continue;
@@ -1693,14 +1637,14 @@ mod tests {
             "(责编：王明、李华)",
             "[责任编辑：张伟]",
         ] {
-            assert!(BOILER_LINE.is_match(l), "{l}");
+            assert!(boilerplate::is_furniture_line(l), "{l}");
         }
         for l in [
             "Advertisement spending rose 4% in the quarter, the group said.",
             "The story continues below the surface, investigators said, with more arrests likely.",
             "编辑部表示，调查仍在继续。",
         ] {
-            assert!(!BOILER_LINE.is_match(l), "{l}");
+            assert!(!boilerplate::is_furniture_line(l), "{l}");
         }
     }
 
@@ -1753,9 +1697,11 @@ mod tests {
             "Lees ook:",
             "En çok okunan",
         ] {
-            assert!(RELATED_HEADING.is_match(heading), "{heading}");
+            assert!(boilerplate::is_related_heading(heading), "{heading}");
         }
-        assert!(!RELATED_HEADING.is_match("Ähnliche Fälle gab es 2019 in Bremen"));
+        assert!(!boilerplate::is_related_heading(
+            "Ähnliche Fälle gab es 2019 in Bremen"
+        ));
         for stamp in [
             "Aktualisiert: 04.03.2026, 14:20 Uhr",
             "Publiziert: 04.03.2026, 09:12",
@@ -1801,7 +1747,7 @@ mod tests {
             "Lo más leído",
             "More Great Courier Stories",
         ] {
-            assert!(RELATED_HEADING.is_match(h), "{h}");
+            assert!(boilerplate::is_related_heading(h), "{h}");
         }
         for h in [
             "What happens next",
@@ -1809,7 +1755,7 @@ mod tests {
             "Popular anger grows",
             "Most of the ships turned back",
         ] {
-            assert!(!RELATED_HEADING.is_match(h), "{h}");
+            assert!(!boilerplate::is_related_heading(h), "{h}");
         }
     }
 

@@ -6,6 +6,7 @@
 //! nothing usable.
 
 mod authors;
+mod boilerplate;
 mod dateline;
 mod dates;
 mod dom;

@@ -1,0 +1,152 @@
+//! Boilerplate phrases per language, read from `data/boilerplate.tsv`.
+//!
+//! The phrases live as data so that a language is added by editing one file: related-story
+//! headings, furniture lines (share, subscribe, advertising labels), date-stamp labels and the
+//! "read more" links appended to meta descriptions.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+const TABLE: &str = include_str!("../data/boilerplate.tsv");
+
+/// What a phrase marks; the first column of the table.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Kind {
+    Related,
+    Line,
+    Stamp,
+    ReadMore,
+}
+
+impl Kind {
+    fn named(name: &str) -> Option<Kind> {
+        Some(match name {
+            "related" => Kind::Related,
+            "line" => Kind::Line,
+            "stamp" => Kind::Stamp,
+            "read_more" => Kind::ReadMore,
+            _ => return None,
+        })
+    }
+}
+
+/// One row of the table.
+struct Phrase {
+    kind: Kind,
+    pattern: &'static str,
+}
+
+/// The table's rows, or the first malformed line.
+fn phrases() -> Result<Vec<Phrase>, String> {
+    let mut out = Vec::new();
+    for (n, line) in TABLE.lines().enumerate() {
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let mut cols = line.split('\t');
+        let (Some(kind), Some(_lang), Some(pattern), None) =
+            (cols.next(), cols.next(), cols.next(), cols.next())
+        else {
+            return Err(format!("line {}: want kind, language, pattern", n + 1));
+        };
+        let kind = Kind::named(kind).ok_or(format!("line {}: unknown kind {kind:?}", n + 1))?;
+        out.push(Phrase { kind, pattern });
+    }
+    Ok(out)
+}
+
+/// The patterns of one kind as one alternation, in table order.
+fn alternation(kind: Kind) -> String {
+    let rows = phrases().expect("data/boilerplate.tsv is checked by its test");
+    let parts: Vec<String> = rows
+        .iter()
+        .filter(|p| p.kind == kind)
+        .map(|p| format!("(?:{})", p.pattern))
+        .collect();
+    parts.join("|")
+}
+
+fn compile(pattern: String) -> Regex {
+    Regex::new(&pattern).expect("data/boilerplate.tsv is checked by its test")
+}
+
+static RELATED: LazyLock<Regex> = LazyLock::new(|| {
+    compile(format!(
+        r"(?i)^(?:{})[\s.:!…]*$",
+        alternation(Kind::Related)
+    ))
+});
+
+static LINE: LazyLock<Regex> =
+    LazyLock::new(|| compile(format!(r"(?i)^(?:{})", alternation(Kind::Line))));
+
+static STAMP: LazyLock<Regex> = LazyLock::new(|| {
+    compile(format!(
+        r"(?i)^(?:{})\s*(?:on|at)?\s*:?\s*",
+        alternation(Kind::Stamp)
+    ))
+});
+
+static READ_MORE: LazyLock<Regex> = LazyLock::new(|| {
+    compile(format!(
+        r"(?i)(?:[.!?…:|–—-]\s*[\[(»>]*\s*|\s[\[(»>]+\s*)(?P<m>{})\b.{{0,160}}$|\s(?P<u>(?:https?://|www\.)\S+)\s*$",
+        alternation(Kind::ReadMore)
+    ))
+});
+
+/// Whether a heading introduces other stories: "You may also like", "Leia também", "Lesen Sie auch".
+pub(crate) fn is_related_heading(heading: &str) -> bool {
+    RELATED.is_match(heading)
+}
+
+/// Whether a paragraph is page furniture: a share or subscribe line, an advertising label.
+pub(crate) fn is_furniture_line(text: &str) -> bool {
+    LINE.is_match(text)
+}
+
+/// Where the label of a date stamp that opens `text` ends ("Aktualisiert: " in
+/// "Aktualisiert: 16.04.2025"), if one does.
+pub(crate) fn stamp_label_end(text: &str) -> Option<usize> {
+    STAMP.find(text).map(|m| m.end())
+}
+
+/// Where a "read more" link or a bare URL appended to a meta description starts, if it has one.
+pub(crate) fn read_more_at(lede: &str) -> Option<usize> {
+    let c = READ_MORE.captures(lede)?;
+    c.name("m").or_else(|| c.name("u")).map(|m| m.start())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_row_parses_and_every_kind_compiles() {
+        let rows = phrases().unwrap();
+        for kind in [Kind::Related, Kind::Line, Kind::Stamp, Kind::ReadMore] {
+            assert!(rows.iter().any(|p| p.kind == kind), "{kind:?}");
+        }
+        for p in &rows {
+            Regex::new(p.pattern).unwrap_or_else(|e| panic!("{}: {e}", p.pattern));
+        }
+        LazyLock::force(&RELATED);
+        LazyLock::force(&LINE);
+        LazyLock::force(&STAMP);
+        LazyLock::force(&READ_MORE);
+    }
+
+    #[test]
+    fn every_row_names_a_language() {
+        for line in TABLE
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+        {
+            let lang = line.split('\t').nth(1).unwrap_or("");
+            assert!(
+                lang == "*" || (lang.len() == 2 && lang.chars().all(|c| c.is_ascii_lowercase())),
+                "{line}"
+            );
+        }
+    }
+}
