@@ -645,68 +645,56 @@ impl Frontier {
                     .await?;
                 hosts_done.push(host.clone());
             }
-            let exact = url.to_string();
-            let canonical = canon::canonical(url);
-            let mut aliases: Vec<(String, &str)> = vec![(exact.clone(), "exact")];
-            if canonical != exact {
-                aliases.push((canonical.clone(), "canonical"));
+            let link = LinkKeys::new(source, url, item);
+            if self.add_link(source, &host, &link, item).await? {
+                new += 1;
             }
-            if let Some(g) = item
-                .guid
-                .as_deref()
-                .filter(|g| !g.is_empty() && g.len() <= 2048)
-            {
-                aliases.push((format!("guid:{source}:{g}"), "guid"));
-            }
-            let keys: Vec<String> = aliases.iter().map(|(a, _)| a.clone()).collect();
-            let mut tx = self.relaxed().await?;
-            let mut id: Option<i64> = sqlx::query_scalar(
-                "SELECT url_id FROM crawl_aliases WHERE alias = ANY($1) LIMIT 1",
-            )
-            .bind(&keys)
-            .fetch_optional(&mut *tx)
-            .await?;
-            if id.is_none() {
-                id = sqlx::query_scalar(
-                    "INSERT INTO crawl_urls (url, canonical_url, host, source, guid, title, published_at)
-                     VALUES ($1, $2, $3, $4, $5, left($6, 2000), $7)
-                     ON CONFLICT DO NOTHING RETURNING id",
-                )
-                .bind(&exact)
-                .bind(&canonical)
-                .bind(&host)
-                .bind(source)
-                .bind(item.guid.as_deref())
-                .bind(item.title.as_deref())
-                .bind(item.published_at.map(|d| d.with_timezone(&Utc)))
-                .fetch_optional(&mut *tx)
-                .await?;
-                if id.is_some() {
-                    new += 1;
-                } else {
-                    // Another daemon inserted it a moment ago.
-                    id = sqlx::query_scalar(
-                        "SELECT id FROM crawl_urls WHERE url = $1 OR canonical_url = $2 LIMIT 1",
-                    )
-                    .bind(&exact)
-                    .bind(&canonical)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                }
-            }
-            if let Some(id) = id {
-                for (alias, kind) in &aliases {
-                    sqlx::query("INSERT INTO crawl_aliases (alias, url_id, kind) VALUES ($1, $2, $3) ON CONFLICT (alias) DO NOTHING")
-                        .bind(alias)
-                        .bind(id)
-                        .bind(kind)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-            }
-            tx.commit().await?;
         }
         Ok(new)
+    }
+
+    /// Adds one link under each of its aliases unless an alias is known; true when it was new.
+    async fn add_link(
+        &self,
+        source: &str,
+        host: &str,
+        link: &LinkKeys,
+        item: &FeedItem,
+    ) -> Result<bool, FetchError> {
+        let keys: Vec<String> = link.aliases.iter().map(|(a, _)| a.clone()).collect();
+        let mut tx = self.relaxed().await?;
+        let mut id: Option<i64> =
+            sqlx::query_scalar("SELECT url_id FROM crawl_aliases WHERE alias = ANY($1) LIMIT 1")
+                .bind(&keys)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let mut inserted = false;
+        if id.is_none() {
+            id = insert_url(&mut tx, source, host, link, item).await?;
+            inserted = id.is_some();
+            if !inserted {
+                // Another daemon inserted it a moment ago.
+                id = sqlx::query_scalar(
+                    "SELECT id FROM crawl_urls WHERE url = $1 OR canonical_url = $2 LIMIT 1",
+                )
+                .bind(&link.exact)
+                .bind(&link.canonical)
+                .fetch_optional(&mut *tx)
+                .await?;
+            }
+        }
+        if let Some(id) = id {
+            for (alias, kind) in &link.aliases {
+                sqlx::query("INSERT INTO crawl_aliases (alias, url_id, kind) VALUES ($1, $2, $3) ON CONFLICT (alias) DO NOTHING")
+                    .bind(alias)
+                    .bind(id)
+                    .bind(kind)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(inserted)
     }
 
     /// Registers a configured source, keeping its adaptive state when its URL is unchanged.
@@ -854,6 +842,61 @@ impl Frontier {
         .await?;
         Ok(())
     }
+}
+
+/// A discovered link's exact and canonical URL, and every alias it is known by.
+struct LinkKeys {
+    exact: String,
+    canonical: String,
+    aliases: Vec<(String, &'static str)>,
+}
+
+impl LinkKeys {
+    /// The exact URL, the canonical one when it differs, and the source's GUID when usable.
+    fn new(source: &str, url: &url::Url, item: &FeedItem) -> Self {
+        let exact = url.to_string();
+        let canonical = canon::canonical(url);
+        let mut aliases: Vec<(String, &'static str)> = vec![(exact.clone(), "exact")];
+        if canonical != exact {
+            aliases.push((canonical.clone(), "canonical"));
+        }
+        if let Some(g) = item
+            .guid
+            .as_deref()
+            .filter(|g| !g.is_empty() && g.len() <= 2048)
+        {
+            aliases.push((format!("guid:{source}:{g}"), "guid"));
+        }
+        LinkKeys {
+            exact,
+            canonical,
+            aliases,
+        }
+    }
+}
+
+/// Inserts a new link; `None` when its URL or canonical URL is already there.
+async fn insert_url(
+    conn: &mut sqlx::PgConnection,
+    source: &str,
+    host: &str,
+    link: &LinkKeys,
+    item: &FeedItem,
+) -> Result<Option<i64>, FetchError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO crawl_urls (url, canonical_url, host, source, guid, title, published_at)
+                     VALUES ($1, $2, $3, $4, $5, left($6, 2000), $7)
+                     ON CONFLICT DO NOTHING RETURNING id",
+    )
+    .bind(&link.exact)
+    .bind(&link.canonical)
+    .bind(host)
+    .bind(source)
+    .bind(item.guid.as_deref())
+    .bind(item.title.as_deref())
+    .bind(item.published_at.map(|d| d.with_timezone(&Utc)))
+    .fetch_optional(&mut *conn)
+    .await?)
 }
 
 /// Appends one failed request to `crawl_failures`.

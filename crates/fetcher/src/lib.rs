@@ -951,197 +951,222 @@ impl Inner {
             Gated::Done(r) => r,
             // The lease is returned on shutdown.
             Gated::Stopped => return Ok(()),
-            Gated::Later(wait) => {
-                // The host is blocked: come back when it is free, without counting a failure.
-                debug!(source = %claim.source, wait = ?wait, "host blocked; poll postponed");
-                return self
-                    .frontier
-                    .finish_feed(
-                        &claim,
-                        wait,
-                        claim.interval_secs,
-                        None,
-                        None,
-                        claim.consecutive_failures,
-                        claim.disabled,
-                        None,
-                        None,
-                    )
-                    .await;
-            }
+            Gated::Later(wait) => return self.postpone_poll(&claim, wait).await,
         };
-        let outcome = match result {
+        let feed = PolledFeed {
+            src,
+            url: &url,
+            host: &host,
+        };
+        match self.poll_outcome(&claim, &feed, result, stop).await {
+            Ok(o) => self.finish_poll(&claim, o).await,
+            Err((f, status)) => self.finish_failed_poll(&claim, &feed, f, status).await,
+        }
+    }
+
+    /// The host is blocked: the feed comes back when it is free, without counting a failure.
+    async fn postpone_poll(&self, claim: &FeedClaim, wait: Duration) -> Result<(), FetchError> {
+        debug!(source = %claim.source, wait = ?wait, "host blocked; poll postponed");
+        self.frontier
+            .finish_feed(
+                claim,
+                wait,
+                claim.interval_secs,
+                None,
+                None,
+                claim.consecutive_failures,
+                claim.disabled,
+                None,
+                None,
+            )
+            .await
+    }
+
+    /// Reads a polled response: not modified, a body to take, or a failure with the status
+    /// that came with it.
+    async fn poll_outcome(
+        &self,
+        claim: &FeedClaim,
+        feed: &PolledFeed<'_>,
+        result: Result<http::Response, Failed>,
+        stop: &CancellationToken,
+    ) -> Result<PollOutcome, (Failed, Option<u16>)> {
+        match result {
             Ok(r) if r.status == 304 => Ok(PollOutcome {
                 status: 304,
                 validators: None,
                 items: None,
                 warning: None,
             }),
-            Ok(r) if (200..300).contains(&r.status) => {
-                let hash = format!("{:032x}", xxhash_rust::xxh3::xxh3_128(&r.body));
-                let validators =
-                    Some((r.etag.clone(), r.last_modified.clone(), Some(hash.clone())));
-                if claim.body_hash.as_deref() == Some(hash.as_str()) {
-                    // Same bytes under a new ETag: nothing new.
-                    Ok(PollOutcome {
-                        status: r.status,
-                        validators,
-                        items: Some((0, 0)),
-                        warning: None,
-                    })
-                } else {
-                    match self.take_listing(src, &url, &host, &r, stop).await {
-                        Ok((counts, warning)) => Ok(PollOutcome {
-                            status: r.status,
-                            validators,
-                            items: Some(counts),
-                            warning,
-                        }),
-                        Err(f) => Err((f, Some(r.status))),
-                    }
-                }
-            }
-            Ok(r) => {
-                let mut f = Failed::new(FailClass::Status, format!("HTTP {}", r.status));
-                f.status = Some(r.status);
-                if !r.redirects.is_empty() {
-                    f.reason = format!(
-                        "HTTP {} at {} (redirect {})",
-                        r.status,
-                        r.final_url,
-                        r.redirects.len()
-                    );
-                    f.at = Some(r.final_url.clone());
-                }
-                Err((f, Some(r.status)))
-            }
+            Ok(r) if (200..300).contains(&r.status) => self.take_body(claim, feed, &r, stop).await,
+            Ok(r) => Err((status_failure(&r), Some(r.status))),
             Err(f) => Err((f, None)),
-        };
-        let cfg = &self.cfg;
-        let base = claim.base_interval_secs;
-        let lo = (base / 4.0).max(cfg.min_poll_interval.as_secs_f64().min(base));
-        let hi = base * 4.0;
-        match outcome {
-            Ok(o) => {
-                let (total, new) = o.items.unwrap_or((0, 0));
-                let next = if new == 0 {
-                    claim.interval_secs * 1.25
-                } else if new * 2 >= total {
-                    claim.interval_secs * 0.7
-                } else {
-                    claim.interval_secs
-                };
-                let interval = next.clamp(lo, hi.max(lo));
-                if claim.disabled {
-                    info!(source = %claim.source, "feed answers again; re-enabled");
-                }
-                debug!(source = %claim.source, status = o.status, items = total, new, interval, "feed polled");
-                let next_in =
-                    Duration::try_from_secs_f64(interval).unwrap_or(Duration::from_secs(60));
-                self.frontier
-                    .finish_feed(
-                        &claim,
-                        next_in,
-                        interval,
-                        Some(o.status),
-                        o.validators,
-                        0,
-                        false,
-                        o.warning.as_deref(),
-                        o.items,
-                    )
-                    .await?;
-                if new > 0 {
-                    self.work.notify_waiters();
-                }
-            }
-            Err((f, status)) => {
-                let failures = claim.consecutive_failures.saturating_add(1);
-                let disabled =
-                    u32::try_from(failures).unwrap_or(u32::MAX) >= cfg.feed_failures_to_disable;
-                let next_in = if disabled {
-                    cfg.disabled_probe_interval
-                } else {
-                    let backoff = claim.interval_secs
-                        * 2f64.powi(failures.min(20))
-                        * (0.75 + fastrand::f64() * 0.5);
-                    Duration::try_from_secs_f64(backoff.min(cfg.feed_backoff_max.as_secs_f64()))
-                        .unwrap_or(cfg.feed_backoff_max)
-                };
-                if disabled && !claim.disabled {
-                    warn!(source = %claim.source, failures, "feed disabled after failures in a row; probing rarely");
-                } else {
-                    warn!(source = %claim.source, class = f.class.as_str(), reason = %f.reason, "feed poll failed");
-                }
-                // A redirect hop that failed is named, with its own host.
-                let hop = f.at.as_deref().and_then(|a| Url::parse(a).ok());
-                let hop_host = hop.as_ref().and_then(canon::host_key);
-                frontier::record_failure(
-                    self.frontier.pool(),
-                    Some(&claim.source),
-                    hop.as_ref().map_or(url.as_str(), |h| h.as_str()),
-                    hop_host.as_deref().or(Some(&host)),
-                    f.class.as_str(),
-                    &f.reason,
-                    status,
-                    f.transient(),
-                )
-                .await?;
-                let error = format!("{}: {}", f.class.as_str(), f.reason);
-                self.frontier
-                    .finish_feed(
-                        &claim,
-                        next_in,
-                        claim.interval_secs,
-                        status,
-                        None,
-                        failures,
-                        disabled,
-                        Some(&error),
-                        None,
-                    )
-                    .await?;
-            }
+        }
+    }
+
+    /// A 2xx body: skipped when its hash matches the last poll's, else parsed into the frontier.
+    async fn take_body(
+        &self,
+        claim: &FeedClaim,
+        feed: &PolledFeed<'_>,
+        r: &http::Response,
+        stop: &CancellationToken,
+    ) -> Result<PollOutcome, (Failed, Option<u16>)> {
+        let hash = format!("{:032x}", xxhash_rust::xxh3::xxh3_128(&r.body));
+        let validators = Some((r.etag.clone(), r.last_modified.clone(), Some(hash.clone())));
+        if claim.body_hash.as_deref() == Some(hash.as_str()) {
+            // Same bytes under a new ETag: nothing new.
+            return Ok(PollOutcome {
+                status: r.status,
+                validators,
+                items: Some((0, 0)),
+                warning: None,
+            });
+        }
+        match self.take_listing(feed, r, stop).await {
+            Ok((counts, warning)) => Ok(PollOutcome {
+                status: r.status,
+                validators,
+                items: Some(counts),
+                warning,
+            }),
+            Err(f) => Err((f, Some(r.status))),
+        }
+    }
+
+    /// Records a successful poll, re-enabling the feed, and wakes the workers when items are new.
+    async fn finish_poll(&self, claim: &FeedClaim, o: PollOutcome) -> Result<(), FetchError> {
+        let (total, new) = o.items.unwrap_or((0, 0));
+        let interval = self.next_interval(claim, total, new);
+        if claim.disabled {
+            info!(source = %claim.source, "feed answers again; re-enabled");
+        }
+        debug!(source = %claim.source, status = o.status, items = total, new, interval, "feed polled");
+        let next_in = Duration::try_from_secs_f64(interval).unwrap_or(Duration::from_secs(60));
+        self.frontier
+            .finish_feed(
+                claim,
+                next_in,
+                interval,
+                Some(o.status),
+                o.validators,
+                0,
+                false,
+                o.warning.as_deref(),
+                o.items,
+            )
+            .await?;
+        if new > 0 {
+            self.work.notify_waiters();
         }
         Ok(())
+    }
+
+    /// The adaptive interval: longer when nothing was new, shorter when half or more was,
+    /// kept between a quarter and four times the configured one.
+    fn next_interval(&self, claim: &FeedClaim, total: i32, new: i32) -> f64 {
+        let base = claim.base_interval_secs;
+        let lo = (base / 4.0).max(self.cfg.min_poll_interval.as_secs_f64().min(base));
+        let hi = base * 4.0;
+        let next = if new == 0 {
+            claim.interval_secs * 1.25
+        } else if new * 2 >= total {
+            claim.interval_secs * 0.7
+        } else {
+            claim.interval_secs
+        };
+        next.clamp(lo, hi.max(lo))
+    }
+
+    /// Records a failed poll: backs off, or disables the feed after enough failures in a row.
+    async fn finish_failed_poll(
+        &self,
+        claim: &FeedClaim,
+        feed: &PolledFeed<'_>,
+        f: Failed,
+        status: Option<u16>,
+    ) -> Result<(), FetchError> {
+        let cfg = &self.cfg;
+        let failures = claim.consecutive_failures.saturating_add(1);
+        let disabled = u32::try_from(failures).unwrap_or(u32::MAX) >= cfg.feed_failures_to_disable;
+        let next_in = if disabled {
+            cfg.disabled_probe_interval
+        } else {
+            self.failure_backoff(claim, failures)
+        };
+        if disabled && !claim.disabled {
+            warn!(source = %claim.source, failures, "feed disabled after failures in a row; probing rarely");
+        } else {
+            warn!(source = %claim.source, class = f.class.as_str(), reason = %f.reason, "feed poll failed");
+        }
+        self.record_poll_failure(claim, feed, &f, status).await?;
+        let error = format!("{}: {}", f.class.as_str(), f.reason);
+        self.frontier
+            .finish_feed(
+                claim,
+                next_in,
+                claim.interval_secs,
+                status,
+                None,
+                failures,
+                disabled,
+                Some(&error),
+                None,
+            )
+            .await
+    }
+
+    /// Exponential backoff with jitter after `failures` failed polls in a row, capped.
+    fn failure_backoff(&self, claim: &FeedClaim, failures: i32) -> Duration {
+        let cfg = &self.cfg;
+        let backoff =
+            claim.interval_secs * 2f64.powi(failures.min(20)) * (0.75 + fastrand::f64() * 0.5);
+        Duration::try_from_secs_f64(backoff.min(cfg.feed_backoff_max.as_secs_f64()))
+            .unwrap_or(cfg.feed_backoff_max)
+    }
+
+    /// Appends a failed poll to `crawl_failures`.
+    async fn record_poll_failure(
+        &self,
+        claim: &FeedClaim,
+        feed: &PolledFeed<'_>,
+        f: &Failed,
+        status: Option<u16>,
+    ) -> Result<(), FetchError> {
+        // A redirect hop that failed is named, with its own host.
+        let hop = f.at.as_deref().and_then(|a| Url::parse(a).ok());
+        let hop_host = hop.as_ref().and_then(canon::host_key);
+        frontier::record_failure(
+            self.frontier.pool(),
+            Some(&claim.source),
+            hop.as_ref().map_or(feed.url.as_str(), |h| h.as_str()),
+            hop_host.as_deref().or(Some(feed.host)),
+            f.class.as_str(),
+            &f.reason,
+            status,
+            f.transient(),
+        )
+        .await
     }
 
     /// Parses a polled response (and the newest child sitemaps of an index) into the frontier;
     /// returns (items, new items) and the parse warning to record on the feed, if any.
     async fn take_listing(
         &self,
-        src: &Source,
-        url: &Url,
-        host: &str,
+        feed: &PolledFeed<'_>,
         resp: &http::Response,
         stop: &CancellationToken,
     ) -> Result<((i32, i32), Option<String>), Failed> {
-        // Parsing is CPU work: keep it off the async workers.
-        let (kind, body, ct, base, selector) = (
-            src.kind,
-            resp.body.clone(),
-            resp.content_type.clone(),
-            url.clone(),
-            src.link_selector.clone(),
-        );
-        let parsed = tokio::task::spawn_blocking(move || {
-            listing::parse(kind, &body, ct.as_deref(), &base, selector.as_deref())
-        })
-        .await
-        .map_err(|e| Failed::new(FailClass::Parse, format!("listing parser: {e}")))?
-        .map_err(|e| Failed::new(FailClass::Parse, e))?;
+        let (src, url) = (feed.src, feed.url);
+        let parsed = parse_listing_off_thread(src, url, resp).await?;
         let warning = parsed.warning.map(|w| format!("parse warning: {w}"));
         if let Some(w) = &warning {
             warn!(source = %src.name, warning = %w, "feed is not well-formed; its item links were salvaged");
         }
-        let mut total = 0;
-        let mut new = 0;
-        let (t, n) = self
+        let (mut total, mut new) = self
             .discover(src, url, parsed.items)
             .await
             .map_err(|e| Failed::new(FailClass::Other, e.to_string()))?;
-        total += t;
-        new += n;
         let mut children = parsed.child_sitemaps;
         children.sort_by_key(|c| std::cmp::Reverse(c.1));
         for (child, _) in children.into_iter().take(self.cfg.max_child_sitemaps) {
@@ -1154,43 +1179,64 @@ impl Inner {
             let Some(child_host) = canon::host_key(&child_url) else {
                 continue;
             };
-            let got = self
-                .gated_get(&child_url, &child_host, None, None, stop)
-                .await
-                .map_err(|e| Failed::new(FailClass::Other, e.to_string()))?;
-            let Gated::Done(result) = got else { break };
-            match result {
-                Ok(r) if (200..300).contains(&r.status) => {
-                    match listing::parse(
-                        model::SourceKind::Sitemap,
-                        &r.body,
-                        r.content_type.as_deref(),
-                        &child_url,
-                        None,
-                    ) {
-                        Ok(l) => {
-                            let (t, n) = self
-                                .discover(src, url, l.items)
-                                .await
-                                .map_err(|e| Failed::new(FailClass::Other, e.to_string()))?;
-                            total += t;
-                            new += n;
-                        }
-                        Err(e) => {
-                            warn!(source = %src.name, sitemap = %child_url, error = %e, "child sitemap unreadable")
-                        }
+            let Some((t, n)) = self
+                .take_child_sitemap(feed, &child_url, &child_host, stop)
+                .await?
+            else {
+                break;
+            };
+            total += t;
+            new += n;
+        }
+        Ok(((total, new), warning))
+    }
+
+    /// Fetches one child sitemap and adds its links, returning (items, new items); an unreadable
+    /// child counts nothing. `None` when the host's gate was not given, which ends the walk.
+    async fn take_child_sitemap(
+        &self,
+        feed: &PolledFeed<'_>,
+        child_url: &Url,
+        child_host: &str,
+        stop: &CancellationToken,
+    ) -> Result<Option<(i32, i32)>, Failed> {
+        let src = feed.src;
+        let got = self
+            .gated_get(child_url, child_host, None, None, stop)
+            .await
+            .map_err(|e| Failed::new(FailClass::Other, e.to_string()))?;
+        let Gated::Done(result) = got else {
+            return Ok(None);
+        };
+        match result {
+            Ok(r) if (200..300).contains(&r.status) => {
+                match listing::parse(
+                    model::SourceKind::Sitemap,
+                    &r.body,
+                    r.content_type.as_deref(),
+                    child_url,
+                    None,
+                ) {
+                    Ok(l) => {
+                        let counts = self
+                            .discover(src, feed.url, l.items)
+                            .await
+                            .map_err(|e| Failed::new(FailClass::Other, e.to_string()))?;
+                        return Ok(Some(counts));
+                    }
+                    Err(e) => {
+                        warn!(source = %src.name, sitemap = %child_url, error = %e, "child sitemap unreadable")
                     }
                 }
-                Ok(r) => {
-                    warn!(source = %src.name, sitemap = %child_url, status = r.status, "child sitemap refused")
-                }
-                Err(f) => {
-                    warn!(source = %src.name, sitemap = %child_url, class = f.class.as_str(), "child sitemap failed")
-                }
+            }
+            Ok(r) => {
+                warn!(source = %src.name, sitemap = %child_url, status = r.status, "child sitemap refused")
+            }
+            Err(f) => {
+                warn!(source = %src.name, sitemap = %child_url, class = f.class.as_str(), "child sitemap failed")
             }
         }
-        let _ = host;
-        Ok(((total, new), warning))
+        Ok(Some((0, 0)))
     }
 
     /// Keeps the followable links of a poll and adds them to the frontier.
@@ -1257,6 +1303,50 @@ enum RobotsOutcome {
     Failed(Failed),
     /// Shutdown was asked while a redirect of robots.txt waited for another host.
     Stopped,
+}
+
+/// The feed being polled, with its parsed URL and host key.
+struct PolledFeed<'a> {
+    src: &'a Source,
+    url: &'a Url,
+    host: &'a str,
+}
+
+/// The failure recorded for an answer outside 2xx and 304, naming the hop a redirect led to.
+fn status_failure(r: &http::Response) -> Failed {
+    let mut f = Failed::new(FailClass::Status, format!("HTTP {}", r.status));
+    f.status = Some(r.status);
+    if !r.redirects.is_empty() {
+        f.reason = format!(
+            "HTTP {} at {} (redirect {})",
+            r.status,
+            r.final_url,
+            r.redirects.len()
+        );
+        f.at = Some(r.final_url.clone());
+    }
+    f
+}
+
+/// Parses a polled body on a blocking thread: parsing is CPU work, kept off the async workers.
+async fn parse_listing_off_thread(
+    src: &Source,
+    url: &Url,
+    resp: &http::Response,
+) -> Result<listing::Listing, Failed> {
+    let (kind, body, ct, base, selector) = (
+        src.kind,
+        resp.body.clone(),
+        resp.content_type.clone(),
+        url.clone(),
+        src.link_selector.clone(),
+    );
+    tokio::task::spawn_blocking(move || {
+        listing::parse(kind, &body, ct.as_deref(), &base, selector.as_deref())
+    })
+    .await
+    .map_err(|e| Failed::new(FailClass::Parse, format!("listing parser: {e}")))?
+    .map_err(|e| Failed::new(FailClass::Parse, e))
 }
 
 async fn sleep_or_stop(stop: &CancellationToken, d: Duration) {

@@ -194,9 +194,7 @@ fn parse_sitemap(body: &[u8], base: &Url) -> Result<Listing, String> {
     let mut path: Vec<String> = Vec::new();
     let mut listing = Listing::default();
     let mut root: Option<String> = None;
-    // Fields of the <url> or <sitemap> being read.
-    let (mut loc, mut lastmod, mut news_date, mut news_title) =
-        (String::new(), String::new(), String::new(), String::new());
+    let mut entry = SitemapEntry::default();
     loop {
         let event = reader
             .read_event_into(&mut buf)
@@ -214,71 +212,20 @@ fn parse_sitemap(body: &[u8], base: &Url) -> Result<Listing, String> {
             }
             Event::End(_) => {
                 let name = path.pop().unwrap_or_default();
-                if name == "url" && !loc.is_empty() {
-                    if let Some(url) = join(base, &loc) {
-                        listing.items.push(FeedItem {
-                            url,
-                            guid: None,
-                            title: Some(news_title.trim().to_owned()).filter(|t| !t.is_empty()),
-                            published_at: parse_date(&news_date).or_else(|| parse_date(&lastmod)),
-                        });
-                    }
-                } else if name == "sitemap" && !loc.is_empty() {
-                    if let Some(url) = join(base, &loc) {
-                        listing.child_sitemaps.push((url, parse_date(&lastmod)));
-                    }
-                }
-                if name == "url" || name == "sitemap" {
-                    loc.clear();
-                    lastmod.clear();
-                    news_date.clear();
-                    news_title.clear();
-                }
+                entry.end(&name, base, &mut listing);
                 if listing.items.len() >= MAX_ITEMS || listing.child_sitemaps.len() >= MAX_ITEMS {
                     break;
                 }
             }
             Event::Text(t) => {
                 let text = t.decode().map_err(|e| format!("sitemap: {e}"))?;
-                push_field(
-                    &path,
-                    &text,
-                    &mut loc,
-                    &mut lastmod,
-                    &mut news_date,
-                    &mut news_title,
-                );
+                entry.push(&path, &text);
             }
             Event::CData(t) => {
                 let text = String::from_utf8_lossy(t.as_ref()).into_owned();
-                push_field(
-                    &path,
-                    &text,
-                    &mut loc,
-                    &mut lastmod,
-                    &mut news_date,
-                    &mut news_title,
-                );
+                entry.push(&path, &text);
             }
-            Event::GeneralRef(r) => {
-                let resolved = match r.resolve_char_ref() {
-                    Ok(Some(c)) => c.to_string(),
-                    _ => {
-                        let name = r.decode().map_err(|e| format!("sitemap: {e}"))?;
-                        quick_xml::escape::resolve_predefined_entity(&name)
-                            .unwrap_or("")
-                            .to_owned()
-                    }
-                };
-                push_field(
-                    &path,
-                    &resolved,
-                    &mut loc,
-                    &mut lastmod,
-                    &mut news_date,
-                    &mut news_title,
-                );
-            }
+            Event::GeneralRef(r) => entry.push(&path, &resolve_reference(&r)?),
             Event::Eof => break,
             _ => {}
         }
@@ -291,25 +238,69 @@ fn parse_sitemap(body: &[u8], base: &Url) -> Result<Listing, String> {
     }
 }
 
-fn push_field(
-    path: &[String],
-    text: &str,
-    loc: &mut String,
-    lastmod: &mut String,
-    news_date: &mut String,
-    news_title: &mut String,
-) {
-    let Some(last) = path.last() else { return };
-    let in_news = path.iter().any(|p| p == "news");
-    let field = match last.as_str() {
-        "loc" if !in_news => loc,
-        "lastmod" => lastmod,
-        "publication_date" if in_news => news_date,
-        "title" if in_news => news_title,
-        _ => return,
-    };
-    if field.len() + text.len() <= 8192 {
-        field.push_str(text);
+/// The text of a character or predefined entity reference; an unknown entity reads as nothing.
+fn resolve_reference(r: &quick_xml::events::BytesRef<'_>) -> Result<String, String> {
+    Ok(match r.resolve_char_ref() {
+        Ok(Some(c)) => c.to_string(),
+        _ => {
+            let name = r.decode().map_err(|e| format!("sitemap: {e}"))?;
+            quick_xml::escape::resolve_predefined_entity(&name)
+                .unwrap_or("")
+                .to_owned()
+        }
+    })
+}
+
+/// Fields of the `<url>` or `<sitemap>` being read.
+#[derive(Default)]
+struct SitemapEntry {
+    loc: String,
+    lastmod: String,
+    news_date: String,
+    news_title: String,
+}
+
+impl SitemapEntry {
+    /// Adds the entry that the closing element `name` ends to the listing, and starts the next.
+    fn end(&mut self, name: &str, base: &Url, listing: &mut Listing) {
+        if name == "url" && !self.loc.is_empty() {
+            if let Some(url) = join(base, &self.loc) {
+                listing.items.push(FeedItem {
+                    url,
+                    guid: None,
+                    title: Some(self.news_title.trim().to_owned()).filter(|t| !t.is_empty()),
+                    published_at: parse_date(&self.news_date).or_else(|| parse_date(&self.lastmod)),
+                });
+            }
+        } else if name == "sitemap" && !self.loc.is_empty() {
+            if let Some(url) = join(base, &self.loc) {
+                listing
+                    .child_sitemaps
+                    .push((url, parse_date(&self.lastmod)));
+            }
+        }
+        if name == "url" || name == "sitemap" {
+            self.loc.clear();
+            self.lastmod.clear();
+            self.news_date.clear();
+            self.news_title.clear();
+        }
+    }
+
+    /// Appends text to the field the element path names, up to 8 KiB a field.
+    fn push(&mut self, path: &[String], text: &str) {
+        let Some(last) = path.last() else { return };
+        let in_news = path.iter().any(|p| p == "news");
+        let field = match last.as_str() {
+            "loc" if !in_news => &mut self.loc,
+            "lastmod" => &mut self.lastmod,
+            "publication_date" if in_news => &mut self.news_date,
+            "title" if in_news => &mut self.news_title,
+            _ => return,
+        };
+        if field.len() + text.len() <= 8192 {
+            field.push_str(text);
+        }
     }
 }
 

@@ -331,95 +331,49 @@ impl Syndication {
             return Ok(Vec::new());
         }
         self.listen(pool).await?;
-        let window = WINDOW_DAYS * DAY;
-        let oldest = fresh.iter().map(|r| r.seen).min().unwrap_or(0);
-        let newest = fresh.iter().map(|r| r.seen).max().unwrap_or(0);
-        let lo = oldest.saturating_sub(window);
-        // Open-ended for a batch of recent stories (announcements cover what comes after the
-        // load); a batch of older ones loads only its own range.
-        let hi = if newest >= micros(Utc::now()).saturating_sub(window) {
-            i64::MAX
-        } else {
-            newest.saturating_add(1)
-        };
+        let (lo, hi) = load_range(fresh);
         let (missing, generation) = {
             let index = self.lock();
             (index.missing(lo, hi), index.generation)
         };
-        let mut loaded = Vec::new();
-        for &(a, b) in &missing {
-            let rows = sqlx::query(
-                "SELECT id, first_seen_at, source, simhash, coalesce(syndicated_from, id) AS original
-                 FROM articles
-                 WHERE simhash IS NOT NULL AND first_seen_at >= $1 AND first_seen_at < $2",
-            )
-            .bind(DateTime::<Utc>::from_timestamp_micros(a).unwrap_or(DateTime::<Utc>::MIN_UTC))
-            .bind(DateTime::<Utc>::from_timestamp_micros(b).unwrap_or(DateTime::<Utc>::MAX_UTC))
-            .fetch_all(&mut *conn)
-            .await?;
-            for r in &rows {
-                let seen: DateTime<Utc> = r.try_get("first_seen_at")?;
-                let source: &str = r.try_get("source")?;
-                loaded.push(Recent {
-                    id: r.try_get("id")?,
-                    seen: micros(seen),
-                    source: source_key(source),
-                    hash: r.try_get::<i64, _>("simhash")? as u64,
-                    original: r.try_get("original")?,
-                });
-            }
-        }
+        let loaded = load_stories(conn, &missing).await?;
+        let mut links = self.match_batch(fresh, loaded, &missing, generation);
+        drop_unstored_originals(conn, fresh, &mut links).await?;
+        Ok(links)
+    }
 
+    /// Adds the loaded stories to the index and matches the batch against it and against its
+    /// own earlier stories. Loading, covering and matching happen under one lock, so nothing is
+    /// pruned in between.
+    fn match_batch(
+        &self,
+        fresh: &[Recent],
+        loaded: Vec<Recent>,
+        missing: &[(i64, i64)],
+        generation: u64,
+    ) -> Vec<Option<i64>> {
         let mut order: Vec<usize> = (0..fresh.len()).collect();
         order.sort_by_key(|&i| fresh[i].key());
         let mut links = vec![None; fresh.len()];
-        {
-            // Loading, covering and matching under one lock, so nothing is pruned in between.
-            let mut index = self.lock();
-            for r in loaded {
-                index.insert(r);
-            }
-            if index.generation == generation {
-                for &(a, b) in &missing {
-                    index.cover(a, b);
-                }
-            }
-            let mut earlier: Vec<Recent> = Vec::with_capacity(fresh.len());
-            for i in order {
-                let mut k = fresh[i].clone();
-                if let Some(o) = index.original_of(&k, &earlier) {
-                    links[i] = Some(o.original);
-                    k.original = o.original;
-                }
-                earlier.push(k);
+        let mut index = self.lock();
+        for r in loaded {
+            index.insert(r);
+        }
+        if index.generation == generation {
+            for &(a, b) in missing {
+                index.cover(a, b);
             }
         }
-
-        // Originals outside this batch must be stored stories.
-        let batch: HashSet<i64> = fresh.iter().map(|r| r.id).collect();
-        let outside: Vec<i64> = links
-            .iter()
-            .flatten()
-            .copied()
-            .filter(|o| !batch.contains(o))
-            .collect::<HashSet<_>>()
-            .into_iter()
-            .collect();
-        if !outside.is_empty() {
-            let stored: HashSet<i64> =
-                sqlx::query_scalar("SELECT id FROM articles WHERE id = ANY($1)")
-                    .bind(&outside)
-                    .fetch_all(&mut *conn)
-                    .await?
-                    .into_iter()
-                    .collect();
-            for link in &mut links {
-                if link.is_some_and(|o| !batch.contains(&o) && !stored.contains(&o)) {
-                    *link = None;
-                }
+        let mut earlier: Vec<Recent> = Vec::with_capacity(fresh.len());
+        for i in order {
+            let mut k = fresh[i].clone();
+            if let Some(o) = index.original_of(&k, &earlier) {
+                links[i] = Some(o.original);
+                k.original = o.original;
             }
+            earlier.push(k);
         }
-        Ok(links)
+        links
     }
 
     /// Announces stories to every store in the same transaction that writes them, so the
@@ -457,6 +411,85 @@ impl Syndication {
     pub(crate) fn committed(&self, stories: Vec<Recent>) {
         self.take_in(stories);
     }
+}
+
+/// The range of first-seen times (µs) a batch is matched against: a window before its oldest
+/// story, open-ended for a batch of recent stories (announcements cover what comes after the
+/// load); a batch of older ones loads only its own range.
+fn load_range(fresh: &[Recent]) -> (i64, i64) {
+    let window = WINDOW_DAYS * DAY;
+    let oldest = fresh.iter().map(|r| r.seen).min().unwrap_or(0);
+    let newest = fresh.iter().map(|r| r.seen).max().unwrap_or(0);
+    let lo = oldest.saturating_sub(window);
+    let hi = if newest >= micros(Utc::now()).saturating_sub(window) {
+        i64::MAX
+    } else {
+        newest.saturating_add(1)
+    };
+    (lo, hi)
+}
+
+/// Reads the stored stories first seen in each missing range.
+async fn load_stories(
+    conn: &mut PgConnection,
+    missing: &[(i64, i64)],
+) -> Result<Vec<Recent>, StoreError> {
+    let mut loaded = Vec::new();
+    for &(a, b) in missing {
+        let rows = sqlx::query(
+            "SELECT id, first_seen_at, source, simhash, coalesce(syndicated_from, id) AS original
+                 FROM articles
+                 WHERE simhash IS NOT NULL AND first_seen_at >= $1 AND first_seen_at < $2",
+        )
+        .bind(DateTime::<Utc>::from_timestamp_micros(a).unwrap_or(DateTime::<Utc>::MIN_UTC))
+        .bind(DateTime::<Utc>::from_timestamp_micros(b).unwrap_or(DateTime::<Utc>::MAX_UTC))
+        .fetch_all(&mut *conn)
+        .await?;
+        for r in &rows {
+            let seen: DateTime<Utc> = r.try_get("first_seen_at")?;
+            let source: &str = r.try_get("source")?;
+            loaded.push(Recent {
+                id: r.try_get("id")?,
+                seen: micros(seen),
+                source: source_key(source),
+                hash: r.try_get::<i64, _>("simhash")? as u64,
+                original: r.try_get("original")?,
+            });
+        }
+    }
+    Ok(loaded)
+}
+
+/// Originals outside the batch must be stored stories: links to any other are dropped.
+async fn drop_unstored_originals(
+    conn: &mut PgConnection,
+    fresh: &[Recent],
+    links: &mut [Option<i64>],
+) -> Result<(), StoreError> {
+    let batch: HashSet<i64> = fresh.iter().map(|r| r.id).collect();
+    let outside: Vec<i64> = links
+        .iter()
+        .flatten()
+        .copied()
+        .filter(|o| !batch.contains(o))
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect();
+    if outside.is_empty() {
+        return Ok(());
+    }
+    let stored: HashSet<i64> = sqlx::query_scalar("SELECT id FROM articles WHERE id = ANY($1)")
+        .bind(&outside)
+        .fetch_all(&mut *conn)
+        .await?
+        .into_iter()
+        .collect();
+    for link in links.iter_mut() {
+        if link.is_some_and(|o| !batch.contains(&o) && !stored.contains(&o)) {
+            *link = None;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io::Write as _;
 
 use chrono::{DateTime, Utc};
-use model::{canon, AnalyzedArticle, DateSource, EntityType, Failure, Outcome};
+use model::{canon, AnalyzedArticle, Article, DateSource, EntityType, Failure, Outcome};
 use sha2::{Digest, Sha256};
 use sqlx::{PgConnection, Row};
 
@@ -318,9 +318,10 @@ impl Store {
         stats: &mut WriteStats,
         announced: &mut Vec<Recent>,
     ) -> Result<(), StoreError> {
+        let version = self.extractor_version();
         ensure_sources(conn, items).await?;
         resolve_identities(conn, items, mode, stats).await?;
-        decide_actions(conn, items, mode, self.extractor_version(), stats).await?;
+        decide_actions(conn, items, mode, version, stats).await?;
 
         let replaced: Vec<&Prepared> = items
             .iter()
@@ -332,55 +333,14 @@ impl Store {
         if items.iter().all(|p| p.action == Action::Skip) {
             return Ok(());
         }
-        // The pages kept for new and changed stories. Compressing them is the batch's heaviest CPU
-        // work: it runs on a blocking thread while the server loads the stories.
-        let kept: Vec<usize> = if mode == Mode::Ingest {
-            (0..items.len())
-                .filter(|&i| {
-                    matches!(items[i].action, Action::Insert | Action::Replace)
-                        && items[i].a.raw.is_some()
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
-        let raws: Vec<model::RawPage> = kept
-            .iter()
-            .filter_map(|&i| items[i].a.raw.clone())
-            .collect();
-        let compressing = (!raws.is_empty())
-            .then(|| tokio::task::spawn_blocking(move || raws.iter().map(prepare_raw).collect()));
+        let kept = kept_pages(items, mode);
+        let compressing = compress_pages(items, &kept);
         if mode == Mode::Ingest {
             stats.syndicated = self.link_syndicated(conn, items).await?;
         }
         let written: Vec<&Prepared> = items.iter().filter(|p| p.action != Action::Skip).collect();
-        let (fresh, known): (Vec<&Prepared>, Vec<&Prepared>) =
-            written.iter().partition(|p| p.action == Action::Insert);
-        stats.articles = copy_new_articles(conn, &fresh, self.extractor_version()).await?;
-        if !known.is_empty() {
-            stats.articles += upsert_articles(conn, &known, mode, self.extractor_version()).await?;
-        }
-        insert_urls(conn, &written).await?;
-
-        let analysed: Vec<&Prepared> = written
-            .iter()
-            .copied()
-            .filter(|p| p.action.rewrites_analysis())
-            .collect();
-        let stale: Vec<&Prepared> = analysed
-            .iter()
-            .copied()
-            .filter(|p| p.action != Action::Insert)
-            .collect();
-        if !stale.is_empty() {
-            delete_analysis(conn, &stale).await?;
-        }
-        if !analysed.is_empty() {
-            let entity_ids = upsert_entities(conn, &analysed).await?;
-            stats.quotes =
-                insert_quotes(conn, &analysed, &entity_ids, self.extractor_version()).await?;
-            stats.mentions = insert_mentions(conn, &analysed, &entity_ids).await?;
-        }
+        write_articles(conn, &written, mode, version, stats).await?;
+        write_analysis(conn, &written, version, stats).await?;
         if mode == Mode::Ingest {
             // New and changed stories, with their SimHash, for every store's syndication index.
             announced.extend(
@@ -392,19 +352,101 @@ impl Store {
             Syndication::announce(conn, announced).await?;
             if let Some(task) = compressing {
                 let pages: Vec<&Prepared> = kept.iter().map(|&i| &items[i]).collect();
-                // Compression cannot fail; should its thread ever die, compress here instead.
-                let prepared = match task.await {
-                    Ok(prepared) => prepared,
-                    Err(_) => pages
-                        .iter()
-                        .filter_map(|p| p.a.raw.as_ref().map(prepare_raw))
-                        .collect(),
-                };
-                stats.raw_pages = insert_raw_pages(conn, &pages, prepared).await?;
+                stats.raw_pages = store_raw_pages(conn, &pages, task).await?;
             }
         }
         Ok(())
     }
+}
+
+/// The items whose fetched page is kept: new and changed stories, when ingesting.
+fn kept_pages(items: &[Prepared<'_>], mode: Mode) -> Vec<usize> {
+    if mode == Mode::Ingest {
+        (0..items.len())
+            .filter(|&i| {
+                matches!(items[i].action, Action::Insert | Action::Replace)
+                    && items[i].a.raw.is_some()
+            })
+            .collect()
+    } else {
+        Vec::new()
+    }
+}
+
+/// Compressing the kept pages is the batch's heaviest CPU work: it runs on a blocking thread
+/// while the server loads the stories.
+fn compress_pages(
+    items: &[Prepared<'_>],
+    kept: &[usize],
+) -> Option<tokio::task::JoinHandle<Vec<PreparedRaw>>> {
+    let raws: Vec<model::RawPage> = kept
+        .iter()
+        .filter_map(|&i| items[i].a.raw.clone())
+        .collect();
+    (!raws.is_empty())
+        .then(|| tokio::task::spawn_blocking(move || raws.iter().map(prepare_raw).collect()))
+}
+
+/// Stores the pages compressed by [`compress_pages`].
+async fn store_raw_pages(
+    conn: &mut PgConnection,
+    pages: &[&Prepared<'_>],
+    task: tokio::task::JoinHandle<Vec<PreparedRaw>>,
+) -> Result<u64, StoreError> {
+    // Compression cannot fail; should its thread ever die, compress here instead.
+    let prepared = match task.await {
+        Ok(prepared) => prepared,
+        Err(_) => pages
+            .iter()
+            .filter_map(|p| p.a.raw.as_ref().map(prepare_raw))
+            .collect(),
+    };
+    insert_raw_pages(conn, pages, prepared).await
+}
+
+/// Loads new stories by COPY, upserts stored ones, and records every URL of both.
+async fn write_articles(
+    conn: &mut PgConnection,
+    written: &[&Prepared<'_>],
+    mode: Mode,
+    extractor_version: &str,
+    stats: &mut WriteStats,
+) -> Result<(), StoreError> {
+    let (fresh, known): (Vec<&Prepared>, Vec<&Prepared>) =
+        written.iter().partition(|p| p.action == Action::Insert);
+    stats.articles = copy_new_articles(conn, &fresh, extractor_version).await?;
+    if !known.is_empty() {
+        stats.articles += upsert_articles(conn, &known, mode, extractor_version).await?;
+    }
+    insert_urls(conn, written).await
+}
+
+/// Rewrites the quotes, entities and mentions of the stories whose analysis changes.
+async fn write_analysis(
+    conn: &mut PgConnection,
+    written: &[&Prepared<'_>],
+    extractor_version: &str,
+    stats: &mut WriteStats,
+) -> Result<(), StoreError> {
+    let analysed: Vec<&Prepared> = written
+        .iter()
+        .copied()
+        .filter(|p| p.action.rewrites_analysis())
+        .collect();
+    let stale: Vec<&Prepared> = analysed
+        .iter()
+        .copied()
+        .filter(|p| p.action != Action::Insert)
+        .collect();
+    if !stale.is_empty() {
+        delete_analysis(conn, &stale).await?;
+    }
+    if !analysed.is_empty() {
+        let entity_ids = upsert_entities(conn, &analysed).await?;
+        stats.quotes = insert_quotes(conn, &analysed, &entity_ids, extractor_version).await?;
+        stats.mentions = insert_mentions(conn, &analysed, &entity_ids).await?;
+    }
+    Ok(())
 }
 
 /// Sources named by stories but not configured still need a row for the foreign key.
@@ -435,7 +477,27 @@ async fn resolve_identities(
     mode: Mode,
     stats: &mut WriteStats,
 ) -> Result<(), StoreError> {
-    let all: Vec<String> = items
+    let all = batch_urls(items);
+    let known = lookup_urls(conn, &all).await?;
+    let groups = group_new_stories(items, &known, mode, stats);
+    if groups.is_empty() {
+        return Ok(());
+    }
+
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT nextval(pg_get_serial_sequence('articles', 'id')) FROM generate_series(1, $1)",
+    )
+    .bind(i64::try_from(groups.len()).unwrap_or(i64::MAX))
+    .fetch_all(&mut *conn)
+    .await?;
+    let new = NewStories::assign(items, &groups, &ids);
+    let reserved = reserve_story_urls(conn, &new).await?;
+    join_taken_stories(conn, items, &groups, &new.urls, &reserved).await
+}
+
+/// Every URL of the batch's items, sorted and without repeats.
+fn batch_urls(items: &[Prepared<'_>]) -> Vec<String> {
+    items
         .iter()
         .flat_map(|p| {
             p.urls
@@ -445,10 +507,17 @@ async fn resolve_identities(
         })
         .collect::<BTreeSet<_>>()
         .into_iter()
-        .collect();
-    let known = lookup_urls(conn, &all).await?;
+        .collect()
+}
 
-    // New stories, grouped when two items of the batch share a URL.
+/// Gives known items their story and groups the others into new stories, two items sharing a
+/// URL in one group; returns the groups as item indexes.
+fn group_new_stories(
+    items: &mut [Prepared<'_>],
+    known: &HashMap<String, (i64, DateTime<Utc>)>,
+    mode: Mode,
+    stats: &mut WriteStats,
+) -> Vec<Vec<usize>> {
     let mut group_of_url: HashMap<String, usize> = HashMap::new();
     let mut groups: Vec<Vec<usize>> = Vec::new();
     for (i, p) in items.iter_mut().enumerate() {
@@ -477,49 +546,73 @@ async fn resolve_identities(
             group_of_url.entry(u.clone()).or_insert(g);
         }
     }
-    if groups.is_empty() {
-        return Ok(());
-    }
+    groups
+}
 
-    let ids: Vec<i64> = sqlx::query_scalar(
-        "SELECT nextval(pg_get_serial_sequence('articles', 'id')) FROM generate_series(1, $1)",
-    )
-    .bind(i64::try_from(groups.len()).unwrap_or(i64::MAX))
-    .fetch_all(&mut *conn)
-    .await?;
-    let mut story_urls = Vec::with_capacity(groups.len());
-    let mut group_ids = Vec::with_capacity(groups.len());
-    let mut group_seen = Vec::with_capacity(groups.len());
-    for (g, members) in groups.iter().enumerate() {
-        let seen = members
-            .iter()
-            .map(|&i| items[i].fetched_at)
-            .min()
-            .unwrap_or_else(Utc::now);
-        let id = ids.get(g).copied().unwrap_or_default();
-        for &i in members {
-            items[i].id = id;
-            items[i].first_seen_at = seen;
+/// The new stories of a batch, one entry per group: story URL, reserved id, first seen.
+struct NewStories {
+    urls: Vec<String>,
+    ids: Vec<i64>,
+    seen: Vec<DateTime<Utc>>,
+}
+
+impl NewStories {
+    /// Gives each group's items the group's id and earliest fetch time.
+    fn assign(items: &mut [Prepared<'_>], groups: &[Vec<usize>], ids: &[i64]) -> Self {
+        let mut new = NewStories {
+            urls: Vec::with_capacity(groups.len()),
+            ids: Vec::with_capacity(groups.len()),
+            seen: Vec::with_capacity(groups.len()),
+        };
+        for (g, members) in groups.iter().enumerate() {
+            let seen = members
+                .iter()
+                .map(|&i| items[i].fetched_at)
+                .min()
+                .unwrap_or_else(Utc::now);
+            let id = ids.get(g).copied().unwrap_or_default();
+            for &i in members {
+                items[i].id = id;
+                items[i].first_seen_at = seen;
+            }
+            new.urls.push(items[members[0]].story_url.clone());
+            new.ids.push(id);
+            new.seen.push(seen);
         }
-        story_urls.push(items[members[0]].story_url.clone());
-        group_ids.push(id);
-        group_seen.push(seen);
+        new
     }
-    // Reserve each new story's URL; a daemon that got there first keeps it, and we join its story.
-    let reserved: HashSet<String> = sqlx::query_scalar(
+}
+
+/// Reserves each new story's URL; returns the URLs this batch got.
+async fn reserve_story_urls(
+    conn: &mut PgConnection,
+    new: &NewStories,
+) -> Result<HashSet<String>, StoreError> {
+    Ok(sqlx::query_scalar(
         "INSERT INTO article_urls (url, article_id, first_seen_at, kind)
          SELECT u, i, s, 'story' FROM unnest($1::text[], $2::bigint[], $3::timestamptz[]) AS r(u, i, s)
          ORDER BY u
          ON CONFLICT (url) DO NOTHING
          RETURNING url",
     )
-    .bind(&story_urls)
-    .bind(&group_ids)
-    .bind(&group_seen)
+    .bind(&new.urls)
+    .bind(&new.ids)
+    .bind(&new.seen)
     .fetch_all(&mut *conn)
     .await?
     .into_iter()
-    .collect();
+    .collect())
+}
+
+/// Marks the groups whose URL was reserved; a daemon that got to the others' URL first keeps
+/// it, and those items join its story.
+async fn join_taken_stories(
+    conn: &mut PgConnection,
+    items: &mut [Prepared<'_>],
+    groups: &[Vec<usize>],
+    story_urls: &[String],
+    reserved: &HashSet<String>,
+) -> Result<(), StoreError> {
     let taken: Vec<String> = story_urls
         .iter()
         .filter(|u| !reserved.contains(*u))
@@ -579,7 +672,24 @@ async fn decide_actions(
     extractor_version: &str,
     stats: &mut WriteStats,
 ) -> Result<(), StoreError> {
-    // Only the newest fetch of each story in the batch counts.
+    let newest = newest_per_story(items);
+    let locked = lock_stored(conn, items, &newest).await?;
+    for (i, p) in items.iter_mut().enumerate() {
+        p.action = if p.id < 0 || newest.get(&p.id) != Some(&i) {
+            Action::Skip
+        } else {
+            stored_action(p, mode, locked.stored.get(&p.id), extractor_version, stats)
+        };
+        if p.action == Action::Skip && p.id >= 0 {
+            stats.unchanged += 1;
+        }
+        p.syndicated_from = locked.originals.get(&p.id).copied();
+    }
+    Ok(())
+}
+
+/// Only the newest fetch of each story in the batch counts: the index of that item per story.
+fn newest_per_story(items: &[Prepared<'_>]) -> HashMap<i64, usize> {
     let mut newest: HashMap<i64, usize> = HashMap::new();
     for (i, p) in items.iter().enumerate() {
         if p.id < 0 {
@@ -592,6 +702,28 @@ async fn decide_actions(
             }
         }
     }
+    newest
+}
+
+/// What is stored of a story the batch fetched again.
+struct StoredStory {
+    hash: Vec<u8>,
+    version: String,
+    fetched: DateTime<Utc>,
+}
+
+/// The locked rows of a batch's stored stories, and the originals the syndicated ones copy.
+struct Locked {
+    stored: HashMap<i64, StoredStory>,
+    originals: HashMap<i64, i64>,
+}
+
+/// Reads and locks the stored rows of the batch's newest items.
+async fn lock_stored(
+    conn: &mut PgConnection,
+    items: &[Prepared<'_>],
+    newest: &HashMap<i64, usize>,
+) -> Result<Locked, StoreError> {
     // Stories this batch reserved cannot be stored yet: only the others are looked up (and locked).
     let mut keys: Vec<(i64, DateTime<Utc>)> = newest
         .values()
@@ -615,54 +747,54 @@ async fn decide_actions(
         .fetch_all(&mut *conn)
         .await?
     };
-    let mut stored: HashMap<i64, (Vec<u8>, String, DateTime<Utc>)> = HashMap::new();
-    let mut originals: HashMap<i64, i64> = HashMap::new();
+    let mut locked = Locked {
+        stored: HashMap::new(),
+        originals: HashMap::new(),
+    };
     for r in &rows {
         let id: i64 = r.try_get("id")?;
-        stored.insert(
-            id,
-            (
-                r.try_get("content_hash")?,
-                r.try_get("extractor_version")?,
-                r.try_get("fetched_at")?,
-            ),
-        );
-        if let Some(original) = r.try_get::<Option<i64>, _>("syndicated_from")? {
-            originals.insert(id, original);
-        }
-    }
-    for (i, p) in items.iter_mut().enumerate() {
-        p.action = if p.id < 0 || newest.get(&p.id) != Some(&i) {
-            Action::Skip
-        } else {
-            match (mode, stored.get(&p.id)) {
-                (Mode::Ingest, None) => Action::Insert,
-                (Mode::Reprocess, None) => {
-                    stats.unknown += 1;
-                    Action::Skip
-                }
-                (Mode::Reprocess, Some(_)) => Action::Reanalyze,
-                (Mode::Ingest, Some((hash, version, fetched))) => {
-                    if p.fetched_at < *fetched {
-                        Action::Skip
-                    } else if *hash != p.hash {
-                        Action::Replace
-                    } else if version != extractor_version {
-                        Action::Reanalyze
-                    } else if p.fetched_at > *fetched {
-                        Action::Touch
-                    } else {
-                        Action::Skip
-                    }
-                }
-            }
+        let story = StoredStory {
+            hash: r.try_get("content_hash")?,
+            version: r.try_get("extractor_version")?,
+            fetched: r.try_get("fetched_at")?,
         };
-        if p.action == Action::Skip && p.id >= 0 {
-            stats.unchanged += 1;
+        locked.stored.insert(id, story);
+        if let Some(original) = r.try_get::<Option<i64>, _>("syndicated_from")? {
+            locked.originals.insert(id, original);
         }
-        p.syndicated_from = originals.get(&p.id).copied();
     }
-    Ok(())
+    Ok(locked)
+}
+
+/// The action for the newest item of a story, given what is stored of it.
+fn stored_action(
+    p: &Prepared<'_>,
+    mode: Mode,
+    stored: Option<&StoredStory>,
+    extractor_version: &str,
+    stats: &mut WriteStats,
+) -> Action {
+    match (mode, stored) {
+        (Mode::Ingest, None) => Action::Insert,
+        (Mode::Reprocess, None) => {
+            stats.unknown += 1;
+            Action::Skip
+        }
+        (Mode::Reprocess, Some(_)) => Action::Reanalyze,
+        (Mode::Ingest, Some(s)) => {
+            if p.fetched_at < s.fetched {
+                Action::Skip
+            } else if s.hash != p.hash {
+                Action::Replace
+            } else if s.version != extractor_version {
+                Action::Reanalyze
+            } else if p.fetched_at > s.fetched {
+                Action::Touch
+            } else {
+                Action::Skip
+            }
+        }
+    }
 }
 
 async fn archive_versions(
@@ -742,75 +874,53 @@ async fn copy_new_articles(
     .await
 }
 
+/// Upserts stories already stored: the content of a changed story bumps its version.
 async fn upsert_articles(
     conn: &mut PgConnection,
     rows: &[&Prepared<'_>],
     mode: Mode,
     extractor_version: &str,
 ) -> Result<u64, StoreError> {
-    let n = rows.len();
-    let mut id = Vec::with_capacity(n);
-    let mut seen = Vec::with_capacity(n);
-    let mut url = Vec::with_capacity(n);
-    let mut source = Vec::with_capacity(n);
-    let mut agency = Vec::with_capacity(n);
-    let mut title = Vec::with_capacity(n);
-    let mut lede = Vec::with_capacity(n);
-    let mut body = Vec::with_capacity(n);
-    let mut authors = Vec::with_capacity(n);
-    let mut byline = Vec::with_capacity(n);
-    let mut published = Vec::with_capacity(n);
-    let mut modified = Vec::with_capacity(n);
-    let mut date_src = Vec::with_capacity(n);
-    let mut dl_place = Vec::with_capacity(n);
-    let mut dl_date = Vec::with_capacity(n);
-    let mut dl_agency = Vec::with_capacity(n);
-    let mut language = Vec::with_capacity(n);
-    let mut lang_conf = Vec::with_capacity(n);
-    let mut section = Vec::with_capacity(n);
-    let mut tags = Vec::with_capacity(n);
-    let mut canonical = Vec::with_capacity(n);
-    let mut final_url = Vec::with_capacity(n);
-    let mut image = Vec::with_capacity(n);
-    let mut words = Vec::with_capacity(n);
-    let mut free = Vec::with_capacity(n);
-    let mut hash = Vec::with_capacity(n);
-    let mut sim = Vec::with_capacity(n);
-    let mut fetched = Vec::with_capacity(n);
-    for p in rows {
-        let a = &p.a.article;
-        let dl = a.dateline.as_ref();
-        id.push(p.id);
-        seen.push(p.first_seen_at);
-        url.push(p.story_url.clone());
-        source.push(clean(&p.a.source));
-        agency.push(opt(&p.a.agency));
-        title.push(opt(&a.title));
-        lede.push(opt(&a.lede));
-        body.push(clean(&a.body));
-        authors.push(join_list(&a.authors));
-        byline.push(opt(&a.byline));
-        published.push(a.published_at.map(|t| t.with_timezone(&Utc)));
-        modified.push(a.modified_at.map(|t| t.with_timezone(&Utc)));
-        date_src.push(a.date_source.map(date_source));
-        dl_place.push(dl.and_then(|d| opt(&d.place)));
-        dl_date.push(dl.and_then(|d| opt(&d.date)));
-        dl_agency.push(dl.and_then(|d| opt(&d.agency)));
-        language.push(opt(&a.language));
-        lang_conf.push(a.language_confidence);
-        section.push(opt(&a.section));
-        tags.push(join_list(&a.tags));
-        canonical.push(opt(&a.canonical_url));
-        final_url.push(clean(&p.a.final_url));
-        image.push(opt(&a.image_url));
-        words.push(p.word_count);
-        free.push(a.is_accessible_for_free);
-        hash.push(p.hash.clone());
-        sim.push(p.simhash);
-        fetched.push(p.fetched_at);
-    }
-    let done = sqlx::query(
-        "INSERT INTO articles (id, first_seen_at, url, source, agency, title, lede, body, authors, byline,
+    let c = ArticleColumns::new(rows);
+    let done = sqlx::query(UPSERT_ARTICLES)
+        .bind(&c.id)
+        .bind(&c.seen)
+        .bind(&c.url)
+        .bind(&c.source)
+        .bind(&c.agency)
+        .bind(&c.title)
+        .bind(&c.lede)
+        .bind(&c.body)
+        .bind(&c.authors)
+        .bind(&c.byline)
+        .bind(&c.published)
+        .bind(&c.modified)
+        .bind(&c.date_src)
+        .bind(&c.dl_place)
+        .bind(&c.dl_date)
+        .bind(&c.dl_agency)
+        .bind(&c.language)
+        .bind(&c.lang_conf)
+        .bind(&c.section)
+        .bind(&c.tags)
+        .bind(&c.canonical)
+        .bind(&c.final_url)
+        .bind(&c.image)
+        .bind(&c.words)
+        .bind(&c.free)
+        .bind(&c.hash)
+        .bind(&c.sim)
+        .bind(&c.fetched)
+        .bind(extractor_version)
+        .bind(mode == Mode::Ingest)
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected())
+}
+
+/// Upserts the rows of [`ArticleColumns`]. `$29` is the extractor version; `$30` is true when
+/// ingesting: only then does changed content bump the version and are unchanged search vectors kept.
+const UPSERT_ARTICLES: &str = "INSERT INTO articles (id, first_seen_at, url, source, agency, title, lede, body, authors, byline,
              published_at, modified_at, date_source, dateline_place, dateline_date, dateline_agency,
              language, language_confidence, section, tags, canonical_url, final_url, image_url,
              word_count, is_accessible_for_free, content_hash, simhash, fetched_at, extractor_version)
@@ -845,41 +955,79 @@ async fn upsert_articles(
              -- New content or new quotes: wirehose_index_search recomputes the vectors.
              search = CASE WHEN $30 AND articles.content_hash = EXCLUDED.content_hash
                             AND articles.extractor_version = EXCLUDED.extractor_version
-                       THEN articles.search END",
-    )
-    .bind(&id)
-    .bind(&seen)
-    .bind(&url)
-    .bind(&source)
-    .bind(&agency)
-    .bind(&title)
-    .bind(&lede)
-    .bind(&body)
-    .bind(&authors)
-    .bind(&byline)
-    .bind(&published)
-    .bind(&modified)
-    .bind(&date_src)
-    .bind(&dl_place)
-    .bind(&dl_date)
-    .bind(&dl_agency)
-    .bind(&language)
-    .bind(&lang_conf)
-    .bind(&section)
-    .bind(&tags)
-    .bind(&canonical)
-    .bind(&final_url)
-    .bind(&image)
-    .bind(&words)
-    .bind(&free)
-    .bind(&hash)
-    .bind(&sim)
-    .bind(&fetched)
-    .bind(extractor_version)
-    .bind(mode == Mode::Ingest)
-    .execute(&mut *conn)
-    .await?;
-    Ok(done.rows_affected())
+                       THEN articles.search END";
+
+/// The bound arrays of [`upsert_articles`], one per column, cleaned for PostgreSQL text.
+struct ArticleColumns {
+    id: Vec<i64>,
+    seen: Vec<DateTime<Utc>>,
+    url: Vec<String>,
+    source: Vec<String>,
+    agency: Vec<Option<String>>,
+    title: Vec<Option<String>>,
+    lede: Vec<Option<String>>,
+    body: Vec<String>,
+    authors: Vec<String>,
+    byline: Vec<Option<String>>,
+    published: Vec<Option<DateTime<Utc>>>,
+    modified: Vec<Option<DateTime<Utc>>>,
+    date_src: Vec<Option<&'static str>>,
+    dl_place: Vec<Option<String>>,
+    dl_date: Vec<Option<String>>,
+    dl_agency: Vec<Option<String>>,
+    language: Vec<Option<String>>,
+    lang_conf: Vec<Option<f32>>,
+    section: Vec<Option<String>>,
+    tags: Vec<String>,
+    canonical: Vec<Option<String>>,
+    final_url: Vec<String>,
+    image: Vec<Option<String>>,
+    words: Vec<i32>,
+    free: Vec<Option<bool>>,
+    hash: Vec<Vec<u8>>,
+    sim: Vec<Option<i64>>,
+    fetched: Vec<DateTime<Utc>>,
+}
+
+impl ArticleColumns {
+    /// One entry per row in every column.
+    fn new(rows: &[&Prepared<'_>]) -> Self {
+        fn col<T>(rows: &[&Prepared<'_>], f: impl Fn(&Prepared<'_>, &Article) -> T) -> Vec<T> {
+            rows.iter().map(|p| f(p, &p.a.article)).collect()
+        }
+        ArticleColumns {
+            id: col(rows, |p, _| p.id),
+            seen: col(rows, |p, _| p.first_seen_at),
+            url: col(rows, |p, _| p.story_url.clone()),
+            source: col(rows, |p, _| clean(&p.a.source)),
+            agency: col(rows, |p, _| opt(&p.a.agency)),
+            title: col(rows, |_, a| opt(&a.title)),
+            lede: col(rows, |_, a| opt(&a.lede)),
+            body: col(rows, |_, a| clean(&a.body)),
+            authors: col(rows, |_, a| join_list(&a.authors)),
+            byline: col(rows, |_, a| opt(&a.byline)),
+            published: col(rows, |_, a| a.published_at.map(|t| t.with_timezone(&Utc))),
+            modified: col(rows, |_, a| a.modified_at.map(|t| t.with_timezone(&Utc))),
+            date_src: col(rows, |_, a| a.date_source.map(date_source)),
+            dl_place: col(rows, |_, a| a.dateline.as_ref().and_then(|d| opt(&d.place))),
+            dl_date: col(rows, |_, a| a.dateline.as_ref().and_then(|d| opt(&d.date))),
+            dl_agency: col(rows, |_, a| {
+                a.dateline.as_ref().and_then(|d| opt(&d.agency))
+            }),
+            language: col(rows, |_, a| opt(&a.language)),
+            lang_conf: col(rows, |_, a| a.language_confidence),
+            section: col(rows, |_, a| opt(&a.section)),
+            tags: col(rows, |_, a| join_list(&a.tags)),
+            canonical: col(rows, |_, a| opt(&a.canonical_url)),
+            final_url: col(rows, |p, _| clean(&p.a.final_url)),
+            image: col(rows, |_, a| opt(&a.image_url)),
+            words: col(rows, |p, _| p.word_count),
+            free: col(rows, |_, a| a.is_accessible_for_free),
+            hash: col(rows, |p, _| p.hash.clone()),
+            sim: col(rows, |p, _| p.simhash),
+            fetched: col(rows, |p, _| p.fetched_at),
+        }
+    }
 }
 
 /// Records every URL the batch saw for its stories (the reserved story URLs are already there).

@@ -624,101 +624,129 @@ impl<'a> Checker<'a> {
         };
         let mut out: Vec<Source> = Vec::new();
         for t in tables.iter() {
-            self.known_keys(
-                t,
-                "sources.",
-                &[
-                    "name",
-                    "agency",
-                    "kind",
-                    "url",
-                    "poll_interval",
-                    "link_selector",
-                    "allowed_hosts",
-                ],
-            );
-            let name = self.string(t, "name", "sources.");
-            if name.is_none() && t.get("name").is_none() {
-                self.at(t.span(), "a [[sources]] entry needs a `name`".into());
-            }
-            if let Some(n) = &name {
-                if n.trim().is_empty() {
-                    self.at_item(t.get("name"), "sources.name must not be empty".into());
-                } else if out.iter().any(|s| &s.name == n) {
-                    self.at_item(
-                        t.get("name"),
-                        format!("source name {n:?} is used twice; names must be unique"),
-                    );
-                }
-            }
-            let url = self.string(t, "url", "sources.");
-            match &url {
-                None if t.get("url").is_none() => {
-                    self.at(t.span(), "a [[sources]] entry needs a `url`".into())
-                }
-                Some(u) => match url::Url::parse(u) {
-                    Ok(p) if p.scheme() == "http" || p.scheme() == "https" => {}
-                    _ => self.at_item(
-                        t.get("url"),
-                        format!("sources.url {u:?} is not an http(s) URL"),
-                    ),
-                },
-                None => {}
-            }
-            let kind = match self.string(t, "kind", "sources.").as_deref() {
-                None => SourceKind::Auto,
-                Some("rss") => SourceKind::Rss,
-                Some("atom") => SourceKind::Atom,
-                Some("json") => SourceKind::Json,
-                Some("sitemap") => SourceKind::Sitemap,
-                Some("listing") => SourceKind::Listing,
-                Some("auto") => SourceKind::Auto,
-                Some(other) => {
-                    self.at_item(
-                        t.get("kind"),
-                        format!("sources.kind {other:?} is not one of rss, atom, json, sitemap, listing, auto"),
-                    );
-                    SourceKind::Auto
-                }
-            };
-            let link_selector = self.string(t, "link_selector", "sources.");
-            if let Some(sel) = &link_selector {
-                if scraper_selector_is_valid(sel).is_err() {
-                    self.at_item(
-                        t.get("link_selector"),
-                        format!("sources.link_selector {sel:?} is not a valid CSS selector"),
-                    );
-                }
-            }
-            if kind == SourceKind::Listing && link_selector.is_none() {
-                self.at(t.span(), "a listing source needs a `link_selector`".into());
-            }
-            let poll_interval = self
-                .duration(t, "poll_interval", "sources.")
-                .unwrap_or(Duration::from_secs(300));
-            if poll_interval < Duration::from_secs(1) {
-                self.at_item(
-                    t.get("poll_interval"),
-                    "sources.poll_interval must be at least 1s".into(),
-                );
-            }
-            let agency = self.string(t, "agency", "sources.");
-            let allowed_hosts = self
-                .strings(t, "allowed_hosts", "sources.")
-                .unwrap_or_default();
-            if let (Some(name), Some(url)) = (name, url) {
-                out.push(Source {
-                    name,
-                    agency,
-                    kind,
-                    url,
-                    poll_interval,
-                    link_selector,
-                    allowed_hosts,
-                });
+            if let Some(s) = self.source(t, &out) {
+                out.push(s);
             }
         }
         out
+    }
+
+    /// One `[[sources]]` entry; `None` when it lacks a name or URL (a problem is recorded).
+    fn source(&mut self, t: &Table, earlier: &[Source]) -> Option<Source> {
+        self.known_keys(
+            t,
+            "sources.",
+            &[
+                "name",
+                "agency",
+                "kind",
+                "url",
+                "poll_interval",
+                "link_selector",
+                "allowed_hosts",
+            ],
+        );
+        let name = self.source_name(t, earlier);
+        let url = self.source_url(t);
+        let kind = self.source_kind(t);
+        let link_selector = self.link_selector(t, kind);
+        let poll_interval = self
+            .duration(t, "poll_interval", "sources.")
+            .unwrap_or(Duration::from_secs(300));
+        if poll_interval < Duration::from_secs(1) {
+            self.at_item(
+                t.get("poll_interval"),
+                "sources.poll_interval must be at least 1s".into(),
+            );
+        }
+        let agency = self.string(t, "agency", "sources.");
+        let allowed_hosts = self
+            .strings(t, "allowed_hosts", "sources.")
+            .unwrap_or_default();
+        Some(Source {
+            name: name?,
+            agency,
+            kind,
+            url: url?,
+            poll_interval,
+            link_selector,
+            allowed_hosts,
+        })
+    }
+
+    /// A source's name, which must be present, not blank and unique.
+    fn source_name(&mut self, t: &Table, earlier: &[Source]) -> Option<String> {
+        let name = self.string(t, "name", "sources.");
+        if name.is_none() && t.get("name").is_none() {
+            self.at(t.span(), "a [[sources]] entry needs a `name`".into());
+        }
+        if let Some(n) = &name {
+            if n.trim().is_empty() {
+                self.at_item(t.get("name"), "sources.name must not be empty".into());
+            } else if earlier.iter().any(|s| &s.name == n) {
+                self.at_item(
+                    t.get("name"),
+                    format!("source name {n:?} is used twice; names must be unique"),
+                );
+            }
+        }
+        name
+    }
+
+    /// A source's URL, which must be present and http(s).
+    fn source_url(&mut self, t: &Table) -> Option<String> {
+        let url = self.string(t, "url", "sources.");
+        match &url {
+            None if t.get("url").is_none() => {
+                self.at(t.span(), "a [[sources]] entry needs a `url`".into())
+            }
+            Some(u) => match url::Url::parse(u) {
+                Ok(p) if p.scheme() == "http" || p.scheme() == "https" => {}
+                _ => self.at_item(
+                    t.get("url"),
+                    format!("sources.url {u:?} is not an http(s) URL"),
+                ),
+            },
+            None => {}
+        }
+        url
+    }
+
+    /// A source's `kind`, `auto` when absent or unknown.
+    fn source_kind(&mut self, t: &Table) -> SourceKind {
+        match self.string(t, "kind", "sources.").as_deref() {
+            None => SourceKind::Auto,
+            Some("rss") => SourceKind::Rss,
+            Some("atom") => SourceKind::Atom,
+            Some("json") => SourceKind::Json,
+            Some("sitemap") => SourceKind::Sitemap,
+            Some("listing") => SourceKind::Listing,
+            Some("auto") => SourceKind::Auto,
+            Some(other) => {
+                self.at_item(
+                    t.get("kind"),
+                    format!("sources.kind {other:?} is not one of rss, atom, json, sitemap, listing, auto"),
+                );
+                SourceKind::Auto
+            }
+        }
+    }
+
+    /// A source's CSS link selector, which a listing source must have.
+    fn link_selector(&mut self, t: &Table, kind: SourceKind) -> Option<String> {
+        let link_selector = self.string(t, "link_selector", "sources.");
+        if let Some(sel) = &link_selector {
+            if scraper_selector_is_valid(sel).is_err() {
+                self.at_item(
+                    t.get("link_selector"),
+                    format!("sources.link_selector {sel:?} is not a valid CSS selector"),
+                );
+            }
+        }
+        if kind == SourceKind::Listing && link_selector.is_none() {
+            self.at(t.span(), "a listing source needs a `link_selector`".into());
+        }
+        link_selector
     }
 }
 

@@ -79,73 +79,83 @@ impl Metrics {
             web_requests: Family::default(),
             running: AtomicBool::new(false),
         };
+        m.register_pipeline(&mut r);
+        m.register_crawl(&mut r);
+        *m.registry.lock().unwrap_or_else(|e| e.into_inner()) = r;
+        Arc::new(m)
+    }
+
+    /// Registers the counts and timings of the parse, analyse and store stages.
+    fn register_pipeline(&self, r: &mut Registry) {
         r.register(
             "pages_processed",
             "Pages that reached the parser",
-            m.pages_processed.clone(),
+            self.pages_processed.clone(),
         );
         r.register(
             "parse_failures",
             "Pages the parser could not turn into an article",
-            m.parse_failures.clone(),
+            self.parse_failures.clone(),
         );
         r.register(
             "profile_failures",
             "Pages whose site profile yielded nothing usable",
-            m.profile_failures.clone(),
+            self.profile_failures.clone(),
         );
         r.register(
             "articles_stored",
             "Articles committed to PostgreSQL",
-            m.articles_stored.clone(),
+            self.articles_stored.clone(),
         );
         r.register(
             "quotes_stored",
             "Quotes committed to PostgreSQL",
-            m.quotes_stored.clone(),
+            self.quotes_stored.clone(),
         );
         r.register(
             "mentions_stored",
             "Entity mentions committed to PostgreSQL",
-            m.mentions_stored.clone(),
+            self.mentions_stored.clone(),
         );
         r.register(
             "store_errors",
             "Batch writes that failed and were retried",
-            m.store_errors.clone(),
+            self.store_errors.clone(),
         );
         r.register(
             "stage_seconds",
             "Seconds per item in each stage",
-            m.stage_seconds.clone(),
+            self.stage_seconds.clone(),
         );
         r.register(
             "queue_depth",
             "Items waiting in each channel between stages",
-            m.queue_depth.clone(),
+            self.queue_depth.clone(),
         );
+    }
+
+    /// Registers the crawl's gauges and the web view's request counts.
+    fn register_crawl(&self, r: &mut Registry) {
         r.register(
             "frontier_urls",
             "Article URLs in the shared frontier, by state",
-            m.frontier.clone(),
+            self.frontier.clone(),
         );
         r.register(
             "fetch_failures_24h",
             "Failed requests in the last 24 hours, by class",
-            m.fetch_failures.clone(),
+            self.fetch_failures.clone(),
         );
         r.register(
             "host_backoff_level",
             "Backoff level of each host (0: none)",
-            m.host_backoff.clone(),
+            self.host_backoff.clone(),
         );
         r.register(
             "web_requests",
             "Web view requests, by page, format and status",
-            m.web_requests.clone(),
+            self.web_requests.clone(),
         );
-        *m.registry.lock().unwrap_or_else(|e| e.into_inner()) = r;
-        Arc::new(m)
     }
 
     /// Records the time one item spent in `stage`.

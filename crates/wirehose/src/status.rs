@@ -40,6 +40,19 @@ fn ago(t: Option<DateTime<Utc>>, now: DateTime<Utc>) -> String {
 pub async fn report(pool: &PgPool) -> Result<String, sqlx::Error> {
     let now: DateTime<Utc> = sqlx::query_scalar("SELECT now()").fetch_one(pool).await?;
     let mut out = String::new();
+    write_feeds(pool, now, &mut out).await?;
+    write_articles(pool, &mut out).await?;
+    write_frontier(pool, &mut out).await?;
+    write_hosts(pool, now, &mut out).await?;
+    Ok(out)
+}
+
+/// One line per feed: when it was polled, when it is next, and how it fares.
+async fn write_feeds(
+    pool: &PgPool,
+    now: DateTime<Utc>,
+    out: &mut String,
+) -> Result<(), sqlx::Error> {
     let feeds: Vec<FeedRow> = sqlx::query_as(
         "SELECT source, last_polled_at, next_poll_at, interval_secs, consecutive_failures, disabled, last_error, last_new_items
          FROM crawl_feeds ORDER BY source",
@@ -51,23 +64,7 @@ pub async fn report(pool: &PgPool) -> Result<String, sqlx::Error> {
         "SOURCE           LAST POLL          NEXT POLL           INTERVAL  FAILS   NEW  STATE\n",
     );
     for (source, last, next, interval, fails, disabled, error, new_items) in feeds {
-        let state = if disabled {
-            "disabled (probed rarely)".to_string()
-        } else if fails > 0 {
-            format!(
-                "backing off: {}",
-                error
-                    .unwrap_or_default()
-                    .chars()
-                    .take(60)
-                    .collect::<String>()
-            )
-        } else if let Some(warning) = error {
-            // A poll that succeeded with a warning, such as feed links salvaged from bad XML.
-            format!("ok; {}", warning.chars().take(60).collect::<String>())
-        } else {
-            "ok".into()
-        };
+        let state = feed_state(fails, disabled, error);
         let _ = writeln!(
             out,
             "{:<16} {:<18} {:<18} {:>8}s {:>6} {:>5}  {}",
@@ -82,6 +79,32 @@ pub async fn report(pool: &PgPool) -> Result<String, sqlx::Error> {
             state
         );
     }
+    Ok(())
+}
+
+/// A feed's state column: disabled, backing off with its error, or ok with any warning.
+fn feed_state(fails: i32, disabled: bool, error: Option<String>) -> String {
+    if disabled {
+        "disabled (probed rarely)".to_string()
+    } else if fails > 0 {
+        format!(
+            "backing off: {}",
+            error
+                .unwrap_or_default()
+                .chars()
+                .take(60)
+                .collect::<String>()
+        )
+    } else if let Some(warning) = error {
+        // A poll that succeeded with a warning, such as feed links salvaged from bad XML.
+        format!("ok; {}", warning.chars().take(60).collect::<String>())
+    } else {
+        "ok".into()
+    }
+}
+
+/// Stories fetched in the last day, by source.
+async fn write_articles(pool: &PgPool, out: &mut String) -> Result<(), sqlx::Error> {
     let per_source: Vec<(String, i64)> = sqlx::query_as(
         "SELECT source, count(*) FROM articles WHERE fetched_at > now() - interval '24 hours' GROUP BY source ORDER BY 2 DESC",
     )
@@ -94,6 +117,11 @@ pub async fn report(pool: &PgPool) -> Result<String, sqlx::Error> {
     for (source, n) in per_source {
         let _ = writeln!(out, "  {source:<16} {n:>7}");
     }
+    Ok(())
+}
+
+/// Article URLs in the frontier, by state.
+async fn write_frontier(pool: &PgPool, out: &mut String) -> Result<(), sqlx::Error> {
     let states: Vec<(String, i64)> =
         sqlx::query_as("SELECT state, count(*) FROM crawl_urls GROUP BY state ORDER BY state")
             .fetch_all(pool)
@@ -102,6 +130,15 @@ pub async fn report(pool: &PgPool) -> Result<String, sqlx::Error> {
     for (state, n) in states {
         let _ = writeln!(out, "  {state:<16} {n:>7}");
     }
+    Ok(())
+}
+
+/// The hosts backing off, when there are any.
+async fn write_hosts(
+    pool: &PgPool,
+    now: DateTime<Utc>,
+    out: &mut String,
+) -> Result<(), sqlx::Error> {
     let hosts: Vec<(String, i32, DateTime<Utc>)> = sqlx::query_as(
         "SELECT host, backoff_level, next_allowed_at FROM crawl_hosts WHERE backoff_level > 0 ORDER BY host",
     )
@@ -117,5 +154,5 @@ pub async fn report(pool: &PgPool) -> Result<String, sqlx::Error> {
             );
         }
     }
-    Ok(out)
+    Ok(())
 }

@@ -112,11 +112,64 @@ fn read_archive(
     max_body: u64,
     bar: &ProgressBar,
 ) -> anyhow::Result<Summary> {
+    let archive = Archive {
+        path,
+        pages,
+        max_body,
+        bar,
+    };
     let mut summary = Summary::default();
-    let source = "warc".to_string();
-    let handle = |summary: &mut Summary, record: warc::Record<warc::BufferedBody>| -> bool {
+    if is_gzip(path)? {
+        archive.drain(WarcReader::from_path_gzip(path)?, &mut summary);
+    } else {
+        archive.drain(WarcReader::from_path(path)?, &mut summary);
+    }
+    Ok(summary)
+}
+
+/// One archive being read, and where its pages go.
+struct Archive<'a> {
+    path: &'a Path,
+    pages: &'a mpsc::Sender<FetchedPage>,
+    max_body: u64,
+    bar: &'a ProgressBar,
+}
+
+impl Archive<'_> {
+    /// Reads records until the end, an unreadable record, or a stopped pipeline.
+    fn drain<R: std::io::BufRead>(&self, mut reader: WarcReader<R>, summary: &mut Summary) {
+        let path = self.path;
+        let mut stream = reader.stream_records();
+        while let Some(item) = stream.next_item() {
+            let record = match item {
+                Ok(r) => r,
+                Err(e) => {
+                    tracing::warn!(file = %path.display(), error = %e, "unreadable WARC record; stopping this file");
+                    break;
+                }
+            };
+            if record.content_length() > self.max_body.saturating_mul(2) {
+                summary.skipped += 1;
+                continue;
+            }
+            let record = match record.into_buffered() {
+                Ok(r) => r,
+                Err(e) => {
+                    tracing::warn!(file = %path.display(), error = %e, "truncated WARC record; stopping this file");
+                    break;
+                }
+            };
+            if !self.take(summary, record) {
+                break;
+            }
+        }
+    }
+
+    /// Counts one record and sends it on when it is an HTML 200 response; false once the
+    /// pipeline has stopped.
+    fn take(&self, summary: &mut Summary, record: warc::Record<warc::BufferedBody>) -> bool {
         summary.records += 1;
-        bar.inc(1);
+        self.bar.inc(1);
         if *record.warc_type() != RecordType::Response {
             summary.skipped += 1;
             return true;
@@ -128,7 +181,7 @@ fn read_archive(
             summary.skipped += 1;
             return true;
         };
-        let Some(msg) = parse_http(record.body(), max_body) else {
+        let Some(msg) = parse_http(record.body(), self.max_body) else {
             summary.skipped += 1;
             return true;
         };
@@ -140,7 +193,7 @@ fn read_archive(
         }
         summary.pages += 1;
         let page = FetchedPage {
-            source: source.clone(),
+            source: "warc".to_string(),
             agency: None,
             url: url.clone(),
             final_url: url,
@@ -153,44 +206,8 @@ fn read_archive(
             feed_item: None,
         };
         // A closed channel means the pipeline is stopping.
-        pages.blocking_send(page).is_ok()
-    };
-    let gz = is_gzip(path)?;
-    macro_rules! drain {
-        ($reader:expr) => {{
-            let mut reader = $reader;
-            let mut stream = reader.stream_records();
-            while let Some(item) = stream.next_item() {
-                let record = match item {
-                    Ok(r) => r,
-                    Err(e) => {
-                        tracing::warn!(file = %path.display(), error = %e, "unreadable WARC record; stopping this file");
-                        break;
-                    }
-                };
-                if record.content_length() > max_body.saturating_mul(2) {
-                    summary.skipped += 1;
-                    continue;
-                }
-                let record = match record.into_buffered() {
-                    Ok(r) => r,
-                    Err(e) => {
-                        tracing::warn!(file = %path.display(), error = %e, "truncated WARC record; stopping this file");
-                        break;
-                    }
-                };
-                if !handle(&mut summary, record) {
-                    break;
-                }
-            }
-        }};
+        self.pages.blocking_send(page).is_ok()
     }
-    if gz {
-        drain!(WarcReader::from_path_gzip(path)?);
-    } else {
-        drain!(WarcReader::from_path(path)?);
-    }
-    Ok(summary)
 }
 
 /// Sends every archive's pages into the pipeline, with a progress bar; returns the totals.

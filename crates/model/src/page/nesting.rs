@@ -127,101 +127,135 @@ pub enum Menus {
 
 /// Returns the prepared text (`None` when nothing changed) and whether nesting was flattened.
 pub fn cap_nesting(s: &str, menus: Menus) -> (Option<String>, bool) {
-    let mut out: Option<String> = None;
-    let mut flattened = false;
-    let mut copied = 0;
-    let mut depth = 0usize;
-    let mut skipped = 0usize;
+    let mut c = Capper {
+        s,
+        menus,
+        out: None,
+        flattened: false,
+        copied: 0,
+        depth: 0,
+        skipped: 0,
+    };
     let mut i = 0;
     // Byte searches (memchr's vectorised ones): this pass reads every byte of the page.
     while let Some(off) = memchr::memchr(b'<', &s.as_bytes()[i..]) {
         let at = i + off;
-        let Some(t) = tag_at(s, at) else {
-            i = at + 1;
-            continue;
+        i = match tag_at(s, at) {
+            Some(t) => c.tag(at, &t),
+            None => at + 1,
         };
+    }
+    let out = c.out.map(|mut o| {
+        o.push_str(&s[c.copied..]);
+        o
+    });
+    (out, c.flattened)
+}
+
+/// The state of one [`cap_nesting`] pass.
+struct Capper<'a> {
+    s: &'a str,
+    menus: Menus,
+    /// The text so far, once anything has been left out.
+    out: Option<String>,
+    flattened: bool,
+    /// Where the input not yet copied to `out` begins.
+    copied: usize,
+    depth: usize,
+    /// Open tags dropped past the cap, whose end tags are dropped too.
+    skipped: usize,
+}
+
+impl Capper<'_> {
+    /// Leaves out the input from `from` to `to`.
+    fn cut(&mut self, from: usize, to: usize) {
+        let s = self.s;
+        let o = self
+            .out
+            .get_or_insert_with(|| String::with_capacity(s.len()));
+        o.push_str(&s[self.copied..from]);
+        self.copied = to;
+    }
+
+    /// Takes in the tag `t` found at `at`; returns where to look for the next one.
+    fn tag(&mut self, at: usize, t: &Tag<'_>) -> usize {
         let k = kind(t.name);
-        let mut next = t.end;
         if !t.closing && k == Kind::Raw {
-            // Skip raw text up to its end tag; its '<' are not tags.
-            next = find_end_tag(s, t.end, t.name).unwrap_or(s.len());
-            // Script and style bodies are never read (JSON-LD aside): leaving them out spares the tokenizer.
-            let droppable = (t.name.eq_ignore_ascii_case("script")
-                && !s[at..t.end].to_ascii_lowercase().contains("ld+json"))
-                || t.name.eq_ignore_ascii_case("style");
-            if droppable && next - t.end > 256 {
-                let o = out.get_or_insert_with(|| String::with_capacity(s.len()));
-                o.push_str(&s[copied..t.end]);
-                copied = next;
-            }
-            i = next;
-            continue;
+            return self.raw_text(at, t);
         }
-        let opens = !t.closing && !t.self_closing && depth < MAX_DEPTH;
-        let hollow = if !opens {
+        // Keep the element, leave out its insides.
+        if let Some(end) = self.hollow_end(t) {
+            if end - t.end > 256 {
+                self.cut(t.end, end);
+            }
+            self.depth += 1;
+            return end;
+        }
+        if self.s[at..].starts_with("<!--") {
+            // Comments can hold whole disabled page sections; drop them.
+            let end = memchr::memmem::find(&self.s.as_bytes()[at + 4..], b"-->")
+                .map(|p| at + 4 + p + 3)
+                .unwrap_or(self.s.len());
+            self.cut(at, end);
+            return end;
+        }
+        if t.self_closing || k == Kind::Void || t.name.starts_with('!') {
+            return t.end;
+        }
+        if self.drops(t) {
+            self.cut(at, t.end);
+        }
+        t.end
+    }
+
+    /// Skips raw text up to its end tag (its '<' are not tags); returns where that tag begins.
+    fn raw_text(&mut self, at: usize, t: &Tag<'_>) -> usize {
+        let s = self.s;
+        let next = find_end_tag(s, t.end, t.name).unwrap_or(s.len());
+        // Script and style bodies are never read (JSON-LD aside): leaving them out spares the tokenizer.
+        let droppable = (t.name.eq_ignore_ascii_case("script")
+            && !s[at..t.end].to_ascii_lowercase().contains("ld+json"))
+            || t.name.eq_ignore_ascii_case("style");
+        if droppable && next - t.end > 256 {
+            self.cut(t.end, next);
+        }
+        next
+    }
+
+    /// Where the insides end of an element kept empty: inline drawings, and menus when asked.
+    fn hollow_end(&self, t: &Tag<'_>) -> Option<usize> {
+        let opens = !t.closing && !t.self_closing && self.depth < MAX_DEPTH;
+        if !opens {
             None
         } else if t.name.eq_ignore_ascii_case("svg") {
             // Drawings hold no prose, only long path data.
-            find_end_tag(s, t.end, "svg")
-        } else if menus == Menus::Empty && t.name.eq_ignore_ascii_case("nav") {
-            find_matching_end(s, t.end, "nav")
+            find_end_tag(self.s, t.end, "svg")
+        } else if self.menus == Menus::Empty && t.name.eq_ignore_ascii_case("nav") {
+            find_matching_end(self.s, t.end, "nav")
         } else {
             None
-        };
-        // Keep the element, leave out its insides.
-        if let Some(end) = hollow {
-            if end - t.end > 256 {
-                let o = out.get_or_insert_with(|| String::with_capacity(s.len()));
-                o.push_str(&s[copied..t.end]);
-                copied = end;
-            }
-            depth += 1;
-            i = end;
-            continue;
         }
-        if s[at..].starts_with("<!--") {
-            // Comments can hold whole disabled page sections; drop them.
-            let end = memchr::memmem::find(&s.as_bytes()[at + 4..], b"-->")
-                .map(|p| at + 4 + p + 3)
-                .unwrap_or(s.len());
-            let o = out.get_or_insert_with(|| String::with_capacity(s.len()));
-            o.push_str(&s[copied..at]);
-            copied = end;
-            i = end;
-            continue;
-        }
-        if t.self_closing || k == Kind::Void || t.name.starts_with('!') {
-            i = next;
-            continue;
-        }
-        let drop = if t.closing {
-            if skipped > 0 {
-                skipped -= 1;
+    }
+
+    /// Counts a nesting tag; true when it is dropped, past the cap or closing one that was.
+    fn drops(&mut self, t: &Tag<'_>) -> bool {
+        if t.closing {
+            if self.skipped > 0 {
+                self.skipped -= 1;
                 true
             } else {
-                depth = depth.saturating_sub(1);
+                self.depth = self.depth.saturating_sub(1);
                 false
             }
-        } else if depth >= MAX_DEPTH {
-            skipped += 1;
-            flattened = true;
+        } else if self.depth >= MAX_DEPTH {
+            self.skipped += 1;
+            self.flattened = true;
             true
         } else {
-            depth += 1;
+            self.depth += 1;
             false
-        };
-        if drop {
-            let o = out.get_or_insert_with(|| String::with_capacity(s.len()));
-            o.push_str(&s[copied..at]);
-            copied = next;
         }
-        i = next;
     }
-    let out = out.map(|mut o| {
-        o.push_str(&s[copied..]);
-        o
-    });
-    (out, flattened)
 }
 
 #[cfg(test)]
