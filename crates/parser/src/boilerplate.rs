@@ -149,4 +149,89 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn related_headings_in_each_language() {
+        for h in [
+            "Further reading",
+            "Das könnte dich auch interessieren",
+            "Mehr aus dem Ressort Politik",
+            "También te puede interesar",
+            "À lire également",
+            "Ti potrebbe interessare anche",
+            "Przeczytaj także:",
+            "Artigos relacionados",
+            "Meer nieuws",
+            "Ezek is érdekelhetnek",
+            "Ещё по теме",
+            "Bunlar da ilginizi çekebilir",
+        ] {
+            assert!(is_related_heading(h), "{h}");
+        }
+        // A story's own subheadings that open with the same words stay.
+        for h in [
+            "Zum Thema Wohnungsbau äußerte sich der Senat nicht",
+            "Más noticias llegaron de la frontera el martes",
+            "Polecamy ostrożność na drogach w weekend",
+            "Related charges were dropped in March",
+        ] {
+            assert!(!is_related_heading(h), "{h}");
+        }
+    }
+
+    #[test]
+    fn furniture_lines_in_each_language() {
+        for l in [
+            "Teilen",
+            "Newsletter abonnieren",
+            "3 Kommentare",
+            "Foto: Marta Kühn / Stadtarchiv",
+            "4 Min. Lesezeit",
+            "Compartir",
+            "Tiempo de lectura: 3 min",
+            "S'abonner",
+            "Condividi",
+            "Udostępnij",
+            "Compartilhe",
+            "Leestijd: 4 minuten",
+            "Megosztás",
+            "Поделиться",
+            "Paylaş",
+            "Print recipe",
+            "Jump to recipe",
+        ] {
+            assert!(is_furniture_line(l), "{l}");
+        }
+        for l in [
+            "Teilen wollten die Nachbarn den Garten nicht.",
+            "Compartir la carga fue la propuesta del sindicato.",
+            "Print runs of the weekly fell by a third last year.",
+            "Stampa e televisione hanno seguito il processo.",
+        ] {
+            assert!(!is_furniture_line(l), "{l}");
+        }
+    }
+
+    #[test]
+    fn date_stamps_in_each_language() {
+        use crate::extract::is_timestamp_line;
+        for l in [
+            "Zuletzt aktualisiert am 04.03.2026 um 14:20 Uhr",
+            "Stand: 04.03.2026, 09:12 Uhr",
+            "Última actualización: 04/03/2026 10:15",
+            "Publié le 4 mars 2026 à 10h15",
+            "Pubblicato il 04/03/2026 alle 10:15",
+            "Data publikacji: 4 marca 2026, godz. 12:00",
+            "Atualizado em 04/03/2026 às 10:15",
+            "Laatst bijgewerkt: 4 maart 2026 om 10:15",
+            "Megjelent: 2026. március 4. 10:15",
+            "Дата публикации: 4 марта 2026 г., 10:15",
+            "Yayınlanma tarihi: 04.03.2026 10:15",
+        ] {
+            assert!(is_timestamp_line(l), "{l}");
+        }
+        assert!(!is_timestamp_line(
+            "Stand der Ermittlungen am 04.03.2026: drei Verdächtige"
+        ));
+    }
 }
