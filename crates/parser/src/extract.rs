@@ -1130,6 +1130,25 @@ static CREDIT_WHO: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 
+/// A photo credit closing a caption: "REUTERS/Jane Doe", "(AP Photo/John Roe)", "Photo: AFP",
+/// "AFP via Getty Images".
+static PHOTO_CREDIT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?x)(?:
+            (?-u:\b)(?:REUTERS|Reuters|AFP|EPA|EPA-EFE|ANADOLU|XINHUA|Xinhua|Getty\s+Images|Kyodo|Yonhap|PTI|TASS|SPUTNIK)\s*/\s*\p{Lu}[\p{L}'.-]*(?:\x20\p{Lu}[\p{L}'.-]*){0,3}
+          | \(\s*(?:AP|AFP|EPA|Reuters)\s+Photo\s*/\s*[^()]{2,60}\)
+          | (?-u:\b)(?:Photo|Foto|Image|Picture)(?:\s+credit)?\s*:\s*[^.:]{2,60}
+          | (?-u:\b)via\s+Getty\s+Images
+        )\s*\.?$",
+    )
+    .expect("static regex")
+});
+
+/// Whether a paragraph is a photo caption: short, and closed by a photo credit.
+pub(crate) fn is_caption_line(text: &str) -> bool {
+    text.len() <= 400 && text.contains(' ') && PHOTO_CREDIT.is_match(text)
+}
+
 /// Whether a line is a contribution credit ("AP writer Jane Doe contributed to this report").
 fn is_credit_line(text: &str) -> bool {
     if text.len() > 300 {
@@ -1202,7 +1221,7 @@ pub(crate) fn is_byline_line(text: &str) -> bool {
     }
     let mut names = 0;
     for w in rest
-        .split(|c: char| c.is_whitespace() || c == ',' || c == '|')
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | '|' | '/'))
         .filter(|w| !w.is_empty())
     {
         if matches!(w, "and" | "&" | "AND") {
@@ -1619,6 +1638,7 @@ pub(crate) fn clean_paragraphs(paras: Vec<Para>) -> Vec<String> {
             || is_byline_line(&p.text)
             || is_post_meta_line(&p.text)
             || is_credit_line(&p.text)
+            || is_caption_line(&p.text)
             || !p.text.chars().any(char::is_alphanumeric)
             || boilerplate::is_furniture_line(&p.text)
             || TAIL_CODE.is_match(&p.text)
@@ -1734,6 +1754,25 @@ mod tests {
             .find(|n| n.tag == Some(Tag::Div))
             .map(|n| n.cls.to_string())
             .unwrap_or_default()
+    }
+
+    #[test]
+    fn captions_closed_by_a_photo_credit_are_not_story_lines() {
+        for l in [
+            "Rescue workers search the rubble of a market in Hatay, March 2, 2026. REUTERS/Dilan Aksoy",
+            "A voter casts her ballot in Lagos. (AP Photo/Tunde Bello)",
+            "Fishing boats moored at the harbour at dawn. Photo: Port Authority",
+            "Protesters gather outside parliament. AFP via Getty Images",
+        ] {
+            assert!(is_caption_line(l), "{l}");
+        }
+        for l in [
+            "The ministry said the photo was taken in March.",
+            "He told Reuters/Ipsos pollsters he would vote again.",
+        ] {
+            assert!(!is_caption_line(l), "{l}");
+        }
+        assert!(is_byline_line("By Dilan Aksoy / Reuters"));
     }
 
     #[test]

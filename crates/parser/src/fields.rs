@@ -447,6 +447,7 @@ pub(crate) fn start_at_story_dateline(
         lede.is_some_and(|l| norm_eq(l, p))
             || extract::is_timestamp_line(p)
             || extract::is_byline_line(p)
+            || extract::is_caption_line(p)
     };
     if !body[..k].iter().all(furniture) {
         return None;

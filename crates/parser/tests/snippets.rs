@@ -25,18 +25,22 @@ fn normalise(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The extracted lede and body of one page, whitespace-normalised.
-fn extracted(name: &str, url: &str) -> String {
+fn article(name: &str, url: &str) -> model::Article {
     let bytes = std::fs::read(dir().join(format!("{name}.html"))).expect("page exists");
     let opts = ParseOptions {
         url: Some(url),
         content_type: None,
         fetched_at: None,
     };
-    let a = Parser::default()
+    Parser::default()
         .parse_report(&bytes, &opts)
         .expect("page parses")
-        .article;
+        .article
+}
+
+/// The extracted lede and body of one page, whitespace-normalised.
+fn extracted(name: &str, url: &str) -> String {
+    let a = article(name, url);
     normalise(&format!("{}\n{}", a.lede.unwrap_or_default(), a.body))
 }
 
@@ -85,4 +89,22 @@ fn boilerplate_in_many_languages_stays_out_of_the_body() {
     let mean = total / names.len() as f64;
     println!("mean F1 {mean:.3} over {} pages", names.len());
     assert!(mean >= FLOOR, "mean F1 {mean:.3} is under {FLOOR}");
+}
+
+#[test]
+fn a_republished_story_starts_at_its_dateline_below_byline_and_caption() {
+    let a = article(
+        "en-republished",
+        "https://www.coastline-daily.example/world/flood",
+    );
+    let d = a
+        .dateline
+        .expect("dateline found below the byline and caption");
+    assert_eq!(d.place.as_deref(), Some("PORT ILSEN"));
+    assert_eq!(d.agency.as_deref(), Some("Reuters"));
+    assert!(
+        a.body.starts_with("PORT ILSEN, March 3 (Reuters) - "),
+        "{}",
+        a.body
+    );
 }
