@@ -397,7 +397,28 @@ pub(crate) fn non_space_chars(s: &str) -> u32 {
 }
 
 /// Computes text figures and decides which nodes are page furniture.
+/// The pruning passes, in order; `explain` names the one that dropped a box.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum PruneStep {
+    /// Tags, hidden flags, roles and class or id words.
+    Names,
+    /// Link cards inside the story's paragraphs.
+    LinkCards,
+    /// Related-story headings and what follows them.
+    RelatedHeadings,
+}
+
 pub(crate) fn analyse(dom: &Dom, extra_drop: &[Ix], keep: &[Ix]) -> Analysis {
+    analyse_observed(dom, extra_drop, keep, &mut |_, _| {})
+}
+
+/// [`analyse`], showing `seen` which nodes are dropped after each pass.
+pub(crate) fn analyse_observed(
+    dom: &Dom,
+    extra_drop: &[Ix],
+    keep: &[Ix],
+    seen: &mut dyn FnMut(PruneStep, &[bool]),
+) -> Analysis {
     let kept = never_pruned_for_names(dom, keep);
     let raw = RawFigures::count(dom);
     let mut removed = vec![false; dom.nodes.len()];
@@ -415,8 +436,11 @@ pub(crate) fn analyse(dom: &Dom, extra_drop: &[Ix], keep: &[Ix]) -> Analysis {
             removed[i] = raw.is_furniture(dom, i, kept[i], in_body[i]);
         }
     }
+    seen(PruneStep::Names, &removed);
     drop_link_cards_in_paragraphs(dom, &mut removed, &raw.text, &raw.link, &raw.links);
+    seen(PruneStep::LinkCards, &removed);
     cut_after_related_headings(dom, &mut removed, &raw.text, &raw.link);
+    seen(PruneStep::RelatedHeadings, &removed);
     let (text, link) = kept_figures(dom, &removed);
     let block_below = blocks_below(dom, &removed, &text);
     Analysis {
@@ -564,6 +588,50 @@ impl RawFigures {
                 || (bad && good && ld > 0.5 && !protected)
                 || (layout && (ld > 0.5 || t < 1000) && !protected))
     }
+}
+
+/// What the name pass sees in node `i`: its tag, hidden flag, role and class or id words.
+pub(crate) fn name_evidence(dom: &Dom, i: usize) -> String {
+    let node = &dom.nodes[i];
+    let mut out: Vec<String> = Vec::new();
+    match node.tag {
+        Some(Tag::Junk) => out.push("an element not shown as text".into()),
+        Some(t @ (Tag::Nav | Tag::Figcaption | Tag::Aside | Tag::Footer | Tag::Header)) => {
+            out.push(format!("a <{}> element", format!("{t:?}").to_lowercase()))
+        }
+        Some(t @ (Tag::Form | Tag::Figure)) => {
+            out.push(format!("a <{}> element", format!("{t:?}").to_lowercase()))
+        }
+        _ => {}
+    }
+    if node.hidden {
+        out.push("hidden".into());
+    }
+    if ROLES_OUT.contains(&&*node.role) {
+        out.push(format!("role={}", node.role));
+    }
+    let listed = |list: &[&str]| -> Vec<&str> {
+        let mut ws: Vec<&str> = words(&node.cls).filter(|w| list.contains(w)).collect();
+        ws.dedup();
+        ws
+    };
+    let mut bad = listed(BAD_WORDS);
+    for w in listed(BOX_WORDS) {
+        if !bad.contains(&w) {
+            bad.push(w);
+        }
+    }
+    let good = listed(GOOD_WORDS);
+    if !bad.is_empty() {
+        out.push(format!("furniture words {bad:?}"));
+    }
+    if !good.is_empty() {
+        out.push(format!("story words {good:?}"));
+    }
+    if out.is_empty() {
+        out.push("inside a dropped box".into());
+    }
+    out.join(", ")
 }
 
 /// Text and link characters per node again, with the furniture gone.
@@ -797,7 +865,7 @@ pub(crate) fn prose_figures(dom: &Dom, a: &Analysis) -> (Vec<f32>, Vec<f32>) {
 
 /// How strongly furniture text inside a container counts against it: a container scores its prose
 /// times its prose share raised to this power.
-const PURITY_POWER: i32 = 4;
+pub(crate) const PURITY_POWER: i32 = 4;
 
 /// Class and id names that sites give the container of the story text itself.
 fn is_body_marked(n: &crate::dom::DNode) -> bool {

@@ -10,6 +10,7 @@ mod boilerplate;
 mod dateline;
 mod dates;
 mod dom;
+mod explain;
 mod extract;
 mod fields;
 mod meta;
@@ -25,6 +26,7 @@ use scraper::{Html, Selector};
 pub use authors::{clean_byline, clean_name};
 pub use dateline::parse_dateline;
 pub use dates::{date_from_url, parse_date, parse_text_date};
+pub use explain::{explain, Candidate, Explanation, PrunedBox};
 pub use profile::Profile;
 
 use dom::{Dom, Ix, Tag};

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use model::{Analysis, Article};
@@ -126,6 +127,28 @@ fn extract_file(
     read_capped(path, opts.max_body_bytes)
         .and_then(|bytes| extract_bytes(parser, &bytes, opts.url, opts.analyze, source.clone()))
         .map_err(|e| (source, e))
+}
+
+/// `extract --explain`: the body extractor's candidates and pruned boxes for each file, as text.
+pub fn explain(files: &[PathBuf], max_body_bytes: u64) -> anyhow::Result<ExitCode> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let mut failed = false;
+    for path in files {
+        writeln!(out, "== {}", path.display())?;
+        match read_capped(path, max_body_bytes) {
+            Ok(bytes) => write!(out, "{}", parser::explain(&bytes, None))?,
+            Err(e) => {
+                failed = true;
+                writeln!(out, "error: {e}")?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// Serialises one result as a line (or pretty object) of output.

@@ -96,6 +96,10 @@ struct ExtractArgs {
     /// Refuse files larger than this (default: the config's `[crawler] max_body_bytes`).
     #[arg(long)]
     max_body_bytes: Option<u64>,
+    /// Instead of JSON, print why the body extractor picks its container and prunes each box
+    /// (for writing a site profile).
+    #[arg(long)]
+    explain: bool,
     /// Saved HTML pages.
     #[arg(required = true)]
     files: Vec<PathBuf>,
@@ -217,6 +221,12 @@ fn extract_files(path: &Path, args: ExtractArgs) -> anyhow::Result<ExitCode> {
     if args.url.is_some() && files.len() > 1 {
         anyhow::bail!("--url applies to one file; {} were given", files.len());
     }
+    let max_body_bytes = args
+        .max_body_bytes
+        .unwrap_or_else(|| extract::configured_max_body_bytes(path));
+    if args.explain {
+        return extract::explain(files, max_body_bytes);
+    }
     if args.format == extract::Format::Json && files.len() > 1 {
         anyhow::bail!("--format json takes one file; use --format jsonl for several");
     }
@@ -231,9 +241,7 @@ fn extract_files(path: &Path, args: ExtractArgs) -> anyhow::Result<ExitCode> {
         format: args.format,
         jobs,
         analyze: !args.no_analyze,
-        max_body_bytes: args
-            .max_body_bytes
-            .unwrap_or_else(|| extract::configured_max_body_bytes(path)),
+        max_body_bytes,
     };
     let failed = extract::run(&parser, files, opts)?;
     Ok(if failed == 0 {

@@ -159,3 +159,29 @@ fn quotes_and_mentions_per_article_are_bounded() {
     assert!(mentions <= 5_000, "{mentions} mentions");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn explain_names_the_chosen_container_and_the_pruned_boxes() {
+    let out = Command::new(env!("CARGO_BIN_EXE_wirehose"))
+        .arg("--config")
+        .arg(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../config/wirehose.toml"))
+        .args(["extract", "--explain"])
+        .arg(fixture("reuters-style.html"))
+        .arg(fixture("no-such-page.html"))
+        .output()
+        .expect("run wirehose extract --explain");
+    let text = String::from_utf8(out.stdout).expect("UTF-8 output");
+    assert!(
+        !out.status.success(),
+        "a missing file makes the status non-zero"
+    );
+    let first = text.split("== ").nth(1).expect("a section per file");
+    assert!(first.contains("candidate containers"), "{text}");
+    assert!(first.contains("* 1. score "), "{text}");
+    assert!(first.contains("why: "), "{text}");
+    let second = text
+        .split("== ")
+        .nth(2)
+        .expect("a section for the missing file");
+    assert!(second.contains("error: "), "{text}");
+}
