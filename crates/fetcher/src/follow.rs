@@ -7,11 +7,11 @@
 
 use std::time::Duration;
 
-use model::Redirect;
+use model::{FailureClass, Redirect};
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
-use crate::http::{self, FailClass, Failed, Response};
+use crate::http::{self, Failed, Response};
 use crate::{canon, FetchError, Gate, Inner, RobotsOutcome};
 
 /// The host whose gate the caller holds for the whole chain.
@@ -162,14 +162,14 @@ impl Inner {
                 self.cfg.max_redirects
             );
             return Err(at_hop(
-                Failed::new(FailClass::Redirect, why),
+                Failed::new(FailureClass::Redirect, why),
                 from,
                 redirects,
             ));
         }
         let next = from.join(location).map_err(|e| {
             let why = format!("redirect to an unusable location {location:?}: {e}");
-            at_hop(Failed::new(FailClass::Redirect, why), from, redirects)
+            at_hop(Failed::new(FailureClass::Redirect, why), from, redirects)
         })?;
         // Refused before the target's host is asked for anything.
         http::check_url(&next, self.cfg.allow_private_networks, self.cfg.max_url_len)
@@ -182,7 +182,7 @@ impl Inner {
         let txt = robots.filter(|t| !t.is_empty())?;
         self.robot(host, txt)
             .is_some_and(|r| !r.allowed(url.as_str()))
-            .then(|| Failed::new(FailClass::Robots, "disallowed by robots.txt"))
+            .then(|| Failed::new(FailureClass::Robots, "disallowed by robots.txt"))
     }
 
     /// One hop on another host: its gate, its robots.txt (fetched when stale), its delay.

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use model::FeedItem;
+use model::{FailureClass, FeedItem};
 use sqlx::{PgPool, Row};
 
 use crate::canon;
@@ -13,14 +13,11 @@ use crate::http::Retry;
 use crate::FetchError;
 
 /// Failure classes from later stages that are worth retrying (the rest are permanent).
-const TRANSIENT_CLASSES: &[&str] = &[
-    "timeout",
-    "dns",
-    "connect",
-    "body",
-    "store",
-    "database",
-    "transient",
+const TRANSIENT_CLASSES: &[FailureClass] = &[
+    FailureClass::Timeout,
+    FailureClass::Dns,
+    FailureClass::Connect,
+    FailureClass::Body,
 ];
 
 /// Completion side of the frontier, used by the pipeline after the store has committed.
@@ -61,7 +58,7 @@ pub(crate) struct HostGate {
 /// Why a claimed URL's attempt ended without a page.
 #[derive(Debug, Clone)]
 pub(crate) struct ClaimFailure<'a> {
-    pub class: &'a str,
+    pub class: FailureClass,
     pub reason: &'a str,
     pub status: Option<u16>,
     pub retry: Retry,
@@ -75,7 +72,7 @@ pub(crate) struct ClaimFailure<'a> {
 
 impl<'a> ClaimFailure<'a> {
     /// A counted failure of the claimed URL itself.
-    pub fn new(class: &'a str, reason: &'a str, retry: Retry) -> Self {
+    pub fn new(class: FailureClass, reason: &'a str, retry: Retry) -> Self {
         Self {
             class,
             reason,
@@ -164,7 +161,12 @@ impl Frontier {
 
     /// Records that a later stage failed on `url`: tried again later for transient classes
     /// (up to the attempt limit), failed for good otherwise.
-    pub async fn fail(&self, url: &str, class: &str, reason: &str) -> Result<(), FetchError> {
+    pub async fn fail(
+        &self,
+        url: &str,
+        class: FailureClass,
+        reason: &str,
+    ) -> Result<(), FetchError> {
         let transient = TRANSIENT_CLASSES.contains(&class);
         let row = sqlx::query(
             "UPDATE crawl_urls SET
@@ -178,7 +180,7 @@ impl Frontier {
         )
         .bind(url)
         .bind(transient)
-        .bind(class)
+        .bind(class.as_str())
         .bind(self.max_attempts)
         .bind(secs(self.retry_base))
         .bind(secs(self.retry_max))
@@ -550,7 +552,7 @@ impl Frontier {
         )
         .bind(claim.id)
         .bind(&claim.token)
-        .bind(f.class)
+        .bind(f.class.as_str())
         .bind(f.reason)
         .bind(transient)
         .bind(max_attempts)
@@ -590,13 +592,14 @@ impl Frontier {
         final_url: &str,
     ) -> Result<(), FetchError> {
         sqlx::query(
-            "UPDATE crawl_urls SET state = 'done', final_url = $3, finished_at = now(), fail_class = 'duplicate',
+            "UPDATE crawl_urls SET state = 'done', final_url = $3, finished_at = now(), fail_class = $4,
                     lease_until = NULL, leased_by = NULL, updated_at = now()
              WHERE id = $1 AND leased_by = $2 AND state = 'leased'",
         )
         .bind(claim.id)
         .bind(&claim.token)
         .bind(final_url)
+        .bind(FailureClass::Duplicate.as_str())
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -906,7 +909,7 @@ pub(crate) async fn record_failure(
     source: Option<&str>,
     url: &str,
     host: Option<&str>,
-    class: &str,
+    class: FailureClass,
     reason: &str,
     status: Option<u16>,
     transient: bool,
@@ -918,7 +921,7 @@ pub(crate) async fn record_failure(
     .bind(source)
     .bind(url)
     .bind(host)
-    .bind(class)
+    .bind(class.as_str())
     .bind(reason)
     .bind(status.map(i32::from))
     .bind(transient)
@@ -1025,9 +1028,12 @@ mod tests {
             .expect("the expired URL is claimable again");
         assert_eq!(b.url, a.url, "the oldest ready URL comes back first");
         // The stale worker wakes up: its outcome must not overwrite the new attempt.
-        f.fail_claim(&a, &ClaimFailure::new("timeout", "late", Retry::Backoff))
-            .await
-            .unwrap();
+        f.fail_claim(
+            &a,
+            &ClaimFailure::new(FailureClass::Timeout, "late", Retry::Backoff),
+        )
+        .await
+        .unwrap();
         assert!(!f
             .release_and_send(&a, Duration::ZERO, 1, &a.url, 200, Duration::from_secs(60))
             .await
@@ -1087,12 +1093,20 @@ mod tests {
         )
         .await
         .unwrap();
-        f.fail("https://wire.example/en/1", "store", "connection reset")
-            .await
-            .unwrap();
-        f.fail("https://wire.example/en/2", "parse", "no article body")
-            .await
-            .unwrap();
+        f.fail(
+            "https://wire.example/en/1",
+            FailureClass::Body,
+            "empty page",
+        )
+        .await
+        .unwrap();
+        f.fail(
+            "https://wire.example/en/2",
+            FailureClass::Parse,
+            "no article body",
+        )
+        .await
+        .unwrap();
         let states: Vec<(String, String)> =
             sqlx::query_as("SELECT url, state FROM crawl_urls ORDER BY url")
                 .fetch_all(&pool)

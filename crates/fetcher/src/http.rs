@@ -7,70 +7,12 @@ use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
+use model::FailureClass;
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use reqwest::header::{HeaderMap, IF_MODIFIED_SINCE, IF_NONE_MATCH};
 use url::Url;
 
 use crate::FetcherConfig;
-
-/// Why one request failed; recorded per URL, never fatal to the daemon.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FailClass {
-    /// Connect or total timeout.
-    Timeout,
-    /// The name did not resolve.
-    Dns,
-    /// Connection refused or reset.
-    Connect,
-    /// TLS handshake or certificate problem.
-    Tls,
-    /// An unwanted HTTP status.
-    Status,
-    /// The body exceeded `max_body_bytes`.
-    TooLarge,
-    /// robots.txt disallows the URL.
-    Robots,
-    /// The address is loopback, private, link-local or multicast.
-    Blocked,
-    /// More than `max_redirects` redirects, or a redirect to an unusable location.
-    Redirect,
-    /// The body was cut off in transit (reset or closed mid-body).
-    Body,
-    /// A complete body could not be decompressed (corrupt or truncated gzip, deflate, brotli).
-    Decode,
-    /// The server closed the connection without an HTTP response, or answered with something
-    /// that is not HTTP (a database or mail port, say).
-    Protocol,
-    /// The URL is malformed, too long or not http(s).
-    Url,
-    /// A feed, sitemap or listing could not be parsed.
-    Parse,
-    /// Anything else.
-    Other,
-}
-
-impl FailClass {
-    /// The name stored in the database.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FailClass::Timeout => "timeout",
-            FailClass::Dns => "dns",
-            FailClass::Connect => "connect",
-            FailClass::Tls => "tls",
-            FailClass::Status => "status",
-            FailClass::TooLarge => "too_large",
-            FailClass::Robots => "robots",
-            FailClass::Blocked => "blocked",
-            FailClass::Redirect => "redirect",
-            FailClass::Body => "body",
-            FailClass::Decode => "decode",
-            FailClass::Protocol => "protocol",
-            FailClass::Url => "url",
-            FailClass::Parse => "parse",
-            FailClass::Other => "other",
-        }
-    }
-}
 
 /// Whether, and how often, a failed URL is tried again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,7 +29,7 @@ pub enum Retry {
 #[derive(Debug, Clone)]
 pub struct Failed {
     /// The class of failure.
-    pub class: FailClass,
+    pub class: FailureClass,
     /// A short human-readable reason.
     pub reason: String,
     /// The HTTP status, when a response arrived.
@@ -97,7 +39,7 @@ pub struct Failed {
 }
 
 impl Failed {
-    pub(crate) fn new(class: FailClass, reason: impl Into<String>) -> Self {
+    pub(crate) fn new(class: FailureClass, reason: impl Into<String>) -> Self {
         Self {
             class,
             reason: reason.into(),
@@ -109,11 +51,12 @@ impl Failed {
     /// How the URL is tried again after this failure.
     pub fn retry(&self) -> Retry {
         match self.class {
-            FailClass::Timeout | FailClass::Dns | FailClass::Connect | FailClass::Body => {
-                Retry::Backoff
-            }
-            FailClass::Decode | FailClass::Protocol => Retry::Once,
-            FailClass::Status if self.status.is_some_and(status_transient) => Retry::Backoff,
+            FailureClass::Timeout
+            | FailureClass::Dns
+            | FailureClass::Connect
+            | FailureClass::Body => Retry::Backoff,
+            FailureClass::Decode | FailureClass::Protocol => Retry::Once,
+            FailureClass::Status if self.status.is_some_and(status_transient) => Retry::Backoff,
             _ => Retry::Never,
         }
     }
@@ -200,13 +143,13 @@ pub fn forbidden_ip(ip: IpAddr) -> bool {
 pub fn check_url(url: &Url, allow_private: bool, max_len: usize) -> Result<(), Failed> {
     if url.as_str().len() > max_len {
         return Err(Failed::new(
-            FailClass::Url,
+            FailureClass::Url,
             format!("URL longer than {max_len} bytes"),
         ));
     }
     if !matches!(url.scheme(), "http" | "https") {
         return Err(Failed::new(
-            FailClass::Url,
+            FailureClass::Url,
             format!("scheme {} not fetched", url.scheme()),
         ));
     }
@@ -214,12 +157,12 @@ pub fn check_url(url: &Url, allow_private: bool, max_len: usize) -> Result<(), F
         Some(url::Host::Ipv4(ip)) => Some(IpAddr::V4(ip)),
         Some(url::Host::Ipv6(ip)) => Some(IpAddr::V6(ip)),
         Some(url::Host::Domain(_)) => None,
-        None => return Err(Failed::new(FailClass::Url, "URL without host")),
+        None => return Err(Failed::new(FailureClass::Url, "URL without host")),
     };
     if let Some(ip) = ip {
         if !allow_private && forbidden_ip(ip) {
             return Err(Failed::new(
-                FailClass::Blocked,
+                FailureClass::Blocked,
                 format!("refused address: {ip}"),
             ));
         }
@@ -299,7 +242,7 @@ impl Http {
         let outer = self.cfg.request_timeout + Duration::from_secs(2);
         match tokio::time::timeout(outer, self.get_inner(url, etag, last_modified, cap)).await {
             Ok(r) => r,
-            Err(_) => Err(Failed::new(FailClass::Timeout, "request timed out")),
+            Err(_) => Err(Failed::new(FailureClass::Timeout, "request timed out")),
         }
     }
 
@@ -341,7 +284,7 @@ impl Http {
         // Known length (uncompressed responses): refuse before downloading.
         if resp.content_length().is_some_and(|n| n > cap) {
             return Err(Failed::new(
-                FailClass::TooLarge,
+                FailureClass::TooLarge,
                 format!("Content-Length above {cap} bytes"),
             ));
         }
@@ -349,7 +292,7 @@ impl Http {
         while let Some(chunk) = resp.chunk().await.map_err(|e| classify(e, Phase::Body))? {
             if out.body.len() as u64 + chunk.len() as u64 > cap {
                 return Err(Failed::new(
-                    FailClass::TooLarge,
+                    FailureClass::TooLarge,
                     format!("body above {cap} bytes"),
                 ));
             }
@@ -391,14 +334,14 @@ fn classify(err: reqwest::Error, phase: Phase) -> Failed {
     let mut source: Option<&(dyn StdError + 'static)> = Some(&err);
     let mut text = String::new();
     // Whether the cause below reqwest's own layers was the transport (hyper) or the decoder.
-    let mut below: Option<FailClass> = None;
+    let mut below: Option<FailureClass> = None;
     let mut transport = false;
     while let Some(e) = source {
         if let Some(b) = e.downcast_ref::<BlockedAddress>() {
-            return Failed::new(FailClass::Blocked, b.to_string());
+            return Failed::new(FailureClass::Blocked, b.to_string());
         }
         if let Some(d) = e.downcast_ref::<DnsFailure>() {
-            return Failed::new(FailClass::Dns, d.to_string());
+            return Failed::new(FailureClass::Dns, d.to_string());
         }
         if let Some(h) = e.downcast_ref::<hyper::Error>() {
             transport = true;
@@ -408,12 +351,12 @@ fn classify(err: reqwest::Error, phase: Phase) -> Failed {
         }
         if let Some(io) = e.downcast_ref::<std::io::Error>() {
             if io.kind() == std::io::ErrorKind::TimedOut {
-                return Failed::new(FailClass::Timeout, io.to_string());
+                return Failed::new(FailureClass::Timeout, io.to_string());
             }
             // The decompressing body reports its own faults as bare I/O errors; faults of the
             // connection arrive wrapped in hyper's.
             if !transport && phase == Phase::Body && err.is_decode() && below.is_none() {
-                below = Some(FailClass::Decode);
+                below = Some(FailureClass::Decode);
             }
         }
         if !text.is_empty() {
@@ -424,20 +367,20 @@ fn classify(err: reqwest::Error, phase: Phase) -> Failed {
     }
     let lower = text.to_ascii_lowercase();
     let class = if err.is_timeout() {
-        FailClass::Timeout
+        FailureClass::Timeout
     } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake")
     {
-        FailClass::Tls
+        FailureClass::Tls
     } else if let Some(class) = below {
         class
     } else if err.is_connect() {
-        FailClass::Connect
+        FailureClass::Connect
     } else if err.is_body() || err.is_decode() {
-        FailClass::Body
+        FailureClass::Body
     } else if err.is_request() && (lower.contains("reset") || lower.contains("closed")) {
-        FailClass::Connect
+        FailureClass::Connect
     } else {
-        FailClass::Other
+        FailureClass::Other
     };
     let mut reason = text;
     if reason.len() > 500 {
@@ -451,17 +394,17 @@ fn classify(err: reqwest::Error, phase: Phase) -> Failed {
 }
 
 /// The class of a transport error, when it says more than "the connection failed".
-fn hyper_class(e: &hyper::Error, phase: Phase) -> Option<FailClass> {
+fn hyper_class(e: &hyper::Error, phase: Phase) -> Option<FailureClass> {
     if e.is_parse() {
         // Bytes arrived, but not an HTTP response.
-        return Some(FailClass::Protocol);
+        return Some(FailureClass::Protocol);
     }
     if e.is_incomplete_message() {
         // Closed before the head: the peer took the request and gave no HTTP answer. Closed
         // mid-body: the transfer was cut, which is worth retrying.
         return Some(match phase {
-            Phase::Head => FailClass::Protocol,
-            Phase::Body => FailClass::Body,
+            Phase::Head => FailureClass::Protocol,
+            Phase::Body => FailureClass::Body,
         });
     }
     None

@@ -27,7 +27,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::Utc;
-use model::{FeedItem, FetchedPage, Source};
+use model::{FailureClass, FeedItem, FetchedPage, Source};
 use sqlx::PgPool;
 use tokio::sync::{mpsc, Notify};
 use tokio::task::JoinSet;
@@ -37,7 +37,7 @@ use url::Url;
 
 pub use canon::{canonical, host_key};
 pub use frontier::Frontier;
-pub use http::{FailClass, Failed, Retry};
+pub use http::{Failed, Retry};
 pub use limiter::HostLimiter;
 pub use listing::detect as detect_kind;
 
@@ -410,7 +410,7 @@ impl Inner {
             self.frontier
                 .release_host(&claim.host, &claim.token, Duration::ZERO, 0, None, false)
                 .await?;
-            let f = ClaimFailure::new("url", "malformed or too long URL", Retry::Never);
+            let f = ClaimFailure::new(FailureClass::Url, "malformed or too long URL", Retry::Never);
             return self.frontier.fail_claim(&claim, &f).await;
         };
         let Some(Manners {
@@ -454,15 +454,15 @@ impl Inner {
                 let failure = ClaimFailure {
                     status: f.status,
                     at: f.at.as_deref(),
-                    ..ClaimFailure::new(f.class.as_str(), &f.reason, f.retry())
+                    ..ClaimFailure::new(f.class, &f.reason, f.retry())
                 };
                 self.frontier.fail_claim(&claim, &failure).await
             }
             End::Later { wait, at, reason } => {
                 // A busy host is no failure; a robots.txt that cannot be read is one of its host.
                 let (class, record) = match &reason {
-                    Some(_) => ("robots_unreachable", true),
-                    None => ("redirect", false),
+                    Some(_) => (FailureClass::RobotsUnreachable, true),
+                    None => (FailureClass::Redirect, false),
                 };
                 let why = reason.unwrap_or_else(|| "its host is backing off".into());
                 let why = format!("redirect to {at} waits: {why}");
@@ -509,7 +509,8 @@ impl Inner {
                 let hold = cfg.robots_error_hold;
                 self.frontier.hold_host(&claim.host, hold).await?;
                 let reason = format!("robots.txt unreachable: {reason}");
-                let failure = ClaimFailure::new("robots_unreachable", &reason, Retry::Backoff);
+                let failure =
+                    ClaimFailure::new(FailureClass::RobotsUnreachable, &reason, Retry::Backoff);
                 self.postpone(claim, delay, requests, failure, hold, true)
                     .await?;
                 Ok(None)
@@ -520,7 +521,7 @@ impl Inner {
                     .await?;
                 let failure = ClaimFailure {
                     status: f.status,
-                    ..ClaimFailure::new(f.class.as_str(), &f.reason, f.retry())
+                    ..ClaimFailure::new(f.class, &f.reason, f.retry())
                 };
                 self.frontier.fail_claim(claim, &failure).await?;
                 Ok(None)
@@ -689,7 +690,7 @@ impl Inner {
             status: Some(status),
             not_before,
             at,
-            ..ClaimFailure::new("status", &reason, retry)
+            ..ClaimFailure::new(FailureClass::Status, &reason, retry)
         };
         self.frontier.fail_claim(claim, &failure).await
     }
@@ -706,7 +707,7 @@ impl Inner {
         Box::pin(async move {
             let Ok(robots_url) = url.join("/robots.txt") else {
                 return Ok(RobotsOutcome::Failed(Failed::new(
-                    FailClass::Url,
+                    FailureClass::Url,
                     "no robots.txt URL",
                 )));
             };
@@ -763,16 +764,16 @@ impl Inner {
             Ok(r) => Ok(RobotsOutcome::Unreachable(format!("HTTP {}", r.status))),
             Err(f) => match f.class {
                 // Too many redirects, as RFC 9309 allows, count as no robots.txt.
-                FailClass::TooLarge | FailClass::Redirect => {
+                FailureClass::TooLarge | FailureClass::Redirect => {
                     self.frontier.store_robots(host, "", 0, None, ttl).await?;
                     Ok(RobotsOutcome::Stored(String::new(), None))
                 }
                 // The host cannot serve its pages either (a port that does not speak HTTP).
-                FailClass::Blocked
-                | FailClass::Dns
-                | FailClass::Url
-                | FailClass::Tls
-                | FailClass::Protocol => Ok(RobotsOutcome::Failed(f)),
+                FailureClass::Blocked
+                | FailureClass::Dns
+                | FailureClass::Url
+                | FailureClass::Tls
+                | FailureClass::Protocol => Ok(RobotsOutcome::Failed(f)),
                 _ => Ok(RobotsOutcome::Unreachable(format!(
                     "{}: {}",
                     f.class.as_str(),
@@ -1141,7 +1142,7 @@ impl Inner {
             Some(&claim.source),
             hop.as_ref().map_or(feed.url.as_str(), |h| h.as_str()),
             hop_host.as_deref().or(Some(feed.host)),
-            f.class.as_str(),
+            f.class,
             &f.reason,
             status,
             f.transient(),
@@ -1166,7 +1167,7 @@ impl Inner {
         let (mut total, mut new) = self
             .discover(src, url, parsed.items)
             .await
-            .map_err(|e| Failed::new(FailClass::Other, e.to_string()))?;
+            .map_err(|e| Failed::new(FailureClass::Other, e.to_string()))?;
         let mut children = parsed.child_sitemaps;
         children.sort_by_key(|c| std::cmp::Reverse(c.1));
         for (child, _) in children.into_iter().take(self.cfg.max_child_sitemaps) {
@@ -1204,7 +1205,7 @@ impl Inner {
         let got = self
             .gated_get(child_url, child_host, None, None, stop)
             .await
-            .map_err(|e| Failed::new(FailClass::Other, e.to_string()))?;
+            .map_err(|e| Failed::new(FailureClass::Other, e.to_string()))?;
         let Gated::Done(result) = got else {
             return Ok(None);
         };
@@ -1221,7 +1222,7 @@ impl Inner {
                         let counts = self
                             .discover(src, feed.url, l.items)
                             .await
-                            .map_err(|e| Failed::new(FailClass::Other, e.to_string()))?;
+                            .map_err(|e| Failed::new(FailureClass::Other, e.to_string()))?;
                         return Ok(Some(counts));
                     }
                     Err(e) => {
@@ -1314,7 +1315,7 @@ struct PolledFeed<'a> {
 
 /// The failure recorded for an answer outside 2xx and 304, naming the hop a redirect led to.
 fn status_failure(r: &http::Response) -> Failed {
-    let mut f = Failed::new(FailClass::Status, format!("HTTP {}", r.status));
+    let mut f = Failed::new(FailureClass::Status, format!("HTTP {}", r.status));
     f.status = Some(r.status);
     if !r.redirects.is_empty() {
         f.reason = format!(
@@ -1345,8 +1346,8 @@ async fn parse_listing_off_thread(
         listing::parse(kind, &body, ct.as_deref(), &base, selector.as_deref())
     })
     .await
-    .map_err(|e| Failed::new(FailClass::Parse, format!("listing parser: {e}")))?
-    .map_err(|e| Failed::new(FailClass::Parse, e))
+    .map_err(|e| Failed::new(FailureClass::Parse, format!("listing parser: {e}")))?
+    .map_err(|e| Failed::new(FailureClass::Parse, e))
 }
 
 async fn sleep_or_stop(stop: &CancellationToken, d: Duration) {

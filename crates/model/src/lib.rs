@@ -5,12 +5,15 @@
 //! [`AnalyzedArticle`]. Nothing here does I/O.
 
 pub mod canon;
+mod failure;
 pub mod page;
 
 use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset, Utc};
 use serde::{Deserialize, Serialize};
+
+pub use failure::{FailureClass, FailureStage, UnknownName};
 
 /// How a source lists its stories.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
@@ -350,10 +353,10 @@ pub struct Failure {
     pub source: String,
     /// The URL that failed.
     pub url: String,
-    /// The stage that failed: fetch, parse, analyze or store.
-    pub stage: String,
-    /// A short class: timeout, dns, tls, status, too_large, robots, blocked, parse, ...
-    pub class: String,
+    /// The stage that failed.
+    pub stage: FailureStage,
+    /// Why, in a few words.
+    pub class: FailureClass,
     /// A human-readable reason.
     pub reason: String,
     /// When it failed.

@@ -1407,11 +1407,8 @@ async fn write_failures(conn: &mut PgConnection, failures: &[&Failure]) -> Resul
         .iter()
         .map(|f| truncate(clean(&f.url), MAX_KEY_BYTES))
         .collect();
-    let stage: Vec<String> = failures
-        .iter()
-        .map(|f| truncate(clean(&f.stage), 200))
-        .collect();
-    let class: Vec<String> = failures.iter().map(|f| clean(&f.class)).collect();
+    let stage: Vec<&str> = failures.iter().map(|f| f.stage.as_str()).collect();
+    let class: Vec<&str> = failures.iter().map(|f| f.class.as_str()).collect();
     let reason: Vec<String> = failures.iter().map(|f| clean(&f.reason)).collect();
     let at: Vec<DateTime<Utc>> = failures.iter().map(|f| f.at).collect();
     let done = sqlx::query(

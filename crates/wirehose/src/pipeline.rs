@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use model::{AnalyzedArticle, Failure, FetchedPage, Outcome, RawPage};
+use model::{AnalyzedArticle, Failure, FailureClass, FailureStage, FetchedPage, Outcome, RawPage};
 use store::Store;
 use tokio::sync::{mpsc, Semaphore};
 use tokio::task::JoinSet;
@@ -191,8 +191,8 @@ async fn process(
                 Outcome::Failed(Failure {
                     source,
                     url,
-                    stage: "parse".into(),
-                    class: "panic".into(),
+                    stage: FailureStage::Parse,
+                    class: FailureClass::Panic,
                     reason: "the parser or analyzer panicked".into(),
                     at: chrono::Utc::now(),
                 })
@@ -268,8 +268,8 @@ pub fn process_page(
             Outcome::Failed(Failure {
                 source: page.source,
                 url: page.url,
-                stage: "parse".into(),
-                class: parse_failure_class(&e).into(),
+                stage: FailureStage::Parse,
+                class: parse_failure_class(&e),
                 reason: e.to_string(),
                 at: chrono::Utc::now(),
             })
@@ -282,10 +282,10 @@ pub fn process_page(
 /// An empty 200 is most often a fault of the moment (an origin or cache that cut the body), so it
 /// is retried like a body that failed to arrive, within `[crawler] max_attempts`; a page that is
 /// not text, or a broken site profile, will not change on a second try.
-fn parse_failure_class(e: &parser::ParseError) -> &'static str {
+fn parse_failure_class(e: &parser::ParseError) -> FailureClass {
     match e {
-        parser::ParseError::Empty => "body",
-        _ => "parse",
+        parser::ParseError::Empty => FailureClass::Body,
+        _ => FailureClass::Parse,
     }
 }
 
@@ -379,7 +379,7 @@ impl Sink {
             match o {
                 Outcome::Article(a) => done.push(a.url.clone()),
                 Outcome::Failed(f) => {
-                    if let Err(e) = frontier.fail(&f.url, &f.class, &f.reason).await {
+                    if let Err(e) = frontier.fail(&f.url, f.class, &f.reason).await {
                         warn!(url = %f.url, error = %e, "cannot record the failure in the frontier");
                     }
                 }

@@ -3,8 +3,8 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use model::{
-    Analysis, AnalyzedArticle, Article, Dateline, Entity, EntityType, Failure, Mention, Outcome,
-    Quote, QuoteKind, RawPage,
+    Analysis, AnalyzedArticle, Article, Dateline, Entity, EntityType, Failure, FailureClass,
+    FailureStage, Mention, Outcome, Quote, QuoteKind, RawPage,
 };
 
 /// A fixed time well inside the partitions the tests create.
@@ -231,8 +231,8 @@ pub fn failure(url: &str, at: DateTime<Utc>) -> Outcome {
     Outcome::Failed(Failure {
         source: "wire".into(),
         url: url.to_owned(),
-        stage: "fetch".into(),
-        class: "timeout".into(),
+        stage: FailureStage::Fetch,
+        class: FailureClass::Timeout,
         reason: "no response within 30s".into(),
         at,
     })
