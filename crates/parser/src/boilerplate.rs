@@ -56,10 +56,13 @@ fn phrases() -> Result<Vec<Phrase>, String> {
     Ok(out)
 }
 
+/// The table, read once for all four patterns.
+static PHRASES: LazyLock<Vec<Phrase>> =
+    LazyLock::new(|| phrases().expect("data/boilerplate.tsv is checked by its test"));
+
 /// The patterns of one kind as one alternation, in table order.
 fn alternation(kind: Kind) -> String {
-    let rows = phrases().expect("data/boilerplate.tsv is checked by its test");
-    let parts: Vec<String> = rows
+    let parts: Vec<String> = PHRASES
         .iter()
         .filter(|p| p.kind == kind)
         .map(|p| format!("(?:{})", p.pattern))

@@ -106,6 +106,18 @@ impl Tag {
         }
     }
 
+    /// The tag as a reader of `extract --explain` knows it: `h2`, `nav`, `block` for the other
+    /// block elements, `inline` for the other inline ones, `non-text` for scripts and controls.
+    pub(crate) fn name(self) -> String {
+        match self {
+            Tag::H(n) => format!("h{n}"),
+            Tag::OtherBlock => "block".into(),
+            Tag::Other => "inline".into(),
+            Tag::Junk => "non-text".into(),
+            t => format!("{t:?}").to_lowercase(),
+        }
+    }
+
     /// Whether the tag starts a new paragraph in the output.
     pub(crate) fn is_block(self) -> bool {
         !matches!(

@@ -172,7 +172,7 @@ fn path(dom: &Dom, i: usize) -> String {
     let mut j = i as u32;
     while j != NONE && parts.len() < 4 {
         let n = &dom.nodes[j as usize];
-        let tag = n.tag.map_or("text".to_string(), tag_name);
+        let tag = n.tag.map_or("text".to_string(), Tag::name);
         parts.push(if n.cls.is_empty() {
             tag
         } else {
@@ -182,16 +182,6 @@ fn path(dom: &Dom, i: usize) -> String {
     }
     parts.reverse();
     parts.join(" > ")
-}
-
-fn tag_name(t: Tag) -> String {
-    match t {
-        Tag::H(n) => format!("h{n}"),
-        Tag::OtherBlock => "block".into(),
-        Tag::Other => "inline".into(),
-        Tag::Junk => "non-text".into(),
-        t => format!("{t:?}").to_lowercase(),
-    }
 }
 
 impl fmt::Display for Explanation {

@@ -396,7 +396,6 @@ pub(crate) fn non_space_chars(s: &str) -> u32 {
     s.chars().filter(|c| !c.is_whitespace()).count() as u32
 }
 
-/// Computes text figures and decides which nodes are page furniture.
 /// The pruning passes, in order; `explain` names the one that dropped a box.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum PruneStep {
@@ -408,6 +407,7 @@ pub(crate) enum PruneStep {
     RelatedHeadings,
 }
 
+/// Computes text figures and decides which nodes are page furniture.
 pub(crate) fn analyse(dom: &Dom, extra_drop: &[Ix], keep: &[Ix]) -> Analysis {
     analyse_observed(dom, extra_drop, keep, &mut |_, _| {})
 }
@@ -596,12 +596,15 @@ pub(crate) fn name_evidence(dom: &Dom, i: usize) -> String {
     let mut out: Vec<String> = Vec::new();
     match node.tag {
         Some(Tag::Junk) => out.push("an element not shown as text".into()),
-        Some(t @ (Tag::Nav | Tag::Figcaption | Tag::Aside | Tag::Footer | Tag::Header)) => {
-            out.push(format!("a <{}> element", format!("{t:?}").to_lowercase()))
-        }
-        Some(t @ (Tag::Form | Tag::Figure)) => {
-            out.push(format!("a <{}> element", format!("{t:?}").to_lowercase()))
-        }
+        Some(
+            t @ (Tag::Nav
+            | Tag::Figcaption
+            | Tag::Aside
+            | Tag::Footer
+            | Tag::Header
+            | Tag::Form
+            | Tag::Figure),
+        ) => out.push(format!("a <{}> element", t.name())),
         _ => {}
     }
     if node.hidden {
