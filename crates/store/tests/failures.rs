@@ -28,6 +28,23 @@ async fn an_unknown_class_or_stage_is_rejected(pool: PgPool) {
     assert!(known.is_ok(), "{known:?}");
 }
 
+/// A failure of one invented wire URL.
+fn failed(
+    url: String,
+    stage: FailureStage,
+    class: FailureClass,
+    at: chrono::DateTime<chrono::Utc>,
+) -> Outcome {
+    Outcome::Failed(Failure {
+        source: "wire".into(),
+        url,
+        stage,
+        class,
+        reason: "invented reason".into(),
+        at,
+    })
+}
+
 #[sqlx::test(migrations = "../../migrations")]
 async fn the_write_path_stores_every_stage_and_class(pool: PgPool) {
     let store = store(pool.clone()).await;
@@ -36,14 +53,12 @@ async fn the_write_path_stores_every_stage_and_class(pool: PgPool) {
         .zip(FailureClass::ALL.iter().cycle())
         .enumerate()
         .map(|(i, (stage, class))| {
-            Outcome::Failed(Failure {
-                source: "wire".into(),
-                url: format!("https://wire.example/en/{i}"),
-                stage: *stage,
-                class: *class,
-                reason: "invented reason".into(),
-                at: at(2, 9),
-            })
+            failed(
+                format!("https://wire.example/en/{i}"),
+                *stage,
+                *class,
+                at(2, 9),
+            )
         })
         .collect();
     let stats = store.write_batch(&outcomes).await.unwrap();
@@ -64,14 +79,8 @@ async fn the_write_path_stores_every_stage_and_class(pool: PgPool) {
         .iter()
         .enumerate()
         .map(|(i, class)| {
-            Outcome::Failed(Failure {
-                source: "wire".into(),
-                url: format!("https://wire.example/class/{i:02}"),
-                stage: FailureStage::Fetch,
-                class: *class,
-                reason: "invented reason".into(),
-                at: at(2, 10),
-            })
+            let url = format!("https://wire.example/class/{i:02}");
+            failed(url, FailureStage::Fetch, *class, at(2, 10))
         })
         .collect();
     let stats = store.write_batch(&classes).await.unwrap();
